@@ -1,0 +1,1 @@
+"""GEP (生态产品总值) accounting system."""

@@ -1,0 +1,95 @@
+"""The project's single pint unit registry.
+
+Every module imports ``ureg`` / ``Q_`` from here; nothing else creates a registry. The
+registry is created with ``force_ndarray_like=True`` (needed by pint-xarray) and registered
+as pint's application registry so that quantities survive pickling, which
+``st.cache_data`` relies on.
+
+Money is its own base dimension ``[currency]``: a price can only be converted to another
+price, never silently to a physical unit. Exchange rates and price years are *not* unit
+conversions; they live in coefficient metadata and price indices.
+
+Canonical internal units (DESIGN §4): area ``hectare``, money ``CNY``, mass ``t``, water
+``m**3``, energy ``kWh``, carbon ``tCO2e``.
+"""
+
+from __future__ import annotations
+
+import pint
+
+ureg = pint.UnitRegistry(force_ndarray_like=True, autoconvert_offset_to_baseunit=True)
+
+_DEFINITIONS = [
+    # money
+    "CNY = [currency] = 元 = yuan = RMB",
+    "wan_CNY = 1e4 * CNY = 万元 = wan_yuan",
+    "yi_CNY = 1e8 * CNY = 亿元 = yi_yuan",
+    # area: 1 亩 is exactly 10000/15 m² (statutory), so 15 亩 = 1 ha
+    "mu = 10000 / 15 * meter ** 2 = 亩",
+    "wan_mu = 1e4 * mu = 万亩",
+    "gongqing = hectare = 公顷",
+    # carbon: tonnes of CO2 equivalent and of elemental carbon are different substances;
+    # tC -> tCO2e only through the explicit 44/12 factor in gep.carbon.
+    "tCO2e = [co2e_mass] = tCO2 = t_CO2e",
+    "ktCO2e = 1e3 * tCO2e",
+    # counts used by inventories (visitors, people, head of livestock)
+    "person = [] = persons = capita = 人",
+    "visit = [] = visits = person_trip = 人次",
+    "head = [] = 头",
+    "wan_person = 1e4 * person = 万人",
+    "wan_visit = 1e4 * visit = 万人次",
+    # Chinese water / mass / energy statistics units
+    "wan_m3 = 1e4 * meter ** 3 = 万立方米",
+    "yi_m3 = 1e8 * meter ** 3 = 亿立方米",
+    "wan_t = 1e4 * metric_ton = 万吨",
+    "wan_kWh = 1e4 * kilowatt_hour = 万千瓦时",
+    "yi_kWh = 1e8 * kilowatt_hour = 亿千瓦时",
+    "jin = 0.5 * kilogram = 斤",
+]
+for _line in _DEFINITIONS:
+    ureg.define(_line)
+
+pint.set_application_registry(ureg)
+Q_ = ureg.Quantity
+
+#: Canonical unit for each physical dimension used inside the system.
+CANONICAL_UNITS: dict[str, str] = {
+    "[length] ** 2": "hectare",
+    "[currency]": "CNY",
+    "[mass]": "t",
+    "[length] ** 3": "m ** 3",
+    "[energy]": "kWh",
+    "[co2e_mass]": "tCO2e",
+}
+
+
+def parse_unit(text: str) -> pint.Unit:
+    """Parse a unit string with the project registry.
+
+    Raises
+    ------
+    ValueError
+        If pint cannot parse ``text``; the message names the string.
+    """
+    try:
+        return ureg.Unit(str(text).strip())
+    except Exception as exc:  # pint raises several exception types here
+        raise ValueError(f"unit {text!r} cannot be parsed: {exc}") from None
+
+
+def conversion_factor(from_unit: str, to_unit: str) -> float:
+    """Multiplicative factor converting magnitudes in ``from_unit`` to ``to_unit``.
+
+    Raises ``pint.DimensionalityError`` when the two units measure different things.
+    """
+    return float(ureg.Quantity(1.0, parse_unit(from_unit)).to(parse_unit(to_unit)).magnitude)
+
+
+def same_dimension(unit_a: str, unit_b: str) -> bool:
+    """True when both unit strings measure the same physical dimension."""
+    return parse_unit(unit_a).dimensionality == parse_unit(unit_b).dimensionality
+
+
+def format_unit(unit: str | pint.Unit) -> str:
+    """Short, human-readable unit string (``CNY / m ** 3`` → ``CNY/m³``)."""
+    return f"{parse_unit(str(unit)):~P}"
