@@ -1,0 +1,280 @@
+"""The GEP account: evaluate every indicator of a profile and aggregate (DESIGN §7).
+
+``account(inventory, coefficients)`` evaluates each indicator once over all regions and years
+(xarray broadcasting; extra dims such as ``scenario`` or ``draw`` in the inputs flow through
+unchanged) and returns an :class:`Account` wrapping an ``xarray.Dataset``:
+
+* ``value`` [CNY] over ``region, year, indicator`` (+ extra dims), NaN where not assessed;
+* ``physical.<indicator id>`` in the indicator's own unit;
+* coordinate ``category`` along ``indicator``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .coefficients import CoefficientSet
+from .errors import InputError, Problem
+from .indicators import CATEGORIES, Context, Indicator, NotAssessed, indicators_for
+from .inventory import Dataset
+
+CATEGORY_ORDER = list(CATEGORIES)
+DEFAULT_OPTIONS = {
+    "purification_rule": "emission",       # emission | capacity | min
+    "recreation_method": "travel_cost",    # travel_cost | spending
+    "evaporation_divide_by_eer": False,    # water-surface cooling ÷ EER (some standards)
+    "forest_carbon": "auto",               # auto | inventory | rates
+}
+
+
+@dataclass
+class Account:
+    """Results of one accounting run, with aggregation helpers and provenance."""
+
+    ds: xr.Dataset
+    indicators: list[Indicator]
+    profile: str
+    coefficients: CoefficientSet
+    dataset: Dataset | None = None
+    options: dict = field(default_factory=dict)
+    not_assessed: list[dict] = field(default_factory=list)
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    components: dict[str, xr.Dataset] = field(default_factory=dict)
+    prices: dict[str, xr.DataArray] = field(default_factory=dict)
+
+    # -- basic views --------------------------------------------------------------------
+    @property
+    def value(self) -> xr.DataArray:
+        return self.ds["value"]
+
+    def physical(self, indicator_id: str) -> xr.DataArray:
+        return self.ds[f"physical.{indicator_id}"]
+
+    @property
+    def indicator_ids(self) -> list[str]:
+        return [str(i) for i in self.ds["indicator"].values]
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return next(i for i in self.indicators if i.id == indicator_id)
+
+    @property
+    def years(self) -> list[int]:
+        return [int(y) for y in self.ds["year"].values]
+
+    @property
+    def regions(self) -> list[str]:
+        return [str(r) for r in self.ds["region"].values]
+
+    # -- aggregates ---------------------------------------------------------------------
+    def gep(self) -> xr.DataArray:
+        """GEP per region and year [CNY]: the sum of the assessed indicators."""
+        return self.value.sum("indicator", min_count=1).assign_attrs(units="CNY")
+
+    def by_category(self) -> xr.DataArray:
+        """Value per region, year and category [CNY]."""
+        out = self.value.groupby("category").sum(min_count=1)
+        order = [c for c in CATEGORY_ORDER if c in out["category"].values]
+        return out.sel(category=order).assign_attrs(units="CNY")
+
+    def total(self, dims: str | Sequence[str] = "region") -> xr.DataArray:
+        """Sum over ``dims`` (e.g. the city total is ``total("region")``)."""
+        return self.value.sum(dims, min_count=1).assign_attrs(units="CNY")
+
+    def city_gep(self) -> xr.DataArray:
+        """GEP of all regions together per year [CNY] (computed from the county rows)."""
+        return self.gep().sum("region", min_count=1).assign_attrs(units="CNY")
+
+    def ranking(self, year: int, measure: str = "gep", lang: str = "zh") -> pd.DataFrame:
+        """Regions ranked by ``measure`` (gep | per_km2 | per_capita) in ``year``."""
+        series = {"gep": self.gep(), "per_km2": self.per_km2(), "per_capita": self.per_capita()}[measure]
+        s = series.sel(year=year).to_pandas().sort_values(ascending=False)
+        df = pd.DataFrame({"region": s.index, "value": s.to_numpy()})
+        df["name"] = [self.region_name(r, lang) for r in df["region"]]
+        df["rank"] = np.arange(1, len(df) + 1)
+        return df[["rank", "region", "name", "value"]]
+
+    def region_name(self, code: str, lang: str = "zh") -> str:
+        return self.dataset.region_name(code, lang) if self.dataset is not None else code
+
+    def land_area_km2(self) -> xr.DataArray:
+        if self.dataset is None:
+            raise InputError(Problem("account", "land area needs the dataset's regions.csv"))
+        ha = self.dataset.regions.loc[self.regions, "land_area_ha"].to_numpy(dtype=float)
+        return xr.DataArray(ha / 100.0, dims=["region"], coords={"region": self.regions}, attrs={"units": "km ** 2"})
+
+    def per_km2(self) -> xr.DataArray:
+        """GEP per km² of land [CNY km⁻²]."""
+        return (self.gep() / self.land_area_km2()).assign_attrs(units="CNY / km ** 2")
+
+    def _item(self, name: str) -> xr.DataArray | None:
+        if self.dataset is None or name not in self.dataset.data:
+            return None
+        return self.dataset.data[name].sel(region=self.regions, year=self.years)
+
+    def per_capita(self) -> xr.DataArray:
+        """GEP per resident [CNY person⁻¹]; NaN where the inventory has no population."""
+        pop = self._item("population")
+        if pop is None:
+            return xr.full_like(self.gep(), np.nan).assign_attrs(units="CNY / person")
+        return (self.gep() / pop.where(pop > 0)).assign_attrs(units="CNY / person")
+
+    def gep_gdp_ratio(self) -> xr.DataArray:
+        """GEP / GDP (both current prices) [–]; NaN where GDP is not in the inventory."""
+        gdp = self._item("gdp")
+        if gdp is None:
+            return xr.full_like(self.gep(), np.nan).assign_attrs(units="dimensionless")
+        return (self.gep() / gdp.where(gdp > 0)).assign_attrs(units="dimensionless")
+
+    # -- comparable prices --------------------------------------------------------------
+    def deflators(self, base_year: int | None = None) -> xr.DataArray:
+        """Factor per year and indicator taking current prices to ``base_year`` prices."""
+        base = int(base_year if base_year is not None else self.base_year)
+        rows = []
+        for ind in self.indicators:
+            rows.append([self.coefficients.index_factor(ind.deflator, y, base) for y in self.years])
+        return xr.DataArray(np.array(rows).T, dims=["year", "indicator"],
+                            coords={"year": self.years, "indicator": [i.id for i in self.indicators]})
+
+    @property
+    def base_year(self) -> int:
+        if self.dataset is not None:
+            return self.dataset.base_year
+        return self.years[0]
+
+    def comparable(self, base_year: int | None = None) -> xr.DataArray:
+        """Values at ``base_year`` prices (each indicator deflated by its price index) [CNY]."""
+        return (self.value * self.deflators(base_year)).assign_attrs(units="CNY", price_basis=f"{base_year or self.base_year} prices")
+
+    def growth(self, comparable: bool = True, base_year: int | None = None) -> xr.DataArray:
+        """Year-on-year GEP growth rate per region (at comparable prices by default) [–]."""
+        v = self.comparable(base_year) if comparable else self.value
+        g = v.sum("indicator", min_count=1)
+        return (g / g.shift(year=1) - 1.0).assign_attrs(units="dimensionless")
+
+    # -- export ------------------------------------------------------------------------------
+    def provenance(self) -> dict:
+        out = {
+            "profile": self.profile,
+            "coefficients": {"name": self.coefficients.name, "hash": self.coefficients.hash,
+                             "chain": list(self.coefficients.chain),
+                             "overrides": [o.describe() for o in self.coefficients.overrides]},
+            "options": self.options,
+        }
+        if self.dataset is not None:
+            out["dataset"] = {"name": self.dataset.name, "hash": self.dataset.hash}
+        return out
+
+    def to_frame(self, lang: str = "zh") -> pd.DataFrame:
+        """Tidy table: one row per region × year × indicator (+ extra dims)."""
+        value = self.value.to_dataframe(name="value").reset_index()
+        phys = []
+        for ind in self.indicators:
+            p = self.ds[f"physical.{ind.id}"]
+            df = p.to_dataframe(name="physical").reset_index()
+            df["indicator"] = ind.id
+            df["physical_unit"] = ind.physical_unit
+            phys.append(df[[c for c in df.columns if c not in ("category",)]])
+        keys = [d for d in self.value.dims if d != "indicator"] + ["indicator"]
+        phys_df = pd.concat(phys, ignore_index=True)
+        phys_df = phys_df[[c for c in phys_df.columns if c in keys + ["physical", "physical_unit"]]]
+        df = value.merge(phys_df, on=keys, how="left")
+        meta = {i.id: i for i in self.indicators}
+        df["category"] = [meta[i].category for i in df["indicator"]]
+        df["indicator_name"] = [meta[i].label(lang) for i in df["indicator"]]
+        df["region_name"] = [self.region_name(r, lang) for r in df["region"]]
+        cols = ["region", "region_name", "year", "indicator", "indicator_name", "category",
+                "physical", "physical_unit", "value"]
+        extra = [c for c in df.columns if c not in cols]
+        return df[[*extra, *cols]] if extra else df[cols]
+
+
+def _resolve_indicators(profile: str, include: Iterable[str], exclude: Iterable[str]) -> list[Indicator]:
+    available = indicators_for(profile)
+    ids = {i.id for i in available}
+    include, exclude = list(include), list(exclude)
+    unknown = [i for i in [*include, *exclude] if i not in ids]
+    if unknown:
+        raise InputError(Problem("--include/--exclude", f"unknown indicator(s) for profile {profile}: {', '.join(unknown)}"))
+    chosen = [i for i in available if (i.default or i.id in include) and i.id not in exclude]
+    order = {c: n for n, c in enumerate(CATEGORY_ORDER)}
+    return sorted(chosen, key=lambda i: order[i.category])
+
+
+def account(inventory: Dataset | xr.Dataset, coefficients: CoefficientSet, years: Sequence[int] | None = None,
+            profile: str = "ndrc-2022", options: dict | None = None, include: Iterable[str] = (),
+            exclude: Iterable[str] = (), extra_coefficients: dict | None = None) -> Account:
+    """Compute the GEP account.
+
+    Parameters
+    ----------
+    inventory : a loaded :class:`~gep.inventory.Dataset` (or its ``data``).
+    coefficients : the coefficient set (with any overrides).
+    years : accounting years (default: every year of the inventory).
+    profile : ``ndrc-2022`` (default) or ``xie-2015``.
+    options : method switches, see ``DEFAULT_OPTIONS``.
+    include, exclude : indicator ids to switch on (e.g. ``regulating.oxygen_release``) or off.
+    extra_coefficients : coefficient arrays that replace the set's resolution (Monte Carlo).
+    """
+    dataset = inventory if isinstance(inventory, Dataset) else None
+    data = inventory.data if isinstance(inventory, Dataset) else inventory
+    all_years = [int(y) for y in data["year"].values]
+    if years:
+        years = [int(y) for y in years]
+        bad = [y for y in years if y not in all_years]
+        if bad:
+            raise InputError(Problem("--year", f"year(s) {', '.join(map(str, bad))} not in the inventory ({all_years[0]}–{all_years[-1]})"))
+        data = data.sel(year=years)
+    else:
+        years = all_years
+    opts = {**DEFAULT_OPTIONS, **(options or {})}
+    unknown_opts = sorted(set(opts) - set(DEFAULT_OPTIONS))
+    if unknown_opts:
+        raise InputError(Problem("options", f"unknown option(s): {', '.join(unknown_opts)}"))
+    chosen = _resolve_indicators(profile, include, exclude)
+    ctx = Context(data, coefficients, years, opts, extra_coefficients)
+    template = xr.DataArray(np.full((data.sizes["region"], len(years)), np.nan), dims=["region", "year"],
+                            coords={"region": data["region"].values, "year": years})
+    values, physicals, not_assessed, notes, components, prices = [], {}, [], {}, {}, {}
+    for ind in chosen:
+        try:
+            res = ind.compute(ctx)
+            value = res.value
+            physical = res.physical
+            notes[ind.id] = list(res.notes)
+            if res.components is not None:
+                components[ind.id] = res.components
+            if res.price is not None:
+                prices[ind.id] = res.price
+        except NotAssessed as reason:
+            value = template.copy()
+            physical = template.copy()
+            not_assessed.append({"indicator": ind.id, "region": None, "reason": str(reason)})
+            notes[ind.id] = [f"not assessed: {reason}"]
+        value = value.drop_attrs() if hasattr(value, "drop_attrs") else value
+        values.append(value)
+        physicals[f"physical.{ind.id}"] = physical.assign_attrs(units=ind.physical_unit, indicator=ind.id)
+        # regions with missing inputs (NaN) are "not assessed" for that indicator
+        if not any(n["indicator"] == ind.id and n["region"] is None for n in not_assessed):
+            missing = value.isnull()
+            extra_dims = [d for d in missing.dims if d not in ("region", "year")]
+            if extra_dims:
+                missing = missing.any(extra_dims)
+            for region in missing["region"].values[missing.any("year").values]:
+                ys = [int(y) for y in missing["year"].values[missing.sel(region=region).values]]
+                not_assessed.append({"indicator": ind.id, "region": str(region), "years": ys,
+                                     "reason": "inputs missing for this region"})
+    value = xr.concat(values, dim="indicator", coords="minimal", compat="override", join="outer")
+    value = value.assign_coords(indicator=[i.id for i in chosen], category=("indicator", [i.category for i in chosen]))
+    value = value.transpose("region", "year", "indicator", ...)
+    value.attrs = {"units": "CNY"}
+    ds = xr.Dataset({"value": value, **physicals})
+    ds.attrs.update({"profile": profile, "coefficients": coefficients.name, "coefficients_hash": coefficients.hash})
+    if dataset is not None:
+        ds.attrs.update({"dataset": dataset.name, "dataset_hash": dataset.hash})
+    return Account(ds=ds, indicators=chosen, profile=profile, coefficients=coefficients, dataset=dataset,
+                   options=opts, not_assessed=not_assessed, notes=notes, components=components, prices=prices)

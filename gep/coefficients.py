@@ -1,0 +1,680 @@
+"""Coefficient sets: a YAML tree whose path is the id, values by date, a source per value.
+
+File format and semantics: ``docs/coefficients.md``. In short:
+
+* ``load_set("ankang")`` reads ``coefficients/ankang/`` and every set it ``extends``;
+  problems in any file are collected and raised together as one :class:`InputError`.
+* ``CoefficientSet.array(id, years, keys)`` resolves a coefficient for accounting years: the
+  value in force on 1 January of each year, moved from its price year to that year with its
+  price index, as an ``xarray.DataArray`` over ``year`` (and the table dimension).
+* Overrides (:class:`Override`) — from ``--set``, scenarios or the app's editor — are applied
+  on resolution; the files on disk are never changed.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from .catalog import ecosystem_catalog
+from .errors import InputError, MissingCoefficientError, Problem
+from .units import parse_unit, ureg
+from .yamlio import load_yaml
+
+STATUSES = ("standard", "official", "local-official", "literature", "illustrative")
+BY_DIMS = ("ecosystem", "species", "region", "xie_class")
+DISTRIBUTIONS = {
+    "triangular": {"low", "high"},
+    "normal": {"sd"},
+    "lognormal": {"sd"},
+    "uniform": {"low", "high"},
+}
+_TOP_KEYS = {"description", "unit", "by", "price_index", "uncertainty", "values", "note"}
+_VALUE_KEYS = {"value", "price_year", "status", "source", "note"}
+_SOURCE_KEYS = {"title", "issuer", "year", "clause", "link", "note"}
+_UNCERTAINTY_KEYS = {"distribution", "low", "mode", "high", "sd", "relative", "note"}
+
+
+def default_root() -> Path:
+    """Folder holding the coefficient sets (``$GEP_COEFFICIENTS`` or the repo's ``coefficients/``)."""
+    env = os.environ.get("GEP_COEFFICIENTS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[1] / "coefficients"
+
+
+# --------------------------------------------------------------------------------------------
+# data classes
+
+
+@dataclass(frozen=True)
+class ValueEntry:
+    """One dated value of a coefficient."""
+
+    start: dt.date
+    value: float | dict[str, float]
+    status: str
+    source: dict
+    price_year: int | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Coefficient:
+    """One coefficient file, parsed and validated."""
+
+    id: str
+    unit: str
+    values: tuple[ValueEntry, ...]
+    description: dict = field(default_factory=dict)
+    by: str | None = None
+    price_index: str | None = None
+    uncertainty: dict | None = None
+    file: str = ""
+    set_name: str = ""
+    note: str | None = None
+
+    @property
+    def is_money(self) -> bool:
+        return "[currency]" in str(parse_unit(self.unit).dimensionality)
+
+    def entry_for(self, year: int) -> ValueEntry:
+        """The value in force on 1 January of ``year``."""
+        day = dt.date(int(year), 1, 1)
+        found = None
+        for entry in self.values:
+            if entry.start <= day:
+                found = entry
+        if found is None:
+            first = self.values[0].start.isoformat()
+            raise MissingCoefficientError(
+                Problem(
+                    self.file or self.id,
+                    f"coefficient '{self.id}' has no value for {year} (first value applies from {first})",
+                    field="values",
+                )
+            )
+        return found
+
+    def to_raw(self) -> dict:
+        """Plain-dict form (as in a YAML file), used for hashing and for export."""
+        raw: dict[str, Any] = {"description": self.description, "unit": self.unit}
+        if self.by:
+            raw["by"] = self.by
+        if self.price_index:
+            raw["price_index"] = self.price_index
+        if self.uncertainty:
+            raw["uncertainty"] = self.uncertainty
+        if self.note:
+            raw["note"] = self.note
+        raw["values"] = {}
+        for e in self.values:
+            item: dict[str, Any] = {"value": e.value}
+            if e.price_year is not None:
+                item["price_year"] = e.price_year
+            item["status"] = e.status
+            item["source"] = e.source
+            if e.note:
+                item["note"] = e.note
+            raw["values"][e.start.isoformat()] = item
+        return raw
+
+
+_OVERRIDE_RE = re.compile(
+    r"^\s*(?P<id>[A-Za-z0-9_.]+)(\[(?P<key>[^\]]+)\])?\s*(?P<op>=|\*=|\+=)\s*(?P<rest>.+?)\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Override:
+    """A change to a coefficient applied on resolution (never written to the baseline files).
+
+    ``op`` is ``set`` (absolute value), ``scale`` (×factor) or ``add`` (+delta). ``value`` is
+    in ``unit`` (default: the coefficient's unit). An absolute money value is taken as the
+    price of each accounting year unless ``price_year`` says which year's prices it is in.
+    ``key`` limits a table override to one ecosystem/species/region; ``from_year`` makes it
+    apply from that accounting year on.
+    """
+
+    id: str
+    op: str
+    value: float
+    key: str | None = None
+    unit: str | None = None
+    price_year: int | None = None
+    from_year: int | None = None
+    origin: str = "override"
+
+    @classmethod
+    def parse(cls, text: str, origin: str = "--set") -> Override:
+        """Parse ``ID=VALUE``, ``ID[KEY]=VALUE UNIT``, ``ID*=1.2``, ``ID+=5``, ``ID=70@2024``."""
+        m = _OVERRIDE_RE.match(text)
+        if not m:
+            raise InputError(
+                Problem(origin, f"cannot read override {text!r}; expected ID=VALUE, ID[KEY]=VALUE, ID*=FACTOR or ID+=DELTA")
+            )
+        rest = m.group("rest")
+        price_year = None
+        if "@" in rest:
+            rest, _, year_text = rest.rpartition("@")
+            try:
+                price_year = int(year_text)
+            except ValueError:
+                raise InputError(Problem(origin, f"price year {year_text!r} in {text!r} is not a year")) from None
+        number, _, unit = rest.strip().partition(" ")
+        try:
+            value = float(number)
+        except ValueError:
+            raise InputError(Problem(origin, f"value {number!r} in {text!r} is not a number")) from None
+        op = {"=": "set", "*=": "scale", "+=": "add"}[m.group("op")]
+        unit = unit.strip() or None
+        if unit is not None:
+            try:
+                parse_unit(unit)
+            except ValueError as exc:
+                raise InputError(Problem(origin, str(exc))) from None
+        return cls(id=m.group("id"), op=op, value=value, key=m.group("key"), unit=unit,
+                   price_year=price_year, origin=origin)
+
+    def describe(self) -> str:
+        key = f"[{self.key}]" if self.key else ""
+        sym = {"set": "=", "scale": "×", "add": "+"}[self.op]
+        unit = f" {self.unit}" if self.unit else ""
+        extra = f" from {self.from_year}" if self.from_year else ""
+        return f"{self.id}{key} {sym} {self.value:g}{unit}{extra}"
+
+
+# --------------------------------------------------------------------------------------------
+# parsing one file
+
+
+def _as_date(key: Any) -> dt.date | None:
+    if isinstance(key, dt.datetime):
+        return key.date()
+    if isinstance(key, dt.date):
+        return key
+    if isinstance(key, int) and 1900 <= key <= 2200:
+        return dt.date(key, 1, 1)
+    if isinstance(key, str):
+        try:
+            return dt.date.fromisoformat(key.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def parse_coefficient(raw: Any, cid: str, file: str, set_name: str) -> tuple[Coefficient | None, list[Problem]]:
+    """Validate one parsed YAML mapping; return the coefficient and every problem found."""
+    problems: list[Problem] = []
+
+    def bad(message: str, key: str | None = None) -> None:
+        problems.append(Problem(file, message, field=key))
+
+    if not isinstance(raw, dict):
+        bad("a coefficient file must be a mapping with keys description, unit, values")
+        return None, problems
+    for key in sorted(set(raw) - _TOP_KEYS):
+        bad(f"unknown key '{key}' (allowed: {', '.join(sorted(_TOP_KEYS))})", key)
+    unit = raw.get("unit")
+    unit_ok = False
+    if unit is None:
+        bad("missing 'unit'", "unit")
+    else:
+        try:
+            parse_unit(str(unit))
+            unit_ok = True
+        except ValueError as exc:
+            bad(str(exc), "unit")
+    is_money = unit_ok and "[currency]" in str(parse_unit(str(unit)).dimensionality)
+    by = raw.get("by")
+    if by is not None and by not in BY_DIMS:
+        bad(f"'by' must be one of {', '.join(BY_DIMS)}, not {by!r}", "by")
+    price_index = raw.get("price_index")
+    if price_index is not None and not isinstance(price_index, str):
+        bad("'price_index' must be a coefficient id such as price_index.cpi", "price_index")
+    description = raw.get("description") or {}
+    if isinstance(description, str):
+        description = {"en": description, "zh": description}
+    if not isinstance(description, dict):
+        bad("'description' must be a mapping with zh and en", "description")
+        description = {}
+    uncertainty = raw.get("uncertainty")
+    if uncertainty is not None:
+        problems += _check_uncertainty(uncertainty, file)
+    values_raw = raw.get("values")
+    entries: list[ValueEntry] = []
+    if not isinstance(values_raw, dict) or not values_raw:
+        bad("'values' must be a non-empty mapping of date -> value", "values")
+    else:
+        for key, item in values_raw.items():
+            start = _as_date(key)
+            where = f"values.{key}"
+            if start is None:
+                bad(f"'{key}' is not a date (use YYYY-MM-DD)", where)
+                continue
+            if not isinstance(item, dict):
+                bad("each dated value must be a mapping with value, status, source", where)
+                continue
+            for k in sorted(set(item) - _VALUE_KEYS):
+                bad(f"unknown key '{k}' (allowed: {', '.join(sorted(_VALUE_KEYS))})", f"{where}.{k}")
+            value = item.get("value")
+            if by is None:
+                if not _is_number(value):
+                    bad(f"value must be a number, not {value!r}", f"{where}.value")
+                    continue
+                value = float(value)
+            else:
+                if not isinstance(value, dict) or not value:
+                    bad(f"with 'by: {by}' the value must be a mapping {{{by}: number}}", f"{where}.value")
+                    continue
+                table = {}
+                for k, v in value.items():
+                    if not _is_number(v):
+                        bad(f"value for '{k}' must be a number, not {v!r}", f"{where}.value.{k}")
+                    else:
+                        table[str(k)] = float(v)
+                if by == "ecosystem":
+                    known = ecosystem_catalog()
+                    level1 = {e.level1 for e in known.values()}
+                    for k in table:
+                        if k not in known and k not in level1:
+                            bad(f"unknown ecosystem code '{k}'", f"{where}.value.{k}")
+                value = table
+            status = item.get("status")
+            if status not in STATUSES:
+                bad(f"status must be one of {', '.join(STATUSES)}, not {status!r}", f"{where}.status")
+            source = item.get("source")
+            if isinstance(source, str):
+                source = {"title": source}
+            if not isinstance(source, dict) or not str(source.get("title", "")).strip():
+                bad("every value needs a source with at least a title", f"{where}.source")
+                source = {}
+            else:
+                for k in sorted(set(source) - _SOURCE_KEYS):
+                    bad(f"unknown source key '{k}' (allowed: {', '.join(sorted(_SOURCE_KEYS))})", f"{where}.source.{k}")
+            if status == "illustrative" and not (item.get("note") or source.get("note")):
+                bad("an illustrative value needs a 'note' saying how it was made", f"{where}.note")
+            price_year = item.get("price_year")
+            if is_money:
+                if not isinstance(price_year, int):
+                    bad("a money value needs 'price_year' (e.g. 2010)", f"{where}.price_year")
+            elif price_year is not None and not isinstance(price_year, int):
+                bad("'price_year' must be a year", f"{where}.price_year")
+            entries.append(
+                ValueEntry(start=start, value=value, status=status or "", source=source or {},
+                           price_year=price_year if isinstance(price_year, int) else None,
+                           note=item.get("note"))
+            )
+    if is_money and not price_index:
+        bad("a money coefficient needs 'price_index' (e.g. price_index.cpi)", "price_index")
+    if problems:
+        return None, problems
+    entries.sort(key=lambda e: e.start)
+    return (
+        Coefficient(id=cid, unit=str(unit), values=tuple(entries), description=description, by=by,
+                    price_index=price_index, uncertainty=uncertainty, file=file, set_name=set_name,
+                    note=raw.get("note")),
+        problems,
+    )
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and np.isfinite(v)
+
+
+def _check_uncertainty(spec: Any, file: str) -> list[Problem]:
+    problems = []
+    if not isinstance(spec, dict):
+        return [Problem(file, "'uncertainty' must be a mapping", field="uncertainty")]
+    for k in sorted(set(spec) - _UNCERTAINTY_KEYS):
+        problems.append(Problem(file, f"unknown key '{k}'", field=f"uncertainty.{k}"))
+    dist = spec.get("distribution")
+    if dist not in DISTRIBUTIONS:
+        problems.append(Problem(file, f"distribution must be one of {', '.join(DISTRIBUTIONS)}, not {dist!r}",
+                                field="uncertainty.distribution"))
+        return problems
+    for k in sorted(DISTRIBUTIONS[dist] - set(spec)):
+        problems.append(Problem(file, f"{dist} uncertainty needs '{k}'", field=f"uncertainty.{k}"))
+    for k in ("low", "mode", "high", "sd"):
+        if k in spec and not _is_number(spec[k]):
+            problems.append(Problem(file, f"'{k}' must be a number", field=f"uncertainty.{k}"))
+    if (dist in ("triangular", "uniform") and _is_number(spec.get("low")) and _is_number(spec.get("high"))
+            and spec["low"] > spec["high"]):
+            problems.append(Problem(file, "low must not exceed high", field="uncertainty.low"))
+    if "sd" in spec and _is_number(spec["sd"]) and spec["sd"] < 0:
+        problems.append(Problem(file, "sd must be ≥ 0", field="uncertainty.sd"))
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
+# the set
+
+
+class CoefficientSet:
+    """All coefficients of a set (after ``extends``), plus overrides applied on resolution."""
+
+    def __init__(self, name: str, coefficients: dict[str, Coefficient], *, description: dict | None = None,
+                 path: str | None = None, chain: Sequence[str] = (), overrides: Sequence[Override] = ()):
+        self.name = name
+        self.description = description or {}
+        self.path = path
+        self.chain = tuple(chain)
+        self.coefficients = dict(sorted(coefficients.items()))
+        self.overrides: tuple[Override, ...] = tuple(overrides)
+        self._index_cache: dict[str, dict[int, float]] = {}
+        problems = [p for o in self.overrides for p in self._check_override(o)]
+        if problems:
+            raise InputError(problems)
+
+    # -- identity -------------------------------------------------------------------------
+    def __contains__(self, cid: str) -> bool:
+        return cid in self.coefficients
+
+    def __getitem__(self, cid: str) -> Coefficient:
+        try:
+            return self.coefficients[cid]
+        except KeyError:
+            raise MissingCoefficientError(
+                Problem(self.path or self.name, f"coefficient '{cid}' is not in set '{self.name}'")
+            ) from None
+
+    def ids(self, prefix: str = "") -> list[str]:
+        return [c for c in self.coefficients if c.startswith(prefix)]
+
+    @property
+    def hash(self) -> str:
+        """Content hash of everything that can change a result (values, units, overrides)."""
+        payload = {
+            "coefficients": {cid: c.to_raw() for cid, c in self.coefficients.items()},
+            "overrides": [o.__dict__ for o in self.overrides],
+        }
+        text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    # -- derived sets -----------------------------------------------------------------------
+    def with_overrides(self, overrides: Iterable[Override | str], name: str | None = None) -> CoefficientSet:
+        parsed = [o if isinstance(o, Override) else Override.parse(o) for o in overrides]
+        return CoefficientSet(name or self.name, self.coefficients, description=self.description,
+                              path=self.path, chain=self.chain, overrides=[*self.overrides, *parsed])
+
+    def with_coefficients(self, replaced: dict[str, Coefficient], name: str | None = None) -> CoefficientSet:
+        """A copy in which some coefficients are replaced wholesale (e.g. edited in the app)."""
+        merged = {**self.coefficients, **replaced}
+        return CoefficientSet(name or self.name, merged, description=self.description, path=self.path,
+                              chain=self.chain, overrides=self.overrides)
+
+    def _check_override(self, o: Override) -> list[Problem]:
+        if o.id not in self.coefficients:
+            close = [c for c in self.coefficients if c.split(".")[-1] == o.id.split(".")[-1]][:3]
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            return [Problem(o.origin, f"override names unknown coefficient '{o.id}'{hint}")]
+        c = self.coefficients[o.id]
+        if o.key is not None and c.by is None:
+            return [Problem(o.origin, f"'{o.id}' is not a table; remove [{o.key}]")]
+        if o.unit is not None and o.op != "scale":
+            try:
+                ureg.Quantity(1.0, parse_unit(o.unit)).to(parse_unit(c.unit))
+            except Exception:
+                return [Problem(o.origin, f"unit '{o.unit}' does not fit '{o.id}' (unit {c.unit})")]
+        return []
+
+    # -- price indices --------------------------------------------------------------------
+    def index_series(self, index_id: str) -> dict[int, float]:
+        """Chained index levels {year: level}, first year of the series = 100."""
+        if index_id in self._index_cache:
+            return self._index_cache[index_id]
+        c = self[index_id]
+        levels: dict[int, float] = {}
+        years = sorted(e.start.year for e in c.values)
+        by_year = {e.start.year: float(e.value) for e in c.values}
+        for i, year in enumerate(years):
+            if i == 0:
+                levels[year] = 100.0
+                continue
+            if year != years[i - 1] + 1:
+                raise InputError(Problem(c.file, f"price index '{index_id}' has a gap before {year}", field="values"))
+            levels[year] = levels[year - 1] * by_year[year] / 100.0
+        self._index_cache[index_id] = levels
+        return levels
+
+    def index_factor(self, index_id: str, from_year: int, to_year: int) -> float:
+        """Factor moving a price from ``from_year`` to ``to_year`` prices."""
+        if from_year == to_year:
+            return 1.0
+        series = self.index_series(index_id)
+        missing = [y for y in (from_year, to_year) if y not in series]
+        if missing:
+            c = self[index_id]
+            span = f"{min(series)}–{max(series)}"
+            raise InputError(Problem(c.file, f"price index '{index_id}' covers {span}, not {', '.join(map(str, missing))}; "
+                                     "add the year's index value (prices are never extrapolated)", field="values"))
+        return series[to_year] / series[from_year]
+
+    # -- resolution -----------------------------------------------------------------------
+    def entries(self, cid: str, years: Sequence[int]) -> list[ValueEntry]:
+        c = self[cid]
+        return [c.entry_for(y) for y in years]
+
+    def array(self, cid: str, years: Sequence[int], keys: Sequence[str] | None = None,
+              unit: str | None = None) -> xr.DataArray:
+        """Resolve a coefficient for accounting years, at each year's prices.
+
+        Returns a DataArray over ``year`` (and ``c.by`` when ``keys`` are given for a table)
+        with magnitudes in ``unit`` (default: the coefficient's unit) and ``attrs["units"]``.
+        A table missing any of ``keys`` raises one error listing all the missing keys.
+        """
+        c = self[cid]
+        years = [int(y) for y in years]
+        target = unit or c.unit
+        factor = ureg.Quantity(1.0, parse_unit(c.unit)).to(parse_unit(target)).magnitude
+        entries = [c.entry_for(y) for y in years]
+        if c.by is None:
+            data = np.array([float(e.value) for e in entries])
+        else:
+            if keys is None:
+                keys = sorted({k for e in entries for k in e.value})
+            keys = list(keys)
+            missing: list[str] = []
+            data = np.empty((len(years), len(keys)))
+            for i, e in enumerate(entries):
+                for j, k in enumerate(keys):
+                    v = _table_lookup(e.value, k, c.by)
+                    if v is None:
+                        if k not in missing:
+                            missing.append(k)
+                        v = np.nan
+                    data[i, j] = v
+            if missing:
+                raise MissingCoefficientError(
+                    Problem(c.file or cid, f"table '{cid}' has no value for {c.by} {', '.join(missing)}",
+                            field="values")
+                )
+        if c.is_money and c.price_index:
+            idx = np.array([self.index_factor(c.price_index, e.price_year, y) for e, y in zip(entries, years, strict=True)])
+            data = data * (idx if data.ndim == 1 else idx[:, None])
+        data = self._apply_overrides(c, data, years, keys)
+        data = data * factor
+        dims = ["year"] if c.by is None else ["year", c.by]
+        coords: dict[str, Any] = {"year": years}
+        if c.by is not None:
+            coords[c.by] = keys
+        return xr.DataArray(data, dims=dims, coords=coords, name=cid, attrs={"units": target})
+
+    def _apply_overrides(self, c: Coefficient, data: np.ndarray, years: list[int],
+                         keys: Sequence[str] | None) -> np.ndarray:
+        relevant = [o for o in self.overrides if o.id == c.id]
+        if not relevant:
+            return data
+        data = data.copy()
+        for o in relevant:
+            value = o.value
+            if o.unit is not None and o.op != "scale":
+                value = ureg.Quantity(value, parse_unit(o.unit)).to(parse_unit(c.unit)).magnitude
+            rows = np.array([o.from_year is None or y >= o.from_year for y in years])
+            if o.op == "set" and c.is_money and c.price_index and o.price_year is not None:
+                new = np.array([value * self.index_factor(c.price_index, o.price_year, y) for y in years])
+            else:
+                new = np.full(len(years), value)
+            if c.by is None:
+                target = np.ones_like(rows)
+                cols = None
+            else:
+                cols = np.array([o.key is None or _key_matches(k, o.key) for k in keys])
+                target = rows[:, None] & cols[None, :]
+            if o.op == "set":
+                replacement = new if c.by is None else np.broadcast_to(new[:, None], data.shape)
+            elif o.op == "scale":
+                replacement = data * value
+            else:
+                replacement = data + (new if c.by is None else new[:, None])
+            mask = rows if c.by is None else target
+            data = np.where(mask, replacement, data)
+        return data
+
+    def quantity(self, cid: str, year: int, key: str | None = None):
+        """One resolved value as a pint Quantity (convenience for reports and the CLI)."""
+        arr = self.array(cid, [year], keys=[key] if key else None)
+        mag = float(arr.values.ravel()[0])
+        return ureg.Quantity(mag, parse_unit(arr.attrs["units"]))
+
+    def records(self, year: int) -> list[dict]:
+        """Every coefficient resolved for ``year``: the `gep coefficients --format json` rows."""
+        rows = []
+        for cid, c in self.coefficients.items():
+            try:
+                entry = c.entry_for(year)
+            except MissingCoefficientError:
+                continue
+            if c.by is None:
+                value: Any = float(self.array(cid, [year]).values[0])
+            else:
+                keys = sorted(entry.value)
+                arr = self.array(cid, [year], keys=keys)
+                value = {k: float(v) for k, v in zip(keys, arr.values[0], strict=True)}
+            rows.append({
+                "id": cid,
+                "value": value,
+                "unit": c.unit,
+                "price_year": year if (c.is_money and c.price_index) else entry.price_year,
+                "source_price_year": entry.price_year,
+                "status": entry.status,
+                "source": entry.source,
+                "note": entry.note,
+                "description": c.description,
+                "set": c.set_name,
+                "overridden": any(o.id == cid for o in self.overrides),
+            })
+        return rows
+
+
+def _key_matches(key: str, wanted: str) -> bool:
+    return key == wanted or key.startswith(wanted + ".")
+
+
+def _table_lookup(table: dict[str, float], key: str, by: str) -> float | None:
+    """Exact key, else (for ecosystems) its level-1 class."""
+    if key in table:
+        return table[key]
+    if by == "ecosystem":
+        eco = ecosystem_catalog().get(key)
+        if eco is not None and eco.level1 in table:
+            return table[eco.level1]
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# loading
+
+
+def find_set(name_or_path: str | Path, root: Path | None = None) -> Path:
+    """Locate a set folder by path or by name under the coefficients root."""
+    p = Path(name_or_path)
+    if p.is_dir() and (p / "set.yaml").exists():
+        return p
+    for base in (root, Path.cwd() / "coefficients", default_root()):
+        if base is not None and (Path(base) / str(name_or_path) / "set.yaml").exists():
+            return Path(base) / str(name_or_path)
+    raise InputError(Problem(str(name_or_path), "no coefficient set found (a folder with set.yaml)"))
+
+
+def load_set(name_or_path: str | Path, overrides: Iterable[Override | str] = (), root: Path | None = None) -> CoefficientSet:
+    """Load a coefficient set and everything it extends; raise one error listing all problems."""
+    path = find_set(name_or_path, root)
+    chain: list[Path] = []
+    current: Path | None = path
+    meta_by_path: dict[Path, dict] = {}
+    problems: list[Problem] = []
+    while current is not None:
+        if current in chain:
+            raise InputError(Problem(str(current / "set.yaml"), "circular 'extends'", field="extends"))
+        chain.append(current)
+        meta = load_yaml(current / "set.yaml") or {}
+        if not isinstance(meta, dict):
+            raise InputError(Problem(str(current / "set.yaml"), "set.yaml must be a mapping"))
+        for k in sorted(set(meta) - {"name", "description", "extends", "note"}):
+            problems.append(Problem(str(current / "set.yaml"), f"unknown key '{k}'", field=k))
+        meta_by_path[current] = meta
+        parent = meta.get("extends")
+        current = find_set(parent, current.parent) if parent else None
+    coefficients: dict[str, Coefficient] = {}
+    for folder in reversed(chain):  # base first, overlays replace
+        set_name = meta_by_path[folder].get("name", folder.name)
+        for file in sorted(folder.rglob("*.yaml")):
+            rel = file.relative_to(folder)
+            if rel.name in ("set.yaml", "index.yaml"):
+                continue
+            cid = ".".join(rel.with_suffix("").parts)
+            try:
+                raw = load_yaml(file)
+            except InputError as exc:
+                problems += exc.problems
+                continue
+            coef, probs = parse_coefficient(raw, cid, str(file), set_name)
+            problems += probs
+            if coef is not None:
+                coefficients[cid] = coef
+    # money coefficients must point at an index that exists
+    for c in coefficients.values():
+        if c.price_index and c.price_index not in coefficients:
+            problems.append(Problem(c.file, f"price index '{c.price_index}' is not in the set", field="price_index"))
+    if problems:
+        raise InputError(problems)
+    meta = meta_by_path[path]
+    return CoefficientSet(meta.get("name", path.name), coefficients, description=meta.get("description"),
+                          path=str(path), chain=[meta_by_path[p].get("name", p.name) for p in chain],
+                          overrides=[o if isinstance(o, Override) else Override.parse(o) for o in overrides])
+
+
+def coefficient_from_raw(raw: dict, cid: str, file: str = "<edited>", set_name: str = "edited") -> Coefficient:
+    """Build one coefficient from a YAML-shaped dict, raising on any problem (used by the app)."""
+    coef, problems = parse_coefficient(copy.deepcopy(raw), cid, file, set_name)
+    if problems:
+        raise InputError(problems)
+    assert coef is not None
+    return coef
+
+
+def replace_value(c: Coefficient, year: int, new_value: float | dict, key: str | None = None,
+                  note: str = "edited", status: str | None = None) -> Coefficient:
+    """A copy of ``c`` whose value in force for ``year`` is replaced (edit in place, same date)."""
+    entry = c.entry_for(year)
+    if key is not None:
+        table = dict(entry.value)
+        table[key] = float(new_value)
+        value: Any = table
+    else:
+        value = new_value
+    new_entry = replace(entry, value=value, note=note, status=status or entry.status)
+    values = tuple(new_entry if e is entry else e for e in c.values)
+    return replace(c, values=values)

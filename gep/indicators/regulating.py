@@ -1,0 +1,661 @@
+"""Regulating services (调节服务): formulas and their indicator records.
+
+Every formula is the equation of the Ouyang-group method as printed in [1] unless noted; the
+national specification [2] is believed to use the same family (its body is unchecked, see
+``gep_indicators.md`` §0), so no value here is labelled a standard's value.
+
+References
+----------
+.. [1] 白玛卓嘎, 肖燚, 欧阳志云, 王莉雁. 甘孜藏族自治州生态系统生产总值核算研究. 生态学报,
+   2017, 37(19): 6302–6312, §2.4 (eqs. for 水源涵养, 土壤保持, 防风固沙, 洪水调蓄, 大气净化,
+   水质净化, 固碳释氧, 气候调节, 病虫害控制).
+.. [2] 国家发展改革委, 国家统计局. 生态产品总值核算规范（试行）, 发改基础〔2022〕481号, 2022.
+.. [3] 博文静 等. 中国森林生态资产价值评估. 生态学报, 2017, 37(12): 4182–4190 (EER = 3.0).
+.. [4] 陈召亚 等. 黄骅市土壤保持价值年内动态特征. 中国生态农业学报, 2017 (λ = 0.24).
+"""
+
+from __future__ import annotations
+
+import xarray as xr
+
+from ..catalog import ecosystems_in
+from .base import (
+    Context,
+    Indicator,
+    NotAssessed,
+    Result,
+    declare_units,
+    positive_part,
+    register,
+    weighted_sum_over,
+)
+
+#: ecosystems whose water retention is counted (natural ecosystems, as in [1] §2.4.1)
+WATER_CONSERVATION_ECOSYSTEMS = ("forest", "shrub", "grassland", "wetland")
+#: ecosystems over which erosion control is counted (all land that can erode)
+SOIL_ECOSYSTEMS = ("forest", "shrub", "grassland", "wetland", "farmland", "garden", "bare")
+
+
+# -------------------------------------------------------------------------- water conservation
+@declare_units("m ** 3", precipitation="mm", runoff="mm", evapotranspiration="mm", area="hectare")
+def water_balance_retention(precipitation, runoff, evapotranspiration, area):
+    """Water retained by an ecosystem, water-balance method.
+
+    Parameters
+    ----------
+    precipitation : Annual precipitation P [mm].
+    runoff : Storm (surface) runoff R [mm].
+    evapotranspiration : Actual evapotranspiration ET [mm].
+    area : Ecosystem area A [ha].
+
+    Returns
+    -------
+    Retained water Q_wr [m³ a⁻¹].
+
+    Notes
+    -----
+    .. math:: Q_{wr} = \\max(P - R - ET, 0) \\times A \\times 10
+
+    (1 mm over 1 ha = 10 m³). A negative balance retains nothing rather than a negative
+    service.
+
+    References
+    ----------
+    [1] §2.4.1, eq. for 水源涵养量.
+    """
+    return positive_part(precipitation - runoff - evapotranspiration) * area * 10.0
+
+
+@declare_units("CNY", volume="m ** 3", unit_cost="CNY / m ** 3")
+def shadow_project_value(volume, unit_cost):
+    """Shadow-project (影子工程法) value of a water volume, :math:`V = Q \\times P_w`.
+
+    Parameters
+    ----------
+    volume : Water retained or stored [m³].
+    unit_cost : Reservoir construction cost per m³ of storage [CNY m⁻³].
+
+    References
+    ----------
+    [1] §2.4.1 and §2.4.4.
+    """
+    return volume * unit_cost
+
+
+def _water_conservation(ctx: Context) -> Result:
+    area = ctx.item("area")
+    ecos = ecosystems_in(WATER_CONSERVATION_ECOSYSTEMS, ctx.ecosystems())
+    a = area.sel(ecosystem=ecos)
+    q = water_balance_retention(ctx.item("precipitation"), ctx.item("runoff").sel(ecosystem=ecos),
+                                ctx.item("evapotranspiration").sel(ecosystem=ecos), a)
+    physical = weighted_sum_over("ecosystem", q, a > 0).assign_attrs(units="m ** 3")
+    price = ctx.coef("regulating.water_conservation.reservoir_cost")
+    return Result(physical=physical, value=shadow_project_value(physical, price), price=price,
+                  components=xr.Dataset({"physical": q.rename(ecosystem="component").assign_attrs(units="m ** 3")}))
+
+
+register(Indicator(
+    id="regulating.water_conservation", category="regulating", zh="水源涵养", en="Water conservation",
+    physical_unit="m ** 3", method="water balance; shadow project (reservoir cost)", method_zh="水量平衡法；影子工程法",
+    reference="[1] §2.4.1; [2]", items=("precipitation", "runoff", "evapotranspiration", "area"),
+    coefficients=("regulating.water_conservation.reservoir_cost",), compute=_water_conservation,
+    deflator="price_index.construction",
+    notes="Counted over forest, shrub, grassland and wetland.",
+))
+
+
+# -------------------------------------------------------------------------- soil conservation
+@declare_units("t", r="MJ * mm / (hectare * hour * year)", k="t * hectare * hour / (hectare * MJ * mm)",
+               ls="dimensionless", c="dimensionless", p="dimensionless", area="hectare")
+def rusle_soil_retention(r, k, ls, c, p, area):
+    """Soil retained: potential minus actual erosion (RUSLE).
+
+    Parameters
+    ----------
+    r : Rainfall erosivity R [MJ mm ha⁻¹ h⁻¹ a⁻¹].
+    k : Soil erodibility K [t ha h ha⁻¹ MJ⁻¹ mm⁻¹].
+    ls : Slope length-steepness factor LS [–].
+    c : Cover-management factor C [–].
+    p : Support-practice factor P [–].
+    area : Ecosystem area [ha].
+
+    Returns
+    -------
+    Soil retained Q_sr [t a⁻¹].
+
+    Notes
+    -----
+    .. math:: Q_{sr} = R \\cdot K \\cdot LS \\cdot (1 - C \\cdot P) \\cdot A
+
+    i.e. :math:`A_p - A_a` with :math:`A_p = R K LS` and :math:`A_a = R K LS C P`.
+
+    References
+    ----------
+    [1] §2.4.2.
+    """
+    return r * k * ls * positive_part(1.0 - c * p) * area
+
+
+@declare_units("CNY", retained="t", sediment_ratio="dimensionless", bulk_density="t / m ** 3",
+               dredging_cost="CNY / m ** 3")
+def sediment_reduction_value(retained, sediment_ratio, bulk_density, dredging_cost):
+    """Avoided sedimentation (减少泥沙淤积) value, replacement cost.
+
+    Notes
+    -----
+    .. math:: V_{sd} = \\lambda \\times \\frac{Q_{sr}}{\\rho} \\times c
+
+    Parameters
+    ----------
+    retained : Soil retained Q_sr [t].
+    sediment_ratio : Share of eroded soil deposited in water bodies λ [–].
+    bulk_density : Soil bulk density ρ [t m⁻³].
+    dredging_cost : Dredging cost c [CNY m⁻³].
+
+    References
+    ----------
+    [1] §2.4.2; λ = 0.24 from [1] and [4].
+    """
+    return sediment_ratio * retained / bulk_density * dredging_cost
+
+
+@declare_units("CNY", retained="t", n_content="dimensionless", p_content="dimensionless",
+               n_price="CNY / t", p_price="CNY / t")
+def nutrient_retention_value(retained, n_content, p_content, n_price, p_price):
+    """Avoided non-point N and P pollution (减少面源污染) value.
+
+    Notes
+    -----
+    .. math:: V_{np} = Q_{sr} (C_N P_N + C_P P_P)
+
+    Parameters
+    ----------
+    retained : Soil retained Q_sr [t].
+    n_content, p_content : Mass fractions of N and P in soil [–].
+    n_price, p_price : Removal cost of N and P [CNY t⁻¹].
+
+    References
+    ----------
+    [1] §2.4.2.
+    """
+    return retained * (n_content * n_price + p_content * p_price)
+
+
+def _soil_conservation(ctx: Context) -> Result:
+    area = ctx.item("area")
+    ecos = ecosystems_in(SOIL_ECOSYSTEMS, ctx.ecosystems())
+    a = area.sel(ecosystem=ecos)
+    q = rusle_soil_retention(ctx.item("rusle.r"), ctx.item("rusle.k"), ctx.item("rusle.ls").sel(ecosystem=ecos),
+                             ctx.item("rusle.c").sel(ecosystem=ecos), ctx.item("rusle.p").sel(ecosystem=ecos), a)
+    physical = weighted_sum_over("ecosystem", q, a > 0).assign_attrs(units="t")
+    c = "regulating.soil_conservation."
+    v_sd = sediment_reduction_value(physical, ctx.coef(c + "sediment_ratio"), ctx.coef(c + "bulk_density"),
+                                    ctx.coef(c + "dredging_cost"))
+    v_np = nutrient_retention_value(physical, ctx.coef(c + "nitrogen_content"), ctx.coef(c + "phosphorus_content"),
+                                    ctx.coef(c + "nitrogen_price"), ctx.coef(c + "phosphorus_price"))
+    value = (v_sd + v_np).assign_attrs(units="CNY")
+    comp = xr.concat([v_sd, v_np], dim="component").assign_coords(component=["sediment", "nutrients"])
+    return Result(physical=physical, value=value, components=xr.Dataset({"value": comp.assign_attrs(units="CNY")}))
+
+
+register(Indicator(
+    id="regulating.soil_conservation", category="regulating", zh="土壤保持", en="Soil conservation",
+    physical_unit="t", method="RUSLE; replacement cost (dredging + N/P removal)", method_zh="修正通用土壤流失方程；替代成本法",
+    reference="[1] §2.4.2; [2]; [4]", items=("rusle.r", "rusle.k", "rusle.ls", "rusle.c", "rusle.p", "area"),
+    coefficients=tuple(f"regulating.soil_conservation.{n}" for n in (
+        "sediment_ratio", "bulk_density", "dredging_cost", "nitrogen_content", "phosphorus_content",
+        "nitrogen_price", "phosphorus_price")),
+    compute=_soil_conservation, deflator="price_index.construction",
+))
+
+
+# -------------------------------------------------------------------------- sand fixation
+@declare_units("CNY", fixed="t", bulk_density="t / m ** 3", cover_depth="m", control_cost="CNY / m ** 2")
+def sand_fixation_value(fixed, bulk_density, cover_depth, control_cost):
+    """Sand-fixation value, replacement cost of desertification control.
+
+    Notes
+    -----
+    .. math:: V_{sf} = \\frac{Q_{sf}}{\\rho_s h} c_s
+
+    Parameters
+    ----------
+    fixed : Sand fixed Q_sf (RWEQ potential − actual) [t].
+    bulk_density : Sand bulk density ρ_s [t m⁻³].
+    cover_depth : Standard sand-cover depth h [m].
+    control_cost : Desertification control cost c_s [CNY m⁻²].
+
+    References
+    ----------
+    [1] §2.4.3.
+    """
+    return fixed / (bulk_density * cover_depth) * control_cost
+
+
+def _sand_fixation(ctx: Context) -> Result:
+    q = ctx.item("sand.fixation")
+    c = "regulating.sand_fixation."
+    v = sand_fixation_value(q, ctx.coef(c + "sand_bulk_density"), ctx.coef(c + "cover_depth"), ctx.coef(c + "control_cost"))
+    return Result(physical=q.assign_attrs(units="t"), value=v)
+
+
+register(Indicator(
+    id="regulating.sand_fixation", category="regulating", zh="防风固沙", en="Sand fixation",
+    physical_unit="t", method="RWEQ (external); replacement cost", method_zh="修正风蚀方程；替代成本法",
+    reference="[1] §2.4.3", items=("sand.fixation",),
+    coefficients=("regulating.sand_fixation.sand_bulk_density", "regulating.sand_fixation.cover_depth",
+                  "regulating.sand_fixation.control_cost"),
+    compute=_sand_fixation, deflator="price_index.construction",
+    notes="Expected ≈ 0 in humid subtropical mountains; not assessed when the inventory has no sand.fixation.",
+))
+
+
+# -------------------------------------------------------------------------- flood regulation
+@declare_units("m ** 3", capacity="m ** 3", flood_share="dimensionless")
+def reservoir_flood_storage(capacity, flood_share):
+    """Reservoir flood storage from total capacity, :math:`C_r = 0.35 \\, C_t`.
+
+    Parameters
+    ----------
+    capacity : Total reservoir capacity C_t [m³].
+    flood_share : Flood-storage share of total capacity [–] (0.35 in [1]).
+
+    References
+    ----------
+    [1] §2.4.4.
+    """
+    return capacity * flood_share
+
+
+@declare_units("m ** 3", marsh_area="hectare", retention_depth="m")
+def marsh_flood_storage(marsh_area, retention_depth):
+    """Marsh flood storage, :math:`C_m = d \\times S` (d = 0.3 m surface retention in [1]).
+
+    Parameters
+    ----------
+    marsh_area : Marsh (wetland) area S [ha].
+    retention_depth : Surface-retention depth d [m].
+
+    Notes
+    -----
+    [1] prints :math:`C_m = 0.3 \\cdot S \\cdot 10^6` with S in km², i.e. m³; units are
+    normalised here (1 ha × 1 m = 10⁴ m³).
+    """
+    return marsh_area * retention_depth * 1.0e4
+
+
+def _flood_regulation(ctx: Context) -> Result:
+    notes = []
+    if ctx.has("reservoir.flood_capacity"):
+        reported = ctx.item("reservoir.flood_capacity")
+        estimated = reservoir_flood_storage(ctx.item("reservoir.capacity"),
+                                            ctx.coef("regulating.flood_regulation.reservoir_flood_share")) \
+            if ctx.has("reservoir.capacity") else reported * float("nan")
+        reservoirs = reported.where(reported.notnull(), estimated)
+        notes.append("reservoir flood-control capacity used where reported")
+    else:
+        reservoirs = reservoir_flood_storage(ctx.item("reservoir.capacity"),
+                                             ctx.coef("regulating.flood_regulation.reservoir_flood_share"))
+    parts = [reservoirs]
+    names = ["reservoirs"]
+    area = ctx.item("area")
+    wet = ecosystems_in(("wetland",), ctx.ecosystems())
+    if wet:
+        marsh = marsh_flood_storage(area.sel(ecosystem=wet).sum("ecosystem", skipna=False),
+                                    ctx.coef("regulating.flood_regulation.marsh_retention_depth"))
+        parts.append(marsh)
+        names.append("marshes")
+    if ctx.has("lake.flood_storage"):
+        parts.append(ctx.item("lake.flood_storage"))
+        names.append("lakes")
+    else:
+        notes.append("lake term not included (no lake.flood_storage in the inventory)")
+    comp = xr.concat(parts, dim="component", coords="minimal", compat="override")
+    comp = comp.assign_coords(component=names)
+    physical = comp.sum("component", skipna=False).assign_attrs(units="m ** 3")
+    price = ctx.coef("regulating.water_conservation.reservoir_cost")
+    return Result(physical=physical, value=shadow_project_value(physical, price), price=price, notes=notes,
+                  components=xr.Dataset({"physical": comp.assign_attrs(units="m ** 3")}))
+
+
+register(Indicator(
+    id="regulating.flood_regulation", category="regulating", zh="洪水调蓄", en="Flood regulation",
+    physical_unit="m ** 3", method="storage capacity (reservoirs, marshes, lakes); shadow project",
+    method_zh="调蓄能力法；影子工程法", reference="[1] §2.4.4; [2]",
+    items=("reservoir.capacity", "area", "reservoir.flood_capacity", "lake.flood_storage"),
+    coefficients=("regulating.flood_regulation.reservoir_flood_share",
+                  "regulating.flood_regulation.marsh_retention_depth",
+                  "regulating.water_conservation.reservoir_cost"),
+    compute=_flood_regulation, deflator="price_index.construction",
+))
+
+
+# -------------------------------------------------------------------------- purification
+PURIFICATION_RULES = ("emission", "capacity", "min")
+
+
+@declare_units("t", emission="t", capacity="t")
+def purified_amount(emission, capacity=None, rule="emission"):
+    """Pollutant amount credited to ecosystems under the emission-vs-capacity rule.
+
+    Parameters
+    ----------
+    emission : Pollutant emitted or entering water bodies [t].
+    capacity : Ecosystem purification capacity, Σ uptake rate × area [t]; needed for rules
+        ``capacity`` and ``min``.
+    rule : ``emission`` — the emitted amount is purified ([1] takes regional emission totals);
+        ``capacity`` — the capacity; ``min`` — emissions, but never more than the capacity.
+
+    Returns
+    -------
+    Purified amount [t].
+    """
+    if rule == "emission":
+        return emission * 1.0
+    if capacity is None:
+        raise ValueError(f"purification rule '{rule}' needs a capacity")
+    if rule == "capacity":
+        return capacity * 1.0
+    if rule == "min":
+        return xr.where(emission < capacity, emission, capacity) if isinstance(emission, xr.DataArray) \
+            else min(emission, capacity)
+    raise ValueError(f"unknown purification rule {rule!r}; use one of {PURIFICATION_RULES}")
+
+
+@declare_units("CNY", amount="t", unit_cost="CNY / t")
+def abatement_cost_value(amount, unit_cost):
+    """Replacement (abatement/treatment) cost value, :math:`V = \\sum_j Q_j c_j`.
+
+    Parameters
+    ----------
+    amount : Pollutant purified Q_j [t].
+    unit_cost : Treatment cost c_j [CNY t⁻¹].
+
+    References
+    ----------
+    [1] §2.4.5–2.4.6.
+    """
+    return amount * unit_cost
+
+
+def _purification(ctx: Context, kind: str, pollutants: tuple[str, ...]) -> Result:
+    rule = ctx.options.get(f"{kind}_rule", ctx.options.get("purification_rule", "emission"))
+    if rule not in PURIFICATION_RULES:
+        from ..errors import InputError, Problem
+        raise InputError(Problem("options", f"{kind}_rule must be one of {', '.join(PURIFICATION_RULES)}, not {rule!r}"))
+    present = [p for p in pollutants if ctx.has(f"emission.{p}")]
+    if not present:
+        raise NotAssessed(f"inventory has no emission.{{{','.join(pollutants)}}}")
+    amounts, values = [], []
+    area = ctx.item("area") if rule != "emission" else None
+    for pol in present:
+        emission = ctx.item(f"emission.{pol}")
+        capacity = None
+        if rule != "emission":
+            ecos = ctx.ecosystems()
+            rate = ctx.coef(f"regulating.{kind}.capacity.{pol}", keys=ecos, unit="t / hectare / year")
+            capacity = (rate * area).sum("ecosystem", skipna=False).assign_attrs(units="t")
+        q = purified_amount(emission, capacity, rule=rule)
+        amounts.append(q)
+        values.append(abatement_cost_value(q, ctx.coef(f"regulating.{kind}.cost.{pol}")))
+    comp_q = xr.concat(amounts, dim="component").assign_coords(component=present)
+    comp_v = xr.concat(values, dim="component").assign_coords(component=present)
+    return Result(physical=comp_q.sum("component", skipna=False).assign_attrs(units="t"),
+                  value=comp_v.sum("component", skipna=False).assign_attrs(units="CNY"),
+                  components=xr.Dataset({"physical": comp_q.assign_attrs(units="t"),
+                                         "value": comp_v.assign_attrs(units="CNY")}),
+                  notes=[f"rule: {rule}"])
+
+
+register(Indicator(
+    id="regulating.air_purification", category="regulating", zh="空气净化", en="Air purification",
+    physical_unit="t", method="pollutant purified (emission/capacity rule); abatement cost",
+    method_zh="污染物净化量；替代成本法", reference="[1] §2.4.5; [2]",
+    items=("emission.so2", "emission.nox", "emission.dust"),
+    coefficients=("regulating.air_purification.cost.<pollutant>",),
+    compute=lambda ctx: _purification(ctx, "air_purification", ("so2", "nox", "dust")),
+    deflator="price_index.construction",
+))
+register(Indicator(
+    id="regulating.water_purification", category="regulating", zh="水质净化", en="Water purification",
+    physical_unit="t", method="pollutant purified (emission/capacity rule); treatment cost",
+    method_zh="污染物净化量；替代成本法", reference="[1] §2.4.6; [2]",
+    items=("emission.cod", "emission.nh3n", "emission.tn", "emission.tp"),
+    coefficients=("regulating.water_purification.cost.<pollutant>",),
+    compute=lambda ctx: _purification(ctx, "water_purification", ("cod", "nh3n", "tn", "tp")),
+    deflator="price_index.construction",
+))
+
+
+# -------------------------------------------------------------------------- carbon & oxygen
+@declare_units("tCO2e", rate="tCO2e / hectare / year", area="hectare")
+def sequestration_rate_method(rate, area):
+    """Carbon fixed, per-area sequestration-rate method, :math:`Q = \\sum_i r_i A_i`.
+
+    Parameters
+    ----------
+    rate : Net CO₂ sequestration rate of the ecosystem r_i [tCO₂e ha⁻¹ a⁻¹].
+    area : Ecosystem area A_i [ha].
+
+    Returns
+    -------
+    CO₂ fixed in the year [tCO₂e].
+
+    References
+    ----------
+    [2] (固碳 / 固定二氧化碳; GB/T 46869—2025 Appendix A.7 lists this method beside NEP and
+    biomass stock change, as quoted second-hand).
+    """
+    return rate * area
+
+
+@declare_units("CNY", co2="tCO2e", price="CNY / tCO2e")
+def carbon_value(co2, price):
+    """Value of CO₂ fixed, :math:`V_{cf} = Q_{CO_2} \\times P_c` [CNY]."""
+    return co2 * price
+
+
+def _carbon(ctx: Context) -> Result:
+    area = ctx.item("area")
+    ecos = ctx.ecosystems()
+    notes = []
+    forest_ecos = ecosystems_in(("forest",), ecos)
+    use_inventory = ctx.options.get("forest_carbon", "auto")
+    forest_sink = None
+    if use_inventory != "rates" and forest_ecos:
+        forest_sink = _forest_sink(ctx)
+        if forest_sink is None and use_inventory == "inventory":
+            raise NotAssessed("forest_carbon=inventory but the inventory has no forest.area/forest.stock")
+    rate_ecos = [e for e in ecos if forest_sink is None or e not in forest_ecos]
+    rate = ctx.coef("regulating.carbon_sequestration.rate", keys=rate_ecos)
+    a = area.sel(ecosystem=rate_ecos)
+    q = sequestration_rate_method(rate, a)
+    by_rate = weighted_sum_over("ecosystem", q, a > 0)
+    comp = [by_rate.assign_attrs(units="tCO2e")]
+    names = ["rate_method"]
+    if forest_sink is not None:
+        sink, method_note = forest_sink
+        # the forest module gives NaN where no earlier inventory exists: those regions/years
+        # fall back to the per-area rate for forests, and the notes say so
+        fallback = weighted_sum_over(
+            "ecosystem",
+            sequestration_rate_method(ctx.coef("regulating.carbon_sequestration.rate", keys=forest_ecos),
+                                      area.sel(ecosystem=forest_ecos)),
+            area.sel(ecosystem=forest_ecos) > 0)
+        forest = sink.where(sink.notnull(), fallback)
+        if bool(sink.isnull().any()):
+            notes.append("forest removals: per-area rates where no earlier forest inventory exists")
+        comp.append(forest.assign_attrs(units="tCO2e"))
+        names.append("forest_inventory")
+        notes.append(method_note)
+    comp_q = xr.concat(comp, dim="component", coords="minimal", compat="override").assign_coords(component=names)
+    physical = comp_q.sum("component", skipna=False).assign_attrs(units="tCO2e")
+    price = ctx.coef("regulating.carbon_sequestration.price")
+    return Result(physical=physical, value=carbon_value(physical, price), price=price, notes=notes,
+                  components=xr.Dataset({"physical": comp_q.assign_attrs(units="tCO2e")}))
+
+
+register(Indicator(
+    id="regulating.carbon_sequestration", category="regulating", zh="固碳", en="Carbon sequestration",
+    physical_unit="tCO2e", method="sequestration rates × area (forests: inventory stock change when available); carbon price",
+    method_zh="固碳速率法（森林：蓄积量变化法）；碳价格法", reference="[2]; forest_carbon.md §1",
+    items=("area", "forest.area", "forest.stock"),
+    coefficients=("regulating.carbon_sequestration.rate", "regulating.carbon_sequestration.price"),
+    compute=_carbon, deflator="price_index.cpi",
+))
+
+
+def _forest_sink(ctx: Context):
+    """(removals, note) from the forest carbon module, or None when it cannot be used."""
+    if not (ctx.has("forest.area") and ctx.has("forest.stock")):
+        return None
+    from ..carbon.integration import forest_sink_for_account  # late import: optional layer
+
+    return forest_sink_for_account(ctx)
+
+
+@declare_units("t", co2="tCO2e")
+def oxygen_from_co2(co2):
+    """Oxygen released with the CO₂ fixed, stoichiometric: :math:`Q_{O_2} = \\frac{32}{44} Q_{CO_2}` [t]."""
+    return co2 * 32.0 / 44.0
+
+
+@declare_units("CNY", oxygen="t", price="CNY / t")
+def oxygen_value(oxygen, price):
+    """Industrial-oxygen replacement value, :math:`V_o = Q_{O_2} P_o` [CNY]; [1] §2.4.7."""
+    return oxygen * price
+
+
+def _oxygen(ctx: Context) -> Result:
+    co2 = _carbon(ctx).physical
+    o2 = oxygen_from_co2(co2)
+    return Result(physical=o2, value=oxygen_value(o2, ctx.coef("regulating.oxygen_release.price")))
+
+
+register(Indicator(
+    id="regulating.oxygen_release", category="regulating", zh="释氧", en="Oxygen release",
+    physical_unit="t", method="stoichiometry 32/44 of CO2 fixed; industrial oxygen price", method_zh="化学计量法；替代成本法",
+    reference="[1] §2.4.7 (not in [2] as far as known)", items=("area",),
+    coefficients=("regulating.oxygen_release.price", "regulating.carbon_sequestration.rate"),
+    compute=_oxygen, default=False, deflator="price_index.cpi",
+    notes="Off by default in ndrc-2022 (the 规范 is believed to count 固碳 only).",
+))
+
+
+# -------------------------------------------------------------------------- climate regulation
+@declare_units("kWh", transpiration_heat="kJ / m ** 2 / day", area="m ** 2", days="day", eer="dimensionless")
+def transpiration_cooling_energy(transpiration_heat, area, days, eer):
+    """Electricity saved by vegetation transpiration cooling.
+
+    Parameters
+    ----------
+    transpiration_heat : Heat consumed by transpiration per unit area EPP_i [kJ m⁻² d⁻¹].
+    area : Vegetation area S_i [m²].
+    days : Air-conditioning days d (daily mean above 26 °C) [d].
+    eer : Air-conditioner energy-efficiency ratio r [–] (3.0 in [3]).
+
+    Returns
+    -------
+    E_pt [kWh].
+
+    Notes
+    -----
+    .. math:: E_{pt} = \\frac{EPP_i \\, S_i \\, d}{3600 \\, r}
+
+    References
+    ----------
+    [1] §2.4.8; r from [3].
+    """
+    return transpiration_heat * area * days / (3600.0 * eer)
+
+
+@declare_units("kWh", evaporation="m ** 3", latent_heat="J / g", humidifier_energy="kWh / m ** 3",
+               eer="dimensionless")
+def evaporation_cooling_energy(evaporation, latent_heat, humidifier_energy, eer=None):
+    """Electricity equivalent of water-surface evaporation (cooling + humidifying).
+
+    Parameters
+    ----------
+    evaporation : Water evaporated from open water in the cooling days E_w [m³].
+    latent_heat : Latent heat of vaporisation q [J g⁻¹].
+    humidifier_energy : Humidifier electricity per m³ vaporised y [kWh m⁻³].
+    eer : If given, the cooling term is divided by the AC efficiency ratio (some standards);
+        ``None`` follows [1], which does not divide.
+
+    Notes
+    -----
+    .. math:: E_{we} = \\frac{E_w \\rho_w q}{3.6 \\times 10^6 \\,[r]} + E_w y
+
+    with ρ_w = 10⁶ g m⁻³ and 3.6 × 10⁶ J kWh⁻¹.
+    """
+    cooling = evaporation * 1.0e6 * latent_heat / 3.6e6
+    if eer is not None:
+        cooling = cooling / eer
+    return cooling + evaporation * humidifier_energy
+
+
+@declare_units("CNY", energy="kWh", price="CNY / kWh")
+def electricity_value(energy, price):
+    """Replacement cost in electricity, :math:`V = E \\times P_e` [CNY]."""
+    return energy * price
+
+
+def _climate(ctx: Context) -> Result:
+    area = ctx.item("area")
+    c = "regulating.climate_regulation."
+    veg = [e for e in ctx.ecosystems() if e != "water"]
+    a = area.sel(ecosystem=veg)
+    eer = ctx.coef(c + "ac_efficiency")
+    e_pt = transpiration_cooling_energy(ctx.coef(c + "transpiration_heat", keys=veg), a.assign_attrs(units="hectare"),
+                                        ctx.item("climate.hot_days"), eer)
+    e_pt = weighted_sum_over("ecosystem", e_pt, a > 0).assign_attrs(units="kWh")
+    parts, names = [e_pt], ["transpiration"]
+    if "water" in ctx.ecosystems():
+        water_area = area.sel(ecosystem="water", drop=True)
+        evap = (ctx.item("climate.water_evaporation") * water_area * 10.0).assign_attrs(units="m ** 3")
+        e_we = evaporation_cooling_energy(evap, ctx.coef(c + "latent_heat"), ctx.coef(c + "humidifier_energy"),
+                                          eer if ctx.options.get("evaporation_divide_by_eer", False) else None)
+        parts.append(e_we)
+        names.append("water_evaporation")
+    comp = xr.concat(parts, dim="component", coords="minimal", compat="override").assign_coords(component=names)
+    physical = comp.sum("component", skipna=False).assign_attrs(units="kWh")
+    price = ctx.coef(c + "electricity_price")
+    return Result(physical=physical, value=electricity_value(physical, price), price=price,
+                  components=xr.Dataset({"physical": comp.assign_attrs(units="kWh")}))
+
+
+register(Indicator(
+    id="regulating.climate_regulation", category="regulating", zh="局部气候调节", en="Local climate regulation",
+    physical_unit="kWh", method="transpiration + water-surface evaporation energy; electricity replacement cost",
+    method_zh="蒸散消耗能量法；替代成本法", reference="[1] §2.4.8; [3]",
+    items=("area", "climate.hot_days", "climate.water_evaporation"),
+    coefficients=tuple(f"regulating.climate_regulation.{n}" for n in (
+        "transpiration_heat", "ac_efficiency", "latent_heat", "humidifier_energy", "electricity_price")),
+    compute=_climate, deflator="price_index.cpi",
+))
+
+
+# -------------------------------------------------------------------------- pest control
+@declare_units("CNY", area="hectare", unit_cost="CNY / hectare")
+def pest_control_value(area, unit_cost):
+    """Pest-control value, avoided control cost :math:`V = \\sum_i A_i c_i` [CNY]; [1] §2.4.9."""
+    return area * unit_cost
+
+
+def _pest(ctx: Context) -> Result:
+    area = ctx.item("area")
+    ecos = ecosystems_in(("forest", "grassland"), ctx.ecosystems())
+    a = area.sel(ecosystem=ecos)
+    v = pest_control_value(a, ctx.coef("regulating.pest_control.cost", keys=ecos))
+    return Result(physical=a.sum("ecosystem", skipna=False).assign_attrs(units="hectare"),
+                  value=weighted_sum_over("ecosystem", v, a > 0).assign_attrs(units="CNY"))
+
+
+register(Indicator(
+    id="regulating.pest_control", category="regulating", zh="病虫害控制", en="Pest control",
+    physical_unit="hectare", method="area of forest and grassland; avoided control cost", method_zh="替代成本法",
+    reference="[1] §2.4.9", items=("area",), coefficients=("regulating.pest_control.cost",),
+    compute=_pest, default=False, deflator="price_index.construction",
+    notes="Off by default in ndrc-2022 (not in the 规范 as far as known).",
+))
+

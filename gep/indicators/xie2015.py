@@ -1,0 +1,98 @@
+"""Profile ``xie-2015``: the equivalent-factor (价值当量因子) method of Xie et al. (2015).
+
+A land-area-based benefit-transfer shortcut, offered as a cross-check of the ``ndrc-2022``
+account, not as the specification's method (gep_indicators.md §3, point 6).
+
+References
+----------
+.. [1] 谢高地, 张彩霞, 张雷明, 陈文辉, 李士美. 基于单位面积价值当量因子的生态系统服务价值化方法改进.
+   自然资源学报, 2015, 30(8): 1243–1254.
+.. [2] 罗盛锋, 闫文德. 广西北部湾沿岸地区生态系统服务价值变化及其驱动力. 生态学报, 2018,
+   38(9): 3248–3259 (factor rows and D = 3406.50 元/hm²).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from ..catalog import ecosystem_catalog
+from .base import Context, Indicator, Result, declare_units, register
+
+#: service → (category, zh, en)
+SERVICES = {
+    "food": ("material", "食物生产", "Food production"),
+    "raw_materials": ("material", "原料生产", "Raw materials"),
+    "water_supply": ("material", "水资源供给", "Water supply"),
+    "gas_regulation": ("regulating", "气体调节", "Gas regulation"),
+    "climate_regulation": ("regulating", "气候调节", "Climate regulation"),
+    "purification": ("regulating", "净化环境", "Environmental purification"),
+    "hydrological_regulation": ("regulating", "水文调节", "Hydrological regulation"),
+    "soil_conservation": ("supporting", "土壤保持", "Soil conservation"),
+    "nutrient_cycling": ("supporting", "维持养分循环", "Nutrient cycling"),
+    "biodiversity": ("supporting", "生物多样性", "Biodiversity"),
+    "aesthetic_landscape": ("cultural", "美学景观", "Aesthetic landscape"),
+}
+
+
+@declare_units("hectare", area="hectare", factor="dimensionless")
+def equivalent_area(area, factor):
+    """Equivalent-weighted area :math:`\\sum_k A_k E_{kf}` [ha of standard equivalents]."""
+    return area * factor
+
+
+@declare_units("CNY", equivalents="hectare", standard_equivalent="CNY / hectare")
+def equivalent_factor_value(equivalents, standard_equivalent):
+    """Ecosystem-service value by equivalent factors.
+
+    Parameters
+    ----------
+    equivalents : :math:`\\sum_k A_k E_{kf}` — area times equivalent factor [ha].
+    standard_equivalent : Value D of one standard equivalent [CNY ha⁻¹]; [1] defines it as the
+        net profit of grain production per ha of farmland (3406.50 CNY/ha, 2010, per [2]).
+
+    Notes
+    -----
+    .. math:: ESV_f = \\sum_k A_k \\, E_{kf} \\, D
+
+    Factors may be negative (paddy fields consume water), so a value can be negative.
+    """
+    return equivalents * standard_equivalent
+
+
+def _factor_by_ecosystem(ctx: Context, service: str, ecos: list[str]) -> xr.DataArray:
+    catalog = ecosystem_catalog()
+    classes = sorted({catalog[e].xie2015 for e in ecos if catalog[e].xie2015})
+    table = ctx.coef(f"xie2015.factor.{service}", keys=classes)
+    cols = []
+    for e in ecos:
+        cls = catalog[e].xie2015
+        cols.append(table.sel(xie_class=cls, drop=True) if cls else xr.zeros_like(table.isel(xie_class=0, drop=True)))
+    out = xr.concat(cols, dim="ecosystem").assign_coords(ecosystem=ecos)
+    return out.assign_attrs(units="dimensionless")
+
+
+def _service(ctx: Context, service: str) -> Result:
+    area = ctx.item("area")
+    ecos = ctx.ecosystems()
+    factor = _factor_by_ecosystem(ctx, service, ecos)
+    eq = equivalent_area(area, factor)
+    physical = eq.sum("ecosystem", skipna=False).assign_attrs(units="hectare")
+    d = ctx.coef("xie2015.standard_equivalent")
+    value = equivalent_factor_value(physical, d)
+    comp = equivalent_factor_value(eq, d).rename(ecosystem="component")
+    return Result(physical=physical, value=value, price=d,
+                  components=xr.Dataset({"value": comp.assign_attrs(units="CNY")}),
+                  notes=["D = " + ", ".join(f"{y}: {v:,.2f} CNY/ha" for y, v in
+                                             zip(d["year"].values, np.atleast_1d(d.values).ravel(), strict=False))])
+
+
+for _svc, (_cat, _zh, _en) in SERVICES.items():
+    register(Indicator(
+        id=f"{_cat}.{_svc}", category=_cat, zh=_zh, en=_en, physical_unit="hectare",
+        method="equivalent factor × area × standard equivalent D", method_zh="当量因子法",
+        reference="[1]; [2]", items=("area",),
+        coefficients=(f"xie2015.factor.{_svc}", "xie2015.standard_equivalent"),
+        compute=lambda ctx, s=_svc: _service(ctx, s), profiles=("xie-2015",), deflator="price_index.cpi",
+        notes="Physical quantity = area × equivalent factor (ha of standard equivalents).",
+    ))
