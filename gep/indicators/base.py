@@ -240,3 +240,12 @@ def weighted_sum_over(dim: str, term: xr.DataArray, weight_mask: xr.DataArray | 
     if weight_mask is not None:
         term = term.where(weight_mask, 0.0)
     return term.sum(dim, skipna=False)
+
+
+def family_sum(components: xr.DataArray, dim: str = "component") -> xr.DataArray:
+    """Sum the members of an item family (products, water uses, pollutants).
+
+    A member missing for a region that reports other members of the family is genuinely
+    absent there (zero); a region reporting no member at all stays NaN ("not assessed").
+    """
+    return components.sum(dim, min_count=1)

@@ -14,7 +14,7 @@ import xarray as xr
 
 from ..catalog import OUTPUT_GROUPS
 from ..units import parse_unit, ureg
-from .base import Context, Indicator, NotAssessed, Result, register
+from .base import Context, Indicator, NotAssessed, Result, family_sum, register
 
 
 def market_value(quantity, price):
@@ -88,9 +88,9 @@ def _products(ctx: Context, group: str) -> Result:
         names.append("reported_output_value")
         notes.append(f"includes reported output value ({reported}) for products not listed by quantity")
     comp_value = xr.concat(values, dim="component").assign_coords(component=names)
-    value = comp_value.sum("component", skipna=False).assign_attrs(units="CNY")
+    value = family_sum(comp_value).assign_attrs(units="CNY")
     if mass:
-        physical = xr.concat(mass, dim="component").sum("component", skipna=False).assign_attrs(units="t")
+        physical = family_sum(xr.concat(mass, dim="component")).assign_attrs(units="t")
         notes.append("physical quantity = products counted in tonnes")
     else:
         physical = xr.full_like(value, float("nan")).assign_attrs(units="t")
@@ -131,8 +131,8 @@ def _water_supply(ctx: Context) -> Result:
     comp_value = xr.concat(values, dim="component").assign_coords(component=names)
     comp_q = xr.concat(quantities, dim="component").assign_coords(component=names)
     return Result(
-        physical=comp_q.sum("component", skipna=False).assign_attrs(units="m ** 3"),
-        value=comp_value.sum("component", skipna=False).assign_attrs(units="CNY"),
+        physical=family_sum(comp_q).assign_attrs(units="m ** 3"),
+        value=family_sum(comp_value).assign_attrs(units="CNY"),
         components=xr.Dataset({"value": comp_value.assign_attrs(units="CNY"),
                                "physical": comp_q.assign_attrs(units="m ** 3")}),
     )

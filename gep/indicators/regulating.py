@@ -25,6 +25,7 @@ from .base import (
     NotAssessed,
     Result,
     declare_units,
+    family_sum,
     positive_part,
     register,
     weighted_sum_over,
@@ -400,8 +401,8 @@ def _purification(ctx: Context, kind: str, pollutants: tuple[str, ...]) -> Resul
         values.append(abatement_cost_value(q, ctx.coef(f"regulating.{kind}.cost.{pol}")))
     comp_q = xr.concat(amounts, dim="component").assign_coords(component=present)
     comp_v = xr.concat(values, dim="component").assign_coords(component=present)
-    return Result(physical=comp_q.sum("component", skipna=False).assign_attrs(units="t"),
-                  value=comp_v.sum("component", skipna=False).assign_attrs(units="CNY"),
+    return Result(physical=family_sum(comp_q).assign_attrs(units="t"),
+                  value=family_sum(comp_v).assign_attrs(units="CNY"),
                   components=xr.Dataset({"physical": comp_q.assign_attrs(units="t"),
                                          "value": comp_v.assign_attrs(units="CNY")}),
                   notes=[f"rule: {rule}"])
