@@ -556,21 +556,30 @@ class CoefficientSet:
                 entry = c.entry_for(year)
             except MissingCoefficientError:
                 continue
-            if c.by is None:
-                value: Any = float(self.array(cid, [year]).values[0])
-            else:
-                keys = sorted(entry.value)
-                arr = self.array(cid, [year], keys=keys)
-                value = {k: float(v) for k, v in zip(keys, arr.values[0], strict=True)}
+            repriced = True
+            note = entry.note
+            try:
+                if c.by is None:
+                    value: Any = float(self.array(cid, [year]).values[0])
+                else:
+                    keys = sorted(entry.value)
+                    arr = self.array(cid, [year], keys=keys)
+                    value = {k: float(v) for k, v in zip(keys, arr.values[0], strict=True)}
+            except InputError as exc:
+                # e.g. the price index does not reach back to the value's price year: show the
+                # value as published, say why, and let an account that needs it fail loudly
+                repriced = False
+                value = entry.value
+                note = f"not re-priced to {year}: {exc.problems[0].message}"
             rows.append({
                 "id": cid,
                 "value": value,
                 "unit": c.unit,
-                "price_year": year if (c.is_money and c.price_index) else entry.price_year,
+                "price_year": year if (c.is_money and c.price_index and repriced) else entry.price_year,
                 "source_price_year": entry.price_year,
                 "status": entry.status,
                 "source": entry.source,
-                "note": entry.note,
+                "note": note,
                 "description": c.description,
                 "set": c.set_name,
                 "overridden": any(o.id == cid for o in self.overrides),

@@ -40,6 +40,18 @@ _StrictLoader.add_constructor(
 )
 
 
+def _construct_timestamp(loader: _StrictLoader, node: yaml.ScalarNode):
+    # PyYAML raises a bare ValueError on "2022-13-01"; keep the text so the caller can
+    # report "not a date" with the file and key instead of crashing.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
 def load_yaml(path: str | Path) -> Any:
     """Read one YAML file strictly; any syntax error or duplicate key raises ``InputError``."""
     path = Path(path)

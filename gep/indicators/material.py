@@ -65,6 +65,10 @@ def _market_value(quantity, price, q_unit: str, p_unit: str):
     return ureg.Quantity(quantity.magnitude * price.magnitude * factor, "CNY")
 
 
+#: physical quantity reported for each product group: the products counted in this unit
+GROUP_UNITS = {"agriculture": "t", "forestry": "m ** 3", "livestock": "t", "fishery": "t"}
+
+
 def _products(ctx: Context, group: str) -> Result:
     items = ctx.items_with_prefix(f"output.{group}.")
     reported = f"output_value.{group}"
@@ -81,7 +85,7 @@ def _products(ctx: Context, group: str) -> Result:
         values.append(v)
         names.append(product)
         q = ctx.item(item)
-        if parse_unit(q.attrs["units"]).dimensionality == parse_unit("t").dimensionality:
+        if parse_unit(q.attrs["units"]).dimensionality == parse_unit(GROUP_UNITS[group]).dimensionality:
             mass.append(q)
     if ctx.has(reported):
         values.append(ctx.item(reported).assign_attrs(units="CNY"))
@@ -90,10 +94,10 @@ def _products(ctx: Context, group: str) -> Result:
     comp_value = xr.concat(values, dim="component").assign_coords(component=names)
     value = family_sum(comp_value).assign_attrs(units="CNY")
     if mass:
-        physical = family_sum(xr.concat(mass, dim="component")).assign_attrs(units="t")
-        notes.append("physical quantity = products counted in tonnes")
+        physical = family_sum(xr.concat(mass, dim="component")).assign_attrs(units=GROUP_UNITS[group])
+        notes.append(f"physical quantity = products counted in {GROUP_UNITS[group]}")
     else:
-        physical = xr.full_like(value, float("nan")).assign_attrs(units="t")
+        physical = xr.full_like(value, float("nan")).assign_attrs(units=GROUP_UNITS[group])
     components = xr.Dataset({"value": comp_value.assign_attrs(units="CNY")})
     return Result(physical=physical, value=value, components=components, notes=notes)
 
@@ -108,7 +112,7 @@ _PRODUCT_NAMES = {
 for _group in OUTPUT_GROUPS:
     zh, en = _PRODUCT_NAMES[_group]
     register(Indicator(
-        id=f"material.{_group}", category="material", zh=zh, en=en, physical_unit="t",
+        id=f"material.{_group}", category="material", zh=zh, en=en, physical_unit=GROUP_UNITS[_group],
         method="market value (output × price; or reported output value)", method_zh="市场价值法",
         reference="[1] §2.4.1; [2]",
         items=(f"output.{_group}.*", f"output_value.{_group}"),

@@ -1,0 +1,267 @@
+"""The ``gep`` command (typer). Bad input → a clear message on stderr and exit code 2."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import pint
+import typer
+
+from .errors import InputError, Problem
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="GEP (生态产品总值) accounting: account, validate, report, coefficients, carbon, scenarios.")
+
+
+class Fmt(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class ShortFmt(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def user_errors(func):
+    """Turn input errors into a message and exit code 2 (never a traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            fail(f"error: {exc}")
+        except pint.DimensionalityError as exc:
+            fail(f"error: unit mismatch: {exc}")
+        except FileNotFoundError as exc:
+            fail(f"error: {exc}")
+
+    return wrapper
+
+
+def _parse_options(option: list[str]) -> dict:
+    out: dict = {}
+    for text in option:
+        key, sep, val = text.partition("=")
+        if not sep:
+            raise InputError(Problem("--option", f"expected KEY=VALUE, got {text!r}"))
+        out[key.strip()] = {"true": True, "false": False}.get(val.strip().lower(), val.strip())
+    return out
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"written: {out}", err=True)
+
+
+def load_inputs(dataset: Path, coefficients: str | None, overrides: list[str]):
+    from .coefficients import load_set
+    from .inventory import load_dataset
+
+    ds = load_dataset(dataset)
+    coef = load_set(coefficients or ds.default_coefficients, overrides=overrides)
+    return ds, coef
+
+
+@app.command("account")
+@user_errors
+def account_cmd(
+    dataset: Annotated[Path, typer.Argument(help="dataset folder, e.g. datasets/ankang")],
+    coefficients: Annotated[str | None, typer.Option("--coefficients", "-c", help="coefficient set name or folder")] = None,
+    year: Annotated[list[int] | None, typer.Option("--year", "-y", help="accounting year (repeatable)")] = None,
+    profile: Annotated[str, typer.Option(help="ndrc-2022 | xie-2015")] = "ndrc-2022",
+    set_: Annotated[list[str] | None, typer.Option("--set", help="override ID=VALUE[ UNIT][@PRICEYEAR], ID*=F, ID+=D")] = None,
+    include: Annotated[list[str] | None, typer.Option(help="switch an indicator on (e.g. regulating.oxygen_release)")] = None,
+    exclude: Annotated[list[str] | None, typer.Option(help="switch an indicator off")] = None,
+    option: Annotated[list[str] | None, typer.Option(help="method option KEY=VALUE (purification_rule, recreation_method, ...)")] = None,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="write to a file")] = None,
+    lang: Annotated[str, typer.Option(help="zh | en")] = "zh",
+):
+    """Compute the GEP account of a dataset."""
+    from .accounting import account
+    from .report import json_payload, summary_frame, write_xlsx
+
+    ds, coef = load_inputs(dataset, coefficients, set_ or [])
+    acc = account(ds, coef, years=year or None, profile=profile, options=_parse_options(option or []),
+                  include=include or (), exclude=exclude or ())
+    if fmt is Fmt.json:
+        _emit(json.dumps(json_payload(acc, lang), ensure_ascii=False, indent=1), out)
+    elif fmt is Fmt.csv:
+        _emit(acc.to_frame(lang).to_csv(index=False), out)
+    elif fmt is Fmt.xlsx:
+        if out is None:
+            fail("error: --format xlsx needs --out FILE.xlsx")
+        write_xlsx(acc, out, lang)
+        typer.echo(f"written: {out}", err=True)
+    else:
+        with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:,.1f}".format):
+            text = summary_frame(acc, lang=lang).to_string(index=False)
+        prov = acc.provenance()
+        lines = [f"GEP account — profile {acc.profile}; dataset {prov['dataset']['name']} ({prov['dataset']['hash']}); "
+                 f"coefficients {coef.name} ({coef.hash})", text]
+        for n in acc.not_assessed:
+            where = n.get("region") or "all regions"
+            lines.append(f"not assessed: {n['indicator']} — {where}: {n['reason']}")
+        for o in prov["coefficients"]["overrides"]:
+            lines.append(f"override: {o}")
+        _emit("\n".join(lines), out)
+
+
+@app.command("validate")
+def validate_cmd(dataset: Annotated[Path, typer.Argument(help="dataset folder")],
+                 fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table):
+    """Check a dataset; list every problem with file, row and field (exit 2 if any)."""
+    from .inventory import validate_dataset
+
+    problems = validate_dataset(dataset)
+    if fmt is ShortFmt.json:
+        typer.echo(json.dumps({"ok": not problems, "problems": [p.as_dict() for p in problems]}, ensure_ascii=False, indent=1))
+    elif problems:
+        typer.echo(f"{len(problems)} problem(s):", err=True)
+        for p in problems:
+            typer.echo(f"  - {p}", err=True)
+    else:
+        typer.echo(f"ok: {dataset} is valid")
+    if problems:
+        raise typer.Exit(2)
+
+
+@app.command("indicators")
+@user_errors
+def indicators_cmd(profile: Annotated[str | None, typer.Option(help="only this profile")] = None,
+                   fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table):
+    """List the indicators with category, names, unit, method and reference."""
+    from .indicators import REGISTRY, indicators_for
+
+    inds = indicators_for(profile) if profile else list(REGISTRY.values())
+    rows = [{"id": i.id, "profile": ",".join(i.profiles), "category": i.category, "name_zh": i.zh, "name_en": i.en,
+             "physical_unit": i.physical_unit, "method": i.method, "reference": i.reference, "default": i.default,
+             "items": list(i.items), "coefficients": list(i.coefficients)} for i in inds]
+    if fmt is ShortFmt.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        df = pd.DataFrame(rows)[["profile", "id", "name_zh", "name_en", "physical_unit", "default"]]
+        typer.echo(df.to_string(index=False))
+
+
+@app.command("coefficients")
+@user_errors
+def coefficients_cmd(name: Annotated[str, typer.Argument(help="set name or folder")] = "national",
+                     year: Annotated[int, typer.Option(help="resolve for this accounting year")] = 2020,
+                     set_: Annotated[list[str] | None, typer.Option("--set", help="override ID=VALUE")] = None,
+                     fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table):
+    """Show a coefficient set resolved for a year (value at that year's prices, source, status)."""
+    from .coefficients import load_set
+
+    coef = load_set(name, overrides=set_ or [])
+    records = coef.records(year)
+    if fmt is ShortFmt.json:
+        keep = ("id", "value", "unit", "price_year", "status", "source")
+        typer.echo(json.dumps([{k: r[k] for k in keep} for r in records], ensure_ascii=False, indent=1, default=str))
+        return
+    rows = []
+    for r in records:
+        v = r["value"]
+        text = "; ".join(f"{k}={x:.4g}" for k, x in v.items()) if isinstance(v, dict) else f"{v:.6g}"
+        rows.append({"id": r["id"], "value": text[:60], "unit": r["unit"], "price_year": r["price_year"] or "",
+                     "status": r["status"], "source": (r["source"] or {}).get("title", "")[:50]})
+    typer.echo(f"coefficient set {coef.name} ({' → '.join(coef.chain)}), hash {coef.hash}, year {year}")
+    with pd.option_context("display.width", 250, "display.max_colwidth", 60):
+        typer.echo(pd.DataFrame(rows).to_string(index=False))
+
+
+@app.command("items")
+def items_cmd(fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table):
+    """List the inventory item catalog (names, canonical units, dimensions)."""
+    from .catalog import item_catalog
+
+    rows = [{"item": s.pattern, "unit": " | ".join(s.units), "dims": ",".join(s.dims), "kind": s.kind, "zh": s.zh,
+             "en": s.en, "description": s.description} for s in item_catalog().values()]
+    if fmt is ShortFmt.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        typer.echo(pd.DataFrame(rows)[["item", "unit", "dims", "zh", "en"]].to_string(index=False))
+
+
+@app.command("report")
+@user_errors
+def report_cmd(dataset: Annotated[Path, typer.Argument(help="dataset folder")],
+               out: Annotated[Path, typer.Option("--out", "-o", help="report.xlsx")],
+               coefficients: Annotated[str | None, typer.Option("--coefficients", "-c")] = None,
+               year: Annotated[int | None, typer.Option(help="year of the county sheets (default: latest)")] = None,
+               profile: Annotated[str, typer.Option()] = "ndrc-2022",
+               set_: Annotated[list[str] | None, typer.Option("--set")] = None,
+               lang: Annotated[str, typer.Option()] = "zh"):
+    """Write the Excel report: summary, per-county GEP tables, coefficients with sources."""
+    from .accounting import account
+    from .report import write_xlsx
+
+    ds, coef = load_inputs(dataset, coefficients, set_ or [])
+    acc = account(ds, coef, profile=profile)
+    write_xlsx(acc, out, lang=lang, year=year)
+    typer.echo(f"written: {out}")
+
+
+@app.command("template")
+@user_errors
+def template_cmd(out: Annotated[Path, typer.Option("--out", "-o", help="template.xlsx")],
+                 dataset: Annotated[Path | None, typer.Option(help="pre-fill with this dataset's rows")] = None):
+    """Write the inventory XLSX template (inventory sheet + item definitions)."""
+    from .template import write_template
+
+    write_template(out, dataset)
+    typer.echo(f"written: {out}")
+
+
+def _mount_optional() -> None:
+    """Sub-commands that live in optional layers (carbon, scenarios, uncertainty)."""
+    try:
+        from .carbon.cli import app as carbon_app
+
+        app.add_typer(carbon_app, name="carbon", help="Forestry carbon sinks and carbon-sink pricing.")
+    except ImportError:
+        pass
+    try:
+        from . import scenario_cli
+
+        if hasattr(scenario_cli, "scenario_app"):
+            app.add_typer(scenario_cli.scenario_app, name="scenario", help="Scenario comparison.")
+        for name in ("uncertainty", "sensitivity"):
+            cmd = getattr(scenario_cli, f"{name}_cmd", None)
+            if cmd is not None:
+                app.command(name)(cmd)
+    except ImportError:
+        pass
+
+
+_mount_optional()
+
+
+def main() -> None:
+    try:
+        app()
+    except InputError as exc:  # pragma: no cover - safety net
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

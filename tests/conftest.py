@@ -1,0 +1,41 @@
+"""Shared fixtures: the hand-computed mini dataset and its coefficient set."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gep.coefficients import load_set
+from gep.inventory import load_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data"
+MINI = DATA / "mini"
+MINI_COEF = DATA / "coefficients" / "mini"
+
+
+@pytest.fixture(scope="session")
+def mini():
+    return load_dataset(MINI)
+
+
+@pytest.fixture(scope="session")
+def mini_coef():
+    return load_set(MINI_COEF)
+
+
+@pytest.fixture(scope="session")
+def mini_account(mini, mini_coef):
+    from gep.accounting import account
+
+    return account(mini, mini_coef)
+
+
+@pytest.fixture
+def mini_copy(tmp_path) -> Path:
+    """A writable copy of the mini dataset folder (for bad-file tests)."""
+    dst = tmp_path / "mini"
+    shutil.copytree(MINI, dst)
+    return dst
