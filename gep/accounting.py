@@ -255,7 +255,8 @@ def account(inventory: Dataset | xr.Dataset, coefficients: CoefficientSet, years
             physical = template.copy()
             not_assessed.append({"indicator": ind.id, "region": None, "reason": str(reason)})
             notes[ind.id] = [f"not assessed: {reason}"]
-        value = value.drop_attrs() if hasattr(value, "drop_attrs") else value
+        value = value.copy(deep=False)
+        value.attrs = {}  # (DataArray.drop_attrs is ~100× slower: it rebuilds indexes)
         values.append(value)
         physicals[f"physical.{ind.id}"] = physical.assign_attrs(units=ind.physical_unit, indicator=ind.id)
         # regions with missing inputs (NaN) are "not assessed" for that indicator

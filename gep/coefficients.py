@@ -373,6 +373,7 @@ class CoefficientSet:
         self.coefficients = dict(sorted(coefficients.items()))
         self.overrides: tuple[Override, ...] = tuple(overrides)
         self._index_cache: dict[str, dict[int, float]] = {}
+        self._hash: str | None = None  # the set is immutable once built
         problems = [p for o in self.overrides for p in self._check_override(o)]
         if problems:
             raise InputError(problems)
@@ -395,6 +396,11 @@ class CoefficientSet:
     @property
     def hash(self) -> str:
         """Content hash of everything that can change a result (values, units, overrides)."""
+        if self._hash is None:
+            self._hash = self._compute_hash()
+        return self._hash
+
+    def _compute_hash(self) -> str:
         payload = {
             "coefficients": {cid: c.to_raw() for cid, c in self.coefficients.items()},
             "overrides": [o.__dict__ for o in self.overrides],
