@@ -29,6 +29,7 @@ DEFAULT_OPTIONS = {
     "recreation_method": "travel_cost",    # travel_cost | spending
     "evaporation_divide_by_eer": False,    # water-surface cooling ÷ EER (some standards)
     "forest_carbon": "auto",               # auto | inventory | rates
+    "forest_carbon_biomass": "fang",       # fang | bef | bcef (volume → biomass route)
 }
 
 
@@ -237,6 +238,7 @@ def account(inventory: Dataset | xr.Dataset, coefficients: CoefficientSet, years
         raise InputError(Problem("options", f"unknown option(s): {', '.join(unknown_opts)}"))
     chosen = _resolve_indicators(profile, include, exclude)
     ctx = Context(data, coefficients, years, opts, extra_coefficients)
+    ctx.full_data = inventory.data if isinstance(inventory, Dataset) else inventory  # stock change needs earlier years
     template = xr.DataArray(np.full((data.sizes["region"], len(years)), np.nan), dims=["region", "year"],
                             coords={"region": data["region"].values, "year": years})
     values, physicals, not_assessed, notes, components, prices = [], {}, [], {}, {}, {}

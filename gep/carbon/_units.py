@@ -42,9 +42,8 @@ def magnitude(value, unit: str, name: str, *, require_unit: bool = False):
             value = Q_(text)
         except Exception:
             raise _bad(name, f"{name} {text!r} is not a quantity with a unit (e.g. 500ha, 7500mu)") from None
-        if not isinstance(value, pint.Quantity) or value.dimensionless and not parse_unit(unit).dimensionless:
-            if require_unit or not isinstance(value, pint.Quantity):
-                raise _bad(name, f"{name} {text!r} needs a unit of {unit}")
+        # a string must say its unit: "500" could be ha or 亩
+        require_unit = require_unit or not parse_unit(unit).dimensionless
     if isinstance(value, pint.Quantity):
         if value.dimensionless and not parse_unit(unit).dimensionless:
             if require_unit:

@@ -12,6 +12,7 @@ analyst sees the whole list at once (:class:`gep.errors.MissingCoefficientError`
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -157,10 +158,12 @@ def _missing_error(pairs: list[tuple[str, str]], unknown: Iterable[str] = ()) ->
         Problem("<species>", f"unknown species '{sp}' (known: {', '.join(SPECIES)})", field=sp)
         for sp in unknown
     ]
+    hinted: set[str] = set()
     for cid, sp in pairs:
-        msg = f"no value for species '{sp}'"
-        if sp in NO_VOLUME_MODEL and not cid.startswith("carbon.growth."):
+        msg = "no value for this species group"
+        if sp in NO_VOLUME_MODEL and sp not in hinted and not cid.startswith("carbon.growth."):
             msg += f" ({NO_VOLUME_MODEL[sp]})"
+            hinted.add(sp)
         problems.append(Problem(cid, msg, field=sp))
     err = MissingCoefficientError(problems)
     err.missing = list(pairs)  # type: ignore[attr-defined]
@@ -202,15 +205,15 @@ def species_parameters(lookup: Lookup, species: Iterable[str], names: Iterable[s
     Raises
     ------
     MissingCoefficientError
-        Listing every missing ``(coefficient id, species)`` pair and every unknown species code;
-        the pairs are also in ``err.missing``.
+        Listing every missing ``(coefficient id, species)`` pair and every unknown species code
+        (a code outside :data:`SPECIES` with no value in any coefficient); the pairs are also in
+        ``err.missing``, the unknown codes in ``err.unknown_species``.
     """
     species = list(dict.fromkeys(str(s) for s in species))
     names = list(dict.fromkeys(names))
     unknown_names = [n for n in names if n not in PARAMETERS]
     if unknown_names:
         raise ValueError(f"unknown carbon parameter name(s): {', '.join(unknown_names)}")
-    unknown_species = [s for s in species if s not in SPECIES]
     missing: list[tuple[str, str]] = []
     data = {}
     for name in names:
@@ -221,16 +224,18 @@ def species_parameters(lookup: Lookup, species: Iterable[str], names: Iterable[s
         except (MissingCoefficientError, LookupError):
             got = {}
             for sp in species:
-                try:
+                with contextlib.suppress(MissingCoefficientError, LookupError):
                     got.update(lookup(cid, [sp]) or {})
-                except (MissingCoefficientError, LookupError):
-                    pass
         values = np.array([_as_float(got.get(sp)) for sp in species], dtype=float)
-        missing += [(cid, sp) for sp, v in zip(species, values, strict=True)
-                    if not np.isfinite(v) and sp not in unknown_species]
+        missing += [(cid, sp) for sp, v in zip(species, values, strict=True) if not np.isfinite(v)]
         data[name] = xr.DataArray(values, dims=["species"], coords={"species": species},
                                   attrs={"units": spec.unit, "coefficient_id": cid,
                                          "description": spec.description})
+    # a code outside SPECIES is fine when the set has values for it (local species groups);
+    # with no value at all it is reported once as an unknown species
+    found = {sp: any(np.isfinite(data[n].sel(species=sp).item()) for n in names) for sp in species}
+    unknown_species = [sp for sp in species if sp not in SPECIES and not found[sp]]
+    missing = [(cid, sp) for cid, sp in missing if sp not in unknown_species]
     if missing or unknown_species:
         raise _missing_error(missing, unknown_species)
     return xr.Dataset(data, coords={"species": species})

@@ -460,32 +460,31 @@ def _carbon(ctx: Context) -> Result:
     area = ctx.item("area")
     ecos = ctx.ecosystems()
     notes = []
-    forest_ecos = ecosystems_in(("forest",), ecos)
     use_inventory = ctx.options.get("forest_carbon", "auto")
     forest_sink = None
-    if use_inventory != "rates" and forest_ecos:
+    if use_inventory != "rates" and ecosystems_in(("forest",), ecos):
         forest_sink = _forest_sink(ctx)
         if forest_sink is None and use_inventory == "inventory":
             raise NotAssessed("forest_carbon=inventory but the inventory has no forest.area/forest.stock")
-    rate_ecos = [e for e in ecos if forest_sink is None or e not in forest_ecos]
+    covered = forest_sink[2] if forest_sink is not None else []
+    rate_ecos = [e for e in ecos if e not in covered]
     rate = ctx.coef("regulating.carbon_sequestration.rate", keys=rate_ecos)
     a = area.sel(ecosystem=rate_ecos)
-    q = sequestration_rate_method(rate, a)
-    by_rate = weighted_sum_over("ecosystem", q, a > 0)
+    by_rate = weighted_sum_over("ecosystem", sequestration_rate_method(rate, a), a > 0)
     comp = [by_rate.assign_attrs(units="tCO2e")]
     names = ["rate_method"]
     if forest_sink is not None:
-        sink, method_note = forest_sink
-        # the forest module gives NaN where no earlier inventory exists: those regions/years
-        # fall back to the per-area rate for forests, and the notes say so
+        sink, method_note, _ = forest_sink
+        # where no earlier forest inventory exists (first year), the covered forests fall
+        # back to their per-area rate, and the notes say so
+        fa = area.sel(ecosystem=covered)
         fallback = weighted_sum_over(
             "ecosystem",
-            sequestration_rate_method(ctx.coef("regulating.carbon_sequestration.rate", keys=forest_ecos),
-                                      area.sel(ecosystem=forest_ecos)),
-            area.sel(ecosystem=forest_ecos) > 0)
+            sequestration_rate_method(ctx.coef("regulating.carbon_sequestration.rate", keys=covered), fa), fa > 0)
         forest = sink.where(sink.notnull(), fallback)
         if bool(sink.isnull().any()):
-            notes.append("forest removals: per-area rates where no earlier forest inventory exists")
+            missing = sorted({int(y) for y in sink["year"].values[sink.isnull().any("region").values]})
+            notes.append(f"forest removals by per-area rate in {', '.join(map(str, missing))} (no earlier forest inventory)")
         comp.append(forest.assign_attrs(units="tCO2e"))
         names.append("forest_inventory")
         notes.append(method_note)

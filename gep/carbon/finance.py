@@ -1,0 +1,278 @@
+"""Project finance for carbon-sink projects: costs, cash flow, NPV, IRR, break-even price, payback.
+
+Conventions: money in CNY at the prices of the path supplied (no inflation adjustment is
+applied); the first crediting year is year 0 and is not discounted, year *i* is discounted by
+:math:`(1 + r)^{-i}` (as in the InVEST carbon valuation); revenue is booked in the year the
+removal happens. All functions broadcast over extra dimensions such as ``draw``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from ..errors import InputError, Problem
+from ._units import magnitude
+
+
+@dataclass(frozen=True)
+class ProjectCosts:
+    """Project costs and fees. Quantities in other units are converted on creation.
+
+    Attributes
+    ----------
+    establishment : float
+        Establishment (planting) cost [CNY ha⁻¹], paid once in the planting year (or the
+        first crediting year for strata planted earlier).
+    management : float
+        Management and protection cost [CNY ha⁻¹ yr⁻¹] on all planted area.
+    validation : float
+        Project validation / registration cost [CNY], paid once in the first year.
+    verification : float
+        Cost of one monitoring-and-verification event [CNY].
+    verification_interval : int
+        Years between verifications (also one in the last crediting year).
+    fee_share : float
+        Transaction fees as a share of carbon revenue [-], 0 ≤ s < 1.
+    """
+
+    establishment: float = 0.0
+    management: float = 0.0
+    validation: float = 0.0
+    verification: float = 0.0
+    verification_interval: int = 5
+    fee_share: float = 0.0
+
+    def __post_init__(self):
+        conv = {
+            "establishment": "CNY / hectare",
+            "management": "CNY / hectare / year",
+            "validation": "CNY",
+            "verification": "CNY",
+            "fee_share": "dimensionless",
+        }
+        for name, unit in conv.items():
+            object.__setattr__(self, name, float(magnitude(getattr(self, name), unit, f"cost {name}")))
+        problems = [Problem("<input>", f"{n} must be ≥ 0", field=n) for n in conv if getattr(self, n) < 0]
+        if self.fee_share >= 1:
+            problems.append(Problem("<input>", "fee share must be < 1 (a fraction of revenue)", field="fee_share"))
+        object.__setattr__(self, "verification_interval", int(self.verification_interval))
+        if self.verification_interval < 1:
+            problems.append(Problem("<input>", "verification interval must be ≥ 1 year",
+                                    field="verification_interval"))
+        if problems:
+            raise InputError(problems)
+
+
+def discount_factors(years, discount_pct) -> xr.DataArray:
+    r"""Discount factor per year, the first year undiscounted.
+
+    Parameters
+    ----------
+    years : array_like of int
+        Calendar years, first = year 0.
+    discount_pct : numeric
+        Annual discount rate r [%].
+
+    Returns
+    -------
+    xarray.DataArray
+        :math:`(1 + r/100)^{-(y - y_0)}` over ``year`` [-].
+    """
+    years = np.asarray(years, dtype=int)
+    y = xr.DataArray(years, dims=["year"], coords={"year": years})
+    return (1 + discount_pct / 100.0) ** -(y - years[0])
+
+
+def cost_schedule(years, planted_area, new_area, costs: ProjectCosts) -> xr.DataArray:
+    r"""Project costs per year [CNY].
+
+    Parameters
+    ----------
+    years : array_like of int
+        Crediting years.
+    planted_area : xarray.DataArray
+        Area planted by the end of each year [ha] (over ``year``).
+    new_area : xarray.DataArray
+        Area established in each year [ha] (over ``year``).
+    costs : ProjectCosts
+
+    Returns
+    -------
+    xarray.DataArray
+        Cost over ``year`` [CNY].
+
+    Notes
+    -----
+    .. math::
+
+        K_i = c_{est} A^{new}_i + c_{man} A^{planted}_i + c_{val}[i = 0]
+              + c_{ver}[(i + 1) \bmod n_{ver} = 0 \ \lor\ i = n - 1]
+    """
+    years = np.asarray(years, dtype=int)
+    i = np.arange(years.size)
+    verify = ((i + 1) % int(costs.verification_interval) == 0) | (i == years.size - 1)
+    fixed = xr.DataArray(costs.validation * (i == 0) + costs.verification * verify, dims=["year"],
+                         coords={"year": years})
+    out = costs.establishment * new_area + costs.management * planted_area + fixed
+    out.attrs = {"units": "CNY"}
+    return out
+
+
+def cash_flow(credited, price, cost, fee_share=0.0) -> xr.Dataset:
+    r"""Yearly revenue and net cash flow of a carbon project.
+
+    Parameters
+    ----------
+    credited : xarray.DataArray
+        Credited removals [t CO₂e yr⁻¹] over ``year``.
+    price : numeric or xarray.DataArray
+        Carbon price [CNY t CO₂e⁻¹] (constant or a path over ``year``).
+    cost : xarray.DataArray
+        Costs [CNY] over ``year`` (:func:`cost_schedule`).
+    fee_share : numeric, default 0
+        Transaction fees as a share of revenue [-].
+
+    Returns
+    -------
+    xarray.Dataset
+        ``revenue``, ``cost``, ``cash_flow`` [CNY] over ``year``.
+
+    Notes
+    -----
+    .. math:: CF_i = ER_i \cdot P_i \cdot (1 - s) - K_i
+    """
+    revenue = credited * price * (1 - fee_share)
+    revenue.attrs = {"units": "CNY"}
+    flow = revenue - cost
+    flow.attrs = {"units": "CNY"}
+    return xr.Dataset({"revenue": revenue, "cost": cost, "cash_flow": flow})
+
+
+def npv(cash_flow, discount_pct, dim: str = "year"):
+    r"""Net present value of a yearly cash flow, first year undiscounted.
+
+    Parameters
+    ----------
+    cash_flow : xarray.DataArray
+        Cash flow [CNY] over ``year`` (contiguous years).
+    discount_pct : numeric
+        Annual discount rate r [%].
+    dim : str
+        Name of the year dimension.
+
+    Returns
+    -------
+    xarray.DataArray
+        NPV [CNY] (other dimensions kept).
+
+    Notes
+    -----
+    .. math:: NPV = \sum_{i=0}^{n-1} CF_i (1 + r/100)^{-i}
+    """
+    factors = discount_factors(cash_flow[dim].values, discount_pct).rename(year=dim)
+    out = (cash_flow * factors).sum(dim)
+    out.attrs = {"units": "CNY"}
+    return out
+
+
+def irr(cash_flow) -> float:
+    r"""Internal rate of return of a one-dimensional yearly cash flow.
+
+    Parameters
+    ----------
+    cash_flow : array_like
+        Cash flow [CNY], year 0 first.
+
+    Returns
+    -------
+    float
+        IRR as a fraction [-] (0.08 = 8 %), or NaN when no rate > −100 % makes NPV zero (e.g.
+        all flows of one sign). With several roots the one closest to 0 is returned.
+
+    Notes
+    -----
+    Solves :math:`\sum_i CF_i x^i = 0` for :math:`x = 1/(1 + IRR)` with the polynomial's
+    companion-matrix roots (exact, no starting guess).
+    """
+    cf = np.asarray(cash_flow, dtype=float).ravel()
+    if cf.size < 2 or not np.all(np.isfinite(cf)) or np.all(cf >= 0) or np.all(cf <= 0):
+        return float("nan")
+    nz = np.flatnonzero(cf)
+    cf = cf[: nz[-1] + 1]  # trailing zeros add roots at x = 0 only
+    roots = np.roots(cf[::-1])  # highest power first
+    real = roots[np.isclose(roots.imag, 0, atol=1e-10)].real
+    real = real[real > 0]
+    if real.size == 0:
+        return float("nan")
+    rates = 1 / real - 1
+    return float(rates[np.argmin(np.abs(rates))])
+
+
+def breakeven_price(credited, cost, discount_pct, fee_share=0.0, price_shape=1.0, dim: str = "year"):
+    r"""Carbon price at which the project NPV is zero.
+
+    NPV is linear in a price path :math:`P_i = p \cdot s_i` (shape ``s`` fixed, e.g. a growth
+    path divided by its first value), so the break-even level has a closed form.
+
+    Parameters
+    ----------
+    credited : xarray.DataArray
+        Credited removals [t CO₂e yr⁻¹] over ``year``.
+    cost : xarray.DataArray
+        Costs [CNY] over ``year``.
+    discount_pct : numeric
+        Annual discount rate [%].
+    fee_share : numeric, default 0
+        Transaction fees as a share of revenue [-].
+    price_shape : numeric or xarray.DataArray, default 1
+        Relative price path :math:`s_i` (1 = constant price; ``path / path[0]`` for a growing
+        path, so the result is the first-year price).
+    dim : str
+        Name of the year dimension.
+
+    Returns
+    -------
+    xarray.DataArray
+        Break-even price level p [CNY t CO₂e⁻¹]; NaN where discounted credits are not
+        positive.
+
+    Notes
+    -----
+    .. math::
+
+        p^{*} = \frac{\sum_i K_i (1 + r)^{-i}}{(1 - s_f) \sum_i ER_i \, s_i (1 + r)^{-i}}
+    """
+    factors = discount_factors(credited[dim].values, discount_pct).rename(year=dim)
+    pv_cost = (cost * factors).sum(dim)
+    pv_unit = (credited * price_shape * (1 - fee_share) * factors).sum(dim)
+    out = (pv_cost / pv_unit.where(pv_unit > 0))
+    out.attrs = {"units": "CNY / tCO2e"}
+    return out
+
+
+def discounted_payback(cash_flow, discount_pct, dim: str = "year"):
+    """Years until the cumulative discounted cash flow first becomes ≥ 0.
+
+    Parameters
+    ----------
+    cash_flow : xarray.DataArray
+        Cash flow [CNY] over ``year``.
+    discount_pct : numeric
+        Annual discount rate [%].
+
+    Returns
+    -------
+    xarray.DataArray
+        Number of years counted from the start (the first year counts as 1) [yr]; NaN when
+        the cumulative discounted cash flow never reaches 0.
+    """
+    factors = discount_factors(cash_flow[dim].values, discount_pct).rename(year=dim)
+    cumulative = (cash_flow * factors).cumsum(dim)
+    reached = cumulative >= 0
+    n = np.arange(1, cash_flow.sizes[dim] + 1)
+    first = xr.DataArray(n, dims=[dim], coords={dim: cash_flow[dim]}).where(reached).min(dim)
+    first.attrs = {"units": "year"}
+    return first
