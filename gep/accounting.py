@@ -19,7 +19,7 @@ import pandas as pd
 import xarray as xr
 
 from .coefficients import CoefficientSet
-from .errors import InputError, Problem
+from .errors import InputError, MissingCoefficientError, Problem
 from .indicators import CATEGORIES, Context, Indicator, NotAssessed, indicators_for
 from .inventory import Dataset
 
@@ -242,6 +242,7 @@ def account(inventory: Dataset | xr.Dataset, coefficients: CoefficientSet, years
     template = xr.DataArray(np.full((data.sizes["region"], len(years)), np.nan), dims=["region", "year"],
                             coords={"region": data["region"].values, "year": years})
     values, physicals, not_assessed, notes, components, prices = [], {}, [], {}, {}, {}
+    missing_coefs: list[Problem] = []
     for ind in chosen:
         try:
             res = ind.compute(ctx)
@@ -252,6 +253,10 @@ def account(inventory: Dataset | xr.Dataset, coefficients: CoefficientSet, years
                 components[ind.id] = res.components
             if res.price is not None:
                 prices[ind.id] = res.price
+        except MissingCoefficientError as exc:
+            # keep going: the analyst gets every missing coefficient in one message
+            missing_coefs += [p for p in exc.problems if p not in missing_coefs]
+            continue
         except NotAssessed as reason:
             value = template.copy()
             physical = template.copy()
@@ -271,6 +276,8 @@ def account(inventory: Dataset | xr.Dataset, coefficients: CoefficientSet, years
                 ys = [int(y) for y in missing["year"].values[missing.sel(region=region).values]]
                 not_assessed.append({"indicator": ind.id, "region": str(region), "years": ys,
                                      "reason": "inputs missing for this region"})
+    if missing_coefs:
+        raise MissingCoefficientError(missing_coefs)
     value = xr.concat(values, dim="indicator", coords="minimal", compat="override", join="outer")
     value = value.assign_coords(indicator=[i.id for i in chosen], category=("indicator", [i.category for i in chosen]))
     value = value.transpose("region", "year", "indicator", ...)

@@ -72,12 +72,18 @@ def _emit(text: str, out: Path | None) -> None:
 
 
 def load_inputs(dataset: Path, coefficients: str | None, overrides: list[str]):
-    from .coefficients import load_set
     from .inventory import load_dataset
 
     ds = load_dataset(dataset)
-    coef = load_set(coefficients or ds.default_coefficients, overrides=overrides)
-    return ds, coef
+    return ds, dataset_coefficients(ds, coefficients, overrides)
+
+
+def dataset_coefficients(ds, name: str | None = None, overrides=()):
+    """The set named on the command line, else the dataset's own (looked up beside it first)."""
+    from .coefficients import load_set
+
+    root = Path(ds.path).parent / "coefficients" if ds.path else None
+    return load_set(name or ds.default_coefficients, overrides=overrides, root=root)
 
 
 @app.command("account")
@@ -127,11 +133,26 @@ def account_cmd(
 
 @app.command("validate")
 def validate_cmd(dataset: Annotated[Path, typer.Argument(help="dataset folder")],
+                 coefficients: Annotated[str | None, typer.Option("--coefficients", "-c",
+                                                                  help="also check this set covers the dataset (default: the dataset's set)")] = None,
+                 profile: Annotated[str, typer.Option(help="profile whose coefficients are checked")] = "ndrc-2022",
                  fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table):
-    """Check a dataset; list every problem with file, row and field (exit 2 if any)."""
-    from .inventory import validate_dataset
+    """Check a dataset (and that its coefficient set covers it); list every problem (exit 2 if any)."""
+    from .accounting import account
+    from .inventory import load_dataset
 
-    problems = validate_dataset(dataset)
+    problems: list[Problem] = []
+    try:
+        ds = load_dataset(dataset)
+    except InputError as exc:
+        problems = exc.problems
+        ds = None
+    if ds is not None:
+        # a dry run of the account: every coefficient or table key the data needs, at once
+        try:
+            account(ds, dataset_coefficients(ds, coefficients), profile=profile)
+        except InputError as exc:
+            problems = exc.problems
     if fmt is ShortFmt.json:
         typer.echo(json.dumps({"ok": not problems, "problems": [p.as_dict() for p in problems]}, ensure_ascii=False, indent=1))
     elif problems:
@@ -139,7 +160,7 @@ def validate_cmd(dataset: Annotated[Path, typer.Argument(help="dataset folder")]
         for p in problems:
             typer.echo(f"  - {p}", err=True)
     else:
-        typer.echo(f"ok: {dataset} is valid")
+        typer.echo(f"ok: {dataset} is valid and coefficient set '{coefficients or ds.default_coefficients}' covers it")
     if problems:
         raise typer.Exit(2)
 

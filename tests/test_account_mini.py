@@ -162,3 +162,17 @@ def test_provenance_and_frame(mini_account):
     df = mini_account.to_frame()
     assert len(df) == 2 * 2 * len(mini_account.indicators)
     assert set(df.columns) >= {"region", "region_name", "year", "indicator", "category", "physical", "physical_unit", "value"}
+
+
+def test_every_missing_coefficient_reported_at_once(mini, mini_coef):
+    from gep.errors import MissingCoefficientError
+
+    reduced = {k: v for k, v in mini_coef.coefficients.items()
+               if k not in ("material.hydropower.price", "cultural.recreation.travel_cost")}
+    from gep.coefficients import CoefficientSet
+
+    broken = CoefficientSet("broken", reduced)
+    with pytest.raises(MissingCoefficientError) as exc:
+        account(mini, broken)
+    text = str(exc.value)
+    assert "material.hydropower.price" in text and "cultural.recreation.travel_cost" in text

@@ -123,3 +123,13 @@ def test_template_roundtrip(tmp_path, mini):
         shutil.copy(f"tests/data/mini/{f}", out.parent / f)
     again = load_dataset(out.parent)
     assert again.data.equals(mini.data)
+
+
+def test_validate_checks_coefficient_coverage():
+    # the national set has no product prices: every missing id is listed at once, exit 2
+    r = run("validate", "tests/data/mini", "-c", "national")
+    assert r.exit_code == 2
+    for cid in ("material.agriculture.price.grain", "material.fishery.price.fish", "cultural.landscape.premium"):
+        assert cid in r.output
+    ok = run("validate", "tests/data/mini")  # its own set, found beside the dataset
+    assert ok.exit_code == 0 and "covers it" in ok.output

@@ -133,10 +133,10 @@ def test_mu_and_hectare_give_same_dataset(mini_copy, mini):
 
 def test_cli_validate_exit_codes(mini_copy):
     runner = CliRunner()
-    ok = runner.invoke(app, ["validate", str(mini_copy)])
+    ok = runner.invoke(app, ["validate", str(mini_copy), "-c", "tests/data/coefficients/mini"])
     assert ok.exit_code == 0 and "valid" in ok.output
     _append(mini_copy, f"999999,2020,population,,,1,person,{S}")
-    bad = runner.invoke(app, ["validate", str(mini_copy)])
+    bad = runner.invoke(app, ["validate", str(mini_copy), "-c", "tests/data/coefficients/mini"])
     assert bad.exit_code == 2
     assert "inventory.csv, row" in bad.output and "field 'region'" in bad.output
     acc = runner.invoke(app, ["account", str(mini_copy), "-c", "tests/data/coefficients/mini"])
