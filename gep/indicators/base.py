@@ -249,3 +249,16 @@ def family_sum(components: xr.DataArray, dim: str = "component") -> xr.DataArray
     absent there (zero); a region reporting no member at all stays NaN ("not assessed").
     """
     return components.sum(dim, min_count=1)
+
+
+def priced_components(parts: list[xr.DataArray], names: list[str], unit: str, price: xr.DataArray,
+                      valuation: Callable, notes: Sequence[str] = ()) -> Result:
+    """Result of an indicator whose physical quantity is a sum of named parts valued at one price.
+
+    All parts must be present (NaN in any part makes the region "not assessed").
+    """
+    comp = xr.concat(parts, dim="component", coords="minimal", compat="override")
+    comp = comp.assign_coords(component=names).assign_attrs(units=unit)
+    physical = comp.sum("component", skipna=False).assign_attrs(units=unit)
+    return Result(physical=physical, value=valuation(physical, price), price=price, notes=list(notes),
+                  components=xr.Dataset({"physical": comp}))

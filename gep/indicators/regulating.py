@@ -27,6 +27,7 @@ from .base import (
     declare_units,
     family_sum,
     positive_part,
+    priced_components,
     register,
     weighted_sum_over,
 )
@@ -311,12 +312,8 @@ def _flood_regulation(ctx: Context) -> Result:
         names.append("lakes")
     else:
         notes.append("lake term not included (no lake.flood_storage in the inventory)")
-    comp = xr.concat(parts, dim="component", coords="minimal", compat="override")
-    comp = comp.assign_coords(component=names)
-    physical = comp.sum("component", skipna=False).assign_attrs(units="m ** 3")
-    price = ctx.coef("regulating.water_conservation.reservoir_cost")
-    return Result(physical=physical, value=shadow_project_value(physical, price), price=price, notes=notes,
-                  components=xr.Dataset({"physical": comp.assign_attrs(units="m ** 3")}))
+    return priced_components(parts, names, "m ** 3", ctx.coef("regulating.water_conservation.reservoir_cost"),
+                             shadow_project_value, notes)
 
 
 register(Indicator(
@@ -488,11 +485,8 @@ def _carbon(ctx: Context) -> Result:
         comp.append(forest.assign_attrs(units="tCO2e"))
         names.append("forest_inventory")
         notes.append(method_note)
-    comp_q = xr.concat(comp, dim="component", coords="minimal", compat="override").assign_coords(component=names)
-    physical = comp_q.sum("component", skipna=False).assign_attrs(units="tCO2e")
-    price = ctx.coef("regulating.carbon_sequestration.price")
-    return Result(physical=physical, value=carbon_value(physical, price), price=price, notes=notes,
-                  components=xr.Dataset({"physical": comp_q.assign_attrs(units="tCO2e")}))
+    return priced_components(comp, names, "tCO2e", ctx.coef("regulating.carbon_sequestration.price"),
+                             carbon_value, notes)
 
 
 register(Indicator(
@@ -617,11 +611,7 @@ def _climate(ctx: Context) -> Result:
                                           eer if ctx.options.get("evaporation_divide_by_eer", False) else None)
         parts.append(e_we)
         names.append("water_evaporation")
-    comp = xr.concat(parts, dim="component", coords="minimal", compat="override").assign_coords(component=names)
-    physical = comp.sum("component", skipna=False).assign_attrs(units="kWh")
-    price = ctx.coef(c + "electricity_price")
-    return Result(physical=physical, value=electricity_value(physical, price), price=price,
-                  components=xr.Dataset({"physical": comp.assign_attrs(units="kWh")}))
+    return priced_components(parts, names, "kWh", ctx.coef(c + "electricity_price"), electricity_value)
 
 
 register(Indicator(
