@@ -176,3 +176,9 @@ def test_every_missing_coefficient_reported_at_once(mini, mini_coef):
         account(mini, broken)
     text = str(exc.value)
     assert "material.hydropower.price" in text and "cultural.recreation.travel_cost" in text
+
+
+def test_dask_backed_inventory_gives_the_same_account(mini, mini_coef, mini_account):
+    lazy = account(mini.data.chunk({"region": 1}), mini_coef)
+    assert type(lazy.value.data).__module__.startswith("dask")
+    np.testing.assert_allclose(lazy.value.compute().values, mini_account.value.values)
