@@ -1,0 +1,39 @@
+"""GEP dashboard — ``streamlit run app.py``.
+
+Opens on the bundled Ankang dataset (``datasets/ankang``) and its coefficient set; set
+``GEP_DATASET`` (a dataset folder), ``GEP_COEFFICIENT_SET`` (a set name or folder) or
+``GEP_WORKSPACE`` (where edits, scenarios and uploads are saved, default ``~/.gep_workspace``)
+to change that. The pages live in ``gep/app/pages/``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gep.app import data, ui
+from gep.app.i18n import t
+
+st.set_page_config(page_title="GEP · 生态产品总值", page_icon="🌲", layout="wide")
+
+lang = ui.language_switch()
+with st.spinner(t("app.loading")):
+    ctx = data.build_context(lang)
+st.session_state["_ctx"] = ctx
+
+PAGES = [
+    ("overview", "🏞️", "results"),
+    ("county", "📍", "results"),
+    ("compare", "📊", "results"),
+    ("scenarios", "🔀", "tools"),
+    ("coefficients", "🧮", "tools"),
+    ("carbon", "🌲", "tools"),
+    ("data", "🗂️", "tools"),
+]
+sections: dict[str, list] = {}
+for name, icon, section in PAGES:
+    page = st.Page(f"gep/app/pages/{name}.py", title=t(f"nav.{name}"), icon=icon, url_path=name,
+                   default=name == "overview")
+    sections.setdefault(t(f"nav.section.{section}"), []).append(page)
+nav = st.navigation(sections)
+ui.sidebar(ctx)
+nav.run()

@@ -1,0 +1,274 @@
+"""Tables the pages show, reshaped from an :class:`~gep.accounting.Account` (no Streamlit).
+
+Every number comes from the account's own methods (``gep``, ``by_category``,
+``comparable``, ``per_km2`` …); this module only selects, scales money to 万元/亿元 and
+labels columns in the page language. Column names carry the unit.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ..accounting import Account
+from ..errors import InputError
+from ..indicators import CATEGORIES
+from ..units import format_unit
+from .i18n import text
+
+MONEY = {"wan": 1e4, "yi": 1e8}
+MEASURES = ("gep", "per_km2", "per_capita", "ratio")
+
+
+def money_label(unit: str, lang: str) -> str:
+    return text(f"unit.{unit}", lang)
+
+
+def scale(unit: str) -> float:
+    return MONEY[unit]
+
+
+def category_label(cat: str, lang: str) -> str:
+    zh, en = CATEGORIES.get(cat, (cat, cat))
+    return zh if lang == "zh" else en
+
+
+def nice_unit(unit: str) -> str:
+    try:
+        return format_unit(unit)
+    except ValueError:
+        return unit
+
+
+def measure_unit(measure: str, unit: str, lang: str) -> str:
+    """Display unit of a county measure (money measures follow the sidebar unit)."""
+    if measure == "gep":
+        return money_label(unit, lang)
+    if measure == "per_km2":
+        return text("unit.per_km2", lang)
+    if measure == "per_capita":
+        return text("unit.per_capita", lang)
+    return text("unit.ratio", lang)
+
+
+def measure_array(acc: Account, measure: str, unit: str):
+    """County × year array of ``measure`` in its display unit."""
+    if measure == "gep":
+        return acc.gep() / scale(unit)
+    if measure == "per_km2":
+        return acc.per_km2() / MONEY["wan"]  # always 万元/km² (亿元/km² is too coarse)
+    if measure == "per_capita":
+        return acc.per_capita()
+    if measure == "ratio":
+        return acc.gep_gdp_ratio()
+    raise ValueError(measure)
+
+
+# -------------------------------------------------------------------------------- overview
+
+
+def city_by_category(acc: Account, year: int, lang: str, unit: str) -> pd.DataFrame:
+    s = acc.by_category().sel(year=year).sum("region", min_count=1).to_pandas()
+    df = pd.DataFrame({"category": s.index, "label": [category_label(c, lang) for c in s.index],
+                       "value": s.to_numpy() / scale(unit)})
+    total = df["value"].sum()
+    df["share"] = 100 * df["value"] / total if total else np.nan
+    return df
+
+
+def trend(acc: Account, lang: str, unit: str) -> tuple[pd.DataFrame, str | None]:
+    """City GEP per year at current and at comparable (base-year) prices."""
+    cur = acc.city_gep().to_pandas() / scale(unit)
+    frames = [pd.DataFrame({"year": cur.index, "basis": text("basis.current", lang), "value": cur.to_numpy()})]
+    problem = None
+    try:
+        comp = acc.comparable().sum(["region", "indicator"], min_count=1).to_pandas() / scale(unit)
+        label = text("basis.comparable", lang, y=acc.base_year)
+        frames.append(pd.DataFrame({"year": comp.index, "basis": label, "value": comp.to_numpy()}))
+    except InputError as exc:
+        problem = str(exc)
+    return pd.concat(frames, ignore_index=True), problem
+
+
+def composition(acc: Account, year: int, lang: str, unit: str) -> pd.DataFrame:
+    v = acc.value.sel(year=year).sum("region", min_count=1).to_pandas()
+    rows = []
+    for ind in acc.indicators:
+        val = v.get(ind.id, np.nan)
+        if val is None or not np.isfinite(val) or val <= 0:
+            continue
+        rows.append({"category_id": ind.category, "category": category_label(ind.category, lang),
+                     "indicator": ind.label(lang), "value": float(val) / scale(unit)})
+    return pd.DataFrame(rows, columns=["category_id", "category", "indicator", "value"])
+
+
+def county_measure(acc: Account, year: int, measure: str, lang: str, unit: str) -> pd.DataFrame:
+    s = measure_array(acc, measure, unit).sel(year=year).to_pandas()
+    df = pd.DataFrame({"region": s.index, "name": [acc.region_name(r, lang) for r in s.index],
+                       "value": s.to_numpy(dtype=float)})
+    return df
+
+
+def ranking(acc: Account, year: int, measure: str, lang: str, unit: str) -> pd.DataFrame:
+    df = county_measure(acc, year, measure, lang, unit).sort_values("value", ascending=False, na_position="last")
+    df.insert(0, "rank", np.arange(1, len(df) + 1))
+    return df.reset_index(drop=True)
+
+
+def growth_city(acc: Account, year: int) -> float | None:
+    """City GEP growth to ``year`` at comparable prices (None for the first year)."""
+    years = acc.years
+    if year not in years or years.index(year) == 0:
+        return None
+    try:
+        comp = acc.comparable().sum(["region", "indicator"], min_count=1)
+    except InputError:
+        return None
+    prev = years[years.index(year) - 1]
+    a, b = float(comp.sel(year=prev)), float(comp.sel(year=year))
+    return b / a - 1 if a else None
+
+
+def city_ratio(acc: Account, year: int) -> float | None:
+    gdp = acc._item("gdp")
+    if gdp is None:
+        return None
+    g = float(gdp.sel(year=year).sum(min_count=1))
+    return float(acc.gep().sel(year=year).sum(min_count=1)) / g if g and np.isfinite(g) else None
+
+
+def city_per_km2(acc: Account, year: int) -> float | None:
+    """City GEP per km² of land [万元/km²]."""
+    try:
+        area = float(acc.land_area_km2().sum())
+    except InputError:
+        return None
+    return float(acc.gep().sel(year=year).sum(min_count=1)) / area / MONEY["wan"]
+
+
+# -------------------------------------------------------------------------------- county
+
+
+def county_table(acc: Account, region: str, year: int, lang: str, unit: str) -> pd.DataFrame:
+    """One county's indicators: physical quantity and unit, unit price, value, share."""
+    total = float(acc.gep().sel(region=region, year=year))
+    rows = []
+    for ind in acc.indicators:
+        value = float(acc.value.sel(region=region, year=year, indicator=ind.id))
+        phys = float(acc.physical(ind.id).sel(region=region, year=year))
+        price, price_unit, implied = math.nan, "", False
+        p = acc.prices.get(ind.id)
+        if p is not None and set(p.dims) <= {"year", "region"}:
+            sel = {d: v for d, v in (("year", year), ("region", region)) if d in p.dims}
+            price = float(p.sel(sel)) if sel else float(p)
+            price_unit = nice_unit(p.attrs.get("units", ""))
+        elif np.isfinite(phys) and phys and np.isfinite(value):
+            price, implied = value / phys, True
+            price_unit = nice_unit(f"CNY / ({ind.physical_unit})") + " "
+        rows.append({
+            "category": category_label(ind.category, lang),
+            "indicator": ind.label(lang),
+            "physical": phys,
+            "physical_unit": nice_unit(ind.physical_unit),
+            "price": price,
+            "price_unit": price_unit + (text("co.implied", lang) if implied else ""),
+            "value": value / scale(unit),
+            "share": 100 * value / total if total else math.nan,
+            "method": ind.method_zh if lang == "zh" else ind.method,
+            "indicator_id": ind.id,
+        })
+    return pd.DataFrame(rows)
+
+
+def county_table_display(df: pd.DataFrame, lang: str, unit: str) -> pd.DataFrame:
+    names = {"category": text("col.category", lang), "indicator": text("col.indicator", lang),
+             "physical": text("col.physical", lang), "physical_unit": text("col.physical_unit", lang),
+             "price": text("col.price", lang), "price_unit": text("col.price_unit", lang),
+             "value": text("col.value", lang, u=money_label(unit, lang)), "share": text("col.share", lang),
+             "method": text("col.method", lang), "indicator_id": text("col.indicator_id", lang)}
+    return df.rename(columns=names)
+
+
+def category_trend(acc: Account, region: str | None, lang: str, unit: str) -> pd.DataFrame:
+    bc = acc.by_category()
+    bc = bc.sel(region=region) if region else bc.sum("region", min_count=1)
+    df = bc.to_dataframe(name="value").reset_index()[["year", "category", "value"]]
+    df["value"] = df["value"] / scale(unit)
+    df["label"] = [category_label(c, lang) for c in df["category"]]
+    return df
+
+
+def standing(acc: Account, region: str, year: int, lang: str, unit: str) -> pd.DataFrame:
+    """The county against the average of all counties, per category and per measure."""
+    rows = []
+    bc = acc.by_category().sel(year=year) / scale(unit)
+    for cat in [str(c) for c in bc["category"].values]:
+        v = float(bc.sel(region=region, category=cat))
+        avg = float(bc.sel(category=cat).mean("region"))
+        rows.append({"what": category_label(cat, lang), "unit": money_label(unit, lang), "county": v, "average": avg})
+    for m in MEASURES:
+        arr = measure_array(acc, m, unit).sel(year=year)
+        v = float(arr.sel(region=region))
+        avg = float(arr.mean("region"))
+        rows.append({"what": text(f"measure.{m}", lang), "unit": measure_unit(m, unit, lang), "county": v,
+                     "average": avg})
+    df = pd.DataFrame(rows)
+    df["ratio"] = df["county"] / df["average"].where(df["average"] != 0)
+    return df
+
+
+# -------------------------------------------------------------------------------- compare
+
+
+def compare(acc: Account, regions: list[str], year: int | None, measure: str, lang: str, unit: str,
+            indicator: str | None = None) -> pd.DataFrame:
+    """Long table region × (year) × series for the compare page."""
+    names = {r: acc.region_name(r, lang) for r in regions}
+    if measure in MEASURES:
+        arr = measure_array(acc, measure, unit).sel(region=regions)
+        df = arr.to_dataframe(name="value").reset_index()[["region", "year", "value"]]
+        df["series"] = text(f"measure.{measure}", lang)
+    elif measure == "category":
+        arr = (acc.by_category() / scale(unit)).sel(region=regions)
+        df = arr.to_dataframe(name="value").reset_index()
+        df["series"] = [category_label(c, lang) for c in df["category"]]
+        df = df[["region", "year", "series", "value"]]
+    elif measure == "indicator":
+        ind = acc.indicator(indicator or acc.indicator_ids[0])
+        arr = (acc.value.sel(indicator=ind.id) / scale(unit)).sel(region=regions)
+        df = arr.to_dataframe(name="value").reset_index()[["region", "year", "value"]]
+        df["series"] = ind.label(lang)
+    else:
+        raise ValueError(measure)
+    df["name"] = df["region"].map(names)
+    if year is not None:
+        df = df[df["year"] == year]
+    return df[["region", "name", "year", "series", "value"]].reset_index(drop=True)
+
+
+# -------------------------------------------------------------------------------- scenarios
+
+
+def difference_by(base: Account, alt: Account, year: int, by: str, lang: str, unit: str) -> pd.DataFrame:
+    """Alternate − baseline in ``year``, by indicator or by county [display money unit]."""
+    d = (alt.value.sel(year=year).fillna(0) - base.value.sel(year=year).fillna(0)) / scale(unit)
+    if by == "indicator":
+        s = d.sum("region").to_pandas()
+        labels = {i.id: i.label(lang) for i in base.indicators}
+        df = pd.DataFrame({"key": s.index, "label": [labels.get(k, k) for k in s.index], "delta": s.to_numpy()})
+    else:
+        s = d.sum("indicator").to_pandas()
+        df = pd.DataFrame({"key": s.index, "label": [base.region_name(k, lang) for k in s.index],
+                           "delta": s.to_numpy()})
+    return df
+
+
+def problems_frame(problems, lang: str) -> pd.DataFrame:
+    """Problems (file, row, field, message) as a table with translated headers."""
+    rows = [p.as_dict() for p in problems]
+    df = pd.DataFrame(rows, columns=["file", "row", "field", "message"])
+    df["row"] = df["row"].astype("Int64")
+    return df.rename(columns={"file": text("col.file", lang), "row": text("col.row", lang),
+                              "field": text("col.field", lang), "message": text("col.message", lang)})

@@ -1,0 +1,227 @@
+"""The user's workspace folder: what the app saves so that nothing is lost.
+
+``$GEP_WORKSPACE`` (default ``~/.gep_workspace``) holds
+
+* ``drafts/<set>.yaml`` — the coefficient edits in progress, saved on every change, so a page
+  reload or a server restart brings them back;
+* ``sets/<name>/`` — edited coefficient sets saved under a user-given name; each is a real
+  coefficient set folder (``set.yaml`` extending the base set + one YAML per edited
+  coefficient) that ``gep account --coefficients <folder>`` also reads;
+* ``scenarios/<name>.yaml`` — scenarios built in the app;
+* ``datasets/<name>/`` — inventories uploaded in the app (only after they validated);
+* ``boundaries/<name>.geojson`` — boundary files uploaded for the choropleth map.
+
+Every write goes to a temporary file in the same folder, then ``os.replace`` — a crash never
+leaves half a file. Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import InputError, Problem
+from ..yamlio import load_yaml
+
+_NAME_RE = re.compile(r"[^\w\-. ]+", re.UNICODE)
+
+
+def workspace_root() -> Path:
+    """The workspace folder (created on first use)."""
+    env = os.environ.get("GEP_WORKSPACE")
+    root = Path(env).expanduser() if env else Path.home() / ".gep_workspace"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def safe_name(name: str) -> str:
+    """A file-system-safe version of a user-given name (Chinese characters are kept).
+
+    Raises :class:`InputError` for an empty name.
+    """
+    text = unicodedata.normalize("NFC", str(name)).strip()
+    text = _NAME_RE.sub("_", text)
+    text = re.sub(r"\s+", "_", text).strip("_.")
+    if not text:
+        raise InputError(Problem("<name>", "a name is needed (letters, digits, Chinese characters, - or _)"))
+    return text[:80]
+
+
+def atomic_write_text(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
+
+
+def write_yaml(path: Path, data: Any) -> Path:
+    return atomic_write_text(path, dump_yaml(data))
+
+
+def atomic_replace_dir(target: Path, files: dict[str, str | bytes]) -> Path:
+    """Write a whole folder: build it beside ``target``, then swap it in.
+
+    The old folder (if any) is renamed away first and removed only after the new one is in
+    place, so at every moment either the old or the new complete folder exists.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        for rel, content in files.items():
+            p = tmp / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                p.write_bytes(content)
+            else:
+                p.write_text(content, encoding="utf-8")
+        old = None
+        if target.exists():
+            old = target.with_name(f".{target.name}.old.{os.getpid()}")
+            if old.exists():
+                shutil.rmtree(old)
+            os.replace(target, old)
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+# --------------------------------------------------------------------------------------------
+# coefficient drafts and named sets
+
+
+def draft_path(base_key: str) -> Path:
+    return workspace_root() / "drafts" / f"{safe_name(base_key)}.yaml"
+
+
+def save_draft(base_key: str, base_path: str, edits: dict[str, float]) -> Path | None:
+    """Save the edits in progress for one base set (deleted when there are none)."""
+    path = draft_path(base_key)
+    if not edits:
+        path.unlink(missing_ok=True)
+        return None
+    return write_yaml(path, {"base": base_path, "edits": {k: float(v) for k, v in sorted(edits.items())}})
+
+
+def load_draft(base_key: str) -> dict[str, float]:
+    path = draft_path(base_key)
+    if not path.exists():
+        return {}
+    try:
+        raw = load_yaml(path) or {}
+        return {str(k): float(v) for k, v in (raw.get("edits") or {}).items()}
+    except (InputError, AttributeError, TypeError, ValueError):
+        return {}
+
+
+def sets_root() -> Path:
+    return workspace_root() / "sets"
+
+
+def list_sets() -> list[Path]:
+    root = sets_root()
+    if not root.exists():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / "set.yaml").exists())
+
+
+def save_set(name: str, base_path: str, coefficients_raw: dict[str, dict], description: str = "",
+             base_name: str = "") -> Path:
+    """Save edited coefficients as a named set extending ``base_path`` (a real set folder)."""
+    folder = sets_root() / safe_name(name)
+    meta = {"name": str(name).strip(), "description": {"zh": description or f"在 {base_name or base_path} 基础上编辑",
+                                                      "en": description or f"edited from {base_name or base_path}"},
+            "extends": str(Path(base_path).resolve())}
+    files: dict[str, str | bytes] = {"set.yaml": dump_yaml(meta)}
+    for cid, raw in coefficients_raw.items():
+        rel = Path(*cid.split(".")).with_suffix(".yaml")
+        files[str(rel)] = dump_yaml(raw)
+    return atomic_replace_dir(folder, files)
+
+
+# --------------------------------------------------------------------------------------------
+# scenarios
+
+
+def scenarios_root() -> Path:
+    return workspace_root() / "scenarios"
+
+
+def list_scenarios() -> list[Path]:
+    root = scenarios_root()
+    if not root.exists():
+        return []
+    return sorted(p for p in root.glob("*.yaml") if not p.name.startswith("."))
+
+
+def save_scenario(name: str, spec: dict) -> Path:
+    return write_yaml(scenarios_root() / f"{safe_name(name)}.yaml", spec)
+
+
+def delete_scenario(name: str) -> None:
+    (scenarios_root() / f"{safe_name(name)}.yaml").unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------------------------
+# uploaded datasets and boundaries
+
+
+def datasets_root() -> Path:
+    return workspace_root() / "datasets"
+
+
+def list_datasets() -> list[Path]:
+    root = datasets_root()
+    if not root.exists():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
+                  and (p / "regions.csv").exists())
+
+
+def save_dataset(name: str, files: dict[str, str | bytes]) -> Path:
+    return atomic_replace_dir(datasets_root() / safe_name(name), files)
+
+
+def boundary_path() -> Path:
+    return workspace_root() / "boundaries" / "boundary.geojson"

@@ -1,0 +1,164 @@
+"""One real-browser run: `streamlit run app.py` driven by headless Chromium (Playwright).
+
+Switches page and language, checks visible text and writes screenshots to tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .helpers import MINI, MINI_SET, REPO
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = REPO / "tests" / "artifacts"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+ANKANG = (REPO / "datasets" / "ankang" / "dataset.yaml").exists()
+
+pytestmark = [
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not installed at {CHROMIUM}"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The app served on a free localhost port; Ankang data if bundled, else the mini data."""
+    port = _free_port()
+    env = {**os.environ, "GEP_WORKSPACE": str(tmp_path_factory.mktemp("ws"))}
+    if not ANKANG:
+        env.update(GEP_DATASET=str(MINI), GEP_COEFFICIENT_SET=str(MINI_SET))
+    else:
+        env.pop("GEP_DATASET", None)
+        env.pop("GEP_COEFFICIENT_SET", None)
+    log = tmp_path_factory.mktemp("log") / "streamlit.log"
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.3)
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited: {log.read_text(errors='replace')[-2000:]}")
+        else:
+            pytest.fail(f"streamlit did not start: {log.read_text(errors='replace')[-2000:]}")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+PRICE = "regulating.water_conservation.reservoir_cost"
+NEW_VALUE = 6
+
+
+def expected_total() -> str:
+    """City GEP of the latest year after setting the file value of PRICE to NEW_VALUE [10⁸ CNY]."""
+    from gep.accounting import account
+    from gep.app import coeftable
+    from gep.coefficients import load_set
+    from gep.inventory import load_dataset
+
+    ds = load_dataset(REPO / "datasets" / "ankang" if ANKANG else MINI)
+    cs = load_set(ds.default_coefficients if ANKANG else MINI_SET)
+    year = ds.years[-1]
+    rid = coeftable.row_id(PRICE, None, cs[PRICE].entry_for(year).start)
+    acc = account(ds, coeftable.apply_edits(cs, {rid: float(NEW_VALUE)}))
+    return f"{float(acc.city_gep().sel(year=year)) / 1e8:,.2f} 10⁸ CNY"
+
+
+def test_dashboard_in_a_real_browser(server):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / ".gitignore").write_text("*\n", encoding="utf-8")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.goto(server, wait_until="domcontentloaded")
+            # Chinese by default: the overview title and the headline metric with its unit
+            page.get_by_role("heading", name="总览").wait_for(timeout=60_000)
+            page.get_by_text("全市 GEP").first.wait_for(timeout=30_000)
+            page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+            assert "亿元" in page.locator('[data-testid="stMetricValue"]').first.inner_text()
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(ARTIFACTS / "overview_zh.png"), full_page=False)
+
+            # English switch in the sidebar
+            page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+            page.get_by_role("heading", name="Overview").wait_for(timeout=30_000)
+            assert page.get_by_text("City GEP").first.is_visible()
+            assert "lang=English" in page.url  # kept in the URL: a reload stays in English
+            page.reload(wait_until="domcontentloaded")
+            page.get_by_role("heading", name="Overview").wait_for(timeout=30_000)
+
+            # another page from the navigation
+            page.locator('[data-testid="stSidebarNav"]').get_by_text("County", exact=True).click()
+            page.get_by_role("heading", name="County", exact=True).wait_for(timeout=30_000)
+            page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+            assert page.get_by_text("GEP accounting table").first.is_visible()
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(ARTIFACTS / "county_en.png"), full_page=True)
+
+            page.locator('[data-testid="stSidebarNav"]').get_by_text("Coefficients", exact=True).click()
+            page.get_by_role("heading", name="Coefficients", exact=True).wait_for(timeout=30_000)
+            page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
+
+            # edit a price in the data editor like a user: filter to the row, select its id
+            # cell, move right to the value column (id → key → description → value), type
+            search = page.get_by_label("Search (id or description)")
+            search.fill(PRICE.split(".")[-1])
+            search.press("Enter")
+            page.wait_for_timeout(1500)
+            box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+            page.mouse.click(box["x"] + 150, box["y"] + 35 + 17)
+            page.wait_for_timeout(300)
+            for _ in range(3):
+                page.keyboard.press("ArrowRight")
+                page.wait_for_timeout(100)
+            metric = page.locator('[data-testid="stMetricValue"]').first
+            before = metric.inner_text()
+            page.keyboard.type(str(NEW_VALUE))
+            page.wait_for_timeout(300)
+            t0 = time.perf_counter()
+            page.keyboard.press("Enter")
+            deadline = time.time() + 30
+            while metric.inner_text() == before and time.time() < deadline:
+                page.wait_for_timeout(20)
+            seconds = time.perf_counter() - t0
+            if metric.inner_text() != expected_total():
+                page.screenshot(path=str(ARTIFACTS / "coefficients_edit_failed.png"))
+            assert metric.inner_text() == expected_total(), (before, metric.inner_text())
+            (ARTIFACTS / "edit_to_new_total_seconds.txt").write_text(f"{seconds:.3f}\n", encoding="utf-8")
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(ARTIFACTS / "coefficients_en.png"), full_page=False)
+        finally:
+            browser.close()
+    for name in ("overview_zh.png", "county_en.png", "coefficients_en.png"):
+        assert (ARTIFACTS / name).stat().st_size > 10_000
