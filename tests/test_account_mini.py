@@ -182,3 +182,24 @@ def test_dask_backed_inventory_gives_the_same_account(mini, mini_coef, mini_acco
     lazy = account(mini.data.chunk({"region": 1}), mini_coef)
     assert type(lazy.value.data).__module__.startswith("dask")
     np.testing.assert_allclose(lazy.value.compute().values, mini_account.value.values)
+
+
+def test_account_pickles(mini_account):
+    # st.cache_data pickles return values: the registry holds no lambdas, units survive
+    import pickle
+
+    again = pickle.loads(pickle.dumps(mini_account))
+    np.testing.assert_allclose(again.gep().values, mini_account.gep().values)
+
+
+def test_extra_dims_broadcast_through_mixed_parts(mini, mini_coef):
+    # a price with a draw dim next to a reported output value without one (concat must broadcast)
+    import xarray as xr
+
+    base = mini_coef.array("material.agriculture.price.grain", [2020, 2021])
+    factor = xr.DataArray([1.0, 2.0], dims="draw", coords={"draw": [0, 1]})
+    extra = {"material.agriculture.price.grain": (base * factor).assign_attrs(units=base.attrs["units"])}
+    a = account(mini, mini_coef, extra_coefficients=extra)
+    # draw 0: 3e6 + 1e6 + 1e6; draw 1: grain doubled → 6e6 + 1e6 + 1e6
+    got = a.value.sel(indicator="material.agriculture", region="100001", year=2020).values
+    assert got.tolist() == pytest.approx([5e6, 8e6])

@@ -22,20 +22,9 @@ def has_forest_inventory(dataset: Dataset) -> bool:
 def county_sink(dataset_hash: str, coefficients_hash: str, method: str, biomass: str, year: int,
                 _dataset: Dataset, _coefficients: CoefficientSet):
     """Sink by region, year and species [tCO2e/yr] and the species left out (with why)."""
-    from ..carbon import county_sink as sink
-    from ..carbon import lookup_from_set, required_parameters, species_parameters
-    from ..carbon.params import NO_VOLUME_MODEL
+    from ..carbon.integration import dataset_sink
 
-    data = _dataset.data
-    loss_items = [n for n in ("forest.increment", "forest.harvest", "forest.fuelwood", "forest.disturbance_area")
-                  if n in data]
-    forest = data[["forest.area", "forest.stock", *loss_items]]
-    present = [str(s) for s in forest["species"].values]
-    excluded = {s: NO_VOLUME_MODEL[s] for s in present if s in NO_VOLUME_MODEL}
-    species = [s for s in present if s not in excluded]
-    names = required_parameters(method, biomass, disturbance="forest.disturbance_area" in forest)
-    params = species_parameters(lookup_from_set(_coefficients, year), species, names)
-    result = sink(forest, params, method, biomass, by_species=True, exclude_species=list(excluded))
+    result, excluded = dataset_sink(_dataset.data, _coefficients, year, method, biomass, by_species=True)
     result = result.sel(species=[s for s in result["species"].values if str(s) not in excluded])
     return result, excluded
 

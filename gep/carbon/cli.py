@@ -22,8 +22,8 @@ import typer
 from ..errors import InputError, MissingCoefficientError
 from ._units import as_hectares
 from .appraisal import DEFAULT_DISCOUNT_PCT, DEFAULT_PRICE_SD, appraise_project
-from .county import county_sink
 from .finance import ProjectCosts
+from .integration import dataset_sink
 from .params import (
     BIOMASS_METHODS,
     NO_VOLUME_MODEL,
@@ -51,6 +51,13 @@ def make_lookup(set_name: str, year: int):
     from ..coefficients import load_set
 
     return lookup_from_set(load_set(set_name), year)
+
+
+def make_set(ds, set_name: str | None):
+    """The coefficient set for a dataset (looked up beside the dataset first)."""
+    from ..cli import dataset_coefficients
+
+    return dataset_coefficients(ds, set_name)
 
 
 def _fail(message: str) -> None:
@@ -134,22 +141,17 @@ def sink(
         if year is not None and year not in years:
             _fail(f"year {year} is not in the inventory (years: {', '.join(map(str, years))})")
         set_name = coefficients or getattr(ds, "default_coefficients", "national")
-        names = required_parameters(method, biomass, dead_wood=dead_wood, litter=litter,
-                                    disturbance="forest.disturbance_area" in data)
         present = [str(s) for s in data["species"].values]
-        excluded = [s for s in present if s in NO_VOLUME_MODEL] if exclude_species is None else exclude_species
-        species = [s for s in present if s not in excluded]
-        lookup = make_lookup(set_name, year or years[-1])
         try:
-            params = species_parameters(lookup, species, names)
+            result, notes = dataset_sink(data, make_set(ds, coefficients), year or years[-1], method, biomass,
+                                         dead_wood=dead_wood, litter=litter, by_species=by_species,
+                                         exclude_species=exclude_species)
         except MissingCoefficientError as exc:
-            _fail(str(exc) + _route_hint(lookup, species, method, dead_wood, litter,
-                                         "forest.disturbance_area" in data))
-        result = county_sink(data, params, method, biomass, dead_wood=dead_wood, litter=litter,
-                             by_species=by_species, exclude_species=excluded)
+            species = [s for s in present if s not in (exclude_species or NO_VOLUME_MODEL)]
+            _fail(str(exc) + _route_hint(make_lookup(set_name, year or years[-1]), species, method, dead_wood,
+                                         litter, "forest.disturbance_area" in data))
     except InputError as exc:
         _fail(str(exc))
-    notes = {s: NO_VOLUME_MODEL.get(s, "excluded on request") for s in excluded if s in present}
     if year is not None:
         result = result.sel(year=[year])
     rows = []

@@ -17,20 +17,42 @@ from .params import NO_VOLUME_MODEL, lookup_from_set, required_parameters, speci
 INVENTORY_FOREST_ECOSYSTEMS = ("forest.broadleaf", "forest.coniferous", "forest.mixed")
 
 
+LOSS_ITEMS = ("forest.increment", "forest.harvest", "forest.fuelwood", "forest.disturbance_area")
+
+
+def dataset_sink(data: xr.Dataset, coefficients, year: int, method: str = "stock-difference", biomass: str = "fang",
+                 *, dead_wood: bool = False, litter: bool = False, by_species: bool = True,
+                 exclude_species=None) -> tuple[xr.DataArray, dict[str, str]]:
+    """County forest sink of an inventory with a coefficient set's species parameters.
+
+    Species groups without a volume-based biomass model (bamboo) are left out unless
+    ``exclude_species`` says otherwise; the second return value says which and why.
+    Parameters are resolved for ``year``; a missing parameter raises one
+    :class:`~gep.errors.MissingCoefficientError` listing every (coefficient, species) pair.
+    """
+    forest = data[["forest.area", "forest.stock", *[n for n in LOSS_ITEMS if n in data]]]
+    present = [str(s) for s in forest["species"].values]
+    if exclude_species is None:
+        excluded = {s: NO_VOLUME_MODEL[s] for s in present if s in NO_VOLUME_MODEL}
+    else:
+        excluded = {s: NO_VOLUME_MODEL.get(s, "excluded on request") for s in exclude_species if s in present}
+    species = [s for s in present if s not in excluded]
+    names = required_parameters(method, biomass, dead_wood=dead_wood, litter=litter,
+                                disturbance="forest.disturbance_area" in forest)
+    params = species_parameters(lookup_from_set(coefficients, year), species, names)
+    sink = county_sink(forest, params, method, biomass, dead_wood=dead_wood, litter=litter,
+                       by_species=by_species, exclude_species=list(excluded))
+    return sink, excluded
+
+
 def forest_sink_for_account(ctx) -> tuple[xr.DataArray, str, list[str]] | None:
     """Forest removals per region and accounting year [tCO2e], a note, and the ecosystems covered."""
     data = getattr(ctx, "full_data", ctx.data)
     if "forest.area" not in data or "forest.stock" not in data:
         return None
     biomass = ctx.options.get("forest_carbon_biomass", "fang")
-    present = [str(s) for s in data["species"].values]
-    excluded = [s for s in present if s in NO_VOLUME_MODEL]
-    species = [s for s in present if s not in excluded]
-    names = required_parameters("stock-difference", biomass)
-    year = max(ctx.years)
-    params = species_parameters(lookup_from_set(ctx.coefficients, year), species, names)
-    forest = data[["forest.area", "forest.stock"]]
-    sink = county_sink(forest, params, "stock-difference", biomass, by_species=False, exclude_species=excluded)
+    sink, excluded = dataset_sink(data[["forest.area", "forest.stock"]], ctx.coefficients, max(ctx.years),
+                                  "stock-difference", biomass, by_species=False)
     sink = sink.sel(year=ctx.years)
     out = xr.DataArray(sink.values, dims=sink.dims, coords={d: sink[d].values for d in sink.dims})
     note = (f"forest removals ({', '.join(INVENTORY_FOREST_ECOSYSTEMS)}): stock-difference method, IPCC 2006 "

@@ -257,8 +257,17 @@ def priced_components(parts: list[xr.DataArray], names: list[str], unit: str, pr
 
     All parts must be present (NaN in any part makes the region "not assessed").
     """
-    comp = xr.concat(parts, dim="component", coords="minimal", compat="override")
-    comp = comp.assign_coords(component=names).assign_attrs(units=unit)
+    comp = stack(parts, names).assign_attrs(units=unit)
     physical = comp.sum("component", skipna=False).assign_attrs(units=unit)
     return Result(physical=physical, value=valuation(physical, price), price=price, notes=list(notes),
                   components=xr.Dataset({"physical": comp}))
+
+
+def stack(parts: Sequence[xr.DataArray], names: Sequence[str], dim: str = "component") -> xr.DataArray:
+    """Concatenate parts along a new labelled dim.
+
+    Parts may differ in extra dims (one price carries ``draw`` or ``scenario``, another not):
+    ``coords="minimal", compat="override"`` lets xarray broadcast them instead of refusing.
+    """
+    out = xr.concat(list(parts), dim=dim, coords="minimal", compat="override", join="outer")
+    return out.assign_coords({dim: list(names)})

@@ -10,11 +10,13 @@ References
 
 from __future__ import annotations
 
+from functools import partial
+
 import xarray as xr
 
 from ..catalog import OUTPUT_GROUPS
 from ..units import parse_unit, ureg
-from .base import Context, Indicator, NotAssessed, Result, family_sum, register
+from .base import Context, Indicator, NotAssessed, Result, family_sum, register, stack
 
 
 def market_value(quantity, price):
@@ -91,10 +93,10 @@ def _products(ctx: Context, group: str) -> Result:
         values.append(ctx.item(reported).assign_attrs(units="CNY"))
         names.append("reported_output_value")
         notes.append(f"includes reported output value ({reported}) for products not listed by quantity")
-    comp_value = xr.concat(values, dim="component").assign_coords(component=names)
+    comp_value = stack(values, names)
     value = family_sum(comp_value).assign_attrs(units="CNY")
     if mass:
-        physical = family_sum(xr.concat(mass, dim="component")).assign_attrs(units=GROUP_UNITS[group])
+        physical = family_sum(stack(mass, range(len(mass)))).assign_attrs(units=GROUP_UNITS[group])
         notes.append(f"physical quantity = products counted in {GROUP_UNITS[group]}")
     else:
         physical = xr.full_like(value, float("nan")).assign_attrs(units=GROUP_UNITS[group])
@@ -117,7 +119,7 @@ for _group in OUTPUT_GROUPS:
         reference="[1] §2.4.1; [2]",
         items=(f"output.{_group}.*", f"output_value.{_group}"),
         coefficients=(f"material.{_group}.price.<product>",),
-        compute=lambda ctx, g=_group: _products(ctx, g),
+        compute=partial(_products, group=_group),  # partial, not lambda: accounts must pickle
         deflator="price_index.cpi",
     ))
 
@@ -132,8 +134,8 @@ def _water_supply(ctx: Context) -> Result:
         values.append(market_value(ctx.item(item), ctx.coef(f"material.water_supply.price.{use}")))
         quantities.append(ctx.item(item))
         names.append(use)
-    comp_value = xr.concat(values, dim="component").assign_coords(component=names)
-    comp_q = xr.concat(quantities, dim="component").assign_coords(component=names)
+    comp_value = stack(values, names)
+    comp_q = stack(quantities, names)
     return Result(
         physical=family_sum(comp_q).assign_attrs(units="m ** 3"),
         value=family_sum(comp_value).assign_attrs(units="CNY"),

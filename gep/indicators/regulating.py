@@ -16,6 +16,8 @@ References
 
 from __future__ import annotations
 
+from functools import partial
+
 import xarray as xr
 
 from ..catalog import ecosystems_in
@@ -29,6 +31,7 @@ from .base import (
     positive_part,
     priced_components,
     register,
+    stack,
     weighted_sum_over,
 )
 
@@ -196,7 +199,7 @@ def _soil_conservation(ctx: Context) -> Result:
     v_np = nutrient_retention_value(physical, ctx.coef(c + "nitrogen_content"), ctx.coef(c + "phosphorus_content"),
                                     ctx.coef(c + "nitrogen_price"), ctx.coef(c + "phosphorus_price"))
     value = (v_sd + v_np).assign_attrs(units="CNY")
-    comp = xr.concat([v_sd, v_np], dim="component").assign_coords(component=["sediment", "nutrients"])
+    comp = stack([v_sd, v_np], ["sediment", "nutrients"])
     return Result(physical=physical, value=value, components=xr.Dataset({"value": comp.assign_attrs(units="CNY")}))
 
 
@@ -396,8 +399,8 @@ def _purification(ctx: Context, kind: str, pollutants: tuple[str, ...]) -> Resul
         q = purified_amount(emission, capacity, rule=rule)
         amounts.append(q)
         values.append(abatement_cost_value(q, ctx.coef(f"regulating.{kind}.cost.{pol}")))
-    comp_q = xr.concat(amounts, dim="component").assign_coords(component=present)
-    comp_v = xr.concat(values, dim="component").assign_coords(component=present)
+    comp_q = stack(amounts, present)
+    comp_v = stack(values, present)
     return Result(physical=family_sum(comp_q).assign_attrs(units="t"),
                   value=family_sum(comp_v).assign_attrs(units="CNY"),
                   components=xr.Dataset({"physical": comp_q.assign_attrs(units="t"),
@@ -411,7 +414,7 @@ register(Indicator(
     method_zh="污染物净化量；替代成本法", reference="[1] §2.4.5; [2]",
     items=("emission.so2", "emission.nox", "emission.dust"),
     coefficients=("regulating.air_purification.cost.<pollutant>",),
-    compute=lambda ctx: _purification(ctx, "air_purification", ("so2", "nox", "dust")),
+    compute=partial(_purification, kind="air_purification", pollutants=("so2", "nox", "dust")),
     deflator="price_index.construction",
 ))
 register(Indicator(
@@ -420,7 +423,7 @@ register(Indicator(
     method_zh="污染物净化量；替代成本法", reference="[1] §2.4.6; [2]",
     items=("emission.cod", "emission.nh3n", "emission.tn", "emission.tp"),
     coefficients=("regulating.water_purification.cost.<pollutant>",),
-    compute=lambda ctx: _purification(ctx, "water_purification", ("cod", "nh3n", "tn", "tp")),
+    compute=partial(_purification, kind="water_purification", pollutants=("cod", "nh3n", "tn", "tp")),
     deflator="price_index.construction",
 ))
 

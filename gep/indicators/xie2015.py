@@ -13,11 +13,13 @@ References
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import xarray as xr
 
 from ..catalog import ecosystem_catalog
-from .base import Context, Indicator, Result, declare_units, register
+from .base import Context, Indicator, Result, declare_units, register, stack
 
 #: service → (category, zh, en)
 SERVICES = {
@@ -68,7 +70,7 @@ def _factor_by_ecosystem(ctx: Context, service: str, ecos: list[str]) -> xr.Data
     for e in ecos:
         cls = catalog[e].xie2015
         cols.append(table.sel(xie_class=cls, drop=True) if cls else xr.zeros_like(table.isel(xie_class=0, drop=True)))
-    out = xr.concat(cols, dim="ecosystem").assign_coords(ecosystem=ecos)
+    out = stack(cols, ecos, dim="ecosystem")
     return out.assign_attrs(units="dimensionless")
 
 
@@ -93,6 +95,6 @@ for _svc, (_cat, _zh, _en) in SERVICES.items():
         method="equivalent factor × area × standard equivalent D", method_zh="当量因子法",
         reference="[1]; [2]", items=("area",),
         coefficients=(f"xie2015.factor.{_svc}", "xie2015.standard_equivalent"),
-        compute=lambda ctx, s=_svc: _service(ctx, s), profiles=("xie-2015",), deflator="price_index.cpi",
+        compute=partial(_service, service=_svc), profiles=("xie-2015",), deflator="price_index.cpi",
         notes="Physical quantity = area × equivalent factor (ha of standard equivalents).",
     ))
