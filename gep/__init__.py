@@ -14,10 +14,14 @@ from .coefficients import CoefficientSet, Override, load_set
 from .errors import InputError, MissingCoefficientError, Problem
 from .indicators import PROFILES, REGISTRY, indicators_for
 from .inventory import Dataset, dataset_from_frames, load_dataset, validate_dataset
+from .scenarios import account_scenarios, compare, load_scenario, load_scenarios
+from .sensitivity import sobol, tornado
+from .uncertainty import monte_carlo
 
 __all__ = [
     "PROFILES", "REGISTRY", "Account", "CoefficientSet", "Dataset", "InputError", "MissingCoefficientError",
     "Override", "Problem", "account", "dataset_from_frames", "indicators_for", "load_dataset", "load_set",
-    "validate_dataset",
+    "validate_dataset", "account_scenarios", "compare", "load_scenario", "load_scenarios", "monte_carlo",
+    "sobol", "tornado",
 ]
 __version__ = "0.1.0"
