@@ -45,8 +45,9 @@ def dataset_sink(data: xr.Dataset, coefficients, year: int, method: str = "stock
     return sink, excluded
 
 
-def forest_sink_for_account(ctx) -> tuple[xr.DataArray, str, list[str]] | None:
-    """Forest removals per region and accounting year [tCO2e], a note, and the ecosystems covered."""
+def forest_sink_for_account(ctx) -> tuple[xr.DataArray, str, list[str], xr.DataArray] | None:
+    """Forest removals per region and accounting year [tCO2e], a note, the ecosystems covered,
+    and the inventory's forest area [ha] of the species it counted (region, year)."""
     data = getattr(ctx, "full_data", ctx.data)
     if "forest.area" not in data or "forest.stock" not in data:
         return None
@@ -60,4 +61,6 @@ def forest_sink_for_account(ctx) -> tuple[xr.DataArray, str, list[str]] | None:
     if excluded:
         note += f"; {', '.join(excluded)} excluded from the inventory route (no volume model) — forest.bamboo keeps its per-area rate"
     covered = [e for e in ctx.ecosystems() if e in INVENTORY_FOREST_ECOSYSTEMS]
-    return out, note, covered
+    counted = [s for s in data["species"].values if str(s) not in excluded]
+    inv_area = data["forest.area"].sel(species=counted).sum("species", min_count=1).sel(year=ctx.years)
+    return out, note, covered, inv_area.assign_attrs(units=data["forest.area"].attrs.get("units", "hectare"))

@@ -474,14 +474,21 @@ def _carbon(ctx: Context) -> Result:
     comp = [by_rate.assign_attrs(units="tCO2e")]
     names = ["rate_method"]
     if forest_sink is not None:
-        sink, method_note, _ = forest_sink
+        sink, method_note, _, inventory_area = forest_sink
         # where no earlier forest inventory exists (first year), the covered forests fall
         # back to their per-area rate, and the notes say so
         fa = area.sel(ecosystem=covered)
-        fallback = weighted_sum_over(
-            "ecosystem",
-            sequestration_rate_method(ctx.coef("regulating.carbon_sequestration.rate", keys=covered), fa), fa > 0)
+        by_rate_forest = sequestration_rate_method(ctx.coef("regulating.carbon_sequestration.rate", keys=covered), fa)
+        fallback = weighted_sum_over("ecosystem", by_rate_forest, fa > 0)
         forest = sink.where(sink.notnull(), fallback)
+        # forest land the inventory does not cover (e.g. land converted to forest in a
+        # scenario, or a newer land-cover map) is credited at the area-weighted forest rate
+        forest_area = fa.sum("ecosystem")
+        gap = (forest_area - inventory_area.fillna(0.0)).clip(min=0.0)
+        mean_rate = (fallback / forest_area.where(forest_area > 0)).fillna(0.0)
+        forest = forest + (sink.notnull() * gap * mean_rate)
+        if bool((gap > 0.01 * forest_area).any()):
+            notes.append("forest area beyond the forest inventory credited at the per-area forest rate")
         if bool(sink.isnull().any()):
             missing = sorted({int(y) for y in sink["year"].values[sink.isnull().any("region").values]})
             notes.append(f"forest removals by per-area rate in {', '.join(map(str, missing))} (no earlier forest inventory)")
