@@ -2,55 +2,19 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
-import pint
 import typer
 
+from .cli_common import Fmt, ShortFmt, dataset_coefficients, fail, load_inputs, user_errors
 from .errors import InputError, Problem
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="GEP (生态产品总值) accounting: account, validate, report, coefficients, carbon, scenarios.")
-
-
-class Fmt(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
-
-
-class ShortFmt(StrEnum):
-    table = "table"
-    json = "json"
-
-
-def fail(message: str, code: int = 2) -> None:
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
-
-
-def user_errors(func):
-    """Turn input errors into a message and exit code 2 (never a traceback)."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except InputError as exc:
-            fail(f"error: {exc}")
-        except pint.DimensionalityError as exc:
-            fail(f"error: unit mismatch: {exc}")
-        except FileNotFoundError as exc:
-            fail(f"error: {exc}")
-
-    return wrapper
 
 
 def _parse_options(option: list[str]) -> dict:
@@ -69,21 +33,6 @@ def _emit(text: str, out: Path | None) -> None:
     else:
         out.write_text(text, encoding="utf-8")
         typer.echo(f"written: {out}", err=True)
-
-
-def load_inputs(dataset: Path, coefficients: str | None, overrides: list[str]):
-    from .inventory import load_dataset
-
-    ds = load_dataset(dataset)
-    return ds, dataset_coefficients(ds, coefficients, overrides)
-
-
-def dataset_coefficients(ds, name: str | None = None, overrides=()):
-    """The set named on the command line, else the dataset's own (looked up beside it first)."""
-    from .coefficients import load_set
-
-    root = Path(ds.path).parent / "coefficients" if ds.path else None
-    return load_set(name or ds.default_coefficients, overrides=overrides, root=root)
 
 
 @app.command("account")

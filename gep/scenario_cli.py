@@ -9,7 +9,6 @@ Bad input → a message on stderr and exit code 2.
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 from enum import StrEnum
@@ -17,9 +16,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
-import pint
 import typer
 
+from .cli_common import ShortFmt, load_inputs, user_errors
 from .errors import InputError
 
 scenario_app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -32,45 +31,9 @@ class CompareFmt(StrEnum):
     csv = "csv"
 
 
-class ShortFmt(StrEnum):
-    table = "table"
-    json = "json"
-
-
 class Method(StrEnum):
     oat = "oat"
     sobol = "sobol"
-
-
-def _fail(message: str) -> None:
-    typer.echo(message, err=True)
-    raise typer.Exit(2)
-
-
-def _user_errors(func):
-    """Input errors → message on stderr, exit code 2 (never a traceback)."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except InputError as exc:
-            _fail(f"error: {exc}")
-        except pint.DimensionalityError as exc:
-            _fail(f"error: unit mismatch: {exc}")
-        except FileNotFoundError as exc:
-            _fail(f"error: {exc}")
-
-    return wrapper
-
-
-def _load(dataset: Path, coefficients: str | None):
-    from .coefficients import load_set
-    from .inventory import load_dataset
-
-    ds = load_dataset(dataset)
-    root = Path(ds.path).parent / "coefficients" if ds.path else None
-    return ds, load_set(coefficients or ds.default_coefficients, root=root)
 
 
 def _num(x: Any) -> float | None:
@@ -141,7 +104,7 @@ def _scenario_files(dataset: Path, scenario: list[Path] | None, ds) -> list[Path
 
 
 @scenario_app.command("compare")
-@_user_errors
+@user_errors
 def compare_cmd(
     dataset: Annotated[Path, typer.Argument(help="dataset folder, e.g. datasets/ankang")],
     scenario: Annotated[list[Path] | None, typer.Option("--scenario", "-s",
@@ -155,7 +118,7 @@ def compare_cmd(
     """Compare scenarios with the baseline: differences by region, category and indicator."""
     from .scenarios import account_scenarios, compare, load_scenario
 
-    ds, coef = _load(dataset, coefficients)
+    ds, coef = load_inputs(dataset, coefficients)
     _check_year(year, ds.years)
     scenarios = [load_scenario(f) for f in _scenario_files(dataset, scenario, ds)]
     acc = account_scenarios(ds, coef, scenarios, profile=profile)
@@ -218,7 +181,7 @@ def _fmt_table(df: pd.DataFrame, indent: int = 0) -> str:
 
 
 @scenario_app.command("list")
-@_user_errors
+@user_errors
 def list_cmd(dataset: Annotated[Path, typer.Argument(help="dataset folder")],
              fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table,
              lang: Annotated[str, typer.Option(help="zh | en")] = "zh"):
@@ -240,7 +203,7 @@ def list_cmd(dataset: Annotated[Path, typer.Argument(help="dataset folder")],
 
 
 @scenario_app.command("check")
-@_user_errors
+@user_errors
 def check_cmd(dataset: Annotated[Path, typer.Argument(help="dataset folder")],
               scenario: Annotated[list[Path] | None, typer.Option("--scenario", "-s", help="scenario file (default: all)")] = None,
               coefficients: Annotated[str | None, typer.Option("--coefficients", "-c")] = None):
@@ -248,7 +211,7 @@ def check_cmd(dataset: Annotated[Path, typer.Argument(help="dataset folder")],
     from .errors import Problem
     from .scenarios import load_scenario
 
-    ds, coef = _load(dataset, coefficients)
+    ds, coef = load_inputs(dataset, coefficients)
     problems: list[Problem] = []
     files = _scenario_files(dataset, scenario, ds)
     for f in files:
@@ -265,7 +228,7 @@ def check_cmd(dataset: Annotated[Path, typer.Argument(help="dataset folder")],
 # gep uncertainty
 
 
-@_user_errors
+@user_errors
 def uncertainty_cmd(
     dataset: Annotated[Path, typer.Argument(help="dataset folder")],
     draws: Annotated[int, typer.Option("--draws", "-n", help="number of Monte Carlo draws")] = 1000,
@@ -281,7 +244,7 @@ def uncertainty_cmd(
     """Monte Carlo over the coefficients' uncertainty: mean, P5, P50, P95 of GEP."""
     from .uncertainty import monte_carlo
 
-    ds, coef = _load(dataset, coefficients)
+    ds, coef = load_inputs(dataset, coefficients)
     _check_year(year, ds.years)
     if draws < 1:
         raise InputError(f"--draws must be at least 1, not {draws}", file="--draws")
@@ -322,7 +285,7 @@ def uncertainty_cmd(
 # gep sensitivity
 
 
-@_user_errors
+@user_errors
 def sensitivity_cmd(
     dataset: Annotated[Path, typer.Argument(help="dataset folder")],
     method: Annotated[Method, typer.Option("--method", "-m", help="oat (tornado) | sobol (variance-based)")] = Method.oat,
@@ -340,7 +303,7 @@ def sensitivity_cmd(
     """Rank the coefficients by their effect on GEP (tornado or Sobol indices)."""
     from .sensitivity import sobol, tornado
 
-    ds, coef = _load(dataset, coefficients)
+    ds, coef = load_inputs(dataset, coefficients)
     _check_year(year, ds.years)
     common = {"year": year, "regions": region or None, "indicators": indicator or None, "profile": profile}
     if method is Method.oat:

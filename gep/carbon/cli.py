@@ -55,7 +55,7 @@ def make_lookup(set_name: str, year: int):
 
 def make_set(ds, set_name: str | None):
     """The coefficient set for a dataset (looked up beside the dataset first)."""
-    from ..cli import dataset_coefficients
+    from ..cli_common import dataset_coefficients
 
     return dataset_coefficients(ds, set_name)
 
