@@ -90,6 +90,13 @@ def same_dimension(unit_a: str, unit_b: str) -> bool:
     return parse_unit(unit_a).dimensionality == parse_unit(unit_b).dimensionality
 
 
-def format_unit(unit: str | pint.Unit) -> str:
-    """Short, human-readable unit string (``CNY / m ** 3`` → ``CNY/m³``)."""
-    return f"{parse_unit(str(unit)):~P}"
+_EN_SYMBOLS = {"亿元": "10⁸ CNY", "万元": "10⁴ CNY", "元": "CNY", "万亩": "10⁴ mu", "亩": "mu"}
+
+
+def format_unit(unit: str | pint.Unit, lang: str = "zh") -> str:
+    """Short, human-readable unit string (``CNY / m ** 3`` → ``元/m³``; English: ``CNY/m³``)."""
+    text = f"{parse_unit(str(unit)):~P}"
+    if lang != "zh":
+        for zh, en in _EN_SYMBOLS.items():
+            text = text.replace(zh, en)
+    return text

@@ -46,3 +46,11 @@ def test_application_registry_survives_pickle():
     q = Q_(3.0, "万元 / 亩")
     assert pickle.loads(pickle.dumps(q)).to("CNY / hectare").magnitude == pytest.approx(450000.0)
     assert pint.get_application_registry().get() is ureg
+
+
+def test_format_unit_in_both_languages():
+    from gep.units import format_unit
+
+    assert format_unit("CNY / m ** 3") == "元/m³"
+    assert format_unit("CNY / m ** 3", "en") == "CNY/m³"
+    assert format_unit("wan_CNY / mu", "en") == "10⁴ CNY/mu"

@@ -35,9 +35,9 @@ def category_label(cat: str, lang: str) -> str:
     return zh if lang == "zh" else en
 
 
-def nice_unit(unit: str) -> str:
+def nice_unit(unit: str, lang: str = "zh") -> str:
     try:
-        return format_unit(unit)
+        return format_unit(unit, lang)
     except ValueError:
         return unit
 
@@ -163,15 +163,15 @@ def county_table(acc: Account, region: str, year: int, lang: str, unit: str) -> 
         if p is not None and set(p.dims) <= {"year", "region"}:
             sel = {d: v for d, v in (("year", year), ("region", region)) if d in p.dims}
             price = float(p.sel(sel)) if sel else float(p)
-            price_unit = nice_unit(p.attrs.get("units", ""))
+            price_unit = nice_unit(p.attrs.get("units", ""), lang)
         elif np.isfinite(phys) and phys and np.isfinite(value):
             price, implied = value / phys, True
-            price_unit = nice_unit(f"CNY / ({ind.physical_unit})") + " "
+            price_unit = nice_unit(f"CNY / ({ind.physical_unit})", lang) + " "
         rows.append({
             "category": category_label(ind.category, lang),
             "indicator": ind.label(lang),
             "physical": phys,
-            "physical_unit": nice_unit(ind.physical_unit),
+            "physical_unit": nice_unit(ind.physical_unit, lang),
             "price": price,
             "price_unit": price_unit + (text("co.implied", lang) if implied else ""),
             "value": value / scale(unit),
