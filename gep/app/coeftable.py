@@ -49,9 +49,9 @@ def _source_text(source: dict) -> str:
     return " · ".join(parts)
 
 
-def _unit_text(unit: str) -> str:
+def _unit_text(unit: str, lang: str = "zh") -> str:
     try:
-        return format_unit(unit)
+        return format_unit(unit, lang)
     except ValueError:
         return unit
 
@@ -93,7 +93,7 @@ def coefficient_frame(baseline: CoefficientSet, edits: dict[str, float], year: i
                 "value": value,
                 "baseline": base_value,
                 "edited": rid in edits and not math.isclose(value, base_value, rel_tol=0, abs_tol=0),
-                "unit": _unit_text(c.unit),
+                "unit": _unit_text(c.unit, lang),
                 "value_at_year": _resolved(current, cur, year, key),
                 "valid_from": e.start.isoformat(),
                 "price_year": e.price_year,
