@@ -47,6 +47,8 @@ class Account:
     notes: dict[str, list[str]] = field(default_factory=dict)
     components: dict[str, xr.Dataset] = field(default_factory=dict)
     prices: dict[str, xr.DataArray] = field(default_factory=dict)
+    #: coefficients the indicators resolved through the set: [(id, table keys or None)]
+    coefficient_reads: list = field(default_factory=list)
 
     # -- basic views --------------------------------------------------------------------
     @property
@@ -287,4 +289,5 @@ def account(inventory: Dataset | xr.Dataset, coefficients: CoefficientSet, years
     if dataset is not None:
         ds.attrs.update({"dataset": dataset.name, "dataset_hash": dataset.hash})
     return Account(ds=ds, indicators=chosen, profile=profile, coefficients=coefficients, dataset=dataset,
-                   options=opts, not_assessed=not_assessed, notes=notes, components=components, prices=prices)
+                   options=opts, not_assessed=not_assessed, notes=notes, components=components, prices=prices,
+                   coefficient_reads=list(ctx.reads))

@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import math
 import re
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,7 +59,6 @@ from .accounting import Account, account
 from .catalog import ecosystem_catalog, item_spec
 from .coefficients import CoefficientSet, Override, load_set
 from .errors import InputError, Problem
-from .indicators import Context
 from .inventory import EXTENT_TOLERANCE, Dataset
 from .units import parse_unit, ureg
 from .yamlio import load_yaml
@@ -867,14 +865,11 @@ class RecordingSet(CoefficientSet):
                          chain=base.chain, overrides=base.overrides)
         self._hash = base.hash
         self.requests: dict[str, Request] = {}
+        self.calls: dict[str, int] = {}
 
     def array(self, cid, years, keys=None, unit=None):  # noqa: D102 - see CoefficientSet.array
-        caller = sys._getframe(1).f_code
+        self.calls[cid] = self.calls.get(cid, 0) + 1
         req = self.requests.setdefault(cid, Request())
-        if caller is Context.coef.__code__:
-            req.via_context = True
-        else:
-            req.direct = True
         if self.coefficients.get(cid) is not None and self.coefficients[cid].by is not None:
             if keys is None:
                 req.all_keys = True
@@ -884,10 +879,21 @@ class RecordingSet(CoefficientSet):
 
 
 def probe(data: Dataset | xr.Dataset, coefficients: CoefficientSet, **kwargs) -> tuple[Account, dict[str, Request]]:
-    """Run the deterministic account once, recording which coefficients it reads."""
+    """Run the deterministic account once, recording which coefficients it reads and how.
+
+    Reads through the evaluation context (``Account.coefficient_reads``) can be replaced by
+    ``extra_coefficients`` arrays; any further read of the same id came from other code
+    (the forest carbon module reads ``carbon.*`` straight from the set).
+    """
     rec = RecordingSet(coefficients)
     acc = account(data, rec, **kwargs)
     acc.coefficients = coefficients
+    via_context: dict[str, int] = {}
+    for cid, _keys in acc.coefficient_reads:
+        via_context[cid] = via_context.get(cid, 0) + 1
+    for cid, req in rec.requests.items():
+        req.via_context = via_context.get(cid, 0) > 0
+        req.direct = rec.calls[cid] > via_context.get(cid, 0)
     return acc, rec.requests
 
 

@@ -190,6 +190,8 @@ class Context:
         # {id: DataArray with units attr}; they replace the set's resolution for that id.
         self.extra = dict(extra_coefficients or {})
         self.used_coefficients: set[str] = set()
+        # every resolution through the coefficient set, in order: (id, keys or None)
+        self.reads: list[tuple[str, tuple[str, ...] | None]] = []
 
     def has(self, item: str) -> bool:
         return item in self.data.data_vars
@@ -217,6 +219,7 @@ class Context:
             if unit is not None:
                 arr = to_magnitude(arr, unit, cid).assign_attrs(units=unit)
             return arr
+        self.reads.append((cid, tuple(keys) if keys is not None else None))
         return self.coefficients.array(cid, self.years, keys=keys, unit=unit)
 
     def has_coef(self, cid: str) -> bool:
