@@ -196,6 +196,27 @@ class Account:
         return df[[*extra, *cols]] if extra else df[cols]
 
 
+def _missing_inputs(data: xr.Dataset, ind: Indicator, region: str, years: list[int]) -> str:
+    """Say which of the indicator's inventory items have gaps for a region (for the reason)."""
+    gaps = []
+    for pattern in ind.items:
+        names = [v for v in data.data_vars if str(v).startswith(pattern[:-1])] if pattern.endswith("*") \
+            else [pattern] if pattern in data.data_vars else []
+        if not names and not pattern.endswith("*"):
+            continue
+        for name in names:
+            sub = data[name].sel(region=region, year=years)
+            if bool(sub.isnull().all()):
+                gaps.append(f"{name} (no rows)")
+            elif "ecosystem" in sub.dims and "area" in data and bool(sub.isnull().any()):
+                area = data["area"].sel(region=region, year=years)
+                lacking = [str(e) for e in sub["ecosystem"].values
+                           if bool((sub.sel(ecosystem=e).isnull() & (area.sel(ecosystem=e) > 0)).any())]
+                if lacking:
+                    gaps.append(f"{name} for {', '.join(lacking)}")
+    return "inputs missing for this region" + (f": {'; '.join(gaps)}" if gaps else "")
+
+
 def _resolve_indicators(profile: str, include: Iterable[str], exclude: Iterable[str]) -> list[Indicator]:
     available = indicators_for(profile)
     ids = {i.id for i in available}
@@ -277,7 +298,7 @@ def account(inventory: Dataset | xr.Dataset, coefficients: CoefficientSet, years
             for region in missing["region"].values[missing.any("year").values]:
                 ys = [int(y) for y in missing["year"].values[missing.sel(region=region).values]]
                 not_assessed.append({"indicator": ind.id, "region": str(region), "years": ys,
-                                     "reason": "inputs missing for this region"})
+                                     "reason": _missing_inputs(data, ind, str(region), ys)})
     if missing_coefs:
         raise MissingCoefficientError(missing_coefs)
     value = xr.concat(values, dim="indicator", coords="minimal", compat="override", join="outer")

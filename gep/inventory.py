@@ -262,11 +262,10 @@ def parse_inventory(df: pd.DataFrame, regions: pd.DataFrame, file: str, first_ro
     df["unit"] = canonical_units
     df["year"] = year_num
     key_cols = ["region", "year", "item", "ecosystem", "species"]
-    dup = df.duplicated(key_cols, keep="first")
-    for i in np.flatnonzero(dup.to_numpy()):
-        rec = df.iloc[i]
-        first = df[(df[key_cols] == rec[key_cols]).all(axis=1)]["row"].iloc[0]
-        problems.append(Problem(file, f"duplicate of row {first} (same region, year, item, ecosystem, species)", int(rec["row"]), "item"))
+    # one pass: each row's key group and the file row where that key first appears
+    first_row = df.groupby(key_cols, dropna=False, sort=False)["row"].transform("first")
+    for row, first in zip(df["row"][df["row"] != first_row], first_row[df["row"] != first_row], strict=True):
+        problems.append(Problem(file, f"duplicate of row {first} (same region, year, item, ecosystem, species)", int(row), "item"))
     if problems:
         raise InputError(problems)
     df["year"] = df["year"].astype(int)

@@ -203,3 +203,20 @@ def test_extra_dims_broadcast_through_mixed_parts(mini, mini_coef):
     # draw 0: 3e6 + 1e6 + 1e6; draw 1: grain doubled → 6e6 + 1e6 + 1e6
     got = a.value.sel(indicator="material.agriculture", region="100001", year=2020).values
     assert got.tolist() == pytest.approx([5e6, 8e6])
+
+
+def test_not_assessed_reason_names_the_missing_input(mini_copy, mini_coef):
+    import pandas as pd
+
+    from gep.inventory import load_dataset
+
+    df = pd.read_csv(mini_copy / "inventory.csv", dtype=str, keep_default_na=False)
+    df = df[~((df["item"] == "runoff") & (df["region"] == "100001") & (df["ecosystem"] == "shrub"))]
+    df.to_csv(mini_copy / "inventory.csv", index=False)
+    a = account(load_dataset(mini_copy), mini_coef)
+    # shrub has 1,000 ha in county A but no runoff: A is not assessed, never a silent partial sum
+    assert np.isnan(v(a, "100001", 2020, "regulating.water_conservation"))
+    assert v(a, "100002", 2020, "regulating.water_conservation") == pytest.approx(50e6)
+    reason = next(n["reason"] for n in a.not_assessed
+                  if n["indicator"] == "regulating.water_conservation" and n["region"] == "100001")
+    assert "runoff for shrub" in reason
