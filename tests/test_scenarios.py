@@ -332,7 +332,7 @@ def test_cli_compare_json_contract(carbon_x2, noop):
 
 
 def test_cli_compare_table_csv_and_dataset_folder(carbon_x2):
-    from gep.scenario_cli import scenario_app
+    from gep.cli.scenario import scenario_app
 
     r = runner.invoke(scenario_app, ["compare", *MINI, "-s", str(carbon_x2)])
     assert r.exit_code == 0, r.output
@@ -346,7 +346,7 @@ def test_cli_compare_table_csv_and_dataset_folder(carbon_x2):
 
 
 def test_cli_bad_scenario_exits_2_with_file_and_key(tmp_path):
-    from gep.scenario_cli import scenario_app
+    from gep.cli.scenario import scenario_app
 
     bad = write(tmp_path, "bad", "name: x\noverrides:\n  - {id: regulating.nothing, scale: 2}\n")
     r = runner.invoke(scenario_app, ["compare", *MINI, "-s", str(bad)])

@@ -2,7 +2,7 @@
 
 Pure functions only — no file I/O; parameters come in as numbers / numpy / xarray objects
 (species tables built by :mod:`gep.carbon.params` from a coefficient set). The CLI
-(``gep carbon``) lives in :mod:`gep.carbon.cli`. Coefficient ids: ``gep/carbon/README.md``.
+(``gep carbon``) lives in :mod:`gep.cli.carbon`. Coefficient ids: ``gep/carbon/README.md``.
 """
 
 from .appraisal import (

@@ -1,4 +1,4 @@
-"""``gep carbon project`` and ``gep carbon sink`` (typer app in gep.carbon.cli)."""
+"""``gep carbon project`` and ``gep carbon sink`` (typer app in gep.cli.carbon)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from gep.carbon import cli as carbon_cli
+from gep.cli import carbon as carbon_cli
 
 from .helpers import yaml_lookup
 

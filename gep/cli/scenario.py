@@ -18,8 +18,8 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from .cli_common import ShortFmt, load_inputs, user_errors
-from .errors import InputError
+from ..errors import InputError
+from .common import ShortFmt, load_inputs, user_errors
 
 scenario_app = typer.Typer(add_completion=False, no_args_is_help=True,
                            help="Scenarios: compare what-if changes with the baseline (情景对比).")
@@ -116,7 +116,7 @@ def compare_cmd(
     lang: Annotated[str, typer.Option(help="zh | en")] = "zh",
 ):
     """Compare scenarios with the baseline: differences by region, category and indicator."""
-    from .scenarios import account_scenarios, compare, load_scenario
+    from ..scenarios import account_scenarios, compare, load_scenario
 
     ds, coef = load_inputs(dataset, coefficients)
     _check_year(year, ds.years)
@@ -186,8 +186,8 @@ def list_cmd(dataset: Annotated[Path, typer.Argument(help="dataset folder")],
              fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table,
              lang: Annotated[str, typer.Option(help="zh | en")] = "zh"):
     """List the scenarios in DATASET/scenarios and what each changes."""
-    from .inventory import load_dataset
-    from .scenarios import dataset_scenarios
+    from ..inventory import load_dataset
+    from ..scenarios import dataset_scenarios
 
     scenarios = dataset_scenarios(load_dataset(dataset))
     if fmt is ShortFmt.json:
@@ -208,8 +208,8 @@ def check_cmd(dataset: Annotated[Path, typer.Argument(help="dataset folder")],
               scenario: Annotated[list[Path] | None, typer.Option("--scenario", "-s", help="scenario file (default: all)")] = None,
               coefficients: Annotated[str | None, typer.Option("--coefficients", "-c")] = None):
     """Check scenario files against the dataset and coefficient set (exit 2 listing every problem)."""
-    from .errors import Problem
-    from .scenarios import load_scenario
+    from ..errors import Problem
+    from ..scenarios import load_scenario
 
     ds, coef = load_inputs(dataset, coefficients)
     problems: list[Problem] = []
@@ -242,7 +242,7 @@ def uncertainty_cmd(
     lang: Annotated[str, typer.Option(help="zh | en")] = "zh",
 ):
     """Monte Carlo over the coefficients' uncertainty: mean, P5, P50, P95 of GEP."""
-    from .uncertainty import monte_carlo
+    from ..uncertainty import monte_carlo
 
     ds, coef = load_inputs(dataset, coefficients)
     _check_year(year, ds.years)
@@ -301,7 +301,7 @@ def sensitivity_cmd(
     fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table,
 ):
     """Rank the coefficients by their effect on GEP (tornado or Sobol indices)."""
-    from .sensitivity import sobol, tornado
+    from ..sensitivity import sobol, tornado
 
     ds, coef = load_inputs(dataset, coefficients)
     _check_year(year, ds.years)

@@ -19,12 +19,11 @@ from typing import Annotated
 import numpy as np
 import typer
 
-from ..errors import InputError, MissingCoefficientError
-from ._units import as_hectares
-from .appraisal import DEFAULT_DISCOUNT_PCT, DEFAULT_PRICE_SD, appraise_project
-from .finance import ProjectCosts
-from .integration import dataset_sink
-from .params import (
+from ..carbon._units import as_hectares
+from ..carbon.appraisal import DEFAULT_DISCOUNT_PCT, DEFAULT_PRICE_SD, appraise_project
+from ..carbon.finance import ProjectCosts
+from ..carbon.integration import dataset_sink
+from ..carbon.params import (
     BIOMASS_METHODS,
     NO_VOLUME_MODEL,
     SINK_METHODS,
@@ -34,8 +33,9 @@ from .params import (
     required_parameters,
     species_parameters,
 )
-from .prices import PRICE_SCENARIOS
-from .project import make_strata
+from ..carbon.prices import PRICE_SCENARIOS
+from ..carbon.project import make_strata
+from ..errors import InputError, MissingCoefficientError
 
 app = typer.Typer(
     help="Forestry carbon sinks (林业碳汇): county sink from a forest inventory; afforestation project "
@@ -55,7 +55,7 @@ def make_lookup(set_name: str, year: int):
 
 def make_set(ds, set_name: str | None):
     """The coefficient set for a dataset (looked up beside the dataset first)."""
-    from ..cli_common import dataset_coefficients
+    from .common import dataset_coefficients
 
     return dataset_coefficients(ds, set_name)
 

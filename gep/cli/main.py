@@ -10,8 +10,8 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from .cli_common import Fmt, ShortFmt, dataset_coefficients, fail, load_inputs, user_errors
-from .errors import InputError, Problem
+from ..errors import InputError, Problem
+from .common import Fmt, ShortFmt, dataset_coefficients, fail, load_inputs, user_errors
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="GEP (生态产品总值) accounting: account, validate, report, coefficients, carbon, scenarios.")
@@ -51,8 +51,8 @@ def account_cmd(
     lang: Annotated[str, typer.Option(help="zh | en")] = "zh",
 ):
     """Compute the GEP account of a dataset."""
-    from .accounting import account
-    from .report import json_payload, summary_frame, write_xlsx
+    from ..accounting import account
+    from ..report import json_payload, summary_frame, write_xlsx
 
     ds, coef = load_inputs(dataset, coefficients, set_ or [])
     acc = account(ds, coef, years=year or None, profile=profile, options=_parse_options(option or []),
@@ -87,8 +87,8 @@ def validate_cmd(dataset: Annotated[Path, typer.Argument(help="dataset folder")]
                  profile: Annotated[str, typer.Option(help="profile whose coefficients are checked")] = "ndrc-2022",
                  fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table):
     """Check a dataset (and that its coefficient set covers it); list every problem (exit 2 if any)."""
-    from .accounting import account
-    from .inventory import load_dataset
+    from ..accounting import account
+    from ..inventory import load_dataset
 
     problems: list[Problem] = []
     try:
@@ -119,7 +119,7 @@ def validate_cmd(dataset: Annotated[Path, typer.Argument(help="dataset folder")]
 def indicators_cmd(profile: Annotated[str | None, typer.Option(help="only this profile")] = None,
                    fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table):
     """List the indicators with category, names, unit, method and reference."""
-    from .indicators import REGISTRY, indicators_for
+    from ..indicators import REGISTRY, indicators_for
 
     inds = indicators_for(profile) if profile else list(REGISTRY.values())
     rows = [{"id": i.id, "profile": ",".join(i.profiles), "category": i.category, "name_zh": i.zh, "name_en": i.en,
@@ -139,7 +139,7 @@ def coefficients_cmd(name: Annotated[str, typer.Argument(help="set name or folde
                      set_: Annotated[list[str] | None, typer.Option("--set", help="override ID=VALUE")] = None,
                      fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table):
     """Show a coefficient set resolved for a year (value at that year's prices, source, status)."""
-    from .coefficients import load_set
+    from ..coefficients import load_set
 
     coef = load_set(name, overrides=set_ or [])
     records = coef.records(year)
@@ -161,7 +161,7 @@ def coefficients_cmd(name: Annotated[str, typer.Argument(help="set name or folde
 @app.command("items")
 def items_cmd(fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table):
     """List the inventory item catalog (names, canonical units, dimensions)."""
-    from .catalog import item_catalog
+    from ..catalog import item_catalog
 
     rows = [{"item": s.pattern, "unit": " | ".join(s.units), "dims": ",".join(s.dims), "kind": s.kind, "zh": s.zh,
              "en": s.en, "description": s.description} for s in item_catalog().values()]
@@ -181,8 +181,8 @@ def report_cmd(dataset: Annotated[Path, typer.Argument(help="dataset folder")],
                set_: Annotated[list[str] | None, typer.Option("--set")] = None,
                lang: Annotated[str, typer.Option()] = "zh"):
     """Write the Excel report: summary, per-county GEP tables, coefficients with sources."""
-    from .accounting import account
-    from .report import write_xlsx
+    from ..accounting import account
+    from ..report import write_xlsx
 
     ds, coef = load_inputs(dataset, coefficients, set_ or [])
     acc = account(ds, coef, profile=profile)
@@ -195,34 +195,23 @@ def report_cmd(dataset: Annotated[Path, typer.Argument(help="dataset folder")],
 def template_cmd(out: Annotated[Path, typer.Option("--out", "-o", help="template.xlsx")],
                  dataset: Annotated[Path | None, typer.Option(help="pre-fill with this dataset's rows")] = None):
     """Write the inventory XLSX template (inventory sheet + item definitions)."""
-    from .template import write_template
+    from ..template import write_template
 
     write_template(out, dataset)
     typer.echo(f"written: {out}")
 
 
-def _mount_optional() -> None:
-    """Sub-commands that live in optional layers (carbon, scenarios, uncertainty)."""
-    try:
-        from .carbon.cli import app as carbon_app
+def _mount_subcommands() -> None:
+    """Mount the sub-command groups that live in modules of their own."""
+    from . import carbon, scenario
 
-        app.add_typer(carbon_app, name="carbon", help="Forestry carbon sinks and carbon-sink pricing.")
-    except ImportError:
-        pass
-    try:
-        from . import scenario_cli
-
-        if hasattr(scenario_cli, "scenario_app"):
-            app.add_typer(scenario_cli.scenario_app, name="scenario", help="Scenario comparison.")
-        for name in ("uncertainty", "sensitivity"):
-            cmd = getattr(scenario_cli, f"{name}_cmd", None)
-            if cmd is not None:
-                app.command(name)(cmd)
-    except ImportError:
-        pass
+    app.add_typer(carbon.app, name="carbon", help="Forestry carbon sinks and carbon-sink pricing.")
+    app.add_typer(scenario.scenario_app, name="scenario", help="Scenario comparison.")
+    app.command("uncertainty")(scenario.uncertainty_cmd)
+    app.command("sensitivity")(scenario.sensitivity_cmd)
 
 
-_mount_optional()
+_mount_subcommands()
 
 
 def main() -> None:

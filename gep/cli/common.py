@@ -13,7 +13,7 @@ from pathlib import Path
 import pint
 import typer
 
-from .errors import InputError
+from ..errors import InputError
 
 
 class Fmt(StrEnum):
@@ -53,7 +53,7 @@ def user_errors(func):
 
 def dataset_coefficients(ds, name: str | None = None, overrides=()):
     """The set named on the command line, else the dataset's own (looked up beside it first)."""
-    from .coefficients import load_set
+    from ..coefficients import load_set
 
     root = Path(ds.path).parent / "coefficients" if ds.path else None
     return load_set(name or ds.default_coefficients, overrides=overrides, root=root)
@@ -61,7 +61,7 @@ def dataset_coefficients(ds, name: str | None = None, overrides=()):
 
 def load_inputs(dataset: Path, coefficients: str | None = None, overrides=()):
     """Load a dataset folder and its coefficient set (with overrides)."""
-    from .inventory import load_dataset
+    from ..inventory import load_dataset
 
     ds = load_dataset(dataset)
     return ds, dataset_coefficients(ds, coefficients, overrides)
