@@ -31,8 +31,13 @@ PAGES = [
 ]
 sections: dict[str, list] = {}
 for name, icon, section in PAGES:
-    page = st.Page(f"gep/app/pages/{name}.py", title=t(f"nav.{name}"), icon=icon, url_path=name,
-                   default=name == "overview")
+    page = st.Page(
+        f"gep/app/pages/{name}.py",
+        title=t(f"nav.{name}"),
+        icon=icon,
+        url_path=name,
+        default=name == "overview",
+    )
     sections.setdefault(t(f"nav.section.{section}"), []).append(page)
 nav = st.navigation(sections)
 ui.sidebar(ctx)

@@ -34,8 +34,14 @@ def coef():
 
 def test_monte_carlo_10000_draws_10_regions_5_years(benchmark, coef):
     data = synthetic_inventory(10, 5, first_year=2020)
-    res = benchmark.pedantic(monte_carlo, args=(data, coef, 10_000), kwargs={"seed": 1}, rounds=5, iterations=1,
-                             warmup_rounds=1)
+    res = benchmark.pedantic(
+        monte_carlo,
+        args=(data, coef, 10_000),
+        kwargs={"seed": 1},
+        rounds=5,
+        iterations=1,
+        warmup_rounds=1,
+    )
     assert res.value.sizes["draw"] == 10_000
     assert (res.summary["total"].sel(stat="p5") < res.summary["total"].sel(stat="p95")).all()
 
@@ -64,7 +70,9 @@ def test_monte_carlo_1000_draws_2844_regions_20_years_dask(benchmark):
     script = _BIG.format(root=str(ROOT), coef=MINI_COEF)
 
     def run():
-        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        )
         return json.loads(out.stdout.strip().splitlines()[-1])
 
     info = benchmark.pedantic(run, rounds=1, iterations=1)

@@ -24,10 +24,17 @@ def synthetic_inventory(n_regions: int, n_years: int, first_year: int = 2001) ->
     out = {}
     for name, var in tiled.data_vars.items():
         attrs = dict(var.attrs)
-        extensive = name not in ("precipitation", "evapotranspiration", "runoff", "climate.hot_days",
-                                 "climate.water_evaporation") and not name.startswith("rusle.")
+        extensive = name not in (
+            "precipitation",
+            "evapotranspiration",
+            "runoff",
+            "climate.hot_days",
+            "climate.water_evaporation",
+        ) and not name.startswith("rusle.")
         v = var * scale if extensive else var
-        v = v.expand_dims(year=np.arange(first_year, first_year + n_years)).transpose("region", "year", ...)
+        v = v.expand_dims(year=np.arange(first_year, first_year + n_years)).transpose(
+            "region", "year", ...
+        )
         out[name] = v.assign_attrs(attrs)
     ds = xr.Dataset(out)
     return ds.assign_coords(region=[f"{i:06d}" for i in range(n_regions)])

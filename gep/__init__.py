@@ -19,9 +19,27 @@ from .sensitivity import sobol, tornado
 from .uncertainty import monte_carlo
 
 __all__ = [
-    "PROFILES", "REGISTRY", "Account", "CoefficientSet", "Dataset", "InputError", "MissingCoefficientError",
-    "Override", "Problem", "account", "dataset_from_frames", "indicators_for", "load_dataset", "load_set",
-    "validate_dataset", "account_scenarios", "compare", "load_scenario", "load_scenarios", "monte_carlo",
-    "sobol", "tornado",
+    "PROFILES",
+    "REGISTRY",
+    "Account",
+    "CoefficientSet",
+    "Dataset",
+    "InputError",
+    "MissingCoefficientError",
+    "Override",
+    "Problem",
+    "account",
+    "dataset_from_frames",
+    "indicators_for",
+    "load_dataset",
+    "load_set",
+    "validate_dataset",
+    "account_scenarios",
+    "compare",
+    "load_scenario",
+    "load_scenarios",
+    "monte_carlo",
+    "sobol",
+    "tornado",
 ]
 __version__ = "0.1.0"

@@ -25,11 +25,11 @@ from .inventory import Dataset
 
 CATEGORY_ORDER = list(CATEGORIES)
 DEFAULT_OPTIONS = {
-    "purification_rule": "emission",       # emission | capacity | min
-    "recreation_method": "travel_cost",    # travel_cost | spending
-    "evaporation_divide_by_eer": False,    # water-surface cooling ÷ EER (some standards)
-    "forest_carbon": "auto",               # auto | inventory | rates
-    "forest_carbon_biomass": "fang",       # fang | bef | bcef (volume → biomass route)
+    "purification_rule": "emission",  # emission | capacity | min
+    "recreation_method": "travel_cost",  # travel_cost | spending
+    "evaporation_divide_by_eer": False,  # water-surface cooling ÷ EER (some standards)
+    "forest_carbon": "auto",  # auto | inventory | rates
+    "forest_carbon_biomass": "fang",  # fang | bef | bcef (volume → biomass route)
 }
 
 
@@ -94,7 +94,9 @@ class Account:
 
     def ranking(self, year: int, measure: str = "gep", lang: str = "zh") -> pd.DataFrame:
         """Regions ranked by ``measure`` (gep | per_km2 | per_capita) in ``year``."""
-        series = {"gep": self.gep(), "per_km2": self.per_km2(), "per_capita": self.per_capita()}[measure]
+        series = {"gep": self.gep(), "per_km2": self.per_km2(), "per_capita": self.per_capita()}[
+            measure
+        ]
         s = series.sel(year=year).to_pandas().sort_values(ascending=False)
         df = pd.DataFrame({"region": s.index, "value": s.to_numpy()})
         df["name"] = [self.region_name(r, lang) for r in df["region"]]
@@ -108,7 +110,9 @@ class Account:
         if self.dataset is None:
             raise InputError(Problem("account", "land area needs the dataset's regions.csv"))
         ha = self.dataset.regions.loc[self.regions, "land_area_ha"].to_numpy(dtype=float)
-        return xr.DataArray(ha / 100.0, dims=["region"], coords={"region": self.regions}, attrs={"units": "km ** 2"})
+        return xr.DataArray(
+            ha / 100.0, dims=["region"], coords={"region": self.regions}, attrs={"units": "km ** 2"}
+        )
 
     def per_km2(self) -> xr.DataArray:
         """GEP per km² of land [CNY km⁻²]."""
@@ -140,8 +144,11 @@ class Account:
         rows = []
         for ind in self.indicators:
             rows.append([self.coefficients.index_factor(ind.deflator, y, base) for y in self.years])
-        return xr.DataArray(np.array(rows).T, dims=["year", "indicator"],
-                            coords={"year": self.years, "indicator": [i.id for i in self.indicators]})
+        return xr.DataArray(
+            np.array(rows).T,
+            dims=["year", "indicator"],
+            coords={"year": self.years, "indicator": [i.id for i in self.indicators]},
+        )
 
     @property
     def base_year(self) -> int:
@@ -151,7 +158,9 @@ class Account:
 
     def comparable(self, base_year: int | None = None) -> xr.DataArray:
         """Values at ``base_year`` prices (each indicator deflated by its price index) [CNY]."""
-        return (self.value * self.deflators(base_year)).assign_attrs(units="CNY", price_basis=f"{base_year or self.base_year} prices")
+        return (self.value * self.deflators(base_year)).assign_attrs(
+            units="CNY", price_basis=f"{base_year or self.base_year} prices"
+        )
 
     def growth(self, comparable: bool = True, base_year: int | None = None) -> xr.DataArray:
         """Year-on-year GEP growth rate per region (at comparable prices by default) [–]."""
@@ -163,9 +172,12 @@ class Account:
     def provenance(self) -> dict:
         out = {
             "profile": self.profile,
-            "coefficients": {"name": self.coefficients.name, "hash": self.coefficients.hash,
-                             "chain": list(self.coefficients.chain),
-                             "overrides": [o.describe() for o in self.coefficients.overrides]},
+            "coefficients": {
+                "name": self.coefficients.name,
+                "hash": self.coefficients.hash,
+                "chain": list(self.coefficients.chain),
+                "overrides": [o.describe() for o in self.coefficients.overrides],
+            },
             "options": self.options,
         }
         if self.dataset is not None:
@@ -190,8 +202,17 @@ class Account:
         df["category"] = [meta[i].category for i in df["indicator"]]
         df["indicator_name"] = [meta[i].label(lang) for i in df["indicator"]]
         df["region_name"] = [self.region_name(r, lang) for r in df["region"]]
-        cols = ["region", "region_name", "year", "indicator", "indicator_name", "category",
-                "physical", "physical_unit", "value"]
+        cols = [
+            "region",
+            "region_name",
+            "year",
+            "indicator",
+            "indicator_name",
+            "category",
+            "physical",
+            "physical_unit",
+            "value",
+        ]
         extra = [c for c in df.columns if c not in cols]
         return df[[*extra, *cols]] if extra else df[cols]
 
@@ -200,8 +221,13 @@ def _missing_inputs(data: xr.Dataset, ind: Indicator, region: str, years: list[i
     """Say which of the indicator's inventory items have gaps for a region (for the reason)."""
     gaps = []
     for pattern in ind.items:
-        names = [v for v in data.data_vars if str(v).startswith(pattern[:-1])] if pattern.endswith("*") \
-            else [pattern] if pattern in data.data_vars else []
+        names = (
+            [v for v in data.data_vars if str(v).startswith(pattern[:-1])]
+            if pattern.endswith("*")
+            else [pattern]
+            if pattern in data.data_vars
+            else []
+        )
         if not names and not pattern.endswith("*"):
             continue
         for name in names:
@@ -210,28 +236,45 @@ def _missing_inputs(data: xr.Dataset, ind: Indicator, region: str, years: list[i
                 gaps.append(f"{name} (no rows)")
             elif "ecosystem" in sub.dims and "area" in data and bool(sub.isnull().any()):
                 area = data["area"].sel(region=region, year=years)
-                lacking = [str(e) for e in sub["ecosystem"].values
-                           if bool((sub.sel(ecosystem=e).isnull() & (area.sel(ecosystem=e) > 0)).any())]
+                lacking = [
+                    str(e)
+                    for e in sub["ecosystem"].values
+                    if bool((sub.sel(ecosystem=e).isnull() & (area.sel(ecosystem=e) > 0)).any())
+                ]
                 if lacking:
                     gaps.append(f"{name} for {', '.join(lacking)}")
     return "inputs missing for this region" + (f": {'; '.join(gaps)}" if gaps else "")
 
 
-def _resolve_indicators(profile: str, include: Iterable[str], exclude: Iterable[str]) -> list[Indicator]:
+def _resolve_indicators(
+    profile: str, include: Iterable[str], exclude: Iterable[str]
+) -> list[Indicator]:
     available = indicators_for(profile)
     ids = {i.id for i in available}
     include, exclude = list(include), list(exclude)
     unknown = [i for i in [*include, *exclude] if i not in ids]
     if unknown:
-        raise InputError(Problem("--include/--exclude", f"unknown indicator(s) for profile {profile}: {', '.join(unknown)}"))
+        raise InputError(
+            Problem(
+                "--include/--exclude",
+                f"unknown indicator(s) for profile {profile}: {', '.join(unknown)}",
+            )
+        )
     chosen = [i for i in available if (i.default or i.id in include) and i.id not in exclude]
     order = {c: n for n, c in enumerate(CATEGORY_ORDER)}
     return sorted(chosen, key=lambda i: order[i.category])
 
 
-def account(inventory: Dataset | xr.Dataset, coefficients: CoefficientSet, years: Sequence[int] | None = None,
-            profile: str = "ndrc-2022", options: dict | None = None, include: Iterable[str] = (),
-            exclude: Iterable[str] = (), extra_coefficients: dict | None = None) -> Account:
+def account(
+    inventory: Dataset | xr.Dataset,
+    coefficients: CoefficientSet,
+    years: Sequence[int] | None = None,
+    profile: str = "ndrc-2022",
+    options: dict | None = None,
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    extra_coefficients: dict | None = None,
+) -> Account:
     """Compute the GEP account.
 
     Parameters
@@ -251,7 +294,12 @@ def account(inventory: Dataset | xr.Dataset, coefficients: CoefficientSet, years
         years = [int(y) for y in years]
         bad = [y for y in years if y not in all_years]
         if bad:
-            raise InputError(Problem("--year", f"year(s) {', '.join(map(str, bad))} not in the inventory ({all_years[0]}–{all_years[-1]})"))
+            raise InputError(
+                Problem(
+                    "--year",
+                    f"year(s) {', '.join(map(str, bad))} not in the inventory ({all_years[0]}–{all_years[-1]})",
+                )
+            )
         data = data.sel(year=years)
     else:
         years = all_years
@@ -261,9 +309,14 @@ def account(inventory: Dataset | xr.Dataset, coefficients: CoefficientSet, years
         raise InputError(Problem("options", f"unknown option(s): {', '.join(unknown_opts)}"))
     chosen = _resolve_indicators(profile, include, exclude)
     ctx = Context(data, coefficients, years, opts, extra_coefficients)
-    ctx.full_data = inventory.data if isinstance(inventory, Dataset) else inventory  # stock change needs earlier years
-    template = xr.DataArray(np.full((data.sizes["region"], len(years)), np.nan), dims=["region", "year"],
-                            coords={"region": data["region"].values, "year": years})
+    ctx.full_data = (
+        inventory.data if isinstance(inventory, Dataset) else inventory
+    )  # stock change needs earlier years
+    template = xr.DataArray(
+        np.full((data.sizes["region"], len(years)), np.nan),
+        dims=["region", "year"],
+        coords={"region": data["region"].values, "year": years},
+    )
     values, physicals, not_assessed, notes, components, prices = [], {}, [], {}, {}, {}
     missing_coefs: list[Problem] = []
     for ind in chosen:
@@ -288,7 +341,9 @@ def account(inventory: Dataset | xr.Dataset, coefficients: CoefficientSet, years
         value = value.copy(deep=False)
         value.attrs = {}  # (DataArray.drop_attrs is ~100× slower: it rebuilds indexes)
         values.append(value)
-        physicals[f"physical.{ind.id}"] = physical.assign_attrs(units=ind.physical_unit, indicator=ind.id)
+        physicals[f"physical.{ind.id}"] = physical.assign_attrs(
+            units=ind.physical_unit, indicator=ind.id
+        )
         # regions with missing inputs (NaN) are "not assessed" for that indicator
         if not any(n["indicator"] == ind.id and n["region"] is None for n in not_assessed):
             missing = value.isnull()
@@ -297,18 +352,42 @@ def account(inventory: Dataset | xr.Dataset, coefficients: CoefficientSet, years
                 missing = missing.any(extra_dims)
             for region in missing["region"].values[missing.any("year").values]:
                 ys = [int(y) for y in missing["year"].values[missing.sel(region=region).values]]
-                not_assessed.append({"indicator": ind.id, "region": str(region), "years": ys,
-                                     "reason": _missing_inputs(data, ind, str(region), ys)})
+                not_assessed.append(
+                    {
+                        "indicator": ind.id,
+                        "region": str(region),
+                        "years": ys,
+                        "reason": _missing_inputs(data, ind, str(region), ys),
+                    }
+                )
     if missing_coefs:
         raise MissingCoefficientError(missing_coefs)
     value = xr.concat(values, dim="indicator", coords="minimal", compat="override", join="outer")
-    value = value.assign_coords(indicator=[i.id for i in chosen], category=("indicator", [i.category for i in chosen]))
+    value = value.assign_coords(
+        indicator=[i.id for i in chosen], category=("indicator", [i.category for i in chosen])
+    )
     value = value.transpose("region", "year", "indicator", ...)
     value.attrs = {"units": "CNY"}
     ds = xr.Dataset({"value": value, **physicals})
-    ds.attrs.update({"profile": profile, "coefficients": coefficients.name, "coefficients_hash": coefficients.hash})
+    ds.attrs.update(
+        {
+            "profile": profile,
+            "coefficients": coefficients.name,
+            "coefficients_hash": coefficients.hash,
+        }
+    )
     if dataset is not None:
         ds.attrs.update({"dataset": dataset.name, "dataset_hash": dataset.hash})
-    return Account(ds=ds, indicators=chosen, profile=profile, coefficients=coefficients, dataset=dataset,
-                   options=opts, not_assessed=not_assessed, notes=notes, components=components, prices=prices,
-                   coefficient_reads=list(ctx.reads))
+    return Account(
+        ds=ds,
+        indicators=chosen,
+        profile=profile,
+        coefficients=coefficients,
+        dataset=dataset,
+        options=opts,
+        not_assessed=not_assessed,
+        notes=notes,
+        components=components,
+        prices=prices,
+        coefficient_reads=list(ctx.reads),
+    )

@@ -69,7 +69,7 @@ def item_spec(item: str) -> ItemSpec | None:
             continue
         prefix = spec.pattern[:-1]  # keep the dot
         if item.startswith(prefix) and len(item) > len(prefix):
-            member = item[len(prefix):]
+            member = item[len(prefix) :]
             if spec.members is not None and member not in spec.members:
                 return None
             if spec.pattern == "output.*":

@@ -162,7 +162,10 @@ class Override:
         m = _OVERRIDE_RE.match(text)
         if not m:
             raise InputError(
-                Problem(origin, f"cannot read override {text!r}; expected ID=VALUE, ID[KEY]=VALUE, ID*=FACTOR or ID+=DELTA")
+                Problem(
+                    origin,
+                    f"cannot read override {text!r}; expected ID=VALUE, ID[KEY]=VALUE, ID*=FACTOR or ID+=DELTA",
+                )
             )
         rest = m.group("rest")
         price_year = None
@@ -171,12 +174,16 @@ class Override:
             try:
                 price_year = int(year_text)
             except ValueError:
-                raise InputError(Problem(origin, f"price year {year_text!r} in {text!r} is not a year")) from None
+                raise InputError(
+                    Problem(origin, f"price year {year_text!r} in {text!r} is not a year")
+                ) from None
         number, _, unit = rest.strip().partition(" ")
         try:
             value = float(number)
         except ValueError:
-            raise InputError(Problem(origin, f"value {number!r} in {text!r} is not a number")) from None
+            raise InputError(
+                Problem(origin, f"value {number!r} in {text!r} is not a number")
+            ) from None
         op = {"=": "set", "*=": "scale", "+=": "add"}[m.group("op")]
         unit = unit.strip() or None
         if unit is not None:
@@ -184,8 +191,15 @@ class Override:
                 parse_unit(unit)
             except ValueError as exc:
                 raise InputError(Problem(origin, str(exc))) from None
-        return cls(id=m.group("id"), op=op, value=value, key=m.group("key"), unit=unit,
-                   price_year=price_year, origin=origin)
+        return cls(
+            id=m.group("id"),
+            op=op,
+            value=value,
+            key=m.group("key"),
+            unit=unit,
+            price_year=price_year,
+            origin=origin,
+        )
 
     def describe(self) -> str:
         key = f"[{self.key}]" if self.key else ""
@@ -214,7 +228,9 @@ def _as_date(key: Any) -> dt.date | None:
     return None
 
 
-def parse_coefficient(raw: Any, cid: str, file: str, set_name: str) -> tuple[Coefficient | None, list[Problem]]:
+def parse_coefficient(
+    raw: Any, cid: str, file: str, set_name: str
+) -> tuple[Coefficient | None, list[Problem]]:
     """Validate one parsed YAML mapping; return the coefficient and every problem found."""
     problems: list[Problem] = []
 
@@ -267,7 +283,9 @@ def parse_coefficient(raw: Any, cid: str, file: str, set_name: str) -> tuple[Coe
                 bad("each dated value must be a mapping with value, status, source", where)
                 continue
             for k in sorted(set(item) - _VALUE_KEYS):
-                bad(f"unknown key '{k}' (allowed: {', '.join(sorted(_VALUE_KEYS))})", f"{where}.{k}")
+                bad(
+                    f"unknown key '{k}' (allowed: {', '.join(sorted(_VALUE_KEYS))})", f"{where}.{k}"
+                )
             value = item.get("value")
             if by is None:
                 if not _is_number(value):
@@ -276,7 +294,10 @@ def parse_coefficient(raw: Any, cid: str, file: str, set_name: str) -> tuple[Coe
                 value = float(value)
             else:
                 if not isinstance(value, dict) or not value:
-                    bad(f"with 'by: {by}' the value must be a mapping {{{by}: number}}", f"{where}.value")
+                    bad(
+                        f"with 'by: {by}' the value must be a mapping {{{by}: number}}",
+                        f"{where}.value",
+                    )
                     continue
                 table = {}
                 for k, v in value.items():
@@ -293,7 +314,10 @@ def parse_coefficient(raw: Any, cid: str, file: str, set_name: str) -> tuple[Coe
                 value = table
             status = item.get("status")
             if status not in STATUSES:
-                bad(f"status must be one of {', '.join(STATUSES)}, not {status!r}", f"{where}.status")
+                bad(
+                    f"status must be one of {', '.join(STATUSES)}, not {status!r}",
+                    f"{where}.status",
+                )
             source = item.get("source")
             if isinstance(source, str):
                 source = {"title": source}
@@ -302,7 +326,10 @@ def parse_coefficient(raw: Any, cid: str, file: str, set_name: str) -> tuple[Coe
                 source = {}
             else:
                 for k in sorted(set(source) - _SOURCE_KEYS):
-                    bad(f"unknown source key '{k}' (allowed: {', '.join(sorted(_SOURCE_KEYS))})", f"{where}.source.{k}")
+                    bad(
+                        f"unknown source key '{k}' (allowed: {', '.join(sorted(_SOURCE_KEYS))})",
+                        f"{where}.source.{k}",
+                    )
             if status == "illustrative" and not (item.get("note") or source.get("note")):
                 bad("an illustrative value needs a 'note' saying how it was made", f"{where}.note")
             price_year = item.get("price_year")
@@ -312,9 +339,14 @@ def parse_coefficient(raw: Any, cid: str, file: str, set_name: str) -> tuple[Coe
             elif price_year is not None and not isinstance(price_year, int):
                 bad("'price_year' must be a year", f"{where}.price_year")
             entries.append(
-                ValueEntry(start=start, value=value, status=status or "", source=source or {},
-                           price_year=price_year if isinstance(price_year, int) else None,
-                           note=item.get("note"))
+                ValueEntry(
+                    start=start,
+                    value=value,
+                    status=status or "",
+                    source=source or {},
+                    price_year=price_year if isinstance(price_year, int) else None,
+                    note=item.get("note"),
+                )
             )
     if is_money and not price_index:
         bad("a money coefficient needs 'price_index' (e.g. price_index.cpi)", "price_index")
@@ -322,9 +354,18 @@ def parse_coefficient(raw: Any, cid: str, file: str, set_name: str) -> tuple[Coe
         return None, problems
     entries.sort(key=lambda e: e.start)
     return (
-        Coefficient(id=cid, unit=str(unit), values=tuple(entries), description=description, by=by,
-                    price_index=price_index, uncertainty=uncertainty, file=file, set_name=set_name,
-                    note=raw.get("note")),
+        Coefficient(
+            id=cid,
+            unit=str(unit),
+            values=tuple(entries),
+            description=description,
+            by=by,
+            price_index=price_index,
+            uncertainty=uncertainty,
+            file=file,
+            set_name=set_name,
+            note=raw.get("note"),
+        ),
         problems,
     )
 
@@ -341,17 +382,26 @@ def _check_uncertainty(spec: Any, file: str) -> list[Problem]:
         problems.append(Problem(file, f"unknown key '{k}'", field=f"uncertainty.{k}"))
     dist = spec.get("distribution")
     if dist not in DISTRIBUTIONS:
-        problems.append(Problem(file, f"distribution must be one of {', '.join(DISTRIBUTIONS)}, not {dist!r}",
-                                field="uncertainty.distribution"))
+        problems.append(
+            Problem(
+                file,
+                f"distribution must be one of {', '.join(DISTRIBUTIONS)}, not {dist!r}",
+                field="uncertainty.distribution",
+            )
+        )
         return problems
     for k in sorted(DISTRIBUTIONS[dist] - set(spec)):
         problems.append(Problem(file, f"{dist} uncertainty needs '{k}'", field=f"uncertainty.{k}"))
     for k in ("low", "mode", "high", "sd"):
         if k in spec and not _is_number(spec[k]):
             problems.append(Problem(file, f"'{k}' must be a number", field=f"uncertainty.{k}"))
-    if (dist in ("triangular", "uniform") and _is_number(spec.get("low")) and _is_number(spec.get("high"))
-            and spec["low"] > spec["high"]):
-            problems.append(Problem(file, "low must not exceed high", field="uncertainty.low"))
+    if (
+        dist in ("triangular", "uniform")
+        and _is_number(spec.get("low"))
+        and _is_number(spec.get("high"))
+        and spec["low"] > spec["high"]
+    ):
+        problems.append(Problem(file, "low must not exceed high", field="uncertainty.low"))
     if "sd" in spec and _is_number(spec["sd"]) and spec["sd"] < 0:
         problems.append(Problem(file, "sd must be ≥ 0", field="uncertainty.sd"))
     return problems
@@ -364,8 +414,16 @@ def _check_uncertainty(spec: Any, file: str) -> list[Problem]:
 class CoefficientSet:
     """All coefficients of a set (after ``extends``), plus overrides applied on resolution."""
 
-    def __init__(self, name: str, coefficients: dict[str, Coefficient], *, description: dict | None = None,
-                 path: str | None = None, chain: Sequence[str] = (), overrides: Sequence[Override] = ()):
+    def __init__(
+        self,
+        name: str,
+        coefficients: dict[str, Coefficient],
+        *,
+        description: dict | None = None,
+        path: str | None = None,
+        chain: Sequence[str] = (),
+        overrides: Sequence[Override] = (),
+    ):
         self.name = name
         self.description = description or {}
         self.path = path
@@ -409,16 +467,32 @@ class CoefficientSet:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
     # -- derived sets -----------------------------------------------------------------------
-    def with_overrides(self, overrides: Iterable[Override | str], name: str | None = None) -> CoefficientSet:
+    def with_overrides(
+        self, overrides: Iterable[Override | str], name: str | None = None
+    ) -> CoefficientSet:
         parsed = [o if isinstance(o, Override) else Override.parse(o) for o in overrides]
-        return CoefficientSet(name or self.name, self.coefficients, description=self.description,
-                              path=self.path, chain=self.chain, overrides=[*self.overrides, *parsed])
+        return CoefficientSet(
+            name or self.name,
+            self.coefficients,
+            description=self.description,
+            path=self.path,
+            chain=self.chain,
+            overrides=[*self.overrides, *parsed],
+        )
 
-    def with_coefficients(self, replaced: dict[str, Coefficient], name: str | None = None) -> CoefficientSet:
+    def with_coefficients(
+        self, replaced: dict[str, Coefficient], name: str | None = None
+    ) -> CoefficientSet:
         """A copy in which some coefficients are replaced wholesale (e.g. edited in the app)."""
         merged = {**self.coefficients, **replaced}
-        return CoefficientSet(name or self.name, merged, description=self.description, path=self.path,
-                              chain=self.chain, overrides=self.overrides)
+        return CoefficientSet(
+            name or self.name,
+            merged,
+            description=self.description,
+            path=self.path,
+            chain=self.chain,
+            overrides=self.overrides,
+        )
 
     def _check_override(self, o: Override) -> list[Problem]:
         if o.id not in self.coefficients:
@@ -449,7 +523,11 @@ class CoefficientSet:
                 levels[year] = 100.0
                 continue
             if year != years[i - 1] + 1:
-                raise InputError(Problem(c.file, f"price index '{index_id}' has a gap before {year}", field="values"))
+                raise InputError(
+                    Problem(
+                        c.file, f"price index '{index_id}' has a gap before {year}", field="values"
+                    )
+                )
             levels[year] = levels[year - 1] * by_year[year] / 100.0
         self._index_cache[index_id] = levels
         return levels
@@ -463,8 +541,14 @@ class CoefficientSet:
         if missing:
             c = self[index_id]
             span = f"{min(series)}–{max(series)}"
-            raise InputError(Problem(c.file, f"price index '{index_id}' covers {span}, not {', '.join(map(str, missing))}; "
-                                     "add the year's index value (prices are never extrapolated)", field="values"))
+            raise InputError(
+                Problem(
+                    c.file,
+                    f"price index '{index_id}' covers {span}, not {', '.join(map(str, missing))}; "
+                    "add the year's index value (prices are never extrapolated)",
+                    field="values",
+                )
+            )
         return series[to_year] / series[from_year]
 
     # -- resolution -----------------------------------------------------------------------
@@ -472,8 +556,13 @@ class CoefficientSet:
         c = self[cid]
         return [c.entry_for(y) for y in years]
 
-    def array(self, cid: str, years: Sequence[int], keys: Sequence[str] | None = None,
-              unit: str | None = None) -> xr.DataArray:
+    def array(
+        self,
+        cid: str,
+        years: Sequence[int],
+        keys: Sequence[str] | None = None,
+        unit: str | None = None,
+    ) -> xr.DataArray:
         """Resolve a coefficient for accounting years, at each year's prices.
 
         Returns a DataArray over ``year`` (and ``c.by`` when ``keys`` are given for a table)
@@ -503,11 +592,19 @@ class CoefficientSet:
                     data[i, j] = v
             if missing:
                 raise MissingCoefficientError(
-                    Problem(c.file or cid, f"table '{cid}' has no value for {c.by} {', '.join(missing)}",
-                            field="values")
+                    Problem(
+                        c.file or cid,
+                        f"table '{cid}' has no value for {c.by} {', '.join(missing)}",
+                        field="values",
+                    )
                 )
         if c.is_money and c.price_index:
-            idx = np.array([self.index_factor(c.price_index, e.price_year, y) for e, y in zip(entries, years, strict=True)])
+            idx = np.array(
+                [
+                    self.index_factor(c.price_index, e.price_year, y)
+                    for e, y in zip(entries, years, strict=True)
+                ]
+            )
             data = data * (idx if data.ndim == 1 else idx[:, None])
         data = self._apply_overrides(c, data, years, keys)
         data = data * factor
@@ -517,8 +614,9 @@ class CoefficientSet:
             coords[c.by] = keys
         return xr.DataArray(data, dims=dims, coords=coords, name=cid, attrs={"units": target})
 
-    def _apply_overrides(self, c: Coefficient, data: np.ndarray, years: list[int],
-                         keys: Sequence[str] | None) -> np.ndarray:
+    def _apply_overrides(
+        self, c: Coefficient, data: np.ndarray, years: list[int], keys: Sequence[str] | None
+    ) -> np.ndarray:
         relevant = [o for o in self.overrides if o.id == c.id]
         if not relevant:
             return data
@@ -529,7 +627,9 @@ class CoefficientSet:
                 value = ureg.Quantity(value, parse_unit(o.unit)).to(parse_unit(c.unit)).magnitude
             rows = np.array([o.from_year is None or y >= o.from_year for y in years])
             if o.op == "set" and c.is_money and c.price_index and o.price_year is not None:
-                new = np.array([value * self.index_factor(c.price_index, o.price_year, y) for y in years])
+                new = np.array(
+                    [value * self.index_factor(c.price_index, o.price_year, y) for y in years]
+                )
             else:
                 new = np.full(len(years), value)
             if c.by is None:
@@ -577,19 +677,23 @@ class CoefficientSet:
                 repriced = False
                 value = entry.value
                 note = f"not re-priced to {year}: {exc.problems[0].message}"
-            rows.append({
-                "id": cid,
-                "value": value,
-                "unit": c.unit,
-                "price_year": year if (c.is_money and c.price_index and repriced) else entry.price_year,
-                "source_price_year": entry.price_year,
-                "status": entry.status,
-                "source": entry.source,
-                "note": note,
-                "description": c.description,
-                "set": c.set_name,
-                "overridden": any(o.id == cid for o in self.overrides),
-            })
+            rows.append(
+                {
+                    "id": cid,
+                    "value": value,
+                    "unit": c.unit,
+                    "price_year": year
+                    if (c.is_money and c.price_index and repriced)
+                    else entry.price_year,
+                    "source_price_year": entry.price_year,
+                    "status": entry.status,
+                    "source": entry.source,
+                    "note": note,
+                    "description": c.description,
+                    "set": c.set_name,
+                    "overridden": any(o.id == cid for o in self.overrides),
+                }
+            )
         return rows
 
 
@@ -620,10 +724,14 @@ def find_set(name_or_path: str | Path, root: Path | None = None) -> Path:
     for base in (root, Path.cwd() / "coefficients", default_root()):
         if base is not None and (Path(base) / str(name_or_path) / "set.yaml").exists():
             return Path(base) / str(name_or_path)
-    raise InputError(Problem(str(name_or_path), "no coefficient set found (a folder with set.yaml)"))
+    raise InputError(
+        Problem(str(name_or_path), "no coefficient set found (a folder with set.yaml)")
+    )
 
 
-def load_set(name_or_path: str | Path, overrides: Iterable[Override | str] = (), root: Path | None = None) -> CoefficientSet:
+def load_set(
+    name_or_path: str | Path, overrides: Iterable[Override | str] = (), root: Path | None = None
+) -> CoefficientSet:
     """Load a coefficient set and everything it extends; raise one error listing all problems."""
     path = find_set(name_or_path, root)
     chain: list[Path] = []
@@ -632,7 +740,9 @@ def load_set(name_or_path: str | Path, overrides: Iterable[Override | str] = (),
     problems: list[Problem] = []
     while current is not None:
         if current in chain:
-            raise InputError(Problem(str(current / "set.yaml"), "circular 'extends'", field="extends"))
+            raise InputError(
+                Problem(str(current / "set.yaml"), "circular 'extends'", field="extends")
+            )
         chain.append(current)
         meta = load_yaml(current / "set.yaml") or {}
         if not isinstance(meta, dict):
@@ -662,16 +772,27 @@ def load_set(name_or_path: str | Path, overrides: Iterable[Override | str] = (),
     # money coefficients must point at an index that exists
     for c in coefficients.values():
         if c.price_index and c.price_index not in coefficients:
-            problems.append(Problem(c.file, f"price index '{c.price_index}' is not in the set", field="price_index"))
+            problems.append(
+                Problem(
+                    c.file, f"price index '{c.price_index}' is not in the set", field="price_index"
+                )
+            )
     if problems:
         raise InputError(problems)
     meta = meta_by_path[path]
-    return CoefficientSet(meta.get("name", path.name), coefficients, description=meta.get("description"),
-                          path=str(path), chain=[meta_by_path[p].get("name", p.name) for p in chain],
-                          overrides=[o if isinstance(o, Override) else Override.parse(o) for o in overrides])
+    return CoefficientSet(
+        meta.get("name", path.name),
+        coefficients,
+        description=meta.get("description"),
+        path=str(path),
+        chain=[meta_by_path[p].get("name", p.name) for p in chain],
+        overrides=[o if isinstance(o, Override) else Override.parse(o) for o in overrides],
+    )
 
 
-def coefficient_from_raw(raw: dict, cid: str, file: str = "<edited>", set_name: str = "edited") -> Coefficient:
+def coefficient_from_raw(
+    raw: dict, cid: str, file: str = "<edited>", set_name: str = "edited"
+) -> Coefficient:
     """Build one coefficient from a YAML-shaped dict, raising on any problem (used by the app)."""
     coef, problems = parse_coefficient(copy.deepcopy(raw), cid, file, set_name)
     if problems:
@@ -680,8 +801,14 @@ def coefficient_from_raw(raw: dict, cid: str, file: str = "<edited>", set_name: 
     return coef
 
 
-def replace_value(c: Coefficient, year: int, new_value: float | dict, key: str | None = None,
-                  note: str = "edited", status: str | None = None) -> Coefficient:
+def replace_value(
+    c: Coefficient,
+    year: int,
+    new_value: float | dict,
+    key: str | None = None,
+    note: str = "edited",
+    status: str | None = None,
+) -> Coefficient:
     """A copy of ``c`` whose value in force for ``year`` is replaced (edit in place, same date)."""
     entry = c.entry_for(year)
     if key is not None:

@@ -33,8 +33,16 @@ from .yamlio import load_yaml
 INVENTORY_COLUMNS = ["region", "year", "item", "ecosystem", "species", "value", "unit", "source"]
 REGION_COLUMNS = ["code", "name_zh", "name_en", "parent", "land_area", "land_area_unit"]
 EXTENT_TOLERANCE = 0.01  # extent may exceed land area by at most 1 %
-_DATASET_KEYS = {"name", "description", "coefficients", "base_year", "years", "source_note", "note",
-                 "profile"}
+_DATASET_KEYS = {
+    "name",
+    "description",
+    "coefficients",
+    "base_year",
+    "years",
+    "source_note",
+    "note",
+    "profile",
+}
 
 
 @dataclass
@@ -138,14 +146,23 @@ def parse_regions(df: pd.DataFrame, file: str, first_row: int = 2) -> pd.DataFra
     problems: list[Problem] = []
     missing = [c for c in REGION_COLUMNS if c not in df.columns]
     if missing:
-        raise InputError(Problem(file, f"missing column(s): {', '.join(missing)}; expected {', '.join(REGION_COLUMNS)}"))
+        raise InputError(
+            Problem(
+                file,
+                f"missing column(s): {', '.join(missing)}; expected {', '.join(REGION_COLUMNS)}",
+            )
+        )
     out = []
     seen: set[str] = set()
     for i, rec in enumerate(df.to_dict("records")):
         row = first_row + i
         code = rec["code"]
         if not (len(code) == 6 and code.isdigit()):
-            problems.append(Problem(file, f"region code {code!r} is not a 6-digit administrative code", row, "code"))
+            problems.append(
+                Problem(
+                    file, f"region code {code!r} is not a 6-digit administrative code", row, "code"
+                )
+            )
         if code in seen:
             problems.append(Problem(file, f"duplicate region code {code}", row, "code"))
         seen.add(code)
@@ -157,15 +174,43 @@ def parse_regions(df: pd.DataFrame, file: str, first_row: int = 2) -> pd.DataFra
             unit = parse_unit(rec["land_area_unit"] or "km**2")
             area_ha = ureg.Quantity(area, unit).to("hectare").magnitude
         except ValueError:
-            problems.append(Problem(file, f"land area {rec['land_area']!r} is not a positive number", row, "land_area"))
+            problems.append(
+                Problem(
+                    file,
+                    f"land area {rec['land_area']!r} is not a positive number",
+                    row,
+                    "land_area",
+                )
+            )
         except Exception:
-            problems.append(Problem(file, f"land area unit {rec['land_area_unit']!r} is not an area unit", row,
-                                    "land_area_unit"))
+            problems.append(
+                Problem(
+                    file,
+                    f"land area unit {rec['land_area_unit']!r} is not an area unit",
+                    row,
+                    "land_area_unit",
+                )
+            )
         if not rec["name_zh"] or not rec["name_en"]:
-            problems.append(Problem(file, "names in Chinese and English are required", row,
-                                    "name_zh" if not rec["name_zh"] else "name_en"))
-        out.append({"code": code, "name_zh": rec["name_zh"], "name_en": rec["name_en"], "parent": rec["parent"],
-                    "land_area_ha": area_ha, "source": rec.get("source", ""), "row": row})
+            problems.append(
+                Problem(
+                    file,
+                    "names in Chinese and English are required",
+                    row,
+                    "name_zh" if not rec["name_zh"] else "name_en",
+                )
+            )
+        out.append(
+            {
+                "code": code,
+                "name_zh": rec["name_zh"],
+                "name_en": rec["name_en"],
+                "parent": rec["parent"],
+                "land_area_ha": area_ha,
+                "source": rec.get("source", ""),
+                "row": row,
+            }
+        )
     for rec in out:
         if rec["parent"] and rec["parent"] not in seen:
             # a parent outside the file is fine (e.g. the province) — only record it
@@ -179,8 +224,13 @@ def parse_regions(df: pd.DataFrame, file: str, first_row: int = 2) -> pd.DataFra
 # validation of the long table
 
 
-def parse_inventory(df: pd.DataFrame, regions: pd.DataFrame, file: str, first_row: int = 2,
-                    years: Sequence[int] | None = None) -> pd.DataFrame:
+def parse_inventory(
+    df: pd.DataFrame,
+    regions: pd.DataFrame,
+    file: str,
+    first_row: int = 2,
+    years: Sequence[int] | None = None,
+) -> pd.DataFrame:
     """Validate the long inventory table and convert values to canonical units.
 
     Returns the canonical long table (value in canonical units, ``row`` = file row). Raises
@@ -189,7 +239,12 @@ def parse_inventory(df: pd.DataFrame, regions: pd.DataFrame, file: str, first_ro
     problems: list[Problem] = []
     missing = [c for c in INVENTORY_COLUMNS if c not in df.columns]
     if missing:
-        raise InputError(Problem(file, f"missing column(s): {', '.join(missing)}; expected {', '.join(INVENTORY_COLUMNS)}"))
+        raise InputError(
+            Problem(
+                file,
+                f"missing column(s): {', '.join(missing)}; expected {', '.join(INVENTORY_COLUMNS)}",
+            )
+        )
     extra = [c for c in df.columns if c not in INVENTORY_COLUMNS]
     if extra:
         problems.append(Problem(file, f"unknown column(s): {', '.join(extra)}", None, extra[0]))
@@ -211,36 +266,86 @@ def parse_inventory(df: pd.DataFrame, regions: pd.DataFrame, file: str, first_ro
     for i, rec in enumerate(df.itertuples(index=False)):
         row = first_row + i
         if rec.region not in known_regions:
-            problems.append(Problem(file, f"unknown region {rec.region!r} (not in regions.csv)", row, "region"))
+            problems.append(
+                Problem(file, f"unknown region {rec.region!r} (not in regions.csv)", row, "region")
+            )
         elif rec.region in aggregate:
-            problems.append(Problem(file, f"region {rec.region} is an aggregate of other regions; give county-level rows only (totals are computed)", row, "region"))
+            problems.append(
+                Problem(
+                    file,
+                    f"region {rec.region} is an aggregate of other regions; give county-level rows only (totals are computed)",
+                    row,
+                    "region",
+                )
+            )
         y = year_num.iat[i]
         if not np.isfinite(y) or y != int(y) or not (1900 <= y <= 2200):
             problems.append(Problem(file, f"year {rec.year!r} is not a year", row, "year"))
         elif years is not None and int(y) not in years:
-            problems.append(Problem(file, f"year {int(y)} is not one of the dataset years {list(years)}", row, "year"))
+            problems.append(
+                Problem(
+                    file,
+                    f"year {int(y)} is not one of the dataset years {list(years)}",
+                    row,
+                    "year",
+                )
+            )
         spec = catalog_cache.get(rec.item)
         if spec is None and rec.item not in catalog_cache:
             spec = item_spec(rec.item)
             catalog_cache[rec.item] = spec
         if spec is None:
-            problems.append(Problem(file, f"unknown item {rec.item!r} (see `gep items` / gep/items.yaml)", row, "item"))
+            problems.append(
+                Problem(
+                    file,
+                    f"unknown item {rec.item!r} (see `gep items` / gep/items.yaml)",
+                    row,
+                    "item",
+                )
+            )
             canonical_units.append(None)
             continue
         if "ecosystem" in spec.dims:
             if not rec.ecosystem:
-                problems.append(Problem(file, f"item {rec.item} needs an ecosystem", row, "ecosystem"))
+                problems.append(
+                    Problem(file, f"item {rec.item} needs an ecosystem", row, "ecosystem")
+                )
             elif rec.ecosystem not in ecosystems:
-                problems.append(Problem(file, f"unknown ecosystem {rec.ecosystem!r}", row, "ecosystem"))
+                problems.append(
+                    Problem(file, f"unknown ecosystem {rec.ecosystem!r}", row, "ecosystem")
+                )
         elif rec.ecosystem:
-            problems.append(Problem(file, f"item {rec.item} has no ecosystem dimension; leave it empty", row, "ecosystem"))
+            problems.append(
+                Problem(
+                    file,
+                    f"item {rec.item} has no ecosystem dimension; leave it empty",
+                    row,
+                    "ecosystem",
+                )
+            )
         if "species" in spec.dims:
             if not rec.species:
-                problems.append(Problem(file, f"item {rec.item} needs a species group", row, "species"))
+                problems.append(
+                    Problem(file, f"item {rec.item} needs a species group", row, "species")
+                )
             elif not rec.species.replace("_", "").isalnum() or rec.species != rec.species.lower():
-                problems.append(Problem(file, f"species code {rec.species!r} must be lower_snake_case", row, "species"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"species code {rec.species!r} must be lower_snake_case",
+                        row,
+                        "species",
+                    )
+                )
         elif rec.species:
-            problems.append(Problem(file, f"item {rec.item} has no species dimension; leave it empty", row, "species"))
+            problems.append(
+                Problem(
+                    file,
+                    f"item {rec.item} has no species dimension; leave it empty",
+                    row,
+                    "species",
+                )
+            )
         v = values.iat[i]
         if not rec.value or not np.isfinite(v):
             problems.append(Problem(file, f"value {rec.value!r} is not a number", row, "value"))
@@ -256,7 +361,14 @@ def parse_inventory(df: pd.DataFrame, regions: pd.DataFrame, file: str, first_ro
             factors[i] = factor
         canonical_units.append(canon)
         if not rec.source:
-            problems.append(Problem(file, "every row needs a source (or 'illustrative: how it was made')", row, "source"))
+            problems.append(
+                Problem(
+                    file,
+                    "every row needs a source (or 'illustrative: how it was made')",
+                    row,
+                    "source",
+                )
+            )
 
     df["value"] = values * factors
     df["unit"] = canonical_units
@@ -264,8 +376,17 @@ def parse_inventory(df: pd.DataFrame, regions: pd.DataFrame, file: str, first_ro
     key_cols = ["region", "year", "item", "ecosystem", "species"]
     # one pass: each row's key group and the file row where that key first appears
     first_row = df.groupby(key_cols, dropna=False, sort=False)["row"].transform("first")
-    for row, first in zip(df["row"][df["row"] != first_row], first_row[df["row"] != first_row], strict=True):
-        problems.append(Problem(file, f"duplicate of row {first} (same region, year, item, ecosystem, species)", int(row), "item"))
+    for row, first in zip(
+        df["row"][df["row"] != first_row], first_row[df["row"] != first_row], strict=True
+    ):
+        problems.append(
+            Problem(
+                file,
+                f"duplicate of row {first} (same region, year, item, ecosystem, species)",
+                int(row),
+                "item",
+            )
+        )
     if problems:
         raise InputError(problems)
     df["year"] = df["year"].astype(int)
@@ -285,8 +406,14 @@ def _unit_conversion(spec, unit: str) -> tuple[str | None, float | None, str | N
         return None, None, str(exc)
     canon = spec.canonical_unit_for(unit)
     if canon is None:
-        return None, None, (f"unit {unit!r} does not measure {spec.en.lower()} "
-                            f"(expected something convertible to {' or '.join(spec.units)})")
+        return (
+            None,
+            None,
+            (
+                f"unit {unit!r} does not measure {spec.en.lower()} "
+                f"(expected something convertible to {' or '.join(spec.units)})"
+            ),
+        )
     factor = ureg.Quantity(1.0, parse_unit(unit)).to(parse_unit(canon)).magnitude
     return canon, float(factor), None
 
@@ -301,11 +428,15 @@ def _check_extent(df: pd.DataFrame, regions: pd.DataFrame, file: str) -> list[Pr
         land = regions.at[region, "land_area_ha"]
         if total > land * (1 + EXTENT_TOLERANCE):
             rows = area[(area["region"] == region) & (area["year"] == year)]["row"]
-            problems.append(Problem(
-                file,
-                f"ecosystem extent of {region} in {year} sums to {total:,.1f} ha, "
-                f"{100 * (total / land - 1):.1f} % more than its land area {land:,.1f} ha (rows {rows.min()}–{rows.max()})",
-                int(rows.min()), "value"))
+            problems.append(
+                Problem(
+                    file,
+                    f"ecosystem extent of {region} in {year} sums to {total:,.1f} ha, "
+                    f"{100 * (total / land - 1):.1f} % more than its land area {land:,.1f} ha (rows {rows.min()}–{rows.max()})",
+                    int(rows.min()),
+                    "value",
+                )
+            )
     return problems
 
 
@@ -317,9 +448,18 @@ def _check_years(df: pd.DataFrame, file: str, years: Sequence[int] | None) -> li
     for region, ys in seen.items():
         gap = [y for y in all_years if y not in ys]
         if gap:
-            problems.append(Problem(file, f"region {region} has no rows for year(s) {', '.join(map(str, gap))}", None, "year"))
+            problems.append(
+                Problem(
+                    file,
+                    f"region {region} has no rows for year(s) {', '.join(map(str, gap))}",
+                    None,
+                    "year",
+                )
+            )
     catalog = item_catalog()
-    periodic_items = {name for name in df["item"].unique() if (s := item_spec(name)) is not None and s.periodic}
+    periodic_items = {
+        name for name in df["item"].unique() if (s := item_spec(name)) is not None and s.periodic
+    }
     del catalog
     sub = df[~df["item"].isin(periodic_items)]
     per_item = sub.groupby(["region", "item"])["year"].apply(lambda s: set(s))
@@ -327,8 +467,14 @@ def _check_years(df: pd.DataFrame, file: str, years: Sequence[int] | None) -> li
         gap = [y for y in all_years if y not in ys]
         if gap:
             rows = sub[(sub["region"] == region) & (sub["item"] == item)]["row"]
-            problems.append(Problem(file, f"item {item} of region {region} is missing year(s) {', '.join(map(str, gap))}",
-                                    int(rows.min()), "year"))
+            problems.append(
+                Problem(
+                    file,
+                    f"item {item} of region {region} is missing year(s) {', '.join(map(str, gap))}",
+                    int(rows.min()),
+                    "year",
+                )
+            )
     return problems
 
 
@@ -357,9 +503,17 @@ def to_xarray(table: pd.DataFrame, regions: Sequence[str], years: Sequence[int])
         yi = group["year"].map(y_index).to_numpy()
         vals = group["value"].to_numpy(dtype=float)
         if "ecosystem" in spec.dims:
-            dims, shape, third = ("region", "year", "ecosystem"), (len(regions), len(years), len(eco_codes)), group["ecosystem"].map(e_index).to_numpy()
+            dims, shape, third = (
+                ("region", "year", "ecosystem"),
+                (len(regions), len(years), len(eco_codes)),
+                group["ecosystem"].map(e_index).to_numpy(),
+            )
         elif "species" in spec.dims:
-            dims, shape, third = ("region", "year", "species"), (len(regions), len(years), len(species)), group["species"].map(s_index).to_numpy()
+            dims, shape, third = (
+                ("region", "year", "species"),
+                (len(regions), len(years), len(species)),
+                group["species"].map(s_index).to_numpy(),
+            )
         else:
             dims, shape, third = ("region", "year"), (len(regions), len(years)), None
         arr = np.full(shape, np.nan)
@@ -372,8 +526,11 @@ def to_xarray(table: pd.DataFrame, regions: Sequence[str], years: Sequence[int])
                 present[ri, yi] = True
                 arr[present] = 0.0
             arr[ri, yi, third] = vals
-        ds[item] = xr.DataArray(arr, dims=dims, attrs={"units": group["unit"].iloc[0], "long_name": spec.en,
-                                                        "long_name_zh": spec.zh})
+        ds[item] = xr.DataArray(
+            arr,
+            dims=dims,
+            attrs={"units": group["unit"].iloc[0], "long_name": spec.en, "long_name_zh": spec.zh},
+        )
     return ds
 
 
@@ -381,15 +538,24 @@ def to_xarray(table: pd.DataFrame, regions: Sequence[str], years: Sequence[int])
 # public entry points
 
 
-def dataset_from_frames(regions_df: pd.DataFrame, inventory_df: pd.DataFrame, *, name: str = "uploaded",
-                        meta: dict | None = None, regions_file: str = "regions.csv",
-                        inventory_file: str = "inventory.csv", first_row: int = 2,
-                        path: str | None = None) -> Dataset:
+def dataset_from_frames(
+    regions_df: pd.DataFrame,
+    inventory_df: pd.DataFrame,
+    *,
+    name: str = "uploaded",
+    meta: dict | None = None,
+    regions_file: str = "regions.csv",
+    inventory_file: str = "inventory.csv",
+    first_row: int = 2,
+    path: str | None = None,
+) -> Dataset:
     """Build a validated :class:`Dataset` from raw string frames (files, uploads, tests)."""
     meta = dict(meta or {})
     regions = parse_regions(_clean(regions_df.copy()), regions_file)
     years = meta.get("years")
-    table = parse_inventory(_clean(inventory_df.copy()), regions, inventory_file, first_row, years=years)
+    table = parse_inventory(
+        _clean(inventory_df.copy()), regions, inventory_file, first_row, years=years
+    )
     present = set(table["region"])
     counties = [c for c in regions.index if c in present]
     all_years = sorted(set(years) if years else set(table["year"]))
@@ -411,22 +577,38 @@ def load_dataset(path: str | Path) -> Dataset:
         meta = load_yaml(meta_file) or {}
         unknown = sorted(set(meta) - _DATASET_KEYS)
         if unknown:
-            raise InputError([Problem(str(meta_file), f"unknown key '{k}'", field=k) for k in unknown])
-        if "years" in meta and (not isinstance(meta["years"], list) or not all(isinstance(y, int) for y in meta["years"])):
-            raise InputError(Problem(str(meta_file), "'years' must be a list of years", field="years"))
+            raise InputError(
+                [Problem(str(meta_file), f"unknown key '{k}'", field=k) for k in unknown]
+            )
+        if "years" in meta and (
+            not isinstance(meta["years"], list)
+            or not all(isinstance(y, int) for y in meta["years"])
+        ):
+            raise InputError(
+                Problem(str(meta_file), "'years' must be a list of years", field="years")
+            )
     if path.is_dir():
         candidates = [folder / "inventory.csv", folder / "inventory.xlsx"]
         inv_path = next((c for c in candidates if c.exists()), None)
         if inv_path is None:
-            raise InputError(Problem(str(folder), "no inventory.csv or inventory.xlsx in the dataset folder"))
+            raise InputError(
+                Problem(str(folder), "no inventory.csv or inventory.xlsx in the dataset folder")
+            )
     else:
         inv_path = path
     regions_path = folder / "regions.csv"
     regions_df, _ = read_table(regions_path)
     inv_df, first = read_table(inv_path, sheet="inventory")
-    return dataset_from_frames(regions_df, inv_df, name=str(meta.get("name", folder.name)), meta=meta,
-                               regions_file=str(regions_path), inventory_file=str(inv_path), first_row=first,
-                               path=str(folder))
+    return dataset_from_frames(
+        regions_df,
+        inv_df,
+        name=str(meta.get("name", folder.name)),
+        meta=meta,
+        regions_file=str(regions_path),
+        inventory_file=str(inv_path),
+        first_row=first,
+        path=str(folder),
+    )
 
 
 def validate_dataset(path: str | Path) -> list[Problem]:

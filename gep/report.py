@@ -34,7 +34,16 @@ def json_payload(acc: Account, lang: str = "zh") -> dict:
     """The `gep account --format json` object (values in CNY, null where not assessed)."""
     df = acc.to_frame(lang)
     rows = []
-    cols = ["region", "region_name", "year", "indicator", "category", "physical", "physical_unit", "value"]
+    cols = [
+        "region",
+        "region_name",
+        "year",
+        "indicator",
+        "category",
+        "physical",
+        "physical_unit",
+        "value",
+    ]
     extra = [c for c in df.columns if c not in cols and c != "indicator_name"]
     for rec in df[extra + cols].itertuples(index=False):
         d = {k: _clean(v) for k, v in zip(extra + cols, rec, strict=True)}
@@ -57,7 +66,9 @@ def summary_frame(acc: Account, unit: str = "wan_CNY", lang: str = "zh") -> pd.D
     """County × year table of GEP by category and total, plus the all-region total, in ``unit``."""
     scale = MONEY_UNITS[unit]
     cat = acc.by_category().to_dataframe(name="value").reset_index()
-    wide = cat.pivot_table(index=["region", "year"], columns="category", values="value", aggfunc="sum")
+    wide = cat.pivot_table(
+        index=["region", "year"], columns="category", values="value", aggfunc="sum"
+    )
     wide = wide[[c for c in CATEGORIES if c in wide.columns]]
     wide["gep"] = acc.gep().to_pandas().stack().reindex(wide.index)
     wide = wide.reset_index()
@@ -65,18 +76,29 @@ def summary_frame(acc: Account, unit: str = "wan_CNY", lang: str = "zh") -> pd.D
     top = acc.dataset.top_region if acc.dataset is not None else None
     totals["region"] = top or "total"
     wide = pd.concat([wide, totals[wide.columns]], ignore_index=True)
-    wide["region_name"] = [acc.region_name(r, lang) if r != "total" else ("合计" if lang == "zh" else "Total")
-                           for r in wide["region"]]
+    wide["region_name"] = [
+        acc.region_name(r, lang) if r != "total" else ("合计" if lang == "zh" else "Total")
+        for r in wide["region"]
+    ]
     value_cols = [c for c in wide.columns if c not in ("region", "year", "region_name")]
     wide[value_cols] = wide[value_cols] / scale
     names = {c: (CATEGORIES[c][0] if lang == "zh" else CATEGORIES[c][1]) for c in CATEGORIES}
     names["gep"] = "GEP"
     label = MONEY_LABELS[unit][0 if lang == "zh" else 1]
     wide = wide.rename(columns={c: f"{names.get(c, c)} ({label})" for c in value_cols})
-    return wide[["region", "region_name", "year", *[c for c in wide.columns if c not in ("region", "region_name", "year")]]]
+    return wide[
+        [
+            "region",
+            "region_name",
+            "year",
+            *[c for c in wide.columns if c not in ("region", "region_name", "year")],
+        ]
+    ]
 
 
-def county_table(acc: Account, region: str, year: int, lang: str = "zh", unit: str = "wan_CNY") -> pd.DataFrame:
+def county_table(
+    acc: Account, region: str, year: int, lang: str = "zh", unit: str = "wan_CNY"
+) -> pd.DataFrame:
     """GEP accounting table of one region: indicator, physical quantity, unit, price, value, share."""
     scale = MONEY_UNITS[unit]
     label = MONEY_LABELS[unit][0 if lang == "zh" else 1]
@@ -94,17 +116,27 @@ def county_table(acc: Account, region: str, year: int, lang: str = "zh", unit: s
         else:
             price_text = ""
         cat = CATEGORIES[ind.category][0 if lang == "zh" else 1]
-        rows.append({
-            ("类别" if lang == "zh" else "Category"): cat,
-            ("指标" if lang == "zh" else "Indicator"): ind.label(lang),
-            "id": ind.id,
-            ("实物量" if lang == "zh" else "Physical quantity"): None if math.isnan(phys) else phys,
-            ("单位" if lang == "zh" else "Unit"): ind.physical_unit,
-            ("价格" if lang == "zh" else "Price"): price_text,
-            (f"价值量 ({label})" if lang == "zh" else f"Value ({label})"): None if math.isnan(value) else value / scale,
-            ("占比" if lang == "zh" else "Share"): None if (math.isnan(value) or not total) else value / total,
-            ("方法" if lang == "zh" else "Method"): ind.method_zh if lang == "zh" else ind.method,
-        })
+        rows.append(
+            {
+                ("类别" if lang == "zh" else "Category"): cat,
+                ("指标" if lang == "zh" else "Indicator"): ind.label(lang),
+                "id": ind.id,
+                ("实物量" if lang == "zh" else "Physical quantity"): None
+                if math.isnan(phys)
+                else phys,
+                ("单位" if lang == "zh" else "Unit"): ind.physical_unit,
+                ("价格" if lang == "zh" else "Price"): price_text,
+                (f"价值量 ({label})" if lang == "zh" else f"Value ({label})"): None
+                if math.isnan(value)
+                else value / scale,
+                ("占比" if lang == "zh" else "Share"): None
+                if (math.isnan(value) or not total)
+                else value / total,
+                ("方法" if lang == "zh" else "Method"): ind.method_zh
+                if lang == "zh"
+                else ind.method,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -128,15 +160,30 @@ def coefficient_table(acc: Account, year: int) -> pd.DataFrame:
         value = r["value"]
         if isinstance(value, dict):
             value = "; ".join(f"{k}: {v:g}" for k, v in value.items())
-        rows.append({"id": cid, "value": value, "unit": r["unit"], "price_year": r["price_year"],
-                     "source_price_year": r["source_price_year"], "status": r["status"],
-                     "source": src.get("title", ""), "issuer": src.get("issuer", ""), "year": src.get("year", ""),
-                     "clause": src.get("clause", ""), "link": src.get("link", ""), "note": r.get("note") or "",
-                     "set": r["set"], "overridden": r["overridden"]})
+        rows.append(
+            {
+                "id": cid,
+                "value": value,
+                "unit": r["unit"],
+                "price_year": r["price_year"],
+                "source_price_year": r["source_price_year"],
+                "status": r["status"],
+                "source": src.get("title", ""),
+                "issuer": src.get("issuer", ""),
+                "year": src.get("year", ""),
+                "clause": src.get("clause", ""),
+                "link": src.get("link", ""),
+                "note": r.get("note") or "",
+                "set": r["set"],
+                "overridden": r["overridden"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def write_xlsx(acc: Account, out: str | Path | io.BytesIO, lang: str = "zh", year: int | None = None) -> None:
+def write_xlsx(
+    acc: Account, out: str | Path | io.BytesIO, lang: str = "zh", year: int | None = None
+) -> None:
     """Excel report: summary, one sheet per county (GEP table), coefficients, provenance."""
     year = int(year if year is not None else acc.years[-1])
     with pd.ExcelWriter(out, engine="openpyxl") as xw:
@@ -147,14 +194,28 @@ def write_xlsx(acc: Account, out: str | Path | io.BytesIO, lang: str = "zh", yea
             county_table(acc, region, year, lang).to_excel(xw, sheet_name=sheet, index=False)
         coefficient_table(acc, year).to_excel(xw, sheet_name="系数 Coefficients", index=False)
         prov = acc.provenance()
-        prov_rows = [("profile", acc.profile), ("accounting year of county sheets", year),
-                     ("coefficients", acc.coefficients.name), ("coefficients hash", acc.coefficients.hash),
-                     ("coefficient chain", " → ".join(prov["coefficients"]["chain"])),
-                     ("overrides", "; ".join(prov["coefficients"]["overrides"]) or "none"),
-                     ("options", str(acc.options))]
+        prov_rows = [
+            ("profile", acc.profile),
+            ("accounting year of county sheets", year),
+            ("coefficients", acc.coefficients.name),
+            ("coefficients hash", acc.coefficients.hash),
+            ("coefficient chain", " → ".join(prov["coefficients"]["chain"])),
+            ("overrides", "; ".join(prov["coefficients"]["overrides"]) or "none"),
+            ("options", str(acc.options)),
+        ]
         if "dataset" in prov:
-            prov_rows += [("dataset", prov["dataset"]["name"]), ("dataset hash", prov["dataset"]["hash"])]
+            prov_rows += [
+                ("dataset", prov["dataset"]["name"]),
+                ("dataset hash", prov["dataset"]["hash"]),
+            ]
         for n in acc.not_assessed:
-            prov_rows.append(("not assessed", f"{n['indicator']} {n.get('region') or 'all regions'}: {n['reason']}"))
-        pd.DataFrame(prov_rows, columns=["item", "value"]).to_excel(xw, sheet_name="来源 Provenance", index=False)
+            prov_rows.append(
+                (
+                    "not assessed",
+                    f"{n['indicator']} {n.get('region') or 'all regions'}: {n['reason']}",
+                )
+            )
+        pd.DataFrame(prov_rows, columns=["item", "value"]).to_excel(
+            xw, sheet_name="来源 Provenance", index=False
+        )
         acc.to_frame(lang).to_excel(xw, sheet_name="明细 Rows", index=False)

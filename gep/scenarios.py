@@ -66,10 +66,30 @@ from .yamlio import load_yaml
 BASELINE = "baseline"
 CARBON_PRICE_ID = "regulating.carbon_sequestration.price"
 
-_TOP_KEYS = {"name", "description", "coefficients", "overrides", "inventory_edits", "land_conversions",
-             "carbon_price", "paths", "note"}
+_TOP_KEYS = {
+    "name",
+    "description",
+    "coefficients",
+    "overrides",
+    "inventory_edits",
+    "land_conversions",
+    "carbon_price",
+    "paths",
+    "note",
+}
 _OVERRIDE_KEYS = {"id", "set", "scale", "add", "key", "unit", "price_year", "from_year", "note"}
-_EDIT_KEYS = {"item", "region", "year", "from_year", "ecosystem", "species", "set", "scale", "add", "note"}
+_EDIT_KEYS = {
+    "item",
+    "region",
+    "year",
+    "from_year",
+    "ecosystem",
+    "species",
+    "set",
+    "scale",
+    "add",
+    "note",
+}
 _CONVERSION_KEYS = {"from", "to", "area", "region", "from_year", "note"}
 _PATH_KEYS = {"id", "unit", "price_year", "interpolate", "path", "note"}
 _OPS = ("set", "scale", "add")
@@ -159,8 +179,13 @@ class Scenario:
 
     @property
     def is_noop(self) -> bool:
-        return not (self.coefficient_set or self.overrides or self.inventory_edits or self.land_conversions
-                    or self.paths)
+        return not (
+            self.coefficient_set
+            or self.overrides
+            or self.inventory_edits
+            or self.land_conversions
+            or self.paths
+        )
 
     def describe(self) -> list[str]:
         """One line per change (for reports and the CLI)."""
@@ -184,11 +209,17 @@ class Scenario:
                 where.append("in " + ",".join(map(str, e.years)))
             if e.from_year:
                 where.append(f"from {e.from_year}")
-            lines.append(f"{e.item} {sym} {e.value:g}{' ' + e.unit if e.unit else ''} {' '.join(where)}".rstrip())
+            lines.append(
+                f"{e.item} {sym} {e.value:g}{' ' + e.unit if e.unit else ''} {' '.join(where)}".rstrip()
+            )
         for c in self.land_conversions:
             where = f" in {','.join(c.regions)}" if c.regions else ""
             since = f" from {c.from_year}" if c.from_year else ""
-            amount = f"{c.area_ha:g} ha" if c.area_text in ("", f"{c.area_ha:g}") else f"{c.area_text} ({c.area_ha:,.2f} ha)"
+            amount = (
+                f"{c.area_ha:g} ha"
+                if c.area_text in ("", f"{c.area_ha:g}")
+                else f"{c.area_text} ({c.area_ha:,.2f} ha)"
+            )
             lines.append(f"move {amount} from {c.source} to {c.target}{where}{since}")
         return lines
 
@@ -223,7 +254,10 @@ class _Reader:
 
     def keys(self, raw: dict, allowed: set[str], where: str) -> None:
         for k in sorted(set(map(str, raw)) - allowed):
-            self.bad(f"unknown key '{k}' (allowed: {', '.join(sorted(allowed))})", f"{where}.{k}" if where else k)
+            self.bad(
+                f"unknown key '{k}' (allowed: {', '.join(sorted(allowed))})",
+                f"{where}.{k}" if where else k,
+            )
 
     def mapping(self, raw: Any, where: str) -> dict | None:
         if not isinstance(raw, dict):
@@ -334,8 +368,16 @@ def _parse_override(r: _Reader, raw: Any, where: str) -> OverrideSpec | None:
         key = None
     price_year = r.year(m.get("price_year"), f"{where}.price_year")
     from_year = r.year(m.get("from_year"), f"{where}.from_year")
-    o = Override(id=cid.strip(), op=op, value=number, key=key, unit=unit, price_year=price_year,
-                 from_year=from_year, origin=origin)
+    o = Override(
+        id=cid.strip(),
+        op=op,
+        value=number,
+        key=key,
+        unit=unit,
+        price_year=price_year,
+        from_year=from_year,
+        origin=origin,
+    )
     return OverrideSpec(o, where)
 
 
@@ -354,7 +396,9 @@ def _parse_edit(r: _Reader, raw: Any, where: str) -> InventoryEdit | None:
         eco = str(eco)
         if "ecosystem" not in spec.dims:
             r.bad(f"item {item} has no ecosystem dimension", f"{where}.ecosystem")
-        elif eco not in ecosystem_catalog() and eco not in {e.level1 for e in ecosystem_catalog().values()}:
+        elif eco not in ecosystem_catalog() and eco not in {
+            e.level1 for e in ecosystem_catalog().values()
+        }:
             r.bad(f"unknown ecosystem {eco!r}", f"{where}.ecosystem")
     species = m.get("species")
     if species is not None:
@@ -385,13 +429,24 @@ def _parse_edit(r: _Reader, raw: Any, where: str) -> InventoryEdit | None:
         if unit is not None:
             canon = spec.canonical_unit_for(unit)
             if canon is None:
-                r.bad(f"unit {unit!r} does not measure {spec.en.lower()} (expected {' or '.join(spec.units)})",
-                      f"{where}.{op}")
+                r.bad(
+                    f"unit {unit!r} does not measure {spec.en.lower()} (expected {' or '.join(spec.units)})",
+                    f"{where}.{op}",
+                )
                 return None
             number = float(ureg.Quantity(number, parse_unit(unit)).to(parse_unit(canon)).magnitude)
-    return InventoryEdit(item=item, op=op, value=number, field=where,
-                         regions=r.regions(m.get("region"), f"{where}.region"), years=years, from_year=from_year,
-                         ecosystem=eco, species=species, unit=unit)
+    return InventoryEdit(
+        item=item,
+        op=op,
+        value=number,
+        field=where,
+        regions=r.regions(m.get("region"), f"{where}.region"),
+        years=years,
+        from_year=from_year,
+        ecosystem=eco,
+        species=species,
+        unit=unit,
+    )
 
 
 def _parse_conversion(r: _Reader, raw: Any, where: str) -> LandConversion | None:
@@ -433,11 +488,20 @@ def _parse_conversion(r: _Reader, raw: Any, where: str) -> LandConversion | None
     from_year = r.year(m.get("from_year"), f"{where}.from_year")
     if not ok:
         return None
-    return LandConversion(source=str(m["from"]), target=str(m["to"]), area_ha=ha, field=where, regions=regions,
-                          from_year=from_year, area_text=str(m["area"]))
+    return LandConversion(
+        source=str(m["from"]),
+        target=str(m["to"]),
+        area_ha=ha,
+        field=where,
+        regions=regions,
+        from_year=from_year,
+        area_text=str(m["area"]),
+    )
 
 
-def _parse_path(r: _Reader, raw: Any, where: str, default_id: str | None = None) -> CoefficientPath | None:
+def _parse_path(
+    r: _Reader, raw: Any, where: str, default_id: str | None = None
+) -> CoefficientPath | None:
     m = r.mapping(raw, where)
     if m is None:
         return None
@@ -474,9 +538,14 @@ def _parse_path(r: _Reader, raw: Any, where: str, default_id: str | None = None)
             points.append((int(y), float(v)))
     if not points:
         return None
-    return CoefficientPath(id=cid, points=tuple(sorted(points)), field=where, unit=unit,
-                           price_year=r.year(m.get("price_year"), f"{where}.price_year"),
-                           interpolate=interpolate if interpolate in ("step", "linear") else "step")
+    return CoefficientPath(
+        id=cid,
+        points=tuple(sorted(points)),
+        field=where,
+        unit=unit,
+        price_year=r.year(m.get("price_year"), f"{where}.price_year"),
+        interpolate=interpolate if interpolate in ("step", "linear") else "step",
+    )
 
 
 def parse_scenario(raw: Any, file: str, scenario_id: str | None = None) -> Scenario:
@@ -515,10 +584,21 @@ def parse_scenario(raw: Any, file: str, scenario_id: str | None = None) -> Scena
             return []
         return v
 
-    overrides = [o for i, x in enumerate(listed("overrides")) if (o := _parse_override(r, x, f"overrides[{i}]"))]
-    edits = [e for i, x in enumerate(listed("inventory_edits")) if (e := _parse_edit(r, x, f"inventory_edits[{i}]"))]
-    conversions = [c for i, x in enumerate(listed("land_conversions"))
-                   if (c := _parse_conversion(r, x, f"land_conversions[{i}]"))]
+    overrides = [
+        o
+        for i, x in enumerate(listed("overrides"))
+        if (o := _parse_override(r, x, f"overrides[{i}]"))
+    ]
+    edits = [
+        e
+        for i, x in enumerate(listed("inventory_edits"))
+        if (e := _parse_edit(r, x, f"inventory_edits[{i}]"))
+    ]
+    conversions = [
+        c
+        for i, x in enumerate(listed("land_conversions"))
+        if (c := _parse_conversion(r, x, f"land_conversions[{i}]"))
+    ]
     paths = [p for i, x in enumerate(listed("paths")) if (p := _parse_path(r, x, f"paths[{i}]"))]
     if raw.get("carbon_price") is not None:
         p = _parse_path(r, raw["carbon_price"], "carbon_price", default_id=CARBON_PRICE_ID)
@@ -526,13 +606,23 @@ def parse_scenario(raw: Any, file: str, scenario_id: str | None = None) -> Scena
             paths.append(p)
     if r.problems:
         raise InputError(r.problems)
-    return Scenario(id=sid, name=_text(name), file=file, description=_text(description),
-                    coefficient_set=cset, overrides=tuple(overrides), inventory_edits=tuple(edits),
-                    land_conversions=tuple(conversions), paths=tuple(paths), note=raw.get("note"))
+    return Scenario(
+        id=sid,
+        name=_text(name),
+        file=file,
+        description=_text(description),
+        coefficient_set=cset,
+        overrides=tuple(overrides),
+        inventory_edits=tuple(edits),
+        land_conversions=tuple(conversions),
+        paths=tuple(paths),
+        note=raw.get("note"),
+    )
 
 
-def load_scenario(path: str | Path, dataset: Dataset | None = None,
-                  coefficients: CoefficientSet | None = None) -> Scenario:
+def load_scenario(
+    path: str | Path, dataset: Dataset | None = None, coefficients: CoefficientSet | None = None
+) -> Scenario:
     """Read and validate one scenario file.
 
     With ``dataset`` and ``coefficients`` it is also checked against them (regions, items,
@@ -546,8 +636,9 @@ def load_scenario(path: str | Path, dataset: Dataset | None = None,
     return scenario
 
 
-def load_scenarios(folder: str | Path, dataset: Dataset | None = None,
-                   coefficients: CoefficientSet | None = None) -> list[Scenario]:
+def load_scenarios(
+    folder: str | Path, dataset: Dataset | None = None, coefficients: CoefficientSet | None = None
+) -> list[Scenario]:
     """Every ``*.yaml`` scenario in ``folder`` (sorted by file name); all problems at once."""
     folder = Path(folder)
     if not folder.is_dir():
@@ -581,19 +672,35 @@ def _base_set(dataset: Dataset, coefficients: CoefficientSet, scenario: Scenario
     try:
         return load_set(scenario.coefficient_set, root=root)
     except InputError as exc:
-        raise InputError([Problem(scenario.file, f"coefficient set {scenario.coefficient_set!r}: {p}",
-                                  field="coefficients") for p in exc.problems]) from None
+        raise InputError(
+            [
+                Problem(
+                    scenario.file,
+                    f"coefficient set {scenario.coefficient_set!r}: {p}",
+                    field="coefficients",
+                )
+                for p in exc.problems
+            ]
+        ) from None
 
 
 def _check_override(cs: CoefficientSet, o: Override, file: str, where: str) -> list[Problem]:
     if o.id not in cs.coefficients:
         close = [c for c in cs.coefficients if c.split(".")[-1] == o.id.split(".")[-1]][:3]
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        return [Problem(file, f"unknown coefficient '{o.id}' in set '{cs.name}'{hint}", field=f"{where}.id")]
+        return [
+            Problem(
+                file, f"unknown coefficient '{o.id}' in set '{cs.name}'{hint}", field=f"{where}.id"
+            )
+        ]
     c = cs.coefficients[o.id]
     if o.key is not None:
         if c.by is None:
-            return [Problem(file, f"'{o.id}' is not a table; remove the key {o.key!r}", field=f"{where}.key")]
+            return [
+                Problem(
+                    file, f"'{o.id}' is not a table; remove the key {o.key!r}", field=f"{where}.key"
+                )
+            ]
         if c.by == "ecosystem":
             catalog = ecosystem_catalog()
             if o.key not in catalog and o.key not in {e.level1 for e in catalog.values()}:
@@ -602,13 +709,25 @@ def _check_override(cs: CoefficientSet, o: Override, file: str, where: str) -> l
         try:
             ureg.Quantity(1.0, parse_unit(o.unit)).to(parse_unit(c.unit))
         except Exception:
-            return [Problem(file, f"unit '{o.unit}' does not fit '{o.id}' (unit {c.unit})", field=f"{where}.unit")]
+            return [
+                Problem(
+                    file,
+                    f"unit '{o.unit}' does not fit '{o.id}' (unit {c.unit})",
+                    field=f"{where}.unit",
+                )
+            ]
     if o.price_year is not None and not (c.is_money and c.price_index):
-        return [Problem(file, f"'{o.id}' is not a price; remove price_year", field=f"{where}.price_year")]
+        return [
+            Problem(
+                file, f"'{o.id}' is not a price; remove price_year", field=f"{where}.price_year"
+            )
+        ]
     return []
 
 
-def scenario_overrides(scenario: Scenario, coefficients: CoefficientSet, years: Sequence[int]) -> list[Override]:
+def scenario_overrides(
+    scenario: Scenario, coefficients: CoefficientSet, years: Sequence[int]
+) -> list[Override]:
     """The scenario's coefficient changes as :class:`Override` objects, checked against the set."""
     problems: list[Problem] = []
     out: list[Override] = []
@@ -619,23 +738,41 @@ def scenario_overrides(scenario: Scenario, coefficients: CoefficientSet, years: 
             out.append(spec.override)
     for p in scenario.paths:
         origin = f"{scenario.file}, field '{p.field}'"
-        probe = Override(id=p.id, op="set", value=0.0, unit=p.unit, price_year=p.price_year, origin=origin)
+        probe = Override(
+            id=p.id, op="set", value=0.0, unit=p.unit, price_year=p.price_year, origin=origin
+        )
         found = _check_override(coefficients, probe, scenario.file, p.field)
         if not found and coefficients.coefficients[p.id].by is not None:
-            found = [Problem(scenario.file, f"'{p.id}' is a table; a path sets scalar coefficients only",
-                             field=f"{p.field}.id")]
+            found = [
+                Problem(
+                    scenario.file,
+                    f"'{p.id}' is a table; a path sets scalar coefficients only",
+                    field=f"{p.field}.id",
+                )
+            ]
         problems += found
         if found:
             continue
         for year, value in p.values_for(years):
-            out.append(Override(id=p.id, op="set", value=value, unit=p.unit, price_year=p.price_year,
-                                from_year=year, origin=origin))
+            out.append(
+                Override(
+                    id=p.id,
+                    op="set",
+                    value=value,
+                    unit=p.unit,
+                    price_year=p.price_year,
+                    from_year=year,
+                    origin=origin,
+                )
+            )
     if problems:
         raise InputError(problems)
     return out
 
 
-def _year_mask(years: np.ndarray, chosen: tuple[int, ...] | None, from_year: int | None) -> np.ndarray:
+def _year_mask(
+    years: np.ndarray, chosen: tuple[int, ...] | None, from_year: int | None
+) -> np.ndarray:
     mask = np.ones(len(years), dtype=bool)
     if chosen is not None:
         mask &= np.isin(years, chosen)
@@ -651,7 +788,9 @@ def _add_ecosystem(data: xr.Dataset, code: str) -> xr.Dataset:
     reported = data["area"].notnull().any("ecosystem")
     out = data.reindex(ecosystem=codes)
     area = out["area"]
-    out["area"] = xr.where((area["ecosystem"] == code) & reported, 0.0, area).assign_attrs(area.attrs)
+    out["area"] = xr.where((area["ecosystem"] == code) & reported, 0.0, area).assign_attrs(
+        area.attrs
+    )
     out["area"] = out["area"].transpose(*data["area"].dims)
     return out
 
@@ -667,27 +806,48 @@ def _apply_edit(data: xr.Dataset, e: InventoryEdit, file: str, dataset: Dataset)
     if e.regions:
         unknown = [r for r in e.regions if r not in regions]
         if unknown:
-            problems.append(Problem(file, f"unknown region(s) {', '.join(unknown)} (dataset regions: {', '.join(regions)})",
-                                    field=f"{where}.region"))
+            problems.append(
+                Problem(
+                    file,
+                    f"unknown region(s) {', '.join(unknown)} (dataset regions: {', '.join(regions)})",
+                    field=f"{where}.region",
+                )
+            )
     if e.years:
         unknown_y = [y for y in e.years if y not in years]
         if unknown_y:
-            problems.append(Problem(file, f"year(s) {', '.join(map(str, unknown_y))} not in the dataset "
-                                    f"({years.min()}–{years.max()})", field=f"{where}.year"))
+            problems.append(
+                Problem(
+                    file,
+                    f"year(s) {', '.join(map(str, unknown_y))} not in the dataset "
+                    f"({years.min()}–{years.max()})",
+                    field=f"{where}.year",
+                )
+            )
     eco_mask = None
     if e.ecosystem is not None:
         ecos = [str(x) for x in var["ecosystem"].values]
         eco_mask = np.array([x == e.ecosystem or x.startswith(e.ecosystem + ".") for x in ecos])
         if not eco_mask.any():
-            problems.append(Problem(file, f"the dataset has no ecosystem {e.ecosystem!r} for {e.item}",
-                                    field=f"{where}.ecosystem"))
+            problems.append(
+                Problem(
+                    file,
+                    f"the dataset has no ecosystem {e.ecosystem!r} for {e.item}",
+                    field=f"{where}.ecosystem",
+                )
+            )
     sp_mask = None
     if e.species is not None:
         sps = [str(x) for x in var["species"].values]
         sp_mask = np.array([x == e.species for x in sps])
         if not sp_mask.any():
-            problems.append(Problem(file, f"the dataset has no species {e.species!r} for {e.item}",
-                                    field=f"{where}.species"))
+            problems.append(
+                Problem(
+                    file,
+                    f"the dataset has no species {e.species!r} for {e.item}",
+                    field=f"{where}.species",
+                )
+            )
     if problems:
         return problems
     r_mask = np.isin(regions, e.regions) if e.regions else np.ones(len(regions), dtype=bool)
@@ -709,12 +869,16 @@ def _apply_edit(data: xr.Dataset, e: InventoryEdit, file: str, dataset: Dataset)
     if np.any(arr[sel] < 0):
         problems.append(Problem(file, f"the edit makes {e.item} negative", field=f"{where}.{e.op}"))
         return problems
-    new = xr.DataArray(arr, dims=var.transpose("region", "year", ...).dims, coords=var.coords, attrs=var.attrs)
+    new = xr.DataArray(
+        arr, dims=var.transpose("region", "year", ...).dims, coords=var.coords, attrs=var.attrs
+    )
     data[e.item] = new.transpose(*var.dims)
     return []
 
 
-def _apply_conversion(data: xr.Dataset, c: LandConversion, file: str) -> tuple[xr.Dataset, list[Problem]]:
+def _apply_conversion(
+    data: xr.Dataset, c: LandConversion, file: str
+) -> tuple[xr.Dataset, list[Problem]]:
     where = c.field
     if "area" not in data.data_vars:
         return data, [Problem(file, "the dataset has no item 'area'", field=where)]
@@ -722,11 +886,18 @@ def _apply_conversion(data: xr.Dataset, c: LandConversion, file: str) -> tuple[x
     if c.regions:
         unknown = [r for r in c.regions if r not in regions]
         if unknown:
-            return data, [Problem(file, f"unknown region(s) {', '.join(unknown)} (dataset regions: {', '.join(regions)})",
-                                  field=f"{where}.region")]
+            return data, [
+                Problem(
+                    file,
+                    f"unknown region(s) {', '.join(unknown)} (dataset regions: {', '.join(regions)})",
+                    field=f"{where}.region",
+                )
+            ]
     ecos = [str(e) for e in data["ecosystem"].values]
     if c.source not in ecos:
-        return data, [Problem(file, f"the dataset has no area of {c.source}", field=f"{where}.from")]
+        return data, [
+            Problem(file, f"the dataset has no area of {c.source}", field=f"{where}.from")
+        ]
     if c.target not in ecos:
         data = _add_ecosystem(data, c.target)
     area = data["area"].transpose("region", "year", "ecosystem")
@@ -744,16 +915,23 @@ def _apply_conversion(data: xr.Dataset, c: LandConversion, file: str) -> tuple[x
             tol = 1e-9 * max(1.0, abs(c.area_ha))
             if not np.isfinite(have) or have < c.area_ha - tol:
                 have_txt = "no" if not np.isfinite(have) else f"only {have:,.2f} ha of"
-                problems.append(Problem(
-                    file, f"region {region} has {have_txt} {c.source} in {years[yi]}, less than the "
-                    f"{c.area_ha:,.2f} ha ({c.area_text}) to move", field=f"{where}.area"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"region {region} has {have_txt} {c.source} in {years[yi]}, less than the "
+                        f"{c.area_ha:,.2f} ha ({c.area_text}) to move",
+                        field=f"{where}.area",
+                    )
+                )
                 continue
             moved = min(c.area_ha, have)
             arr[ri, yi, si] = have - moved
             arr[ri, yi, ti] = (arr[ri, yi, ti] if np.isfinite(arr[ri, yi, ti]) else 0.0) + moved
     if problems:
         return data, problems
-    data["area"] = xr.DataArray(arr, dims=area.dims, coords=area.coords, attrs=area.attrs).transpose(*data["area"].dims)
+    data["area"] = xr.DataArray(
+        arr, dims=area.dims, coords=area.coords, attrs=area.attrs
+    ).transpose(*data["area"].dims)
     return data, []
 
 
@@ -761,18 +939,31 @@ def _check_extent(data: xr.Dataset, dataset: Dataset, file: str, field_name: str
     if "area" not in data.data_vars:
         return []
     total = data["area"].sum("ecosystem", min_count=1)
-    land = xr.DataArray(dataset.regions.loc[[str(r) for r in data["region"].values], "land_area_ha"].to_numpy(float),
-                        dims="region", coords={"region": data["region"].values})
-    over = (total > land * (1 + EXTENT_TOLERANCE))
+    land = xr.DataArray(
+        dataset.regions.loc[[str(r) for r in data["region"].values], "land_area_ha"].to_numpy(
+            float
+        ),
+        dims="region",
+        coords={"region": data["region"].values},
+    )
+    over = total > land * (1 + EXTENT_TOLERANCE)
     problems = []
     for region in over["region"].values[over.any("year").values]:
         years = [int(y) for y in over["year"].values[over.sel(region=region).values]]
-        problems.append(Problem(file, f"after the scenario the ecosystem extent of {region} exceeds its land area "
-                                f"in {', '.join(map(str, years))}", field=field_name))
+        problems.append(
+            Problem(
+                file,
+                f"after the scenario the ecosystem extent of {region} exceeds its land area "
+                f"in {', '.join(map(str, years))}",
+                field=field_name,
+            )
+        )
     return problems
 
 
-def _table_with(dataset: Dataset, data: xr.Dataset, items: set[str], scenario: Scenario) -> pd.DataFrame:
+def _table_with(
+    dataset: Dataset, data: xr.Dataset, items: set[str], scenario: Scenario
+) -> pd.DataFrame:
     """The canonical long table with the rows of edited items rebuilt from ``data``."""
     table = dataset.table
     if not items:
@@ -797,8 +988,9 @@ def _table_with(dataset: Dataset, data: xr.Dataset, items: set[str], scenario: S
     return out
 
 
-def apply_scenario(dataset: Dataset, coefficients: CoefficientSet,
-                   scenario: Scenario | str | Path) -> tuple[Dataset, CoefficientSet]:
+def apply_scenario(
+    dataset: Dataset, coefficients: CoefficientSet, scenario: Scenario | str | Path
+) -> tuple[Dataset, CoefficientSet]:
     """Apply a scenario to copies of the dataset and the coefficient set.
 
     Returns ``(dataset', coefficients')``; the inputs and the files are unchanged. Every
@@ -830,16 +1022,26 @@ def apply_scenario(dataset: Dataset, coefficients: CoefficientSet,
         if not found:
             edited.add("area")
     if "area" in edited:
-        problems += _check_extent(data, dataset, scenario.file,
-                                  "land_conversions" if scenario.land_conversions else "inventory_edits")
+        problems += _check_extent(
+            data,
+            dataset,
+            scenario.file,
+            "land_conversions" if scenario.land_conversions else "inventory_edits",
+        )
     if problems:
         raise InputError(problems)
     if not edited:
         new_data = dataset
     else:
         meta = {**dataset.meta, "scenario": scenario.id}
-        new_data = Dataset(name=dataset.name, regions=dataset.regions, table=_table_with(dataset, data, edited, scenario),
-                           data=data, meta=meta, path=dataset.path)
+        new_data = Dataset(
+            name=dataset.name,
+            regions=dataset.regions,
+            table=_table_with(dataset, data, edited, scenario),
+            data=data,
+            meta=meta,
+            path=dataset.path,
+        )
     return new_data, new_set
 
 
@@ -861,8 +1063,14 @@ class RecordingSet(CoefficientSet):
     """A coefficient set that records every ``array()`` request (the probe run of the account)."""
 
     def __init__(self, base: CoefficientSet):
-        super().__init__(base.name, base.coefficients, description=base.description, path=base.path,
-                         chain=base.chain, overrides=base.overrides)
+        super().__init__(
+            base.name,
+            base.coefficients,
+            description=base.description,
+            path=base.path,
+            chain=base.chain,
+            overrides=base.overrides,
+        )
         self._hash = base.hash
         self.requests: dict[str, Request] = {}
         self.calls: dict[str, int] = {}
@@ -878,7 +1086,9 @@ class RecordingSet(CoefficientSet):
         return super().array(cid, years, keys=keys, unit=unit)
 
 
-def probe(data: Dataset | xr.Dataset, coefficients: CoefficientSet, **kwargs) -> tuple[Account, dict[str, Request]]:
+def probe(
+    data: Dataset | xr.Dataset, coefficients: CoefficientSet, **kwargs
+) -> tuple[Account, dict[str, Request]]:
     """Run the deterministic account once, recording which coefficients it reads and how.
 
     Reads through the evaluation context (``Account.coefficient_reads``) can be replaced by
@@ -897,7 +1107,9 @@ def probe(data: Dataset | xr.Dataset, coefficients: CoefficientSet, **kwargs) ->
     return acc, rec.requests
 
 
-def request_keys(coefficients: CoefficientSet, cid: str, req: Request, years: Sequence[int]) -> list[str] | None:
+def request_keys(
+    coefficients: CoefficientSet, cid: str, req: Request, years: Sequence[int]
+) -> list[str] | None:
     """Table keys an extra array for ``cid`` must hold (None for a scalar coefficient)."""
     c = coefficients[cid]
     if c.by is None:
@@ -909,7 +1121,9 @@ def request_keys(coefficients: CoefficientSet, cid: str, req: Request, years: Se
     return keys
 
 
-def resolved(coefficients: CoefficientSet, cid: str, req: Request, years: Sequence[int]) -> xr.DataArray:
+def resolved(
+    coefficients: CoefficientSet, cid: str, req: Request, years: Sequence[int]
+) -> xr.DataArray:
     """The coefficient resolved for ``years`` over the keys the account reads, in its own unit."""
     return coefficients.array(cid, years, keys=request_keys(coefficients, cid, req, years))
 
@@ -943,7 +1157,9 @@ class ScenarioStack:
 
 
 def _align_ecosystems(datas: list[xr.Dataset]) -> list[xr.Dataset]:
-    have = [set(map(str, d["ecosystem"].values)) if "ecosystem" in d.coords else set() for d in datas]
+    have = [
+        set(map(str, d["ecosystem"].values)) if "ecosystem" in d.coords else set() for d in datas
+    ]
     union = set().union(*have)
     out = []
     for d, h in zip(datas, have, strict=True):
@@ -953,16 +1169,29 @@ def _align_ecosystems(datas: list[xr.Dataset]) -> list[xr.Dataset]:
     return out
 
 
-def stack_scenarios(dataset: Dataset, coefficients: CoefficientSet, scenarios: Sequence[Scenario | str | Path], *,
-                    years: Sequence[int] | None = None, profile: str = "ndrc-2022", options: dict | None = None,
-                    include: Iterable[str] = (), exclude: Iterable[str] = ()) -> ScenarioStack:
+def stack_scenarios(
+    dataset: Dataset,
+    coefficients: CoefficientSet,
+    scenarios: Sequence[Scenario | str | Path],
+    *,
+    years: Sequence[int] | None = None,
+    profile: str = "ndrc-2022",
+    options: dict | None = None,
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+) -> ScenarioStack:
     """Apply every scenario and stack the results for one vectorized evaluation."""
     scens = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     names = [BASELINE, *(s.id for s in scens)]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
-        raise InputError([Problem(s.file, f"scenario id '{s.id}' is used twice (ids are the file names)")
-                          for s in scens if s.id in dup])
+        raise InputError(
+            [
+                Problem(s.file, f"scenario id '{s.id}' is used twice (ids are the file names)")
+                for s in scens
+                if s.id in dup
+            ]
+        )
     applied: dict[str, tuple[Dataset, CoefficientSet]] = {}
     problems: list[Problem] = []
     for s in scens:
@@ -972,15 +1201,24 @@ def stack_scenarios(dataset: Dataset, coefficients: CoefficientSet, scenarios: S
             problems += exc.problems
     if problems:
         raise InputError(problems)
-    kwargs = {"years": years, "profile": profile, "options": options, "include": include, "exclude": exclude}
+    kwargs = {
+        "years": years,
+        "profile": profile,
+        "options": options,
+        "include": include,
+        "exclude": exclude,
+    }
     # the scenario dim carries no coordinate inside the evaluation (some indicator code
     # concatenates changed and unchanged parts; xarray refuses a coordinate present in only
     # some of them); account_scenarios labels it afterwards
 
     # inventory: only the variables a scenario changes carry the scenario dim
     datas = [dataset.data if n == BASELINE else applied[n][0].data for n in names]
-    if any(("ecosystem" in d.coords) and set(map(str, d["ecosystem"].values)) != set(map(str, datas[0]["ecosystem"].values))
-           for d in datas):
+    if any(
+        ("ecosystem" in d.coords)
+        and set(map(str, d["ecosystem"].values)) != set(map(str, datas[0]["ecosystem"].values))
+        for d in datas
+    ):
         datas = _align_ecosystems(datas)
     base_data = datas[0]
     out = {}
@@ -989,7 +1227,9 @@ def stack_scenarios(dataset: Dataset, coefficients: CoefficientSet, scenarios: S
         if all(_same_var(v, versions[0]) for v in versions[1:]):
             out[var] = versions[0]
         else:
-            out[var] = xr.concat(versions, dim="scenario", coords="minimal", compat="override").assign_attrs(versions[0].attrs)
+            out[var] = xr.concat(
+                versions, dim="scenario", coords="minimal", compat="override"
+            ).assign_attrs(versions[0].attrs)
     data = xr.Dataset(out, attrs=base_data.attrs)
 
     # probe: which coefficients (and table keys) the account reads on these inputs
@@ -1000,7 +1240,9 @@ def stack_scenarios(dataset: Dataset, coefficients: CoefficientSet, scenarios: S
     separate = {}
     for s in scens:
         _, cs = applied[s.id]
-        if cs is not coefficients and any(r.direct and _differs(cs, coefficients, cid) for cid, r in requests.items()):
+        if cs is not coefficients and any(
+            r.direct and _differs(cs, coefficients, cid) for cid, r in requests.items()
+        ):
             separate[s.id] = applied[s.id]
     stacked = [n for n in names if n not in separate]
     if separate and "scenario" in data.dims:
@@ -1019,8 +1261,16 @@ def stack_scenarios(dataset: Dataset, coefficients: CoefficientSet, scenarios: S
             continue
         arr = xr.concat(arrays, dim="scenario")
         extra[cid] = arr.assign_attrs(units=arrays[0].attrs["units"])
-    return ScenarioStack(names=names, data=data, extra=extra, separate=separate, applied=applied,
-                         scenarios=scens, baseline=baseline, requests=requests)
+    return ScenarioStack(
+        names=names,
+        data=data,
+        extra=extra,
+        separate=separate,
+        applied=applied,
+        scenarios=scens,
+        baseline=baseline,
+        requests=requests,
+    )
 
 
 def _expand(ds: xr.Dataset, dim: str, values: list[str]) -> xr.Dataset:
@@ -1032,18 +1282,39 @@ def _expand(ds: xr.Dataset, dim: str, values: list[str]) -> xr.Dataset:
     return xr.Dataset(out, attrs=ds.attrs)
 
 
-def account_scenarios(dataset: Dataset, coefficients: CoefficientSet, scenarios: Sequence[Scenario | str | Path], *,
-                      years: Sequence[int] | None = None, profile: str = "ndrc-2022", options: dict | None = None,
-                      include: Iterable[str] = (), exclude: Iterable[str] = ()) -> Account:
+def account_scenarios(
+    dataset: Dataset,
+    coefficients: CoefficientSet,
+    scenarios: Sequence[Scenario | str | Path],
+    *,
+    years: Sequence[int] | None = None,
+    profile: str = "ndrc-2022",
+    options: dict | None = None,
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+) -> Account:
     """The account of the baseline and every scenario, with a ``scenario`` dimension.
 
     ``scenario`` = ``["baseline", <scenario ids>...]``. Baseline and the stackable scenarios are
     evaluated in one call of :func:`gep.accounting.account`; see the module docstring.
     """
-    stack = stack_scenarios(dataset, coefficients, scenarios, years=years, profile=profile, options=options,
-                            include=include, exclude=exclude)
-    kwargs = {"years": stack.baseline.years, "profile": profile, "options": options, "include": include,
-              "exclude": exclude}
+    stack = stack_scenarios(
+        dataset,
+        coefficients,
+        scenarios,
+        years=years,
+        profile=profile,
+        options=options,
+        include=include,
+        exclude=exclude,
+    )
+    kwargs = {
+        "years": stack.baseline.years,
+        "profile": profile,
+        "options": options,
+        "include": include,
+        "exclude": exclude,
+    }
     stacked_names = [n for n in stack.names if n not in stack.separate]
     acc = account(stack.data, coefficients, extra_coefficients=stack.extra or None, **kwargs)
     ds = acc.ds
@@ -1057,9 +1328,14 @@ def account_scenarios(dataset: Dataset, coefficients: CoefficientSet, scenarios:
     if len(parts) > 1:
         ds = xr.concat(parts, dim="scenario", coords="minimal", compat="override", join="outer")
     ds = ds.sel(scenario=stack.names)
-    labels = {BASELINE: {"zh": "基准情景", "en": "Baseline"}, **{s.id: s.name for s in stack.scenarios}}
-    ds = ds.assign_coords(scenario_name_zh=("scenario", [labels[n].get("zh", n) for n in stack.names]),
-                          scenario_name_en=("scenario", [labels[n].get("en", n) for n in stack.names]))
+    labels = {
+        BASELINE: {"zh": "基准情景", "en": "Baseline"},
+        **{s.id: s.name for s in stack.scenarios},
+    }
+    ds = ds.assign_coords(
+        scenario_name_zh=("scenario", [labels[n].get("zh", n) for n in stack.names]),
+        scenario_name_en=("scenario", [labels[n].get("en", n) for n in stack.names]),
+    )
     ds["value"] = ds["value"].transpose("region", "year", "indicator", "scenario", ...)
     ds.attrs.update(stack.baseline.ds.attrs)
     ds.attrs["scenarios"] = ",".join(stack.names)
@@ -1068,11 +1344,18 @@ def account_scenarios(dataset: Dataset, coefficients: CoefficientSet, scenarios:
     acc.coefficients = coefficients
     acc.scenarios = {s.id: s for s in stack.scenarios}  # type: ignore[attr-defined]
     acc.scenario_provenance = {  # type: ignore[attr-defined]
-        s.id: {"file": s.file, "dataset_hash": stack.applied[s.id][0].hash,
-               "coefficients": {"name": stack.applied[s.id][1].name, "hash": stack.applied[s.id][1].hash,
-                                "overrides": [o.describe() for o in stack.applied[s.id][1].overrides]},
-               "evaluation": "separate" if s.id in stack.separate else "stacked"}
-        for s in stack.scenarios}
+        s.id: {
+            "file": s.file,
+            "dataset_hash": stack.applied[s.id][0].hash,
+            "coefficients": {
+                "name": stack.applied[s.id][1].name,
+                "hash": stack.applied[s.id][1].hash,
+                "overrides": [o.describe() for o in stack.applied[s.id][1].overrides],
+            },
+            "evaluation": "separate" if s.id in stack.separate else "stacked",
+        }
+        for s in stack.scenarios
+    }
     return acc
 
 
@@ -1100,7 +1383,11 @@ class Comparison:
     def to_frame(self, include_base: bool = False) -> pd.DataFrame:
         """Tidy rows: scenario, region, year, level, indicator, category, value, baseline, diff, rel_diff."""
         frames = []
-        for level, ds in (("indicator", self.indicator), ("category", self.category), ("gep", self.gep)):
+        for level, ds in (
+            ("indicator", self.indicator),
+            ("category", self.category),
+            ("gep", self.gep),
+        ):
             df = ds[["value", "baseline", "diff", "rel_diff"]].to_dataframe().reset_index()
             df["level"] = level
             if level == "indicator":
@@ -1115,7 +1402,18 @@ class Comparison:
         out = pd.concat(frames, ignore_index=True)
         if not include_base:
             out = out[out["scenario"] != self.base]
-        cols = ["scenario", "region", "year", "level", "indicator", "category", "value", "baseline", "diff", "rel_diff"]
+        cols = [
+            "scenario",
+            "region",
+            "year",
+            "level",
+            "indicator",
+            "category",
+            "value",
+            "baseline",
+            "diff",
+            "rel_diff",
+        ]
         return out[cols].reset_index(drop=True)
 
 
@@ -1128,17 +1426,23 @@ def _diffs(value: xr.DataArray, base: str) -> xr.Dataset:
     b = value.sel(scenario=base, drop=True)
     diff = value - b
     rel = diff / b.where(b != 0)
-    out = xr.Dataset({"value": value, "baseline": b.broadcast_like(value), "diff": diff, "rel_diff": rel})
+    out = xr.Dataset(
+        {"value": value, "baseline": b.broadcast_like(value), "diff": diff, "rel_diff": rel}
+    )
     return out.transpose("scenario", "region", "year", ...)
 
 
 def compare(acc: Account, base: str = BASELINE) -> Comparison:
     """Differences of every scenario from ``base`` by region, indicator and category (+ GEP)."""
     if "scenario" not in acc.value.dims:
-        raise InputError(Problem("compare", "the account has no scenario dimension (use account_scenarios)"))
+        raise InputError(
+            Problem("compare", "the account has no scenario dimension (use account_scenarios)")
+        )
     names = [str(s) for s in acc.value["scenario"].values]
     if base not in names:
-        raise InputError(Problem("compare", f"no scenario '{base}' in the account ({', '.join(names)})"))
+        raise InputError(
+            Problem("compare", f"no scenario '{base}' in the account ({', '.join(names)})")
+        )
     top = (acc.dataset.top_region if acc.dataset is not None else None) or "total"
     value = acc.value
     ind = _with_total(value, top)
@@ -1146,5 +1450,11 @@ def compare(acc: Account, base: str = BASELINE) -> Comparison:
     cat = _with_total(acc.by_category(), top)
     gep = _with_total(acc.gep(), top)
     prov = acc.provenance()
-    return Comparison(indicator=_diffs(ind, base), category=_diffs(cat, base), gep=_diffs(gep, base), base=base,
-                      total_region=top, provenance=prov)
+    return Comparison(
+        indicator=_diffs(ind, base),
+        category=_diffs(cat, base),
+        gep=_diffs(gep, base),
+        base=base,
+        total_region=top,
+        provenance=prov,
+    )

@@ -39,12 +39,20 @@ def _setup(dataset, coefficients, year, kwargs) -> Setup:
     if year is None:
         year = all_years[-1]
     if int(year) not in all_years:
-        raise InputError(Problem("--year", f"year {year} is not in the inventory ({all_years[0]}–{all_years[-1]})"))
+        raise InputError(
+            Problem(
+                "--year", f"year {year} is not in the inventory ({all_years[0]}–{all_years[-1]})"
+            )
+        )
     return prepare(dataset, coefficients, years=[int(year)], **kwargs)
 
 
-def _target_fn(regions: Sequence[str] | None, indicators: Sequence[str] | None, target: Target | None,
-               setup: Setup) -> Target:
+def _target_fn(
+    regions: Sequence[str] | None,
+    indicators: Sequence[str] | None,
+    target: Target | None,
+    setup: Setup,
+) -> Target:
     if target is not None:
         return target
     det = setup.deterministic
@@ -57,15 +65,20 @@ def _target_fn(regions: Sequence[str] | None, indicators: Sequence[str] | None, 
         cats = {str(c) for c in det.value["category"].values}
         bad = [i for i in indicators if i not in ids and i not in cats]
         if bad:
-            raise InputError(Problem("--indicator", f"unknown indicator(s) or category(ies) {', '.join(bad)}"))
+            raise InputError(
+                Problem("--indicator", f"unknown indicator(s) or category(ies) {', '.join(bad)}")
+            )
 
     def fn(acc: Account) -> xr.DataArray:
         v = acc.value
         if regions:
             v = v.sel(region=list(regions))
         if indicators:
-            chosen = [i for i in acc.indicator_ids
-                      if i in indicators or acc.indicator(i).category in indicators]
+            chosen = [
+                i
+                for i in acc.indicator_ids
+                if i in indicators or acc.indicator(i).category in indicators
+            ]
             v = v.sel(indicator=chosen)
         return v.sum([d for d in v.dims if d != "draw"], min_count=1)
 
@@ -76,7 +89,12 @@ def _result(acc: Account, fn: Target) -> np.ndarray:
     out = fn(acc)
     extra = [d for d in out.dims if d != "draw"]
     if extra:
-        raise InputError(Problem("target", f"the target must reduce to the draw dimension; it still has {', '.join(extra)}"))
+        raise InputError(
+            Problem(
+                "target",
+                f"the target must reduce to the draw dimension; it still has {', '.join(extra)}",
+            )
+        )
     return np.asarray(out.transpose("draw").values, dtype=float)
 
 
@@ -85,21 +103,43 @@ def oat_bounds(setup: Setup, quantiles: tuple[float, float] = (0.05, 0.95)) -> n
     return np.array([(0.0, 1.0) if p.bounded else quantiles for p in setup.parameters], dtype=float)
 
 
-def tornado(dataset: Dataset | xr.Dataset, coefficients: CoefficientSet, *, year: int | None = None,
-            regions: Sequence[str] | None = None, indicators: Sequence[str] | None = None,
-            target: Target | None = None, quantiles: tuple[float, float] = (0.05, 0.95),
-            profile: str = "ndrc-2022", options: dict | None = None, include: Iterable[str] = (),
-            exclude: Iterable[str] = (), vary: Iterable[str] | None = None, specs: dict | None = None,
-            table_draws: str = "coefficient") -> pd.DataFrame:
+def tornado(
+    dataset: Dataset | xr.Dataset,
+    coefficients: CoefficientSet,
+    *,
+    year: int | None = None,
+    regions: Sequence[str] | None = None,
+    indicators: Sequence[str] | None = None,
+    target: Target | None = None,
+    quantiles: tuple[float, float] = (0.05, 0.95),
+    profile: str = "ndrc-2022",
+    options: dict | None = None,
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    vary: Iterable[str] | None = None,
+    specs: dict | None = None,
+    table_draws: str = "coefficient",
+) -> pd.DataFrame:
     """One-at-a-time sensitivity, ranked by swing (|result at high − result at low|).
 
     Columns: rank, parameter, id, key, distribution, spec, factor_low, factor_high, low, high,
     base, swing, swing_pct (swing / |base|). ``df.attrs`` holds the base result, year and target.
     All 2k + 1 settings are evaluated in one account call.
     """
-    setup = _setup(dataset, coefficients, year, {"profile": profile, "options": options, "include": include,
-                                                 "exclude": exclude, "vary": vary, "specs": specs,
-                                                 "table_draws": table_draws})
+    setup = _setup(
+        dataset,
+        coefficients,
+        year,
+        {
+            "profile": profile,
+            "options": options,
+            "include": include,
+            "exclude": exclude,
+            "vary": vary,
+            "specs": specs,
+            "table_draws": table_draws,
+        },
+    )
     fn = _target_fn(regions, indicators, target, setup)
     k = len(setup.parameters)
     bounds = oat_bounds(setup, quantiles)
@@ -114,25 +154,74 @@ def tornado(dataset: Dataset | xr.Dataset, coefficients: CoefficientSet, *, year
         lo, hi = float(y[2 * i + 1]), float(y[2 * i + 2])
         f = [factors_from_u(p, np.array([b]), setup.nominal.get(p.id)) for b in bounds[i]]
         f_lo, f_hi = (float(np.ravel(x)[0]) for x in f)
-        rows.append({"parameter": p.label, "id": p.id, "key": p.key, "distribution": p.distribution,
-                     "spec": p.describe(), "factor_low": f_lo, "factor_high": f_hi, "low": lo, "high": hi,
-                     "base": base, "swing": abs(hi - lo),
-                     "swing_pct": abs(hi - lo) / abs(base) if base else np.nan})
-    df = pd.DataFrame(rows, columns=["parameter", "id", "key", "distribution", "spec", "factor_low", "factor_high",
-                                     "low", "high", "base", "swing", "swing_pct"])
-    df = df.sort_values(["swing", "parameter"], ascending=[False, True], kind="stable").reset_index(drop=True)
+        rows.append(
+            {
+                "parameter": p.label,
+                "id": p.id,
+                "key": p.key,
+                "distribution": p.distribution,
+                "spec": p.describe(),
+                "factor_low": f_lo,
+                "factor_high": f_hi,
+                "low": lo,
+                "high": hi,
+                "base": base,
+                "swing": abs(hi - lo),
+                "swing_pct": abs(hi - lo) / abs(base) if base else np.nan,
+            }
+        )
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "parameter",
+            "id",
+            "key",
+            "distribution",
+            "spec",
+            "factor_low",
+            "factor_high",
+            "low",
+            "high",
+            "base",
+            "swing",
+            "swing_pct",
+        ],
+    )
+    df = df.sort_values(["swing", "parameter"], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )
     df.insert(0, "rank", np.arange(1, len(df) + 1))
-    df.attrs.update({"base": base, "year": setup.years[0], "method": "oat",
-                     "provenance": setup.deterministic.provenance()})
+    df.attrs.update(
+        {
+            "base": base,
+            "year": setup.years[0],
+            "method": "oat",
+            "provenance": setup.deterministic.provenance(),
+        }
+    )
     return df
 
 
-def sobol(dataset: Dataset | xr.Dataset, coefficients: CoefficientSet, *, n: int = 256, seed: int = 0,
-          year: int | None = None, regions: Sequence[str] | None = None, indicators: Sequence[str] | None = None,
-          target: Target | None = None, profile: str = "ndrc-2022", options: dict | None = None,
-          include: Iterable[str] = (), exclude: Iterable[str] = (), vary: Iterable[str] | None = None,
-          specs: dict | None = None, table_draws: str = "coefficient", batch: int | None = None,
-          num_resamples: int = 100) -> pd.DataFrame:
+def sobol(
+    dataset: Dataset | xr.Dataset,
+    coefficients: CoefficientSet,
+    *,
+    n: int = 256,
+    seed: int = 0,
+    year: int | None = None,
+    regions: Sequence[str] | None = None,
+    indicators: Sequence[str] | None = None,
+    target: Target | None = None,
+    profile: str = "ndrc-2022",
+    options: dict | None = None,
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    vary: Iterable[str] | None = None,
+    specs: dict | None = None,
+    table_draws: str = "coefficient",
+    batch: int | None = None,
+    num_resamples: int = 100,
+) -> pd.DataFrame:
     """Variance-based (Sobol) sensitivity indices with SALib, ranked by total index ST.
 
     ``n`` is the base sample size (a power of 2); the model is evaluated N × (k + 2) times
@@ -143,13 +232,40 @@ def sobol(dataset: Dataset | xr.Dataset, coefficients: CoefficientSet, *, n: int
     from SALib.sample import sobol as sobol_sample
 
     if not isinstance(n, int) or n < 2 or n & (n - 1):
-        raise InputError(Problem("--samples", f"the Sobol base sample size must be a power of 2 (e.g. 256), not {n!r}"))
-    setup = _setup(dataset, coefficients, year, {"profile": profile, "options": options, "include": include,
-                                                 "exclude": exclude, "vary": vary, "specs": specs,
-                                                 "table_draws": table_draws})
+        raise InputError(
+            Problem(
+                "--samples",
+                f"the Sobol base sample size must be a power of 2 (e.g. 256), not {n!r}",
+            )
+        )
+    setup = _setup(
+        dataset,
+        coefficients,
+        year,
+        {
+            "profile": profile,
+            "options": options,
+            "include": include,
+            "exclude": exclude,
+            "vary": vary,
+            "specs": specs,
+            "table_draws": table_draws,
+        },
+    )
     fn = _target_fn(regions, indicators, target, setup)
     k = len(setup.parameters)
-    cols = ["rank", "parameter", "id", "key", "distribution", "spec", "S1", "S1_conf", "ST", "ST_conf"]
+    cols = [
+        "rank",
+        "parameter",
+        "id",
+        "key",
+        "distribution",
+        "spec",
+        "S1",
+        "S1_conf",
+        "ST",
+        "ST_conf",
+    ]
     if k == 0:
         return pd.DataFrame(columns=cols)
     problem = {"num_vars": k, "names": setup.labels, "bounds": [[0.0, 1.0]] * k}
@@ -160,25 +276,56 @@ def sobol(dataset: Dataset | xr.Dataset, coefficients: CoefficientSet, *, n: int
     size = batch or len(U)
     ys = []
     for a in range(0, len(U), size):
-        part = U[a:a + size]
+        part = U[a : a + size]
         ys.append(_result(setup.evaluate(part, np.arange(a, a + len(part))), fn))
     Y = np.concatenate(ys)
     if not np.all(np.isfinite(Y)):
-        raise InputError(Problem("target", "the result is not assessed (NaN) for some samples; choose regions/indicators that are assessed"))
+        raise InputError(
+            Problem(
+                "target",
+                "the result is not assessed (NaN) for some samples; choose regions/indicators that are assessed",
+            )
+        )
     if np.var(Y) == 0:
-        S = {"S1": np.zeros(problem["num_vars"]), "S1_conf": np.zeros(problem["num_vars"]),
-             "ST": np.zeros(problem["num_vars"]), "ST_conf": np.zeros(problem["num_vars"])}
+        S = {
+            "S1": np.zeros(problem["num_vars"]),
+            "S1_conf": np.zeros(problem["num_vars"]),
+            "ST": np.zeros(problem["num_vars"]),
+            "ST_conf": np.zeros(problem["num_vars"]),
+        }
     else:
-        S = sobol_analyze.analyze(problem, Y, calc_second_order=False, num_resamples=num_resamples, seed=seed)
+        S = sobol_analyze.analyze(
+            problem, Y, calc_second_order=False, num_resamples=num_resamples, seed=seed
+        )
     rows = []
     for i, p in enumerate(setup.parameters):
-        rows.append({"parameter": p.label, "id": p.id, "key": p.key, "distribution": p.distribution,
-                     "spec": p.describe(), "S1": float(S["S1"][i]), "S1_conf": float(S["S1_conf"][i]),
-                     "ST": float(S["ST"][i]), "ST_conf": float(S["ST_conf"][i])})
+        rows.append(
+            {
+                "parameter": p.label,
+                "id": p.id,
+                "key": p.key,
+                "distribution": p.distribution,
+                "spec": p.describe(),
+                "S1": float(S["S1"][i]),
+                "S1_conf": float(S["S1_conf"][i]),
+                "ST": float(S["ST"][i]),
+                "ST_conf": float(S["ST_conf"][i]),
+            }
+        )
     df = pd.DataFrame(rows)
-    df = df.sort_values(["ST", "parameter"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    df = df.sort_values(["ST", "parameter"], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )
     df.insert(0, "rank", np.arange(1, len(df) + 1))
-    df.attrs.update({"year": setup.years[0], "method": "sobol", "n": n, "evaluations": int(len(Y)),
-                     "mean": float(np.mean(Y)), "var": float(np.var(Y)),
-                     "provenance": setup.deterministic.provenance()})
+    df.attrs.update(
+        {
+            "year": setup.years[0],
+            "method": "sobol",
+            "n": n,
+            "evaluations": int(len(Y)),
+            "mean": float(np.mean(Y)),
+            "var": float(np.var(Y)),
+            "provenance": setup.deterministic.provenance(),
+        }
+    )
     return df[cols]

@@ -26,19 +26,50 @@ def template_frames(dataset_path: str | Path | None = None) -> dict[str, pd.Data
     else:
         inv = pd.DataFrame(columns=INVENTORY_COLUMNS)
         regions = pd.DataFrame(columns=["code", "name_zh", "name_en", "parent", "land_area_ha"])
-    items = pd.DataFrame([
-        {"item": s.pattern, "canonical_unit": " | ".join(s.units), "dims": ",".join(s.dims), "kind": s.kind,
-         "members": ",".join(s.members or ()), "name_zh": s.zh, "name_en": s.en, "description": s.description}
-        for s in item_catalog().values()])
-    ecos = pd.DataFrame([{"code": e.code, "name_zh": e.zh, "name_en": e.en, "level1": e.level1,
-                          "xie2015_class": e.xie2015 or ""} for e in ecosystem_catalog().values()])
-    readme = pd.DataFrame({"说明 / notes": [
-        "inventory: one row per region × year × item (× ecosystem or species); value with its unit; every row needs a source",
-        "units: any unit of the item's dimension (e.g. 亩 or hectare, 万元 or CNY, 万立方米 or m**3)",
-        "synthesized values: start the source with 'illustrative:' and say how they were made",
-        "check with: gep validate <dataset folder>  (the folder needs regions.csv and dataset.yaml beside the inventory)",
-    ]})
-    return {"inventory": inv, "items": items, "ecosystems": ecos, "regions": regions, "readme": readme}
+    items = pd.DataFrame(
+        [
+            {
+                "item": s.pattern,
+                "canonical_unit": " | ".join(s.units),
+                "dims": ",".join(s.dims),
+                "kind": s.kind,
+                "members": ",".join(s.members or ()),
+                "name_zh": s.zh,
+                "name_en": s.en,
+                "description": s.description,
+            }
+            for s in item_catalog().values()
+        ]
+    )
+    ecos = pd.DataFrame(
+        [
+            {
+                "code": e.code,
+                "name_zh": e.zh,
+                "name_en": e.en,
+                "level1": e.level1,
+                "xie2015_class": e.xie2015 or "",
+            }
+            for e in ecosystem_catalog().values()
+        ]
+    )
+    readme = pd.DataFrame(
+        {
+            "说明 / notes": [
+                "inventory: one row per region × year × item (× ecosystem or species); value with its unit; every row needs a source",
+                "units: any unit of the item's dimension (e.g. 亩 or hectare, 万元 or CNY, 万立方米 or m**3)",
+                "synthesized values: start the source with 'illustrative:' and say how they were made",
+                "check with: gep validate <dataset folder>  (the folder needs regions.csv and dataset.yaml beside the inventory)",
+            ]
+        }
+    )
+    return {
+        "inventory": inv,
+        "items": items,
+        "ecosystems": ecos,
+        "regions": regions,
+        "readme": readme,
+    }
 
 
 def write_template(out: str | Path | io.BytesIO, dataset_path: str | Path | None = None) -> None:

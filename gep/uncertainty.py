@@ -121,8 +121,11 @@ def factors_from_u(p: Parameter, u: np.ndarray, nominal: np.ndarray | None = Non
     dist = p.distribution
     u = np.asarray(u, dtype=float)
     nominal_mask = np.isnan(u)
-    uc = np.clip(np.where(nominal_mask, 0.5, u), _U_EPS, 1.0 - _U_EPS) if dist in ("normal", "lognormal") \
+    uc = (
+        np.clip(np.where(nominal_mask, 0.5, u), _U_EPS, 1.0 - _U_EPS)
+        if dist in ("normal", "lognormal")
         else np.where(nominal_mask, 0.5, u)
+    )
     if dist == "lognormal":
         f = np.exp(float(s["sd"]) * ndtri(uc))
     elif p.relative:
@@ -152,20 +155,42 @@ def _check_spec(p: Parameter, nominal: np.ndarray | None) -> list[Problem]:
     s = p.spec
     problems = []
     if p.distribution == "triangular" and "mode" in s and not (s["low"] <= s["mode"] <= s["high"]):
-        problems.append(Problem(p.file, "mode must lie between low and high", field="uncertainty.mode"))
+        problems.append(
+            Problem(p.file, "mode must lie between low and high", field="uncertainty.mode")
+        )
     if not p.relative and p.distribution != "lognormal":
         if p.by is not None:
-            problems.append(Problem(p.file, f"'{p.id}' is a table: its uncertainty must be relative "
-                                    "(factors on every key); set relative: true", field="uncertainty.relative"))
+            problems.append(
+                Problem(
+                    p.file,
+                    f"'{p.id}' is a table: its uncertainty must be relative "
+                    "(factors on every key); set relative: true",
+                    field="uncertainty.relative",
+                )
+            )
         elif nominal is not None:
             if np.any(nominal == 0):
-                problems.append(Problem(p.file, f"'{p.id}' is 0 in some year; an absolute uncertainty cannot "
-                                        "scale it (use relative: true)", field="uncertainty.relative"))
-            elif p.distribution == "triangular" and "mode" not in s and (
-                    np.any(nominal < s["low"]) or np.any(nominal > s["high"])):
-                problems.append(Problem(
-                    p.file, f"the value of '{p.id}' ({', '.join(f'{v:g}' for v in np.unique(nominal))}) lies outside "
-                    f"low–high ({s['low']:g}–{s['high']:g}); give 'mode' or fix the range", field="uncertainty"))
+                problems.append(
+                    Problem(
+                        p.file,
+                        f"'{p.id}' is 0 in some year; an absolute uncertainty cannot "
+                        "scale it (use relative: true)",
+                        field="uncertainty.relative",
+                    )
+                )
+            elif (
+                p.distribution == "triangular"
+                and "mode" not in s
+                and (np.any(nominal < s["low"]) or np.any(nominal > s["high"]))
+            ):
+                problems.append(
+                    Problem(
+                        p.file,
+                        f"the value of '{p.id}' ({', '.join(f'{v:g}' for v in np.unique(nominal))}) lies outside "
+                        f"low–high ({s['low']:g}–{s['high']:g}); give 'mode' or fix the range",
+                        field="uncertainty",
+                    )
+                )
     return problems
 
 
@@ -183,7 +208,7 @@ def uniforms(labels: Sequence[str], seed: int, start: int, stop: int) -> np.ndar
             parts.append(rng.random(BLOCK))
         stream = np.concatenate(parts)
         off = start - first * BLOCK
-        out[:, j] = stream[off:off + (stop - start)]
+        out[:, j] = stream[off : off + (stop - start)]
     return out
 
 
@@ -206,7 +231,9 @@ class Setup:
     base: dict[str, xr.DataArray]  # resolved arrays of the varied coefficients (year[, key])
     nominal: dict[str, np.ndarray]  # file values in force per year (absolute specs)
     not_varied: list[str] = field(default_factory=list)
-    fixed: dict[str, xr.DataArray] = field(default_factory=dict)  # scenario coefficient arrays, not drawn
+    fixed: dict[str, xr.DataArray] = field(
+        default_factory=dict
+    )  # scenario coefficient arrays, not drawn
     scenarios: list[str] | None = None  # labels of the scenario dim (baseline first)
 
     @property
@@ -242,15 +269,23 @@ class Setup:
 
     def extra(self, U: np.ndarray, draws: np.ndarray) -> dict[str, xr.DataArray]:
         factors = self.factor_arrays(U, draws)
-        drawn = {cid: (self.base[cid] * f).assign_attrs(units=self.base[cid].attrs["units"])
-                 for cid, f in factors.items()}
+        drawn = {
+            cid: (self.base[cid] * f).assign_attrs(units=self.base[cid].attrs["units"])
+            for cid, f in factors.items()
+        }
         return {**self.fixed, **drawn}
 
-    def evaluate(self, U: np.ndarray, draws: np.ndarray | None = None, data: xr.Dataset | None = None) -> Account:
+    def evaluate(
+        self, U: np.ndarray, draws: np.ndarray | None = None, data: xr.Dataset | None = None
+    ) -> Account:
         """The account with a ``draw`` dimension for the uniforms ``U`` — one vectorized call."""
         draws = np.arange(U.shape[0]) if draws is None else np.asarray(draws)
-        acc = account(self.data if data is None else data, self.coefficients,
-                      extra_coefficients=self.extra(U, draws), **self.kwargs)
+        acc = account(
+            self.data if data is None else data,
+            self.coefficients,
+            extra_coefficients=self.extra(U, draws),
+            **self.kwargs,
+        )
         if "draw" not in acc.value.dims:  # nothing varied: broadcast the deterministic result
             acc.ds["value"] = acc.ds["value"].expand_dims(draw=len(draws), axis=-1)
         acc.ds = acc.ds.assign_coords(draw=draws)
@@ -265,11 +300,20 @@ class Setup:
         return replace(self, data=xr.Dataset(), dataset=None, deterministic=None, requests={})
 
 
-def prepare(dataset: Dataset | xr.Dataset, coefficients: CoefficientSet, *, years: Sequence[int] | None = None,
-            profile: str = "ndrc-2022", options: dict | None = None, include: Iterable[str] = (),
-            exclude: Iterable[str] = (), vary: Iterable[str] | None = None, specs: dict | None = None,
-            table_draws: str = "coefficient",
-            scenarios: Sequence[Scenario | str | Path] | None = None) -> Setup:
+def prepare(
+    dataset: Dataset | xr.Dataset,
+    coefficients: CoefficientSet,
+    *,
+    years: Sequence[int] | None = None,
+    profile: str = "ndrc-2022",
+    options: dict | None = None,
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    vary: Iterable[str] | None = None,
+    specs: dict | None = None,
+    table_draws: str = "coefficient",
+    scenarios: Sequence[Scenario | str | Path] | None = None,
+) -> Setup:
     """Probe the account once and list the parameters to vary (see the module docstring).
 
     ``vary`` limits the varied coefficients to these ids; ``specs`` adds or replaces
@@ -279,22 +323,43 @@ def prepare(dataset: Dataset | xr.Dataset, coefficients: CoefficientSet, *, year
     relative spec then scales each scenario's own value, an absolute one its value × draw / file value.
     """
     if table_draws not in ("coefficient", "key"):
-        raise InputError(Problem("table_draws", f"must be 'coefficient' or 'key', not {table_draws!r}"))
-    kwargs = {"years": years, "profile": profile, "options": options, "include": tuple(include),
-              "exclude": tuple(exclude)}
+        raise InputError(
+            Problem("table_draws", f"must be 'coefficient' or 'key', not {table_draws!r}")
+        )
+    kwargs = {
+        "years": years,
+        "profile": profile,
+        "options": options,
+        "include": tuple(include),
+        "exclude": tuple(exclude),
+    }
     fixed: dict[str, xr.DataArray] = {}
     names = None
     data = dataset.data if isinstance(dataset, Dataset) else dataset
     if scenarios:
         if not isinstance(dataset, Dataset):
-            raise InputError(Problem("scenarios", "scenarios need a loaded Dataset, not a bare xarray inventory"))
+            raise InputError(
+                Problem("scenarios", "scenarios need a loaded Dataset, not a bare xarray inventory")
+            )
         stack = stack_scenarios(dataset, coefficients, scenarios, **kwargs)
         if stack.separate:
-            raise InputError([Problem(next(s.file for s in stack.scenarios if s.id == sid),
-                                      "this scenario changes coefficients read outside the account context "
-                                      "(forest carbon parameters); Monte Carlo over scenarios needs one stacked call")
-                              for sid in stack.separate])
-        deterministic, requests, data, fixed, names = stack.baseline, stack.requests, stack.data, stack.extra, stack.names
+            raise InputError(
+                [
+                    Problem(
+                        next(s.file for s in stack.scenarios if s.id == sid),
+                        "this scenario changes coefficients read outside the account context "
+                        "(forest carbon parameters); Monte Carlo over scenarios needs one stacked call",
+                    )
+                    for sid in stack.separate
+                ]
+            )
+        deterministic, requests, data, fixed, names = (
+            stack.baseline,
+            stack.requests,
+            stack.data,
+            stack.extra,
+            stack.names,
+        )
         if "scenario" in deterministic.ds.dims:
             deterministic.ds = deterministic.ds.assign_coords(scenario=names)
         deterministic.dataset = dataset
@@ -338,21 +403,44 @@ def prepare(dataset: Dataset | xr.Dataset, coefficients: CoefficientSet, *, year
         problems += _check_spec(p0, nominal.get(cid))
         base[cid] = arr
         if c.by is not None and table_draws == "key":
-            params += [Parameter(id=cid, spec=spec, file=file, key=str(k), by=c.by) for k in arr[c.by].values]
+            params += [
+                Parameter(id=cid, spec=spec, file=file, key=str(k), by=c.by)
+                for k in arr[c.by].values
+            ]
         else:
             params.append(p0)
     if vary_set is not None:
         for cid in vary_set:
             if cid in coefficients and cid not in base and cid not in not_varied:
-                why = "has no uncertainty spec" if not (specs.get(cid) or coefficients[cid].uncertainty) \
+                why = (
+                    "has no uncertainty spec"
+                    if not (specs.get(cid) or coefficients[cid].uncertainty)
                     else "is not used by this account"
-                problems.append(Problem(coefficients[cid].file or cid, f"cannot vary '{cid}': it {why}",
-                                        field="uncertainty"))
+                )
+                problems.append(
+                    Problem(
+                        coefficients[cid].file or cid,
+                        f"cannot vary '{cid}': it {why}",
+                        field="uncertainty",
+                    )
+                )
     if problems:
         raise InputError(problems)
-    return Setup(data=data, dataset=dataset if isinstance(dataset, Dataset) else None, coefficients=coefficients,
-                 years=acc_years, kwargs=kwargs, deterministic=deterministic, requests=requests, parameters=params,
-                 base=base, nominal=nominal, not_varied=not_varied, fixed=fixed, scenarios=names)
+    return Setup(
+        data=data,
+        dataset=dataset if isinstance(dataset, Dataset) else None,
+        coefficients=coefficients,
+        years=acc_years,
+        kwargs=kwargs,
+        deterministic=deterministic,
+        requests=requests,
+        parameters=params,
+        base=base,
+        nominal=nominal,
+        not_varied=not_varied,
+        fixed=fixed,
+        scenarios=names,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -365,15 +453,21 @@ def summarize(x: xr.DataArray, dim: str = "draw", max_block_bytes: float = 256e6
         chunks: dict[str, Any] = {dim: -1}
         sizes = {d: max(c) for d, c in zip(x.dims, x.chunks, strict=True) if d != dim}
         n = x.sizes[dim]
-        while n * 8 * int(np.prod(list(sizes.values()) or [1])) > max_block_bytes and any(v > 1 for v in sizes.values()):
+        while n * 8 * int(np.prod(list(sizes.values()) or [1])) > max_block_bytes and any(
+            v > 1 for v in sizes.values()
+        ):
             big = max(sizes, key=sizes.get)
             sizes[big] = max(1, sizes[big] // 2)
         chunks.update(sizes)
         x = x.chunk(chunks)
     q = x.quantile(list(QUANTILES), dim=dim, skipna=False)
     m = x.mean(dim, skipna=False)
-    parts = [m.drop_vars("quantile", errors="ignore")] + [q.isel(quantile=i, drop=True) for i in range(len(QUANTILES))]
-    out = xr.concat(parts, dim=pd.Index(list(STATS), name="stat"), coords="minimal", compat="override")
+    parts = [m.drop_vars("quantile", errors="ignore")] + [
+        q.isel(quantile=i, drop=True) for i in range(len(QUANTILES))
+    ]
+    out = xr.concat(
+        parts, dim=pd.Index(list(STATS), name="stat"), coords="minimal", compat="override"
+    )
     return out.transpose(..., "stat").assign_attrs(units="CNY")
 
 
@@ -384,8 +478,15 @@ TOTAL_LEVELS = ("total", "total_category", "total_indicator")  # sums over regio
 def _by_category(value: xr.DataArray) -> xr.DataArray:
     cats = np.asarray(value["category"].values).astype(str)
     names = [c for c in CATEGORY_ORDER if c in set(cats)]
-    cat = xr.concat([value.isel(indicator=np.flatnonzero(cats == c)).sum("indicator", min_count=1) for c in names],
-                    dim=pd.Index(names, name="category"), coords="minimal", compat="override")
+    cat = xr.concat(
+        [
+            value.isel(indicator=np.flatnonzero(cats == c)).sum("indicator", min_count=1)
+            for c in names
+        ],
+        dim=pd.Index(names, name="category"),
+        coords="minimal",
+        compat="override",
+    )
     return cat.transpose(*[d if d != "indicator" else "category" for d in value.dims])
 
 
@@ -428,28 +529,56 @@ def _lazy_summaries(value: xr.DataArray, levels: Sequence[str]) -> list:
         categories = [c for c in CATEGORY_ORDER if c in set(det_cats)]
         R, Y, n_ind = value.sizes["region"], value.sizes["year"], value.sizes["indicator"]
         rch = value.chunks[0]
-        spec = {"indicator": (("region", "year", "indicator", "stat"), (R, Y, n_ind, len(STATS))),
-                "category": (("region", "year", "category", "stat"), (R, Y, len(categories), len(STATS))),
-                "region": (("region", "year", "stat"), (R, Y, len(STATS)))}
+        spec = {
+            "indicator": (("region", "year", "indicator", "stat"), (R, Y, n_ind, len(STATS))),
+            "category": (
+                ("region", "year", "category", "stat"),
+                (R, Y, len(categories), len(STATS)),
+            ),
+            "region": (("region", "year", "stat"), (R, Y, len(STATS))),
+        }
         template = xr.Dataset(
-            {f"s_{lv}": xr.DataArray(da.zeros(spec[lv][1], chunks=(rch, *[-1] * (len(spec[lv][1]) - 1))),
-                                     dims=spec[lv][0]) for lv in local},
-            coords={"region": value["region"].values, "year": value["year"].values,
-                    "indicator": value["indicator"].values, "category": categories, "stat": list(STATS)})
+            {
+                f"s_{lv}": xr.DataArray(
+                    da.zeros(spec[lv][1], chunks=(rch, *[-1] * (len(spec[lv][1]) - 1))),
+                    dims=spec[lv][0],
+                )
+                for lv in local
+            },
+            coords={
+                "region": value["region"].values,
+                "year": value["year"].values,
+                "indicator": value["indicator"].values,
+                "category": categories,
+                "stat": list(STATS),
+            },
+        )
 
         def block(v: xr.DataArray) -> xr.Dataset:
             s = _summaries(v, local)
-            ds = xr.Dataset({f"s_{lv}": s[lv].drop_vars("category") if lv == "indicator" else s[lv] for lv in local})
+            ds = xr.Dataset(
+                {
+                    f"s_{lv}": s[lv].drop_vars("category") if lv == "indicator" else s[lv]
+                    for lv in local
+                }
+            )
             return ds.assign_coords(indicator=v["indicator"].values, category=categories)
 
-        out.append(xr.map_blocks(block, value.drop_vars("category").assign_coords(
-            category=("indicator", det_cats)), template=template))
+        out.append(
+            xr.map_blocks(
+                block,
+                value.drop_vars("category").assign_coords(category=("indicator", det_cats)),
+                template=template,
+            )
+        )
     if any(lv in TOTAL_LEVELS for lv in levels):
         out.append(value.sum("region", min_count=1))
     return out
 
 
-def _finish(computed: list, levels: Sequence[str], categories: np.ndarray) -> dict[str, xr.DataArray]:
+def _finish(
+    computed: list, levels: Sequence[str], categories: np.ndarray
+) -> dict[str, xr.DataArray]:
     summary: dict[str, xr.DataArray] = {}
     rest = list(computed)
     if any(lv in LOCAL_LEVELS for lv in levels):
@@ -458,13 +587,21 @@ def _finish(computed: list, levels: Sequence[str], categories: np.ndarray) -> di
             if lv in LOCAL_LEVELS:
                 arr = ds[f"s_{lv}"].rename(None)
                 if lv == "indicator":
-                    arr = arr.drop_vars("category", errors="ignore").assign_coords(category=("indicator", categories))
+                    arr = arr.drop_vars("category", errors="ignore").assign_coords(
+                        category=("indicator", categories)
+                    )
                 else:
-                    arr = arr.drop_vars([c for c in ("indicator", "category") if c not in arr.dims], errors="ignore")
+                    arr = arr.drop_vars(
+                        [c for c in ("indicator", "category") if c not in arr.dims], errors="ignore"
+                    )
                 summary[lv] = arr.assign_attrs(units="CNY")
     if any(lv in TOTAL_LEVELS for lv in levels):
         ti = rest.pop(0).transpose("year", "indicator", "draw")
-        arrays = {"total_indicator": ti, "total_category": _by_category(ti), "total": ti.sum("indicator", min_count=1)}
+        arrays = {
+            "total_indicator": ti,
+            "total_category": _by_category(ti),
+            "total": ti.sum("indicator", min_count=1),
+        }
         for lv in levels:
             if lv in TOTAL_LEVELS:
                 summary[lv] = summarize(arrays[lv])
@@ -507,7 +644,13 @@ class MonteCarloResult:
                 df["region"] = total
             if "category" not in df.columns:
                 if "indicator" in df.columns:
-                    cats = dict(zip(self.value["indicator"].values, self.value["category"].values, strict=True))
+                    cats = dict(
+                        zip(
+                            self.value["indicator"].values,
+                            self.value["category"].values,
+                            strict=True,
+                        )
+                    )
                     df["category"] = df["indicator"].map(cats)
                 else:
                     df["category"] = None
@@ -522,13 +665,32 @@ class MonteCarloResult:
         return (ds.top_region if ds is not None else None) or "total"
 
     def parameter_table(self) -> pd.DataFrame:
-        return pd.DataFrame([{"parameter": p.label, "id": p.id, "key": p.key, "distribution": p.distribution,
-                              "relative": p.relative, "spec": p.describe(), "file": p.file} for p in self.parameters])
+        return pd.DataFrame(
+            [
+                {
+                    "parameter": p.label,
+                    "id": p.id,
+                    "key": p.key,
+                    "distribution": p.distribution,
+                    "relative": p.relative,
+                    "spec": p.describe(),
+                    "file": p.file,
+                }
+                for p in self.parameters
+            ]
+        )
 
     def provenance(self) -> dict:
         out = self.deterministic.provenance()
-        out.update({"draws": self.n_draws, "seed": self.seed, "table_draws": self.table_draws,
-                    "parameters": [p.label for p in self.parameters], "not_varied": self.not_varied})
+        out.update(
+            {
+                "draws": self.n_draws,
+                "seed": self.seed,
+                "table_draws": self.table_draws,
+                "parameters": [p.label for p in self.parameters],
+                "not_varied": self.not_varied,
+            }
+        )
         return out
 
 
@@ -536,8 +698,9 @@ class MonteCarloResult:
 # Monte Carlo
 
 
-def _auto_chunks(setup: Setup, n: int, chunks: dict | int | str | None,
-                 block_bytes: float = 64e6) -> dict[str, int]:
+def _auto_chunks(
+    setup: Setup, n: int, chunks: dict | int | str | None, block_bytes: float = 64e6
+) -> dict[str, int]:
     """Regions per dask block and draws per vectorized call inside a block.
 
     A block holds every draw of its regions (exact quantiles need all draws of a cell), i.e.
@@ -553,10 +716,14 @@ def _auto_chunks(setup: Setup, n: int, chunks: dict | int | str | None,
     chunks = dict(chunks) if isinstance(chunks, dict) else {}
     unknown = sorted(set(chunks) - {"draw", "region"})
     if unknown:
-        raise InputError(Problem("chunks", f"only 'draw' and 'region' can be chunked, not {', '.join(unknown)}"))
+        raise InputError(
+            Problem("chunks", f"only 'draw' and 'region' can be chunked, not {', '.join(unknown)}")
+        )
     bad = [k for k, v in chunks.items() if not isinstance(v, int) or v < 1]
     if bad:
-        raise InputError(Problem("chunks", f"chunk sizes must be positive integers ({', '.join(bad)})"))
+        raise InputError(
+            Problem("chunks", f"chunk sizes must be positive integers ({', '.join(bad)})")
+        )
     region = chunks.get("region") or int(max(1, min(R, block_bytes / (n * Y * n_ind * 8))))
     draw = chunks.get("draw") or int(max(1, min(n, block_bytes / (min(region, R) * Y * width * 8))))
     return {"draw": int(min(draw, n)), "region": int(min(region, R))}
@@ -576,11 +743,18 @@ def lazy_values(setup: Setup, n: int, seed: int, chunks: dict[str, int]) -> xr.D
     indicators = det["indicator"].values
     categories = det["category"].values
     template = xr.DataArray(
-        da.zeros((data.sizes["region"], len(setup.years), len(indicators), n),
-                 chunks=(chunks["region"], -1, -1, -1)),
+        da.zeros(
+            (data.sizes["region"], len(setup.years), len(indicators), n),
+            chunks=(chunks["region"], -1, -1, -1),
+        ),
         dims=("region", "year", "indicator", "draw"),
-        coords={"region": data["region"].values, "year": setup.years, "indicator": indicators,
-                "category": ("indicator", categories), "draw": np.arange(n)},
+        coords={
+            "region": data["region"].values,
+            "year": setup.years,
+            "indicator": indicators,
+            "category": ("indicator", categories),
+            "draw": np.arange(n),
+        },
         name="value",
     )
     labels = setup.labels
@@ -594,19 +768,42 @@ def lazy_values(setup: Setup, n: int, seed: int, chunks: dict[str, int]) -> xr.D
             U = uniforms(labels, seed, a, b)
             value = light.evaluate(U, np.arange(a, b), data=inv).value
             out[..., a:b] = value.transpose("region", "year", "indicator", "draw").values
-        return xr.DataArray(out, dims=template.dims,
-                            coords={"region": inv["region"].values, "year": setup.years, "indicator": indicators,
-                                    "category": ("indicator", categories), "draw": np.arange(n)}, name="value")
+        return xr.DataArray(
+            out,
+            dims=template.dims,
+            coords={
+                "region": inv["region"].values,
+                "year": setup.years,
+                "indicator": indicators,
+                "category": ("indicator", categories),
+                "draw": np.arange(n),
+            },
+            name="value",
+        )
 
     return xr.map_blocks(block, data, template=template)
 
 
-def monte_carlo(dataset: Dataset | xr.Dataset, coefficients: CoefficientSet, n_draws: int = 1000,
-                seed: int | None = 0, *, years: Sequence[int] | None = None, profile: str = "ndrc-2022",
-                options: dict | None = None, include: Iterable[str] = (), exclude: Iterable[str] = (),
-                vary: Iterable[str] | None = None, specs: dict | None = None, table_draws: str = "coefficient",
-                chunks: dict | int | str | None = None, client: Any = None, levels: Sequence[str] = LEVELS,
-                keep_values: bool = True, scenarios: Sequence[Scenario | str | Path] | None = None) -> MonteCarloResult:
+def monte_carlo(
+    dataset: Dataset | xr.Dataset,
+    coefficients: CoefficientSet,
+    n_draws: int = 1000,
+    seed: int | None = 0,
+    *,
+    years: Sequence[int] | None = None,
+    profile: str = "ndrc-2022",
+    options: dict | None = None,
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    vary: Iterable[str] | None = None,
+    specs: dict | None = None,
+    table_draws: str = "coefficient",
+    chunks: dict | int | str | None = None,
+    client: Any = None,
+    levels: Sequence[str] = LEVELS,
+    keep_values: bool = True,
+    scenarios: Sequence[Scenario | str | Path] | None = None,
+) -> MonteCarloResult:
     """Monte Carlo of the account over the coefficients' uncertainty specs.
 
     Parameters
@@ -624,26 +821,55 @@ def monte_carlo(dataset: Dataset | xr.Dataset, coefficients: CoefficientSet, n_d
     scenarios : also evaluate these scenarios (dims ``scenario, draw``; in memory only).
     """
     if not isinstance(n_draws, int) or n_draws < 1:
-        raise InputError(Problem("--draws", f"the number of draws must be a positive integer, not {n_draws!r}"))
+        raise InputError(
+            Problem("--draws", f"the number of draws must be a positive integer, not {n_draws!r}")
+        )
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (2**63))
     if not isinstance(seed, int | np.integer) or seed < 0:
-        raise InputError(Problem("--seed", f"the seed must be a non-negative integer, not {seed!r}"))
+        raise InputError(
+            Problem("--seed", f"the seed must be a non-negative integer, not {seed!r}")
+        )
     if scenarios and (chunks is not None or client is not None):
-        raise InputError(Problem("scenarios", "Monte Carlo over scenarios runs in memory only (no chunks/client)"))
+        raise InputError(
+            Problem(
+                "scenarios", "Monte Carlo over scenarios runs in memory only (no chunks/client)"
+            )
+        )
     unknown = [lv for lv in levels if lv not in LEVELS]
     if unknown:
-        raise InputError(Problem("levels", f"unknown level(s) {', '.join(unknown)}; known: {', '.join(LEVELS)}"))
-    setup = prepare(dataset, coefficients, years=years, profile=profile, options=options, include=include,
-                    exclude=exclude, vary=vary, specs=specs, table_draws=table_draws, scenarios=scenarios)
+        raise InputError(
+            Problem("levels", f"unknown level(s) {', '.join(unknown)}; known: {', '.join(LEVELS)}")
+        )
+    setup = prepare(
+        dataset,
+        coefficients,
+        years=years,
+        profile=profile,
+        options=options,
+        include=include,
+        exclude=exclude,
+        vary=vary,
+        specs=specs,
+        table_draws=table_draws,
+        scenarios=scenarios,
+    )
     if chunks is None and client is None:
         U = uniforms(setup.labels, seed, 0, n_draws)
         acc = setup.evaluate(U, np.arange(n_draws))
         value = acc.value.transpose("region", "year", "indicator", ..., "draw")
         summary = _summaries(value, levels)
-        return MonteCarloResult(summary=summary, parameters=setup.parameters, n_draws=n_draws, seed=seed,
-                                deterministic=setup.deterministic, value=value, account=acc if keep_values else None,
-                                not_varied=setup.not_varied, table_draws=table_draws)
+        return MonteCarloResult(
+            summary=summary,
+            parameters=setup.parameters,
+            n_draws=n_draws,
+            seed=seed,
+            deterministic=setup.deterministic,
+            value=value,
+            account=acc if keep_values else None,
+            not_varied=setup.not_varied,
+            table_draws=table_draws,
+        )
     import dask
 
     chunk_sizes = _auto_chunks(setup, n_draws, None if chunks == "auto" else chunks)
@@ -654,13 +880,27 @@ def monte_carlo(dataset: Dataset | xr.Dataset, coefficients: CoefficientSet, n_d
     else:
         computed = list(dask.compute(*lazy))
     summary = _finish(computed, levels, np.asarray(setup.deterministic.value["category"].values))
-    return MonteCarloResult(summary=summary, parameters=setup.parameters, n_draws=n_draws, seed=seed,
-                            deterministic=setup.deterministic, value=value, account=None,
-                            not_varied=setup.not_varied, table_draws=table_draws, chunks=chunk_sizes)
+    return MonteCarloResult(
+        summary=summary,
+        parameters=setup.parameters,
+        n_draws=n_draws,
+        seed=seed,
+        deterministic=setup.deterministic,
+        value=value,
+        account=None,
+        not_varied=setup.not_varied,
+        table_draws=table_draws,
+        chunks=chunk_sizes,
+    )
 
 
-def draw_factors(dataset: Dataset | xr.Dataset, coefficients: CoefficientSet, n_draws: int, seed: int = 0,
-                 **kwargs) -> pd.DataFrame:
+def draw_factors(
+    dataset: Dataset | xr.Dataset,
+    coefficients: CoefficientSet,
+    n_draws: int,
+    seed: int = 0,
+    **kwargs,
+) -> pd.DataFrame:
     """The factor each draw applies to each varied parameter (rows: draws; columns: parameters).
 
     For absolute specs on coefficients whose value changes between years, the factor of the
@@ -673,4 +913,3 @@ def draw_factors(dataset: Dataset | xr.Dataset, coefficients: CoefficientSet, n_
         f = factors_from_u(p, U[:, j], setup.nominal.get(p.id))
         cols[p.label] = f if f.ndim == 1 else f[:, 0]
     return pd.DataFrame(cols, index=pd.RangeIndex(n_draws, name="draw"))
-

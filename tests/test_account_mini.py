@@ -88,7 +88,10 @@ def test_cultural_and_not_assessed(mini_account):
     assert np.isnan(v(a, "100002", 2020, "cultural.landscape"))
     assert all(np.isnan(a.value.sel(indicator="regulating.sand_fixation").values.ravel()))
     reasons = {(n["indicator"], n["region"]) for n in a.not_assessed}
-    assert ("regulating.sand_fixation", None) in reasons and ("cultural.landscape", "100002") in reasons
+    assert ("regulating.sand_fixation", None) in reasons and (
+        "cultural.landscape",
+        "100002",
+    ) in reasons
 
 
 def test_aggregates(mini_account):
@@ -96,15 +99,24 @@ def test_aggregates(mini_account):
     gep = a.gep()
     # GEP = sum of the assessed indicators; city = sum of counties
     assert float(gep.sel(region="100001", year=2020)) == pytest.approx(
-        np.nansum(a.value.sel(region="100001", year=2020).values))
+        np.nansum(a.value.sel(region="100001", year=2020).values)
+    )
     assert float(a.city_gep().sel(year=2020)) == pytest.approx(float(gep.sel(year=2020).sum()))
     cats = a.by_category()
-    assert float(cats.sum("category").sel(region="100002", year=2021)) == pytest.approx(float(gep.sel(region="100002", year=2021)))
+    assert float(cats.sum("category").sel(region="100002", year=2021)) == pytest.approx(
+        float(gep.sel(region="100002", year=2021))
+    )
     # per km²: A is 100 km²
-    assert float(a.per_km2().sel(region="100001", year=2020)) == pytest.approx(float(gep.sel(region="100001", year=2020)) / 100)
+    assert float(a.per_km2().sel(region="100001", year=2020)) == pytest.approx(
+        float(gep.sel(region="100001", year=2020)) / 100
+    )
     # per capita and GEP/GDP from inventory rows
-    assert float(a.per_capita().sel(region="100002", year=2020)) == pytest.approx(float(gep.sel(region="100002", year=2020)) / 5e4)
-    assert float(a.gep_gdp_ratio().sel(region="100001", year=2020)) == pytest.approx(float(gep.sel(region="100001", year=2020)) / 1e9)
+    assert float(a.per_capita().sel(region="100002", year=2020)) == pytest.approx(
+        float(gep.sel(region="100002", year=2020)) / 5e4
+    )
+    assert float(a.gep_gdp_ratio().sel(region="100001", year=2020)) == pytest.approx(
+        float(gep.sel(region="100001", year=2020)) / 1e9
+    )
     r = a.ranking(2020)
     assert list(r["region"]) == ["100001", "100002"] and list(r["rank"]) == [1, 2]
 
@@ -113,9 +125,13 @@ def test_comparable_prices(mini_account):
     a = mini_account
     comp = a.comparable(2020)
     # 2021 water conservation at 2020 prices = 27.4e6 m³ × 5 (construction deflator 1/1.05)
-    assert float(comp.sel(region="100001", year=2021, indicator="regulating.water_conservation")) == pytest.approx(27.4e6 * 5)
+    assert float(
+        comp.sel(region="100001", year=2021, indicator="regulating.water_conservation")
+    ) == pytest.approx(27.4e6 * 5)
     # agriculture deflated by CPI: 5.4e6 / 1.1
-    assert float(comp.sel(region="100001", year=2021, indicator="material.agriculture")) == pytest.approx(5.4e6 / 1.1)
+    assert float(
+        comp.sel(region="100001", year=2021, indicator="material.agriculture")
+    ) == pytest.approx(5.4e6 / 1.1)
     g = a.growth()
     assert np.isnan(float(g.sel(region="100001", year=2020)))
     nominal = a.growth(comparable=False)
@@ -123,7 +139,12 @@ def test_comparable_prices(mini_account):
 
 
 def test_years_and_profile_selection(mini, mini_coef):
-    a = account(mini, mini_coef, years=[2021], include=["regulating.oxygen_release", "regulating.pest_control"])
+    a = account(
+        mini,
+        mini_coef,
+        years=[2021],
+        include=["regulating.oxygen_release", "regulating.pest_control"],
+    )
     assert a.years == [2021]
     # O2 = 32/44 × 27,000 tCO2e (2021 A: 6100×4 + 1000×2 + 1900×0.5 = 27,350)
     assert p(a, "100001", 2021, "regulating.oxygen_release") == pytest.approx(27350 * 32 / 44)
@@ -133,6 +154,7 @@ def test_years_and_profile_selection(mini, mini_coef):
     assert "supporting.biodiversity" in x.indicator_ids
     # paddy's negative water-supply factor is kept: B has 500 ha paddy (−2.63)
     from gep.errors import InputError
+
     with pytest.raises(InputError, match="unknown indicator"):
         account(mini, mini_coef, include=["regulating.nope"])
     with pytest.raises(InputError, match="not in the inventory"):
@@ -141,11 +163,22 @@ def test_years_and_profile_selection(mini, mini_coef):
 
 def test_purification_capacity_rule(mini, mini_coef):
     # capacity SO2 for A: forest 10 kg/ha × 6000 + shrub 5 × 1000 + farmland 1 × 2000 = 67,000 kg = 67 t
-    a = account(mini, mini_coef, options={"purification_rule": "min"}, exclude=["regulating.water_purification"])
+    a = account(
+        mini,
+        mini_coef,
+        options={"purification_rule": "min"},
+        exclude=["regulating.water_purification"],
+    )
     comps = a.components["regulating.air_purification"]["physical"]
-    assert float(comps.sel(region="100001", year=2020, component="so2")) == pytest.approx(67.0)  # min(100, 67)
-    assert float(comps.sel(region="100001", year=2020, component="nox")) == pytest.approx(67.0)  # min(200, 67)
-    assert float(comps.sel(region="100002", year=2020, component="so2")) == pytest.approx(10.0)  # min(10, B cap)
+    assert float(comps.sel(region="100001", year=2020, component="so2")) == pytest.approx(
+        67.0
+    )  # min(100, 67)
+    assert float(comps.sel(region="100001", year=2020, component="nox")) == pytest.approx(
+        67.0
+    )  # min(200, 67)
+    assert float(comps.sel(region="100002", year=2020, component="so2")) == pytest.approx(
+        10.0
+    )  # min(10, B cap)
 
 
 def test_capacity_rule_without_capacity_coefficients_lists_missing(mini, mini_coef):
@@ -161,14 +194,26 @@ def test_provenance_and_frame(mini_account):
     assert prov["coefficients"]["name"] == "mini"
     df = mini_account.to_frame()
     assert len(df) == 2 * 2 * len(mini_account.indicators)
-    assert set(df.columns) >= {"region", "region_name", "year", "indicator", "category", "physical", "physical_unit", "value"}
+    assert set(df.columns) >= {
+        "region",
+        "region_name",
+        "year",
+        "indicator",
+        "category",
+        "physical",
+        "physical_unit",
+        "value",
+    }
 
 
 def test_every_missing_coefficient_reported_at_once(mini, mini_coef):
     from gep.errors import MissingCoefficientError
 
-    reduced = {k: v for k, v in mini_coef.coefficients.items()
-               if k not in ("material.hydropower.price", "cultural.recreation.travel_cost")}
+    reduced = {
+        k: v
+        for k, v in mini_coef.coefficients.items()
+        if k not in ("material.hydropower.price", "cultural.recreation.travel_cost")
+    }
     from gep.coefficients import CoefficientSet
 
     broken = CoefficientSet("broken", reduced)
@@ -198,7 +243,9 @@ def test_extra_dims_broadcast_through_mixed_parts(mini, mini_coef):
 
     base = mini_coef.array("material.agriculture.price.grain", [2020, 2021])
     factor = xr.DataArray([1.0, 2.0], dims="draw", coords={"draw": [0, 1]})
-    extra = {"material.agriculture.price.grain": (base * factor).assign_attrs(units=base.attrs["units"])}
+    extra = {
+        "material.agriculture.price.grain": (base * factor).assign_attrs(units=base.attrs["units"])
+    }
     a = account(mini, mini_coef, extra_coefficients=extra)
     # draw 0: 3e6 + 1e6 + 1e6; draw 1: grain doubled → 6e6 + 1e6 + 1e6
     got = a.value.sel(indicator="material.agriculture", region="100001", year=2020).values
@@ -217,6 +264,9 @@ def test_not_assessed_reason_names_the_missing_input(mini_copy, mini_coef):
     # shrub has 1,000 ha in county A but no runoff: A is not assessed, never a silent partial sum
     assert np.isnan(v(a, "100001", 2020, "regulating.water_conservation"))
     assert v(a, "100002", 2020, "regulating.water_conservation") == pytest.approx(50e6)
-    reason = next(n["reason"] for n in a.not_assessed
-                  if n["indicator"] == "regulating.water_conservation" and n["region"] == "100001")
+    reason = next(
+        n["reason"]
+        for n in a.not_assessed
+        if n["indicator"] == "regulating.water_conservation" and n["region"] == "100001"
+    )
     assert "runoff for shrub" in reason

@@ -29,8 +29,18 @@ def ankang_coef(ankang):
 def test_ten_counties_five_years(ankang):
     assert len(ankang.counties) == 10 and ankang.years == [2020, 2021, 2022, 2023, 2024]
     assert ankang.top_region == "610900"
-    assert set(ankang.counties) == {"610902", "610921", "610922", "610923", "610924", "610925", "610926",
-                                    "610927", "610981", "610929"}
+    assert set(ankang.counties) == {
+        "610902",
+        "610921",
+        "610922",
+        "610923",
+        "610924",
+        "610925",
+        "610926",
+        "610927",
+        "610981",
+        "610929",
+    }
 
 
 def test_every_row_has_provenance(ankang):

@@ -29,32 +29,67 @@ def test_account_json_contract(mini_account):
     assert len(rows) == 2 * 2 * len(mini_account.indicators)  # county rows only, no aggregate rows
     assert {r["region"] for r in rows} == {"100001", "100002"}
     for row in rows:
-        assert set(row) == {"region", "region_name", "year", "indicator", "category", "physical", "physical_unit", "value"}
-    one = next(r for r in rows if r["region"] == "100001" and r["year"] == 2020 and r["indicator"] == "regulating.water_conservation")
-    assert one["value"] == pytest.approx(135e6) and one["physical"] == pytest.approx(27e6) and one["physical_unit"] == "m ** 3"
+        assert set(row) == {
+            "region",
+            "region_name",
+            "year",
+            "indicator",
+            "category",
+            "physical",
+            "physical_unit",
+            "value",
+        }
+    one = next(
+        r
+        for r in rows
+        if r["region"] == "100001"
+        and r["year"] == 2020
+        and r["indicator"] == "regulating.water_conservation"
+    )
+    assert (
+        one["value"] == pytest.approx(135e6)
+        and one["physical"] == pytest.approx(27e6)
+        and one["physical_unit"] == "m ** 3"
+    )
     sand = [r for r in rows if r["indicator"] == "regulating.sand_fixation"]
     assert all(r["value"] is None for r in sand)  # not assessed → null, never 0
     assert one["region_name"] == "甲县"
 
 
 def test_account_set_and_year_options():
-    r = run("account", *MINI, "--format", "json", "--year", "2021", "--set", "regulating.water_conservation.reservoir_cost*=2")
+    r = run(
+        "account",
+        *MINI,
+        "--format",
+        "json",
+        "--year",
+        "2021",
+        "--set",
+        "regulating.water_conservation.reservoir_cost*=2",
+    )
     d = json.loads(r.stdout)
     assert {row["year"] for row in d["rows"]} == {2021}
-    one = next(r for r in d["rows"] if r["region"] == "100001" and r["indicator"] == "regulating.water_conservation")
+    one = next(
+        r
+        for r in d["rows"]
+        if r["region"] == "100001" and r["indicator"] == "regulating.water_conservation"
+    )
     assert one["value"] == pytest.approx(27.4e6 * 5 * 1.05 * 2)
 
 
-@pytest.mark.parametrize("args", [
-    ["account", "tests/data/nonexistent"],
-    ["account", *MINI, "--set", "no.such.coefficient=1"],
-    ["account", *MINI, "--set", "regulating.water_conservation.reservoir_cost=abc"],
-    ["account", *MINI, "--year", "1990"],
-    ["account", *MINI, "--profile", "nope"],
-    ["account", *MINI, "--option", "purification_rule=magic"],
-    ["account", *MINI, "--format", "xlsx"],
-    ["coefficients", "no-such-set"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["account", "tests/data/nonexistent"],
+        ["account", *MINI, "--set", "no.such.coefficient=1"],
+        ["account", *MINI, "--set", "regulating.water_conservation.reservoir_cost=abc"],
+        ["account", *MINI, "--year", "1990"],
+        ["account", *MINI, "--profile", "nope"],
+        ["account", *MINI, "--option", "purification_rule=magic"],
+        ["account", *MINI, "--format", "xlsx"],
+        ["coefficients", "no-such-set"],
+    ],
+)
 def test_bad_input_exit_code_2(args):
     r = run(*args)
     assert r.exit_code == 2, r.output
@@ -67,7 +102,12 @@ def test_csv_and_table(tmp_path):
     assert r.exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("region,region_name,year,indicator")
     r = run("account", *MINI, "--lang", "en")
-    assert r.exit_code == 0 and "GEP" in r.stdout and "County A" in r.stdout and "not assessed" in r.stdout
+    assert (
+        r.exit_code == 0
+        and "GEP" in r.stdout
+        and "County A" in r.stdout
+        and "not assessed" in r.stdout
+    )
 
 
 def test_report_xlsx(tmp_path):
@@ -104,7 +144,10 @@ def test_indicators_and_items_json():
     r = run("indicators", "--format", "json")
     rows = json.loads(r.stdout)
     ids = {(x["profile"], x["id"]) for x in rows}
-    assert ("ndrc-2022", "regulating.water_conservation") in ids and ("xie-2015", "supporting.biodiversity") in ids
+    assert ("ndrc-2022", "regulating.water_conservation") in ids and (
+        "xie-2015",
+        "supporting.biodiversity",
+    ) in ids
     assert all(x["name_zh"] and x["name_en"] and x["reference"] for x in rows)
     r = run("items", "--format", "json")
     assert any(x["item"] == "area" for x in json.loads(r.stdout))
@@ -129,7 +172,11 @@ def test_validate_checks_coefficient_coverage():
     # the national set has no product prices: every missing id is listed at once, exit 2
     r = run("validate", "tests/data/mini", "-c", "national")
     assert r.exit_code == 2
-    for cid in ("material.agriculture.price.grain", "material.fishery.price.fish", "cultural.landscape.premium"):
+    for cid in (
+        "material.agriculture.price.grain",
+        "material.fishery.price.fish",
+        "cultural.landscape.premium",
+    ):
         assert cid in r.output
     ok = run("validate", "tests/data/mini")  # its own set, found beside the dataset
     assert ok.exit_code == 0 and "covers it" in ok.output

@@ -74,7 +74,9 @@ def test_resolution_by_date_and_price_index(good_set):
 
 
 def test_index_chain(good_set):
-    assert good_set.index_series("price_index.cpi") == pytest.approx({2020: 100, 2021: 110, 2022: 115.5, 2023: 115.5})
+    assert good_set.index_series("price_index.cpi") == pytest.approx(
+        {2020: 100, 2021: 110, 2022: 115.5, 2023: 115.5}
+    )
     assert good_set.index_factor("price_index.cpi", 2020, 2022) == pytest.approx(1.155)
 
 
@@ -104,16 +106,25 @@ def test_unit_conversion_on_resolution(good_set):
     assert arr.values[0] == pytest.approx(0.001)
 
 
-@pytest.mark.parametrize(("mutation", "message"), [
-    (lambda t: t.replace("unit:", "unitz:"), "unknown key 'unitz'"),
-    (lambda t: t.replace("  2022-01-01:", "  2022-13-01:"), "is not a date"),
-    (lambda t: t.replace("CNY / m ** 3", "CNY / parsecz"), "cannot be parsed"),
-    (lambda t: t.replace("    price_year: 2020\n", ""), "needs 'price_year'"),
-    (lambda t: t.replace("status: literature", "status: official-ish"), "status must be one of"),
-    (lambda t: t.replace("    source: {title: A paper, issuer: Someone, year: 2017}\n", ""), "needs a source"),
-    (lambda t: t.replace("price_index: price_index.cpi\n", ""), "needs 'price_index'"),
-    (lambda t: t.replace("value: 10\n", "value: ten\n"), "must be a number"),
-])
+@pytest.mark.parametrize(
+    ("mutation", "message"),
+    [
+        (lambda t: t.replace("unit:", "unitz:"), "unknown key 'unitz'"),
+        (lambda t: t.replace("  2022-01-01:", "  2022-13-01:"), "is not a date"),
+        (lambda t: t.replace("CNY / m ** 3", "CNY / parsecz"), "cannot be parsed"),
+        (lambda t: t.replace("    price_year: 2020\n", ""), "needs 'price_year'"),
+        (
+            lambda t: t.replace("status: literature", "status: official-ish"),
+            "status must be one of",
+        ),
+        (
+            lambda t: t.replace("    source: {title: A paper, issuer: Someone, year: 2017}\n", ""),
+            "needs a source",
+        ),
+        (lambda t: t.replace("price_index: price_index.cpi\n", ""), "needs 'price_index'"),
+        (lambda t: t.replace("value: 10\n", "value: ten\n"), "must be a number"),
+    ],
+)
 def test_strict_loader_rejects(tmp_path, mutation, message):
     folder = make_set(tmp_path, {"a.price": mutation(GOOD), "price_index.cpi": CPI})
     with pytest.raises(InputError, match=message) as exc:
@@ -152,7 +163,10 @@ def test_extends_overlays_parent(tmp_path):
 def test_overrides_set_scale_add_and_hash(good_set):
     h0 = good_set.hash
     s = good_set.with_overrides(["a.price=50"])
-    assert s.array("a.price", [2020, 2021]).values.tolist() == [50.0, 50.0]  # taken as each year's price
+    assert s.array("a.price", [2020, 2021]).values.tolist() == [
+        50.0,
+        50.0,
+    ]  # taken as each year's price
     s = good_set.with_overrides(["a.price=50@2020"])
     assert s.array("a.price", [2021]).values[0] == pytest.approx(55.0)  # indexed from 2020 prices
     s = good_set.with_overrides(["a.price*=2"])
@@ -160,20 +174,25 @@ def test_overrides_set_scale_add_and_hash(good_set):
     s = good_set.with_overrides(["a.price+=1"])
     assert s.array("a.price", [2020]).values[0] == pytest.approx(11.0)
     s = good_set.with_overrides(["a.rate[forest]=9"])
-    assert s.array("a.rate", [2020], keys=["forest.broadleaf", "shrub"]).values.tolist() == [[9.0, 2.0]]
+    assert s.array("a.rate", [2020], keys=["forest.broadleaf", "shrub"]).values.tolist() == [
+        [9.0, 2.0]
+    ]
     s = good_set.with_overrides(["a.price=0.002 万元/m**3"])
     assert s.array("a.price", [2020]).values[0] == pytest.approx(20.0)
     assert s.hash != h0
     assert good_set.array("a.price", [2020]).values[0] == 10.0  # baseline untouched
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("a.nope=1", "unknown coefficient 'a.nope'"),
-    ("a.price", "cannot read override"),
-    ("a.price=abc", "is not a number"),
-    ("a.price[forest]=1", "is not a table"),
-    ("a.price=1 kg", "does not fit"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a.nope=1", "unknown coefficient 'a.nope'"),
+        ("a.price", "cannot read override"),
+        ("a.price=abc", "is not a number"),
+        ("a.price[forest]=1", "is not a table"),
+        ("a.price=1 kg", "does not fit"),
+    ],
+)
 def test_bad_overrides(good_set, text, message):
     with pytest.raises(InputError, match=message):
         good_set.with_overrides([text])

@@ -20,7 +20,9 @@ def test_forest_inventory_replaces_forest_rates(mini_copy, mini_coef, mini_accou
         f.write(f"100001,2020,forest.stock,,pinus_massoniana,600000,m**3,{S}\n")
         f.write(f"100001,2021,forest.stock,,pinus_massoniana,660000,m**3,{S}\n")
     ds = load_dataset(mini_copy)
-    cf = float(mini_coef.array("carbon.carbon_fraction", [2021], keys=["pinus_massoniana"]).values[0, 0])
+    cf = float(
+        mini_coef.array("carbon.carbon_fraction", [2021], keys=["pinus_massoniana"]).values[0, 0]
+    )
     a = float(mini_coef.array("carbon.fang_a", [2021], keys=["pinus_massoniana"]).values[0, 0])
     acc = account(ds, mini_coef)
     phys = acc.physical("regulating.carbon_sequestration")
@@ -29,16 +31,22 @@ def test_forest_inventory_replaces_forest_rates(mini_copy, mini_coef, mini_accou
     forest = a * 60000 * cf * 44 / 12
     # the broadleaf ecosystem grew to 6,100 ha in 2021 but the inventory covers 6,000 ha:
     # the 100 ha beyond it are credited at the forest rate (4 tCO2e/ha) = 400 tCO2e
-    assert float(phys.sel(region="100001", year=2021)) == pytest.approx(forest + 400 + 2000 + 950, rel=1e-9)
+    assert float(phys.sel(region="100001", year=2021)) == pytest.approx(
+        forest + 400 + 2000 + 950, rel=1e-9
+    )
     # 2020 has no earlier inventory: per-area rate (6000 ha × 4) as before, and the note says so
     assert float(phys.sel(region="100001", year=2020)) == pytest.approx(
-        float(mini_account.physical("regulating.carbon_sequestration").sel(region="100001", year=2020)))
+        float(
+            mini_account.physical("regulating.carbon_sequestration").sel(region="100001", year=2020)
+        )
+    )
     notes = " ".join(acc.notes["regulating.carbon_sequestration"])
     assert "stock-difference" in notes and "per-area rate in 2020" in notes
     # accounting only 2021 still uses the 2020 inventory for the stock change
     only = account(ds, mini_coef, years=[2021])
-    assert float(only.physical("regulating.carbon_sequestration").sel(region="100001", year=2021)) == pytest.approx(
-        forest + 400 + 2950, rel=1e-9)
+    assert float(
+        only.physical("regulating.carbon_sequestration").sel(region="100001", year=2021)
+    ) == pytest.approx(forest + 400 + 2950, rel=1e-9)
     # the rates route can be forced
     rates = account(ds, mini_coef, options={"forest_carbon": "rates"})
     np.testing.assert_allclose(rates.value.values, mini_account.value.values)

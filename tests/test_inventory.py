@@ -19,7 +19,9 @@ def test_layout_and_canonical_units(mini):
     assert d["area"].dims == ("region", "year", "ecosystem")
     assert d["area"].attrs["units"] == "hectare"
     # county B gave 45,000 mu of coniferous forest = 3,000 ha
-    assert float(d["area"].sel(region="100002", year=2020, ecosystem="forest.coniferous")) == pytest.approx(3000.0)
+    assert float(
+        d["area"].sel(region="100002", year=2020, ecosystem="forest.coniferous")
+    ) == pytest.approx(3000.0)
     # 100 万立方米 → 1,000,000 m³
     assert float(d["reservoir.capacity"].sel(region="100001", year=2020)) == pytest.approx(1e6)
     # an ecosystem county A does not have is a true zero, not NaN (extensive item)
@@ -38,7 +40,12 @@ def _append(folder, *lines):
 
 def _replace_value(folder, item, region, year, new_value, eco=""):
     df = pd.read_csv(folder / "inventory.csv", dtype=str, keep_default_na=False)
-    mask = (df["item"] == item) & (df["region"] == region) & (df["year"] == str(year)) & (df["ecosystem"] == eco)
+    mask = (
+        (df["item"] == item)
+        & (df["region"] == region)
+        & (df["year"] == str(year))
+        & (df["ecosystem"] == eco)
+    )
     assert mask.sum() == 1
     idx = int(np.flatnonzero(mask)[0])
     df.loc[mask, "value"] = new_value
@@ -49,22 +56,29 @@ def _replace_value(folder, item, region, year, new_value, eco=""):
 S = "illustrative: test"
 
 
-@pytest.mark.parametrize(("line", "field", "message"), [
-    (f"999999,2020,population,,,1,person,{S}", "region", "unknown region '999999'"),
-    (f"100000,2020,population,,,1,person,{S}", "region", "aggregate of other regions"),
-    (f"100001,2020,populationz,,,1,person,{S}", "item", "unknown item 'populationz'"),
-    (f"100001,2020,area,forest.palm,,1,hectare,{S}", "ecosystem", "unknown ecosystem 'forest.palm'"),
-    (f"100001,2020,area,,,1,hectare,{S}", "ecosystem", "needs an ecosystem"),
-    (f"100001,2020,emission.co2,,,1,t,{S}", "item", "unknown item 'emission.co2'"),
-    (f"100001,2020,sand.fixation,,,-5,t,{S}", "value", "negative"),
-    (f"100001,2020,sand.fixation,,,NaN,t,{S}", "value", "is not a number"),
-    (f"100001,2020,sand.fixation,,,,t,{S}", "value", "is not a number"),
-    (f"100001,2020,sand.fixation,,,5,kWh,{S}", "unit", "does not measure"),
-    (f"100001,2020,sand.fixation,,,5,bogons,{S}", "unit", "cannot be parsed"),
-    ("100001,2020,sand.fixation,,,5,t,", "source", "needs a source"),
-    (f"100001,1999x,sand.fixation,,,5,t,{S}", "year", "is not a year"),
-    (f"100001,2020,forest.area,,,5,hectare,{S}", "species", "needs a species"),
-])
+@pytest.mark.parametrize(
+    ("line", "field", "message"),
+    [
+        (f"999999,2020,population,,,1,person,{S}", "region", "unknown region '999999'"),
+        (f"100000,2020,population,,,1,person,{S}", "region", "aggregate of other regions"),
+        (f"100001,2020,populationz,,,1,person,{S}", "item", "unknown item 'populationz'"),
+        (
+            f"100001,2020,area,forest.palm,,1,hectare,{S}",
+            "ecosystem",
+            "unknown ecosystem 'forest.palm'",
+        ),
+        (f"100001,2020,area,,,1,hectare,{S}", "ecosystem", "needs an ecosystem"),
+        (f"100001,2020,emission.co2,,,1,t,{S}", "item", "unknown item 'emission.co2'"),
+        (f"100001,2020,sand.fixation,,,-5,t,{S}", "value", "negative"),
+        (f"100001,2020,sand.fixation,,,NaN,t,{S}", "value", "is not a number"),
+        (f"100001,2020,sand.fixation,,,,t,{S}", "value", "is not a number"),
+        (f"100001,2020,sand.fixation,,,5,kWh,{S}", "unit", "does not measure"),
+        (f"100001,2020,sand.fixation,,,5,bogons,{S}", "unit", "cannot be parsed"),
+        ("100001,2020,sand.fixation,,,5,t,", "source", "needs a source"),
+        (f"100001,1999x,sand.fixation,,,5,t,{S}", "year", "is not a year"),
+        (f"100001,2020,forest.area,,,5,hectare,{S}", "species", "needs a species"),
+    ],
+)
 def test_row_errors_name_file_row_field(mini_copy, line, field, message):
     n = _append(mini_copy, line)
     with pytest.raises(InputError) as exc:
@@ -89,7 +103,9 @@ def test_extent_over_land_area(mini_copy):
     # county A is 10,000 ha; +200 ha of forest makes 10,200 ha = 2 % over
     _replace_value(mini_copy, "area", "100001", 2020, "6200", eco="forest.broadleaf")
     problems = validate_dataset(mini_copy)
-    assert any("2.0 % more than its land area" in p.message and p.field == "value" for p in problems)
+    assert any(
+        "2.0 % more than its land area" in p.message and p.field == "value" for p in problems
+    )
 
 
 def test_extent_within_tolerance_passes(mini_copy):
@@ -102,20 +118,28 @@ def test_missing_years(mini_copy):
     df = df[~((df["item"] == "visitors") & (df["region"] == "100002") & (df["year"] == "2021"))]
     df.to_csv(mini_copy / "inventory.csv", index=False)
     problems = validate_dataset(mini_copy)
-    assert any("item visitors of region 100002 is missing year(s) 2021" in p.message for p in problems)
+    assert any(
+        "item visitors of region 100002 is missing year(s) 2021" in p.message for p in problems
+    )
 
 
 def test_all_problems_collected(mini_copy):
-    _append(mini_copy, f"999999,2020,population,,,1,person,{S}", f"100001,2020,sand.fixation,,,-1,t,{S}")
+    _append(
+        mini_copy, f"999999,2020,population,,,1,person,{S}", f"100001,2020,sand.fixation,,,-1,t,{S}"
+    )
     assert len(validate_dataset(mini_copy)) >= 2
 
 
 def test_gb18030_csv_and_xlsx(mini_copy, mini):
     raw = (mini_copy / "inventory.csv").read_text(encoding="utf-8")
-    (mini_copy / "inventory.csv").write_bytes(raw.replace("illustrative:", "示例:").encode("gb18030"))
+    (mini_copy / "inventory.csv").write_bytes(
+        raw.replace("illustrative:", "示例:").encode("gb18030")
+    )
     ds = load_dataset(mini_copy)
     assert ds.data["area"].equals(mini.data["area"])
-    df = pd.read_csv(mini_copy / "inventory.csv", dtype=str, keep_default_na=False, encoding="gb18030")
+    df = pd.read_csv(
+        mini_copy / "inventory.csv", dtype=str, keep_default_na=False, encoding="gb18030"
+    )
     (mini_copy / "inventory.csv").unlink()
     df.to_excel(mini_copy / "inventory.xlsx", sheet_name="inventory", index=False)
     ds2 = load_dataset(mini_copy)
@@ -144,7 +168,9 @@ def test_cli_validate_exit_codes(mini_copy):
 
 
 def test_missing_columns(mini_copy):
-    df = pd.read_csv(mini_copy / "inventory.csv", dtype=str, keep_default_na=False).drop(columns=["source"])
+    df = pd.read_csv(mini_copy / "inventory.csv", dtype=str, keep_default_na=False).drop(
+        columns=["source"]
+    )
     df.to_csv(mini_copy / "inventory.csv", index=False)
     with pytest.raises(InputError, match="missing column"):
         load_dataset(mini_copy)

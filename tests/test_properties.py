@@ -12,7 +12,9 @@ from gep.catalog import item_spec
 from gep.inventory import INVENTORY_COLUMNS, dataset_from_frames
 from tests.conftest import MINI
 
-SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def raw_frames():
@@ -22,7 +24,9 @@ def raw_frames():
 
 
 def build(regions, inv, meta=None):
-    return dataset_from_frames(regions, inv, name="prop", meta=meta or {"years": [2020, 2021], "base_year": 2020})
+    return dataset_from_frames(
+        regions, inv, name="prop", meta=meta or {"years": [2020, 2021], "base_year": 2020}
+    )
 
 
 @SETTINGS
@@ -36,13 +40,17 @@ def test_splitting_a_region_preserves_totals(mini, mini_coef, f):
     r1["parent"] = r2["parent"] = "100000"
     r1["land_area"] = repr(float(a_rows["land_area"]) * f)
     r2["land_area"] = repr(float(a_rows["land_area"]) * (1 - f))
-    regions2 = pd.concat([regions[regions["code"] != "100001"], pd.DataFrame([r1, r2])], ignore_index=True)
+    regions2 = pd.concat(
+        [regions[regions["code"] != "100001"], pd.DataFrame([r1, r2])], ignore_index=True
+    )
     parts = []
     for code, share in (("100011", f), ("100012", 1 - f)):
         part = inv[inv["region"] == "100001"].copy()
         part["region"] = code
         extensive = part["item"].map(lambda i: item_spec(i).kind == "extensive")
-        part.loc[extensive, "value"] = (part.loc[extensive, "value"].astype(float) * share).map(repr)
+        part.loc[extensive, "value"] = (part.loc[extensive, "value"].astype(float) * share).map(
+            repr
+        )
         parts.append(part)
     inv2 = pd.concat([inv[inv["region"] != "100001"], *parts], ignore_index=True)
     split = account(build(regions2, inv2), mini_coef)
@@ -56,11 +64,17 @@ def test_indicators_sum_to_gep_and_categories(mini_account):
     a = mini_account
     np.testing.assert_allclose(a.value.sum("indicator").values, a.gep().values, rtol=1e-12)
     np.testing.assert_allclose(a.by_category().sum("category").values, a.gep().values, rtol=1e-12)
-    np.testing.assert_allclose(a.total("region").sum("indicator").values, a.city_gep().values, rtol=1e-12)
+    np.testing.assert_allclose(
+        a.total("region").sum("indicator").values, a.city_gep().values, rtol=1e-12
+    )
 
 
 @SETTINGS
-@given(unit=st.sampled_from([("亩", 15.0), ("km**2", 0.01), ("m**2", 1e4), ("万亩", 15e-4), ("hectare", 1.0)]))
+@given(
+    unit=st.sampled_from(
+        [("亩", 15.0), ("km**2", 0.01), ("m**2", 1e4), ("万亩", 15e-4), ("hectare", 1.0)]
+    )
+)
 def test_area_unit_does_not_change_the_account(mini_account, mini_coef, unit):
     name, per_ha = unit
     regions, inv = raw_frames()
@@ -72,7 +86,10 @@ def test_area_unit_does_not_change_the_account(mini_account, mini_coef, unit):
 
 
 LINEAR = [
-    ("regulating.water_conservation.reservoir_cost", ["regulating.water_conservation", "regulating.flood_regulation"]),
+    (
+        "regulating.water_conservation.reservoir_cost",
+        ["regulating.water_conservation", "regulating.flood_regulation"],
+    ),
     ("regulating.carbon_sequestration.price", ["regulating.carbon_sequestration"]),
     ("regulating.climate_regulation.electricity_price", ["regulating.climate_regulation"]),
     ("cultural.recreation.travel_cost", ["cultural.recreation"]),
@@ -87,11 +104,19 @@ def test_value_is_linear_in_each_price(mini, mini_coef, mini_account, case, k):
     cid, indicators = case
     scaled = account(mini, mini_coef.with_overrides([f"{cid}*={k!r}"]))
     for ind in indicators:
-        np.testing.assert_allclose(scaled.value.sel(indicator=ind).values,
-                                   k * mini_account.value.sel(indicator=ind).values, rtol=1e-9)
-    untouched = [i for i in mini_account.indicator_ids if i not in indicators and not cid.startswith(i)]
-    np.testing.assert_allclose(scaled.value.sel(indicator=untouched).values,
-                               mini_account.value.sel(indicator=untouched).values, rtol=1e-12)
+        np.testing.assert_allclose(
+            scaled.value.sel(indicator=ind).values,
+            k * mini_account.value.sel(indicator=ind).values,
+            rtol=1e-9,
+        )
+    untouched = [
+        i for i in mini_account.indicator_ids if i not in indicators and not cid.startswith(i)
+    ]
+    np.testing.assert_allclose(
+        scaled.value.sel(indicator=untouched).values,
+        mini_account.value.sel(indicator=untouched).values,
+        rtol=1e-12,
+    )
 
 
 @SETTINGS
@@ -105,7 +130,9 @@ def test_non_negative_inputs_give_non_negative_services(mini_coef, factors):
     # RUSLE C and P are fractions
     for it in ("rusle.c", "rusle.p"):
         scale[it] = min(scale[it], 1.0)
-    inv["value"] = [repr(float(v) * scale[i]) for v, i in zip(inv["value"], inv["item"], strict=True)]
+    inv["value"] = [
+        repr(float(v) * scale[i]) for v, i in zip(inv["value"], inv["item"], strict=True)
+    ]
     acc = account(build(regions, inv), mini_coef)
     vals = acc.value.values
     assert np.all(vals[~np.isnan(vals)] >= 0)
@@ -115,4 +142,13 @@ def test_non_negative_inputs_give_non_negative_services(mini_coef, factors):
 
 
 def test_inventory_columns_are_the_design_columns():
-    assert INVENTORY_COLUMNS == ["region", "year", "item", "ecosystem", "species", "value", "unit", "source"]
+    assert INVENTORY_COLUMNS == [
+        "region",
+        "year",
+        "item",
+        "ecosystem",
+        "species",
+        "value",
+        "unit",
+        "source",
+    ]

@@ -22,8 +22,12 @@ def rel(low, high, dist="triangular"):
     return {"distribution": dist, "low": low, "high": high, "relative": True}
 
 
-SPECS = {TRAVEL: rel(0.5, 1.5), PRICE: rel(0.9, 1.1), RESERVOIR: rel(0.95, 1.05),
-         "material.hydropower.price": {"distribution": "normal", "sd": 0.1, "relative": True}}
+SPECS = {
+    TRAVEL: rel(0.5, 1.5),
+    PRICE: rel(0.9, 1.1),
+    RESERVOIR: rel(0.95, 1.05),
+    "material.hydropower.price": {"distribution": "normal", "sd": 0.1, "relative": True},
+}
 
 
 def test_tornado_ranks_the_dominant_coefficient_first(mini, mini_coef, mini_account):
@@ -35,7 +39,9 @@ def test_tornado_ranks_the_dominant_coefficient_first(mini, mini_coef, mini_acco
     assert top["swing"] == pytest.approx(1.65e8)
     base = float(mini_account.gep().sel(year=2021).sum())
     assert df.attrs["base"] == pytest.approx(base) and df.attrs["year"] == 2021
-    assert top["low"] == pytest.approx(base - 0.5 * 1.65e8) and top["high"] == pytest.approx(base + 0.5 * 1.65e8)
+    assert top["low"] == pytest.approx(base - 0.5 * 1.65e8) and top["high"] == pytest.approx(
+        base + 0.5 * 1.65e8
+    )
     # a normal spec is taken at its 5th/95th percentiles: 1 ∓ 1.645 sd
     hydro = df[df["id"] == "material.hydropower.price"].iloc[0]
     assert hydro["factor_low"] == pytest.approx(1 - 0.16449, abs=1e-4)
@@ -43,7 +49,15 @@ def test_tornado_ranks_the_dominant_coefficient_first(mini, mini_coef, mini_acco
 
 
 def test_tornado_on_a_selection(mini, mini_coef):
-    df = tornado(mini, mini_coef, specs=SPECS, vary=list(SPECS), indicators=[CARBON], regions=["100002"], year=2020)
+    df = tornado(
+        mini,
+        mini_coef,
+        specs=SPECS,
+        vary=list(SPECS),
+        indicators=[CARBON],
+        regions=["100002"],
+        year=2020,
+    )
     assert df["parameter"].iloc[0] == PRICE
     # 100002 in 2020: carbon value 1.325e6 CNY at price ×0.9 / ×1.1
     assert df.iloc[0]["swing"] == pytest.approx(0.2 * 1.325e6)
@@ -65,7 +79,16 @@ def test_sobol_indices_rank_and_sum(mini, mini_coef):
     assert row.loc[TRAVEL, "ST"] == pytest.approx(0.0, abs=1e-9)  # no effect on carbon at all
     assert 0.9 < row["S1"].sum() < 1.1  # nearly additive for a product of two narrow factors
     assert df.attrs["evaluations"] == 512 * (3 + 2)
-    again = sobol(mini, mini_coef, n=512, seed=1, specs=specs, vary=list(specs), indicators=[CARBON], batch=700)
+    again = sobol(
+        mini,
+        mini_coef,
+        n=512,
+        seed=1,
+        specs=specs,
+        vary=list(specs),
+        indicators=[CARBON],
+        batch=700,
+    )
     np.testing.assert_allclose(again["ST"], df["ST"])  # batching does not change the result
     with pytest.raises(InputError, match="power of 2"):
         sobol(mini, mini_coef, n=100)
@@ -88,11 +111,17 @@ def test_cli_sensitivity():
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
     assert d["method"] == "oat" and d["year"] == 2021 and d["dataset"]["name"] == "mini"
-    assert [row["rank"] for row in d["rows"]] == [1, 2, 3] and d["rows"][0]["parameter"] == RESERVOIR
-    r = runner.invoke(app, ["sensitivity", *MINI, "--method", "sobol", "--samples", "64", "--format", "json"])
+    assert [row["rank"] for row in d["rows"]] == [1, 2, 3] and d["rows"][0][
+        "parameter"
+    ] == RESERVOIR
+    r = runner.invoke(
+        app, ["sensitivity", *MINI, "--method", "sobol", "--samples", "64", "--format", "json"]
+    )
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
-    assert d["method"] == "sobol" and d["evaluations"] == 64 * 5 and {"S1", "ST"} <= set(d["rows"][0])
+    assert (
+        d["method"] == "sobol" and d["evaluations"] == 64 * 5 and {"S1", "ST"} <= set(d["rows"][0])
+    )
     r = runner.invoke(app, ["sensitivity", *MINI, "-i", CARBON, "-r", "100001"])
     assert r.exit_code == 0 and PRICE in r.stdout
     r = runner.invoke(app, ["sensitivity", *MINI, "--method", "sobol", "--samples", "100"])

@@ -39,7 +39,9 @@ def test_factors_from_uniforms():
     u = np.array([0.0, 0.5, 1.0, np.nan])
     p = Parameter("x", tri(0.5, 1.5), "f.yaml")
     np.testing.assert_allclose(factors_from_u(p, u), [0.5, 1.0, 1.5, 1.0])  # NaN → nominal
-    p = Parameter("x", {"distribution": "uniform", "low": 0.8, "high": 1.2, "relative": True}, "f.yaml")
+    p = Parameter(
+        "x", {"distribution": "uniform", "low": 0.8, "high": 1.2, "relative": True}, "f.yaml"
+    )
     np.testing.assert_allclose(factors_from_u(p, u), [0.8, 1.0, 1.2, 1.0])
     # absolute: draw / value; the mode defaults to the value in force of each year
     p = Parameter("x", tri(50, 200, relative=False), "f.yaml")
@@ -67,7 +69,9 @@ def test_table_coefficients_one_factor_per_coefficient_or_per_key(mini, mini_coe
     extra = setup.extra(uniforms(setup.labels, 1, 0, 5), np.arange(5))[RATE]
     ratio = extra / setup.base[RATE]
     ratio = ratio.where(setup.base[RATE] != 0)
-    spread = ratio.max([d for d in ratio.dims if d != "draw"]) - ratio.min([d for d in ratio.dims if d != "draw"])
+    spread = ratio.max([d for d in ratio.dims if d != "draw"]) - ratio.min(
+        [d for d in ratio.dims if d != "draw"]
+    )
     assert float(spread.max()) < 1e-12  # every ecosystem moves together
     setup = prepare(mini, mini_coef, vary=[RATE], table_draws="key")
     keys = [str(k) for k in setup.base[RATE]["ecosystem"].values]
@@ -82,7 +86,12 @@ def test_zero_width_uncertainty_equals_deterministic_account(mini, mini_coef, mi
     zero[PRICE] = tri(100.0, 100.0, relative=False)  # absolute, = the value
     zero["regulating.water_conservation.reservoir_cost"] = {"distribution": "normal", "sd": 0.0}
     zero["material.hydropower.price"] = {"distribution": "lognormal", "sd": 0.0}
-    zero["cultural.recreation.travel_cost"] = {"distribution": "uniform", "low": 1.0, "high": 1.0, "relative": True}
+    zero["cultural.recreation.travel_cost"] = {
+        "distribution": "uniform",
+        "low": 1.0,
+        "high": 1.0,
+        "relative": True,
+    }
     res = monte_carlo(mini, mini_coef, 50, seed=3, specs=zero)
     assert len(res.parameters) >= 15
     det = mini_account.value
@@ -104,7 +113,9 @@ def test_p50_converges_to_the_analytic_median(mini, mini_coef, mini_account):
     def err(n):
         res = monte_carlo(mini, mini_coef, n, seed=42, vary=[PRICE], levels=("indicator",))
         s = res.summary["indicator"].sel(region="100001", year=2020, indicator=CARBON)
-        return float(s.sel(stat="p50")) / (co2 * median) - 1, float(s.sel(stat="mean")) / (co2 * mean) - 1
+        return float(s.sel(stat="p50")) / (co2 * median) - 1, float(s.sel(stat="mean")) / (
+            co2 * mean
+        ) - 1
 
     e_small, _ = err(200)
     e_big, m_big = err(40000)
@@ -128,16 +139,24 @@ def test_same_seed_same_draws(mini, mini_coef):
 
 def test_dask_and_in_memory_results_agree(mini, mini_coef):
     mem = monte_carlo(mini, mini_coef, 500, seed=5, table_draws="key")
-    lazy = monte_carlo(mini, mini_coef, 500, seed=5, table_draws="key", chunks={"draw": 64, "region": 1})
+    lazy = monte_carlo(
+        mini, mini_coef, 500, seed=5, table_draws="key", chunks={"draw": 64, "region": 1}
+    )
     assert lazy.account is None and lazy.value.chunks is not None
     for level in LEVELS:
-        np.testing.assert_allclose(lazy.summary[level].values, mem.summary[level].values, rtol=1e-12, equal_nan=True)
-    np.testing.assert_allclose(lazy.value.compute().values, mem.value.values, rtol=1e-12, equal_nan=True)
+        np.testing.assert_allclose(
+            lazy.summary[level].values, mem.summary[level].values, rtol=1e-12, equal_nan=True
+        )
+    np.testing.assert_allclose(
+        lazy.value.compute().values, mem.value.values, rtol=1e-12, equal_nan=True
+    )
 
 
 def test_dask_distributed_client(mini, mini_coef):
     distributed = pytest.importorskip("distributed")
-    with distributed.Client(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None) as client:
+    with distributed.Client(
+        processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None
+    ) as client:
         res = monte_carlo(mini, mini_coef, 200, seed=5, client=client, levels=("total", "region"))
     mem = monte_carlo(mini, mini_coef, 200, seed=5, levels=("total", "region"))
     for level in ("total", "region"):
@@ -149,10 +168,16 @@ def test_summary_levels_are_consistent(mini, mini_coef):
     s = res.summary
     assert list(s["indicator"]["stat"].values) == ["mean", "p5", "p50", "p95"]
     # means are linear: totals of means = mean of totals
-    np.testing.assert_allclose(s["total"].sel(stat="mean").values,
-                               s["region"].sel(stat="mean").sum("region").values, rtol=1e-12)
-    np.testing.assert_allclose(s["total_category"].sel(stat="mean").sum("category").values,
-                               s["total"].sel(stat="mean").values, rtol=1e-12)
+    np.testing.assert_allclose(
+        s["total"].sel(stat="mean").values,
+        s["region"].sel(stat="mean").sum("region").values,
+        rtol=1e-12,
+    )
+    np.testing.assert_allclose(
+        s["total_category"].sel(stat="mean").sum("category").values,
+        s["total"].sel(stat="mean").values,
+        rtol=1e-12,
+    )
     assert (s["total"].sel(stat="p5") <= s["total"].sel(stat="p50")).all()
     assert (s["total"].sel(stat="p50") <= s["total"].sel(stat="p95")).all()
     df = res.to_frame()
@@ -187,15 +212,23 @@ MINI = ["tests/data/mini", "-c", "tests/data/coefficients/mini"]
 def test_cli_uncertainty_json_and_table():
     from gep.cli import app
 
-    r = runner.invoke(app, ["uncertainty", *MINI, "--draws", "200", "--seed", "3", "--format", "json"])
+    r = runner.invoke(
+        app, ["uncertainty", *MINI, "--draws", "200", "--seed", "3", "--format", "json"]
+    )
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
     assert d["draws"] == 200 and d["seed"] == 3 and d["dataset"]["name"] == "mini"
-    assert {p["parameter"] for p in d["parameters"]} == {PRICE, RATE, "regulating.water_conservation.reservoir_cost"}
+    assert {p["parameter"] for p in d["parameters"]} == {
+        PRICE,
+        RATE,
+        "regulating.water_conservation.reservoir_cost",
+    }
     total = [row for row in d["rows"] if row["level"] == "total"]
     assert {row["year"] for row in total} == {2020, 2021}
     assert all(row["p5"] <= row["p50"] <= row["p95"] for row in total)
-    r2 = runner.invoke(app, ["uncertainty", *MINI, "--draws", "200", "--seed", "3", "--format", "json"])
+    r2 = runner.invoke(
+        app, ["uncertainty", *MINI, "--draws", "200", "--seed", "3", "--format", "json"]
+    )
     assert r2.stdout == r.stdout  # reproducible
     r = runner.invoke(app, ["uncertainty", *MINI, "--draws", "100", "--year", "2021"])
     assert r.exit_code == 0 and "GEP" in r.stdout and "甲县" in r.stdout
@@ -215,8 +248,12 @@ def test_monte_carlo_over_scenarios(mini, mini_coef, tmp_path):
     for name in ("baseline", "noop"):
         v = res.value.sel(scenario=name).transpose(*plain.value.dims)
         assert np.array_equal(v.values, plain.value.values, equal_nan=True)
-    x2 = res.value.sel(scenario="x2", indicator=CARBON).transpose(*plain.value.sel(indicator=CARBON).dims)
-    assert np.array_equal(x2.values, 2 * plain.value.sel(indicator=CARBON).values)  # same draws, price doubled
+    x2 = res.value.sel(scenario="x2", indicator=CARBON).transpose(
+        *plain.value.sel(indicator=CARBON).dims
+    )
+    assert np.array_equal(
+        x2.values, 2 * plain.value.sel(indicator=CARBON).values
+    )  # same draws, price doubled
     assert "scenario" in res.to_frame().columns
     with pytest.raises(InputError, match="in memory only"):
         monte_carlo(mini, mini_coef, 10, scenarios=files, chunks="auto")

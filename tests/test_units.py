@@ -6,25 +6,28 @@ import pytest
 from gep.units import Q_, conversion_factor, ureg
 
 
-@pytest.mark.parametrize(("src", "dst", "factor"), [
-    ("万元", "CNY", 1e4),
-    ("亿元", "CNY", 1e8),
-    ("亿元", "万元", 1e4),
-    ("mu", "m**2", 10000 / 15),
-    ("mu", "hectare", 1 / 15),
-    ("万亩", "hectare", 1e4 / 15),
-    ("hectare", "m**2", 1e4),
-    ("km**2", "hectare", 100),
-    ("tCO2e", "ktCO2e", 1e-3),
-    ("万立方米", "m**3", 1e4),
-    ("亿立方米", "m**3", 1e8),
-    ("万吨", "t", 1e4),
-    ("亿千瓦时", "kWh", 1e8),
-    ("万千瓦时", "kWh", 1e4),
-    ("万人次", "visit", 1e4),
-    ("kWh", "kJ", 3600),
-    ("mm * hectare", "m**3", 10),
-])
+@pytest.mark.parametrize(
+    ("src", "dst", "factor"),
+    [
+        ("万元", "CNY", 1e4),
+        ("亿元", "CNY", 1e8),
+        ("亿元", "万元", 1e4),
+        ("mu", "m**2", 10000 / 15),
+        ("mu", "hectare", 1 / 15),
+        ("万亩", "hectare", 1e4 / 15),
+        ("hectare", "m**2", 1e4),
+        ("km**2", "hectare", 100),
+        ("tCO2e", "ktCO2e", 1e-3),
+        ("万立方米", "m**3", 1e4),
+        ("亿立方米", "m**3", 1e8),
+        ("万吨", "t", 1e4),
+        ("亿千瓦时", "kWh", 1e8),
+        ("万千瓦时", "kWh", 1e4),
+        ("万人次", "visit", 1e4),
+        ("kWh", "kJ", 3600),
+        ("mm * hectare", "m**3", 10),
+    ],
+)
 def test_conversion_factors(src, dst, factor):
     assert conversion_factor(src, dst) == pytest.approx(factor, rel=1e-12)
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 import plotly.express as px
 import plotly.graph_objects as go
 
-CATEGORY_COLORS = {"material": "#E0A526", "regulating": "#2E8B57", "cultural": "#4C72B0", "supporting": "#8C8C8C"}
+CATEGORY_COLORS = {
+    "material": "#E0A526",
+    "regulating": "#2E8B57",
+    "cultural": "#4C72B0",
+    "supporting": "#8C8C8C",
+}
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "legend_title_text": ""}
 
 
@@ -18,52 +23,110 @@ def _style(fig: go.Figure, title: str | None = None, height: int | None = None) 
     return fig
 
 
-def bar(df, x: str, y: str, y_title: str, color: str | None = None, color_map: dict | None = None,
-        title: str | None = None, horizontal: bool = False, barmode: str = "relative", text_fmt: str = ".4~s",
-        category_orders: dict | None = None) -> go.Figure:
+def bar(
+    df,
+    x: str,
+    y: str,
+    y_title: str,
+    color: str | None = None,
+    color_map: dict | None = None,
+    title: str | None = None,
+    horizontal: bool = False,
+    barmode: str = "relative",
+    text_fmt: str = ".4~s",
+    category_orders: dict | None = None,
+) -> go.Figure:
     if horizontal:
-        fig = px.bar(df, y=x, x=y, color=color, orientation="h", color_discrete_map=color_map,
-                     category_orders=category_orders, barmode=barmode)
+        fig = px.bar(
+            df,
+            y=x,
+            x=y,
+            color=color,
+            orientation="h",
+            color_discrete_map=color_map,
+            category_orders=category_orders,
+            barmode=barmode,
+        )
         fig.update_xaxes(title=y_title)
         fig.update_yaxes(title="", autorange="reversed")
     else:
-        fig = px.bar(df, x=x, y=y, color=color, color_discrete_map=color_map, category_orders=category_orders,
-                     barmode=barmode)
+        fig = px.bar(
+            df,
+            x=x,
+            y=y,
+            color=color,
+            color_discrete_map=color_map,
+            category_orders=category_orders,
+            barmode=barmode,
+        )
         fig.update_yaxes(title=y_title)
         fig.update_xaxes(title="")
     fig.update_traces(hovertemplate=None)
     return _style(fig, title)
 
 
-def lines(df, x: str, y: str, color: str, y_title: str, title: str | None = None, markers: bool = True,
-          dash: str | None = None) -> go.Figure:
+def lines(
+    df,
+    x: str,
+    y: str,
+    color: str,
+    y_title: str,
+    title: str | None = None,
+    markers: bool = True,
+    dash: str | None = None,
+) -> go.Figure:
     fig = px.line(df, x=x, y=y, color=color, markers=markers, line_dash=dash)
     fig.update_yaxes(title=y_title, rangemode="tozero")
     fig.update_xaxes(title="", dtick=1 if df[x].nunique() <= 12 else None)
     return _style(fig, title)
 
 
-def area(df, x: str, y: str, color: str, y_title: str, color_map: dict | None = None,
-         title: str | None = None) -> go.Figure:
+def area(
+    df,
+    x: str,
+    y: str,
+    color: str,
+    y_title: str,
+    color_map: dict | None = None,
+    title: str | None = None,
+) -> go.Figure:
     fig = px.area(df, x=x, y=y, color=color, color_discrete_map=color_map)
     fig.update_yaxes(title=y_title)
     fig.update_xaxes(title="", dtick=1 if df[x].nunique() <= 12 else None)
     return _style(fig, title)
 
 
-def sunburst(df, path: list[str], value: str, color: str | None = None, color_map: dict | None = None,
-             title: str | None = None, unit: str = "") -> go.Figure:
+def sunburst(
+    df,
+    path: list[str],
+    value: str,
+    color: str | None = None,
+    color_map: dict | None = None,
+    title: str | None = None,
+    unit: str = "",
+) -> go.Figure:
     fig = px.sunburst(df, path=path, values=value, color=color, color_discrete_map=color_map)
-    fig.update_traces(hovertemplate=f"%{{label}}<br>%{{value:,.2f}} {unit}<br>%{{percentRoot:.1%}}<extra></extra>",
-                      insidetextorientation="radial")
+    fig.update_traces(
+        hovertemplate=f"%{{label}}<br>%{{value:,.2f}} {unit}<br>%{{percentRoot:.1%}}<extra></extra>",
+        insidetextorientation="radial",
+    )
     return _style(fig, title, height=460)
 
 
-def treemap(df, path: list[str], value: str, color: str | None = None, color_map: dict | None = None,
-            title: str | None = None, unit: str = "") -> go.Figure:
+def treemap(
+    df,
+    path: list[str],
+    value: str,
+    color: str | None = None,
+    color_map: dict | None = None,
+    title: str | None = None,
+    unit: str = "",
+) -> go.Figure:
     fig = px.treemap(df, path=path, values=value, color=color, color_discrete_map=color_map)
-    fig.update_traces(hovertemplate=f"%{{label}}<br>%{{value:,.2f}} {unit}<br>%{{percentRoot:.1%}}<extra></extra>",
-                      texttemplate="%{label}<br>%{percentRoot:.1%}")
+    fig.update_traces(
+        hovertemplate=f"%{{label}}<br>%{{value:,.2f}} {unit}<br>%{{percentRoot:.1%}}<extra></extra>",
+        texttemplate="%{label}<br>%{percentRoot:.1%}",
+    )
     return _style(fig, title, height=460)
 
 
@@ -75,44 +138,81 @@ def tile_map(df, value: str, label: str, name: str = "name", title: str | None =
     lo, hi = np.nanmin(v) if v.notna().any() else 0.0, np.nanmax(v) if v.notna().any() else 1.0
     norm = (v - lo) / (hi - lo) if hi > lo else v * 0
     text_colors = ["#ffffff" if (x == x and x > 0.55) else "#1b1b1b" for x in norm]
-    labels = [f"<b>{n}</b><br>{x:,.4g}" if x == x else f"<b>{n}</b><br>—" for n, x in zip(df[name], v, strict=True)]
+    labels = [
+        f"<b>{n}</b><br>{x:,.4g}" if x == x else f"<b>{n}</b><br>—"
+        for n, x in zip(df[name], v, strict=True)
+    ]
     n_rows = int(df["row"].max()) + 1
-    fig = go.Figure(go.Scatter(
-        x=df["col"], y=-df["row"], mode="markers+text", text=labels, textposition="middle center",
-        textfont={"size": 11, "color": text_colors},
-        marker={"symbol": "square", "size": 66, "color": v, "colorscale": "YlGn", "showscale": True,
-                "colorbar": {"title": {"text": label, "side": "right"}}, "line": {"width": 1, "color": "#fff"}},
-        customdata=np.stack([df[name], v], axis=1),
-        hovertemplate="%{customdata[0]}<br>%{customdata[1]:,.4g} " + label + "<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Scatter(
+            x=df["col"],
+            y=-df["row"],
+            mode="markers+text",
+            text=labels,
+            textposition="middle center",
+            textfont={"size": 11, "color": text_colors},
+            marker={
+                "symbol": "square",
+                "size": 66,
+                "color": v,
+                "colorscale": "YlGn",
+                "showscale": True,
+                "colorbar": {"title": {"text": label, "side": "right"}},
+                "line": {"width": 1, "color": "#fff"},
+            },
+            customdata=np.stack([df[name], v], axis=1),
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]:,.4g} " + label + "<extra></extra>",
+        )
+    )
     fig.update_xaxes(visible=False, range=[df["col"].min() - 0.7, df["col"].max() + 0.7])
-    fig.update_yaxes(visible=False, range=[-df["row"].max() - 0.7, 0.7], scaleanchor="x", scaleratio=1)
+    fig.update_yaxes(
+        visible=False, range=[-df["row"].max() - 0.7, 0.7], scaleanchor="x", scaleratio=1
+    )
     return _style(fig, title, height=max(360, 80 * n_rows + 60))
 
 
-def choropleth(geojson: dict, df, value: str, label: str, name: str = "name",
-               title: str | None = None) -> go.Figure:
-    fig = px.choropleth(df, geojson=geojson, locations="region", featureidkey="properties.gep_code",
-                        color=value, hover_name=name, color_continuous_scale="YlGn",
-                        labels={value: label})
+def choropleth(
+    geojson: dict, df, value: str, label: str, name: str = "name", title: str | None = None
+) -> go.Figure:
+    fig = px.choropleth(
+        df,
+        geojson=geojson,
+        locations="region",
+        featureidkey="properties.gep_code",
+        color=value,
+        hover_name=name,
+        color_continuous_scale="YlGn",
+        labels={value: label},
+    )
     fig.update_geos(fitbounds="locations", visible=False)
     return _style(fig, title, height=520)
 
 
-def waterfall(labels: list[str], deltas: list[float], start_label: str, start: float, end_label: str,
-              unit: str, title: str | None = None) -> go.Figure:
+def waterfall(
+    labels: list[str],
+    deltas: list[float],
+    start_label: str,
+    start: float,
+    end_label: str,
+    unit: str,
+    title: str | None = None,
+) -> go.Figure:
     """Baseline → one bar per difference → alternate. When the differences are small next to the
     totals the value axis is zoomed onto them (it then does not start at zero)."""
-    fig = go.Figure(go.Waterfall(
-        x=[start_label, *labels, end_label],
-        measure=["absolute", *(["relative"] * len(labels)), "total"],
-        y=[start, *deltas, 0.0],
-        connector={"line": {"color": "#999"}},
-        increasing={"marker": {"color": "#2E8B57"}}, decreasing={"marker": {"color": "#C0392B"}},
-        totals={"marker": {"color": "#4C72B0"}},
-        texttemplate="%{delta:+,.2f}", textposition="outside",
-        hovertemplate="%{x}<br>%{y:,.2f} " + unit + "<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Waterfall(
+            x=[start_label, *labels, end_label],
+            measure=["absolute", *(["relative"] * len(labels)), "total"],
+            y=[start, *deltas, 0.0],
+            connector={"line": {"color": "#999"}},
+            increasing={"marker": {"color": "#2E8B57"}},
+            decreasing={"marker": {"color": "#C0392B"}},
+            totals={"marker": {"color": "#4C72B0"}},
+            texttemplate="%{delta:+,.2f}",
+            textposition="outside",
+            hovertemplate="%{x}<br>%{y:,.2f} " + unit + "<extra></extra>",
+        )
+    )
     path = [start]
     for d in deltas:
         path.append(path[-1] + d)
@@ -120,29 +220,72 @@ def waterfall(labels: list[str], deltas: list[float], start_label: str, start: f
     span = hi - lo
     if 0 < span < 0.2 * abs(start):
         fig.update_yaxes(range=[lo - 1.5 * span, hi + 0.6 * span])
-    fig.update_traces(text=[f"{start:,.2f}", *[f"{d:+,.2f}" for d in deltas], f"{path[-1]:,.2f}"],
-                      texttemplate="%{text}")
+    fig.update_traces(
+        text=[f"{start:,.2f}", *[f"{d:+,.2f}" for d in deltas], f"{path[-1]:,.2f}"],
+        texttemplate="%{text}",
+    )
     fig.update_yaxes(title=unit)
     return _style(fig, title, height=460)
 
 
-def grouped_bar(df, x: str, y: str, color: str, y_title: str, title: str | None = None,
-                color_map: dict | None = None, stacked: bool = False) -> go.Figure:
-    fig = px.bar(df, x=x, y=y, color=color, barmode="relative" if stacked else "group",
-                 color_discrete_map=color_map)
+def grouped_bar(
+    df,
+    x: str,
+    y: str,
+    color: str,
+    y_title: str,
+    title: str | None = None,
+    color_map: dict | None = None,
+    stacked: bool = False,
+) -> go.Figure:
+    fig = px.bar(
+        df,
+        x=x,
+        y=y,
+        color=color,
+        barmode="relative" if stacked else "group",
+        color_discrete_map=color_map,
+    )
     fig.update_yaxes(title=y_title)
     fig.update_xaxes(title="")
     return _style(fig, title)
 
 
-def band(df, x: str, y: str, low: str, high: str, y_title: str, name: str, band_name: str,
-         title: str | None = None) -> go.Figure:
-    fig = go.Figure([
-        go.Scatter(x=df[x], y=df[high], mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip"),
-        go.Scatter(x=df[x], y=df[low], mode="lines", line={"width": 0}, fill="tonexty",
-                   fillcolor="rgba(46,139,87,0.2)", name=band_name),
-        go.Scatter(x=df[x], y=df[y], mode="lines+markers", line={"color": "#2E8B57"}, name=name),
-    ])
+def band(
+    df,
+    x: str,
+    y: str,
+    low: str,
+    high: str,
+    y_title: str,
+    name: str,
+    band_name: str,
+    title: str | None = None,
+) -> go.Figure:
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=df[x],
+                y=df[high],
+                mode="lines",
+                line={"width": 0},
+                showlegend=False,
+                hoverinfo="skip",
+            ),
+            go.Scatter(
+                x=df[x],
+                y=df[low],
+                mode="lines",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor="rgba(46,139,87,0.2)",
+                name=band_name,
+            ),
+            go.Scatter(
+                x=df[x], y=df[y], mode="lines+markers", line={"color": "#2E8B57"}, name=name
+            ),
+        ]
+    )
     fig.update_yaxes(title=y_title, rangemode="tozero")
     fig.update_xaxes(title="", dtick=1 if len(df) < 25 else None)
     return _style(fig, title)

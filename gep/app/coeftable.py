@@ -23,8 +23,23 @@ from ..units import format_unit
 #: groups first in the order of the account, then the rest alphabetically
 GROUP_ORDER = ("material", "regulating", "cultural", "price_index")
 
-COLUMNS = ["row_id", "group", "id", "key", "description", "value", "baseline", "edited", "unit",
-           "value_at_year", "valid_from", "price_year", "status", "source", "set"]
+COLUMNS = [
+    "row_id",
+    "group",
+    "id",
+    "key",
+    "description",
+    "value",
+    "baseline",
+    "edited",
+    "unit",
+    "value_at_year",
+    "valid_from",
+    "price_year",
+    "status",
+    "source",
+    "set",
+]
 
 
 def row_id(cid: str, key: str | None, start: dt.date) -> str:
@@ -67,8 +82,13 @@ def _resolved(cs: CoefficientSet, c: Coefficient, year: int, key: str | None) ->
         return math.nan
 
 
-def coefficient_frame(baseline: CoefficientSet, edits: dict[str, float], year: int, lang: str = "zh",
-                      current: CoefficientSet | None = None) -> pd.DataFrame:
+def coefficient_frame(
+    baseline: CoefficientSet,
+    edits: dict[str, float],
+    year: int,
+    lang: str = "zh",
+    current: CoefficientSet | None = None,
+) -> pd.DataFrame:
     """The editable table: baseline values, current (edited) values and their metadata."""
     current = current or baseline
     rows = []
@@ -84,23 +104,26 @@ def coefficient_frame(baseline: CoefficientSet, edits: dict[str, float], year: i
             rid = row_id(cid, key, e.start)
             value = float(edits.get(rid, base_value))
             cur = current.coefficients.get(cid, c)
-            rows.append({
-                "row_id": rid,
-                "group": cid.split(".")[0],
-                "id": cid,
-                "key": key or "",
-                "description": desc,
-                "value": value,
-                "baseline": base_value,
-                "edited": rid in edits and not math.isclose(value, base_value, rel_tol=0, abs_tol=0),
-                "unit": _unit_text(c.unit, lang),
-                "value_at_year": _resolved(current, cur, year, key),
-                "valid_from": e.start.isoformat(),
-                "price_year": e.price_year,
-                "status": e.status,
-                "source": _source_text(e.source),
-                "set": c.set_name,
-            })
+            rows.append(
+                {
+                    "row_id": rid,
+                    "group": cid.split(".")[0],
+                    "id": cid,
+                    "key": key or "",
+                    "description": desc,
+                    "value": value,
+                    "baseline": base_value,
+                    "edited": rid in edits
+                    and not math.isclose(value, base_value, rel_tol=0, abs_tol=0),
+                    "unit": _unit_text(c.unit, lang),
+                    "value_at_year": _resolved(current, cur, year, key),
+                    "valid_from": e.start.isoformat(),
+                    "price_year": e.price_year,
+                    "status": e.status,
+                    "source": _source_text(e.source),
+                    "set": c.set_name,
+                }
+            )
     df = pd.DataFrame(rows, columns=COLUMNS)
     df["price_year"] = df["price_year"].astype("Int64")
     return df
@@ -120,7 +143,9 @@ def edits_from_editor(shown: pd.DataFrame, state: dict | None) -> dict[str, floa
     return out
 
 
-def check_edits(baseline: CoefficientSet, edits: dict[str, object]) -> tuple[dict[str, float], list[Problem]]:
+def check_edits(
+    baseline: CoefficientSet, edits: dict[str, object]
+) -> tuple[dict[str, float], list[Problem]]:
     """Keep the valid edits; a non-number, negative or unknown row is a problem (and ignored)."""
     good: dict[str, float] = {}
     problems: list[Problem] = []
@@ -132,9 +157,16 @@ def check_edits(baseline: CoefficientSet, edits: dict[str, object]) -> tuple[dic
             continue
         c = baseline.coefficients.get(cid)
         entry = next((e for e in c.values if e.start == start), None) if c is not None else None
-        if entry is None or (key is not None and (not isinstance(entry.value, dict) or key not in entry.value)):
-            problems.append(Problem(cid, f"no value from {start} {('[' + key + ']') if key else ''} in the base set",
-                                    field="value"))
+        if entry is None or (
+            key is not None and (not isinstance(entry.value, dict) or key not in entry.value)
+        ):
+            problems.append(
+                Problem(
+                    cid,
+                    f"no value from {start} {('[' + key + ']') if key else ''} in the base set",
+                    field="value",
+                )
+            )
             continue
         try:
             v = float(raw)  # type: ignore[arg-type]
@@ -142,13 +174,17 @@ def check_edits(baseline: CoefficientSet, edits: dict[str, object]) -> tuple[dic
             problems.append(Problem(cid, f"{raw!r} is not a number", field=key or "value"))
             continue
         if not math.isfinite(v) or v < 0:
-            problems.append(Problem(cid, f"{raw!r} must be a finite number ≥ 0", field=key or "value"))
+            problems.append(
+                Problem(cid, f"{raw!r} must be a finite number ≥ 0", field=key or "value")
+            )
             continue
         good[rid] = v
     return good, problems
 
 
-def edited_coefficients(baseline: CoefficientSet, edits: dict[str, float]) -> dict[str, Coefficient]:
+def edited_coefficients(
+    baseline: CoefficientSet, edits: dict[str, float]
+) -> dict[str, Coefficient]:
     """The coefficients changed by ``edits`` (checked with :func:`check_edits` first)."""
     by_id: dict[str, list[tuple[str | None, dt.date, float]]] = {}
     for rid, v in edits.items():
@@ -184,7 +220,9 @@ def apply_edits(baseline: CoefficientSet, edits: dict[str, float]) -> Coefficien
     """The baseline set with ``edits`` applied (the same object when there are none)."""
     if not edits:
         return baseline
-    return baseline.with_coefficients(edited_coefficients(baseline, edits), name=f"{baseline.name}*")
+    return baseline.with_coefficients(
+        edited_coefficients(baseline, edits), name=f"{baseline.name}*"
+    )
 
 
 def edited_raw(baseline: CoefficientSet, edits: dict[str, float]) -> dict[str, dict]:

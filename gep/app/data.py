@@ -77,7 +77,9 @@ def default_set_path(dataset: Dataset | None) -> Path:
     env = os.environ.get("GEP_COEFFICIENT_SET")
     if env:
         return resolve_set_path(env, dataset)
-    return resolve_set_path(dataset.default_coefficients if dataset is not None else "national", dataset)
+    return resolve_set_path(
+        dataset.default_coefficients if dataset is not None else "national", dataset
+    )
 
 
 def _signature(folder: Path, pattern: str = "*") -> str:
@@ -128,7 +130,11 @@ def _load_set(path: str, signature: str) -> tuple[CoefficientSet, str]:
 def load_dataset_cached(path: Path) -> tuple[Dataset, str]:
     path = Path(path)
     if not path.exists():
-        raise InputError(Problem(str(path), "dataset folder not found (set GEP_DATASET or pick one in the sidebar)"))
+        raise InputError(
+            Problem(
+                str(path), "dataset folder not found (set GEP_DATASET or pick one in the sidebar)"
+            )
+        )
     return _load_dataset(str(path), _signature(path if path.is_dir() else path.parent))
 
 
@@ -137,24 +143,56 @@ def load_set_cached(path: Path) -> tuple[CoefficientSet, str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _account_parts(dataset_hash: str, coefficients_hash: str, profile: str, options_key: str,
-                   _dataset: Dataset, _coefficients: CoefficientSet) -> dict:
+def _account_parts(
+    dataset_hash: str,
+    coefficients_hash: str,
+    profile: str,
+    options_key: str,
+    _dataset: Dataset,
+    _coefficients: CoefficientSet,
+) -> dict:
     t0 = time.perf_counter()
     acc = account(_dataset, _coefficients, profile=profile, options=json.loads(options_key))
-    return {"ds": acc.ds, "ids": [i.id for i in acc.indicators], "options": acc.options,
-            "not_assessed": acc.not_assessed, "notes": acc.notes, "components": acc.components,
-            "prices": acc.prices, "seconds": time.perf_counter() - t0}
+    return {
+        "ds": acc.ds,
+        "ids": [i.id for i in acc.indicators],
+        "options": acc.options,
+        "not_assessed": acc.not_assessed,
+        "notes": acc.notes,
+        "components": acc.components,
+        "prices": acc.prices,
+        "seconds": time.perf_counter() - t0,
+    }
 
 
-def compute_account(dataset: Dataset, dataset_hash: str, coefficients: CoefficientSet,
-                    profile: str = "ndrc-2022", options: dict | None = None) -> tuple[Account, float]:
+def compute_account(
+    dataset: Dataset,
+    dataset_hash: str,
+    coefficients: CoefficientSet,
+    profile: str = "ndrc-2022",
+    options: dict | None = None,
+) -> tuple[Account, float]:
     """The account (cached on hashes) and how long computing it took [s] (when it was computed)."""
-    parts = _account_parts(dataset_hash, coefficients.hash, profile, json.dumps(options or {}, sort_keys=True),
-                           dataset, coefficients)
-    acc = Account(ds=parts["ds"], indicators=[get_indicator(i, profile) for i in parts["ids"]], profile=profile,
-                  coefficients=coefficients, dataset=dataset, options=parts["options"],
-                  not_assessed=parts["not_assessed"], notes=parts["notes"], components=parts["components"],
-                  prices=parts["prices"])
+    parts = _account_parts(
+        dataset_hash,
+        coefficients.hash,
+        profile,
+        json.dumps(options or {}, sort_keys=True),
+        dataset,
+        coefficients,
+    )
+    acc = Account(
+        ds=parts["ds"],
+        indicators=[get_indicator(i, profile) for i in parts["ids"]],
+        profile=profile,
+        coefficients=coefficients,
+        dataset=dataset,
+        options=parts["options"],
+        not_assessed=parts["not_assessed"],
+        notes=parts["notes"],
+        components=parts["components"],
+        prices=parts["prices"],
+    )
     return acc, parts["seconds"]
 
 
@@ -250,7 +288,9 @@ def reset_edits() -> None:
 def build_context(lang: str) -> Context:
     """Load the active dataset and set, apply the edits and compute the account."""
     ss = st.session_state
-    ctx = Context(lang=lang, profile=ss.get("profile", "ndrc-2022"), unit=ss.get("money_unit", "yi"))
+    ctx = Context(
+        lang=lang, profile=ss.get("profile", "ndrc-2022"), unit=ss.get("money_unit", "yi")
+    )
     try:
         ds_path = Path(ss.get("dataset_choice") or default_dataset_path())
         ctx.dataset_path = ds_path
@@ -279,7 +319,9 @@ def build_context(lang: str) -> Context:
         ctx.year = int(year) if year in years else years[-1]
         apply_seconds = time.perf_counter() - t0
         t1 = time.perf_counter()
-        ctx.account, compute_seconds = compute_account(ctx.dataset, ctx.dataset_hash, ctx.coefficients, ctx.profile)
+        ctx.account, compute_seconds = compute_account(
+            ctx.dataset, ctx.dataset_hash, ctx.coefficients, ctx.profile
+        )
         # recompute time of the current totals: applying the edits + the account (measured when
         # it was computed; a cache hit costs only the lookup, recorded in _lookup_ms)
         ctx.recompute_seconds = apply_seconds + compute_seconds

@@ -50,7 +50,9 @@ def tile_positions(codes: Iterable[str], cell: float = 0.33) -> tuple[pd.DataFra
         for c in known:
             lon, lat = CENTROIDS[c]
             col, row = round((lon - lon0) / cell), round((lat0 - lat) / cell)
-            col, row = _nearest_free(col, row, taken, lon - lon0 - col * cell, lat0 - lat - row * cell)
+            col, row = _nearest_free(
+                col, row, taken, lon - lon0 - col * cell, lat0 - lat - row * cell
+            )
             taken.add((col, row))
             rows[c] = (col, row, lon, lat)
     if unknown:
@@ -58,14 +60,23 @@ def tile_positions(codes: Iterable[str], cell: float = 0.33) -> tuple[pd.DataFra
         top = max((r[1] for r in rows.values()), default=-1) + 1
         for i, c in enumerate(unknown):
             rows[c] = (i % n, top + i // n, math.nan, math.nan)
-    df = pd.DataFrame.from_dict(rows, orient="index", columns=["col", "row", "lon", "lat"]).loc[codes]
+    df = pd.DataFrame.from_dict(rows, orient="index", columns=["col", "row", "lon", "lat"]).loc[
+        codes
+    ]
     return df, not unknown
 
 
-def _nearest_free(col: int, row: int, taken: set[tuple[int, int]], dx: float, dy: float) -> tuple[int, int]:
+def _nearest_free(
+    col: int, row: int, taken: set[tuple[int, int]], dx: float, dy: float
+) -> tuple[int, int]:
     if (col, row) not in taken:
         return col, row
-    candidates = [(col + i, row + j) for i in range(-2, 3) for j in range(-2, 3) if (col + i, row + j) not in taken]
+    candidates = [
+        (col + i, row + j)
+        for i in range(-2, 3)
+        for j in range(-2, 3)
+        if (col + i, row + j) not in taken
+    ]
     # nearest to where the centroid really is (dx, dy = offset from the cell centre, in cells)
     return min(candidates, key=lambda cr: (cr[0] - col - dx) ** 2 + (cr[1] - row - dy) ** 2)
 
@@ -119,8 +130,10 @@ def match_features(gj: dict, regions: pd.DataFrame) -> tuple[dict, str, dict[str
         if len(found) > best[0]:
             best = (len(found), prop, found)
     if best[0] == 0:
-        raise ValueError("no feature matches a region code or name of the dataset "
-                         "(looked at properties " + ", ".join((*_ID_PROPERTIES, *_NAME_PROPERTIES)) + ")")
+        raise ValueError(
+            "no feature matches a region code or name of the dataset "
+            "(looked at properties " + ", ".join((*_ID_PROPERTIES, *_NAME_PROPERTIES)) + ")"
+        )
     out = {"type": "FeatureCollection", "features": []}
     labels = {}
     for i, code in best[2].items():

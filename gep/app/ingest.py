@@ -33,8 +33,14 @@ def read_upload(filename: str, raw: bytes) -> pd.DataFrame:
     raise InputError(Problem(filename, f"unsupported file type '{suffix}' (use .csv or .xlsx)"))
 
 
-def validate_upload(filename: str, raw: bytes, active: Dataset | None, regions_raw: bytes | None = None,
-                    name: str = "", coefficients: str | None = None) -> tuple[Dataset, dict[str, str | bytes]]:
+def validate_upload(
+    filename: str,
+    raw: bytes,
+    active: Dataset | None,
+    regions_raw: bytes | None = None,
+    name: str = "",
+    coefficients: str | None = None,
+) -> tuple[Dataset, dict[str, str | bytes]]:
     """Build and validate a dataset from an uploaded inventory.
 
     Regions come from ``regions_raw`` (an uploaded regions.csv) or the active dataset's
@@ -44,21 +50,43 @@ def validate_upload(filename: str, raw: bytes, active: Dataset | None, regions_r
         raise InputError(Problem(filename or "<upload>", "the file is empty"))
     if regions_raw is None:
         if active is None or not active.path or not (Path(active.path) / "regions.csv").exists():
-            raise InputError(Problem("regions.csv", "upload a regions.csv too (no active dataset to take regions from)"))
+            raise InputError(
+                Problem(
+                    "regions.csv",
+                    "upload a regions.csv too (no active dataset to take regions from)",
+                )
+            )
         regions_raw = (Path(active.path) / "regions.csv").read_bytes()
     regions_df = read_csv_bytes(regions_raw, "regions.csv")
     inventory_df = read_upload(filename, raw)
-    meta = {k: v for k, v in (active.meta if active is not None else {}).items() if k not in ("years", "name")}
+    meta = {
+        k: v
+        for k, v in (active.meta if active is not None else {}).items()
+        if k not in ("years", "name")
+    }
     name = (name or Path(filename).stem).strip()
     meta["name"] = name
     if coefficients:
         meta["coefficients"] = coefficients
-    meta.setdefault("description", {"zh": f"上传的清单 {filename}", "en": f"uploaded inventory {filename}"})
-    ds = dataset_from_frames(regions_df, inventory_df, name=name, meta=meta, inventory_file=filename,
-                             regions_file="regions.csv")
-    inv_name = "inventory.xlsx" if Path(filename).suffix.lower() in (".xlsx", ".xlsm") else "inventory.csv"
-    files: dict[str, str | bytes] = {inv_name: raw, "regions.csv": regions_raw,
-                                     "dataset.yaml": workspace.dump_yaml(meta)}
+    meta.setdefault(
+        "description", {"zh": f"上传的清单 {filename}", "en": f"uploaded inventory {filename}"}
+    )
+    ds = dataset_from_frames(
+        regions_df,
+        inventory_df,
+        name=name,
+        meta=meta,
+        inventory_file=filename,
+        regions_file="regions.csv",
+    )
+    inv_name = (
+        "inventory.xlsx" if Path(filename).suffix.lower() in (".xlsx", ".xlsm") else "inventory.csv"
+    )
+    files: dict[str, str | bytes] = {
+        inv_name: raw,
+        "regions.csv": regions_raw,
+        "dataset.yaml": workspace.dump_yaml(meta),
+    }
     return ds, files
 
 
@@ -72,9 +100,25 @@ def template_csv() -> bytes:
     from ..inventory import INVENTORY_COLUMNS
 
     rows = [
-        {"region": "610902", "year": "2020", "item": "area", "ecosystem": "forest.broadleaf", "species": "",
-         "value": "12000", "unit": "hectare", "source": "e.g. 第三次全国国土调查 / illustrative: how it was made"},
-        {"region": "610902", "year": "2020", "item": "precipitation", "ecosystem": "", "species": "",
-         "value": "850", "unit": "mm", "source": "e.g. county meteorological bureau"},
+        {
+            "region": "610902",
+            "year": "2020",
+            "item": "area",
+            "ecosystem": "forest.broadleaf",
+            "species": "",
+            "value": "12000",
+            "unit": "hectare",
+            "source": "e.g. 第三次全国国土调查 / illustrative: how it was made",
+        },
+        {
+            "region": "610902",
+            "year": "2020",
+            "item": "precipitation",
+            "ecosystem": "",
+            "species": "",
+            "value": "850",
+            "unit": "mm",
+            "source": "e.g. county meteorological bureau",
+        },
     ]
     return pd.DataFrame(rows, columns=INVENTORY_COLUMNS).to_csv(index=False).encode("utf-8-sig")

@@ -69,7 +69,11 @@ def _read_folder(folder: Path, origin: str) -> tuple[list[AppScenario], list[Pro
             raw = load_yaml(f)
             sc = sm.parse_scenario(raw, str(f))
             key = f"{origin}:{sc.id}"
-            out.append(AppScenario(key=key, origin=origin, scenario=replace(sc, id=key), path=str(f), raw=raw))
+            out.append(
+                AppScenario(
+                    key=key, origin=origin, scenario=replace(sc, id=key), path=str(f), raw=raw
+                )
+            )
         except InputError as exc:
             problems += exc.problems
     return out, problems
@@ -90,8 +94,14 @@ def workspace_scenarios() -> tuple[list[AppScenario], list[Problem]]:
 # building and saving
 
 
-def build_raw(name: str, description: str, override_lines: str, extra_yaml: str = "",
-              base_name: str = "", base_hash: str = "") -> dict:
+def build_raw(
+    name: str,
+    description: str,
+    override_lines: str,
+    extra_yaml: str = "",
+    base_name: str = "",
+    base_hash: str = "",
+) -> dict:
     """A scenario mapping in the gep.scenarios format from the page's fields.
 
     ``extra_yaml`` may hold any other keys of the format (inventory_edits, land_conversions,
@@ -100,20 +110,29 @@ def build_raw(name: str, description: str, override_lines: str, extra_yaml: str 
     raw: dict = {"name": name.strip()}
     if description.strip():
         raw["description"] = description.strip()
-    lines = [ln.strip() for ln in override_lines.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    lines = [
+        ln.strip()
+        for ln in override_lines.splitlines()
+        if ln.strip() and not ln.strip().startswith("#")
+    ]
     extra = loads_yaml(extra_yaml, "YAML") if extra_yaml.strip() else {}
     if extra is None:
         extra = {}
     if not isinstance(extra, dict):
-        raise InputError(Problem("YAML", "the extra changes must be a mapping (e.g. land_conversions: [...])"))
+        raise InputError(
+            Problem("YAML", "the extra changes must be a mapping (e.g. land_conversions: [...])")
+        )
     for key in ("name", "description"):
         extra.pop(key, None)
     if lines or extra.get("overrides"):
         raw["overrides"] = [*lines, *(extra.pop("overrides", None) or [])]
     raw.update(extra)
     stamp = dt.date.today().isoformat()
-    raw.setdefault("note", f"built in the GEP app on {stamp}" + (f" on coefficient set {base_name} ({base_hash})"
-                                                                  if base_name else ""))
+    raw.setdefault(
+        "note",
+        f"built in the GEP app on {stamp}"
+        + (f" on coefficient set {base_name} ({base_hash})" if base_name else ""),
+    )
     return raw
 
 
@@ -126,7 +145,11 @@ def validate(raw: dict, dataset, coefficients, file: str = "<scenario>"):
 
 
 def save(raw: dict) -> Path:
-    name = raw["name"] if isinstance(raw["name"], str) else (raw["name"].get("zh") or raw["name"].get("en"))
+    name = (
+        raw["name"]
+        if isinstance(raw["name"], str)
+        else (raw["name"].get("zh") or raw["name"].get("en"))
+    )
     return workspace.save_scenario(name, raw)
 
 
@@ -150,8 +173,12 @@ def form_fields(sc: AppScenario) -> dict[str, str]:
     mappings = [o for o in overrides if not isinstance(o, str)]
     if mappings:
         raw["overrides"] = mappings
-    return {"name": str(name), "description": str(desc), "overrides": "\n".join(lines),
-            "extra": workspace.dump_yaml(raw) if raw else ""}
+    return {
+        "name": str(name),
+        "description": str(desc),
+        "overrides": "\n".join(lines),
+        "extra": workspace.dump_yaml(raw) if raw else "",
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -159,11 +186,16 @@ def form_fields(sc: AppScenario) -> dict[str, str]:
 
 
 def content_key(scenarios: list[AppScenario]) -> str:
-    payload = [(s.key, json.dumps(s.raw, sort_keys=True, default=str, ensure_ascii=False)) for s in scenarios]
+    payload = [
+        (s.key, json.dumps(s.raw, sort_keys=True, default=str, ensure_ascii=False))
+        for s in scenarios
+    ]
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
-def check_each(scenarios: list[AppScenario], dataset, coefficients) -> tuple[list[AppScenario], dict[str, InputError]]:
+def check_each(
+    scenarios: list[AppScenario], dataset, coefficients
+) -> tuple[list[AppScenario], dict[str, InputError]]:
     """Scenarios that apply to the active data, and the problems of those that do not."""
     sm = module()
     good, bad = [], {}
@@ -179,7 +211,9 @@ def check_each(scenarios: list[AppScenario], dataset, coefficients) -> tuple[lis
 def stacked(dataset, coefficients, scenarios: list[AppScenario], profile: str):
     """Baseline and scenarios in one :func:`gep.scenarios.account_scenarios` call → its xarray Dataset."""
     sm = module()
-    acc = sm.account_scenarios(dataset, coefficients, [s.scenario for s in scenarios], profile=profile)
+    acc = sm.account_scenarios(
+        dataset, coefficients, [s.scenario for s in scenarios], profile=profile
+    )
     return acc.ds
 
 
@@ -189,9 +223,14 @@ def account_for(ds, key: str, base_account):
 
     one = ds.sel(scenario=key, drop=True)
     one = one.drop_vars([c for c in one.coords if str(c).startswith("scenario")], errors="ignore")
-    return Account(ds=one, indicators=base_account.indicators, profile=base_account.profile,
-                   coefficients=base_account.coefficients, dataset=base_account.dataset,
-                   options=base_account.options)
+    return Account(
+        ds=one,
+        indicators=base_account.indicators,
+        profile=base_account.profile,
+        coefficients=base_account.coefficients,
+        dataset=base_account.dataset,
+        options=base_account.options,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -216,7 +255,13 @@ def _item_text(data, item: str, year: int, ecosystem: str | None = None) -> str:
     if "year" in arr.dims:
         arr = arr.sel(year=year)
     if ecosystem and "ecosystem" in arr.dims:
-        arr = arr.sel(ecosystem=[e for e in arr["ecosystem"].values if e == ecosystem or str(e).startswith(ecosystem + ".")])
+        arr = arr.sel(
+            ecosystem=[
+                e
+                for e in arr["ecosystem"].values
+                if e == ecosystem or str(e).startswith(ecosystem + ".")
+            ]
+        )
     total = float(arr.sum(skipna=True))
     return f"{total:,.6g} {arr.attrs.get('units', '')}".strip()
 
@@ -234,27 +279,63 @@ def assumptions(sc: AppScenario, dataset, coefficients, year: int, lang: str) ->
     rows = []
 
     def add(kind: str, what: str, change: str, before: str, after: str) -> None:
-        rows.append({text("sc.col.what", lang): text(f"sc.assume.{kind}", lang), text("sc.col.item", lang): what,
-                     text("sc.col.change", lang): change,
-                     f"{text('sc.baseline', lang)} ({year})": before, f"{sc.label(lang)} ({year})": after})
+        rows.append(
+            {
+                text("sc.col.what", lang): text(f"sc.assume.{kind}", lang),
+                text("sc.col.item", lang): what,
+                text("sc.col.change", lang): change,
+                f"{text('sc.baseline', lang)} ({year})": before,
+                f"{sc.label(lang)} ({year})": after,
+            }
+        )
 
     if s.coefficient_set:
-        add("set", s.coefficient_set, f"coefficient set: {s.coefficient_set}", coefficients.name, new_set.name)
+        add(
+            "set",
+            s.coefficient_set,
+            f"coefficient set: {s.coefficient_set}",
+            coefficients.name,
+            new_set.name,
+        )
     for spec in s.overrides:
         o = spec.override
-        add("coef", o.id + (f"[{o.key}]" if o.key else ""), o.describe(), _coef_text(coefficients, o.id, year, o.key),
-            _coef_text(new_set, o.id, year, o.key))
+        add(
+            "coef",
+            o.id + (f"[{o.key}]" if o.key else ""),
+            o.describe(),
+            _coef_text(coefficients, o.id, year, o.key),
+            _coef_text(new_set, o.id, year, o.key),
+        )
     for p in s.paths:
         pts = ", ".join(f"{y}: {v:g}" for y, v in p.points)
-        add("coef", p.id, f"path ({p.interpolate}) {{{pts}}}", _coef_text(coefficients, p.id, year, None),
-            _coef_text(new_set, p.id, year, None))
+        add(
+            "coef",
+            p.id,
+            f"path ({p.interpolate}) {{{pts}}}",
+            _coef_text(coefficients, p.id, year, None),
+            _coef_text(new_set, p.id, year, None),
+        )
     described = s.describe()
     n_coef = (1 if s.coefficient_set else 0) + len(s.overrides) + len(s.paths)
-    for e, line in zip(s.inventory_edits, described[n_coef:n_coef + len(s.inventory_edits)], strict=True):
-        add("item", e.item + (f" · {e.ecosystem}" if e.ecosystem else ""), line,
-            _item_text(dataset.data, e.item, year, e.ecosystem), _item_text(new_data.data, e.item, year, e.ecosystem))
-    for c, line in zip(s.land_conversions, described[n_coef + len(s.inventory_edits):], strict=True):
+    for e, line in zip(
+        s.inventory_edits, described[n_coef : n_coef + len(s.inventory_edits)], strict=True
+    ):
+        add(
+            "item",
+            e.item + (f" · {e.ecosystem}" if e.ecosystem else ""),
+            line,
+            _item_text(dataset.data, e.item, year, e.ecosystem),
+            _item_text(new_data.data, e.item, year, e.ecosystem),
+        )
+    for c, line in zip(
+        s.land_conversions, described[n_coef + len(s.inventory_edits) :], strict=True
+    ):
         for eco in (c.source, c.target):
-            add("land", f"area · {eco}", line, _item_text(dataset.data, "area", year, eco),
-                _item_text(new_data.data, "area", year, eco))
+            add(
+                "land",
+                f"area · {eco}",
+                line,
+                _item_text(dataset.data, "area", year, eco),
+                _item_text(new_data.data, "area", year, eco),
+            )
     return pd.DataFrame(rows)

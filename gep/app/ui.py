@@ -29,8 +29,14 @@ def language_switch() -> str:
     if st.session_state.get("lang") not in LANGS:
         st.session_state.pop("lang", None)
     with st.sidebar:
-        st.radio(text("lang.label", "zh"), list(LANGS), key="lang", horizontal=True,
-                 format_func=LANG_NAMES.get, bind="query-params")
+        st.radio(
+            text("lang.label", "zh"),
+            list(LANGS),
+            key="lang",
+            horizontal=True,
+            format_func=LANG_NAMES.get,
+            bind="query-params",
+        )
     return st.session_state.get("lang", "zh")
 
 
@@ -39,17 +45,29 @@ def sidebar(ctx: data.Context) -> None:
     lang = ctx.lang
     with st.sidebar:
         default_ds = str(data.default_dataset_path())
-        ds_options = [default_ds] + [str(p) for p in workspace.list_datasets() if str(p) != default_ds]
+        ds_options = [default_ds] + [
+            str(p) for p in workspace.list_datasets() if str(p) != default_ds
+        ]
 
         def ds_label(p: str) -> str:
             tag = text("side.default", lang) if p == default_ds else text("side.uploaded", lang)
             return f"{Path(p).name} {tag}"
 
-        _select(t("side.dataset"), ds_options, "dataset_choice", default=default_ds, format_func=ds_label,
-                on_change=_forget_set_choice)
+        _select(
+            t("side.dataset"),
+            ds_options,
+            "dataset_choice",
+            default=default_ds,
+            format_func=ds_label,
+            on_change=_forget_set_choice,
+        )
 
         default_set = ""
-        set_options = [default_set] + [str(p) for p in data.bundled_sets()] + [str(p) for p in workspace.list_sets()]
+        set_options = (
+            [default_set]
+            + [str(p) for p in data.bundled_sets()]
+            + [str(p) for p in workspace.list_sets()]
+        )
         saved = {str(p) for p in workspace.list_sets()}
 
         try:
@@ -62,12 +80,24 @@ def sidebar(ctx: data.Context) -> None:
                 return f"{default_name} {text('side.default', lang)}"
             return f"{Path(p).name} {text('side.saved', lang) if p in saved else text('side.bundled', lang)}"
 
-        _select(t("side.coefset"), set_options, "coef_choice", default=default_set, format_func=set_label)
+        _select(
+            t("side.coefset"),
+            set_options,
+            "coef_choice",
+            default=default_set,
+            format_func=set_label,
+        )
         if ctx.dataset is not None:
             years = ctx.dataset.years
             _select(t("side.year"), years, "year", default=ctx.year or years[-1])
-        st.radio(t("side.unit"), ["wan", "yi"], index=1, key="money_unit", horizontal=True,
-                 format_func=lambda u: text(f"unit.choice.{u}", lang))
+        st.radio(
+            t("side.unit"),
+            ["wan", "yi"],
+            index=1,
+            key="money_unit",
+            horizontal=True,
+            format_func=lambda u: text(f"unit.choice.{u}", lang),
+        )
         _select(t("side.profile"), list(data.PROFILES), "profile", default="ndrc-2022")
         if ctx.ok:
             if ctx.edits:
@@ -93,8 +123,12 @@ def require_account(ctx: data.Context) -> None:
 
 
 def show_problems(problems, key: str = "problems") -> None:
-    st.dataframe(views.problems_frame(problems, st.session_state.get("lang", "zh")), hide_index=True,
-                 width="stretch", key=key)
+    st.dataframe(
+        views.problems_frame(problems, st.session_state.get("lang", "zh")),
+        hide_index=True,
+        width="stretch",
+        key=key,
+    )
 
 
 def slug(s: str) -> str:
@@ -115,8 +149,14 @@ def chart_block(fig, table: pd.DataFrame, key: str, title: str | None = None) ->
         st.plotly_chart(fig, key=f"fig_{key}", config={"displaylogo": False})
     with tab_table:
         st.dataframe(table, hide_index=True, width="stretch", key=f"tbl_{key}")
-    st.download_button(f"⬇ {t('dl.csv')}", csv_bytes(table), file_name=f"{slug(key)}.csv", mime="text/csv",
-                       key=f"dl_{key}", on_click="ignore")
+    st.download_button(
+        f"⬇ {t('dl.csv')}",
+        csv_bytes(table),
+        file_name=f"{slug(key)}.csv",
+        mime="text/csv",
+        key=f"dl_{key}",
+        on_click="ignore",
+    )
 
 
 def module_missing(module: str, exc: Exception) -> None:

@@ -71,8 +71,13 @@ def measure_array(acc: Account, measure: str, unit: str):
 
 def city_by_category(acc: Account, year: int, lang: str, unit: str) -> pd.DataFrame:
     s = acc.by_category().sel(year=year).sum("region", min_count=1).to_pandas()
-    df = pd.DataFrame({"category": s.index, "label": [category_label(c, lang) for c in s.index],
-                       "value": s.to_numpy() / scale(unit)})
+    df = pd.DataFrame(
+        {
+            "category": s.index,
+            "label": [category_label(c, lang) for c in s.index],
+            "value": s.to_numpy() / scale(unit),
+        }
+    )
     total = df["value"].sum()
     df["share"] = 100 * df["value"] / total if total else np.nan
     return df
@@ -81,7 +86,11 @@ def city_by_category(acc: Account, year: int, lang: str, unit: str) -> pd.DataFr
 def trend(acc: Account, lang: str, unit: str) -> tuple[pd.DataFrame, str | None]:
     """City GEP per year at current and at comparable (base-year) prices."""
     cur = acc.city_gep().to_pandas() / scale(unit)
-    frames = [pd.DataFrame({"year": cur.index, "basis": text("basis.current", lang), "value": cur.to_numpy()})]
+    frames = [
+        pd.DataFrame(
+            {"year": cur.index, "basis": text("basis.current", lang), "value": cur.to_numpy()}
+        )
+    ]
     problem = None
     try:
         comp = acc.comparable().sum(["region", "indicator"], min_count=1).to_pandas() / scale(unit)
@@ -99,20 +108,33 @@ def composition(acc: Account, year: int, lang: str, unit: str) -> pd.DataFrame:
         val = v.get(ind.id, np.nan)
         if val is None or not np.isfinite(val) or val <= 0:
             continue
-        rows.append({"category_id": ind.category, "category": category_label(ind.category, lang),
-                     "indicator": ind.label(lang), "value": float(val) / scale(unit)})
+        rows.append(
+            {
+                "category_id": ind.category,
+                "category": category_label(ind.category, lang),
+                "indicator": ind.label(lang),
+                "value": float(val) / scale(unit),
+            }
+        )
     return pd.DataFrame(rows, columns=["category_id", "category", "indicator", "value"])
 
 
 def county_measure(acc: Account, year: int, measure: str, lang: str, unit: str) -> pd.DataFrame:
     s = measure_array(acc, measure, unit).sel(year=year).to_pandas()
-    df = pd.DataFrame({"region": s.index, "name": [acc.region_name(r, lang) for r in s.index],
-                       "value": s.to_numpy(dtype=float)})
+    df = pd.DataFrame(
+        {
+            "region": s.index,
+            "name": [acc.region_name(r, lang) for r in s.index],
+            "value": s.to_numpy(dtype=float),
+        }
+    )
     return df
 
 
 def ranking(acc: Account, year: int, measure: str, lang: str, unit: str) -> pd.DataFrame:
-    df = county_measure(acc, year, measure, lang, unit).sort_values("value", ascending=False, na_position="last")
+    df = county_measure(acc, year, measure, lang, unit).sort_values(
+        "value", ascending=False, na_position="last"
+    )
     df.insert(0, "rank", np.arange(1, len(df) + 1))
     return df.reset_index(drop=True)
 
@@ -167,27 +189,36 @@ def county_table(acc: Account, region: str, year: int, lang: str, unit: str) -> 
         elif np.isfinite(phys) and phys and np.isfinite(value):
             price, implied = value / phys, True
             price_unit = nice_unit(f"CNY / ({ind.physical_unit})", lang) + " "
-        rows.append({
-            "category": category_label(ind.category, lang),
-            "indicator": ind.label(lang),
-            "physical": phys,
-            "physical_unit": nice_unit(ind.physical_unit, lang),
-            "price": price,
-            "price_unit": price_unit + (text("co.implied", lang) if implied else ""),
-            "value": value / scale(unit),
-            "share": 100 * value / total if total else math.nan,
-            "method": ind.method_zh if lang == "zh" else ind.method,
-            "indicator_id": ind.id,
-        })
+        rows.append(
+            {
+                "category": category_label(ind.category, lang),
+                "indicator": ind.label(lang),
+                "physical": phys,
+                "physical_unit": nice_unit(ind.physical_unit, lang),
+                "price": price,
+                "price_unit": price_unit + (text("co.implied", lang) if implied else ""),
+                "value": value / scale(unit),
+                "share": 100 * value / total if total else math.nan,
+                "method": ind.method_zh if lang == "zh" else ind.method,
+                "indicator_id": ind.id,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def county_table_display(df: pd.DataFrame, lang: str, unit: str) -> pd.DataFrame:
-    names = {"category": text("col.category", lang), "indicator": text("col.indicator", lang),
-             "physical": text("col.physical", lang), "physical_unit": text("col.physical_unit", lang),
-             "price": text("col.price", lang), "price_unit": text("col.price_unit", lang),
-             "value": text("col.value", lang, u=money_label(unit, lang)), "share": text("col.share", lang),
-             "method": text("col.method", lang), "indicator_id": text("col.indicator_id", lang)}
+    names = {
+        "category": text("col.category", lang),
+        "indicator": text("col.indicator", lang),
+        "physical": text("col.physical", lang),
+        "physical_unit": text("col.physical_unit", lang),
+        "price": text("col.price", lang),
+        "price_unit": text("col.price_unit", lang),
+        "value": text("col.value", lang, u=money_label(unit, lang)),
+        "share": text("col.share", lang),
+        "method": text("col.method", lang),
+        "indicator_id": text("col.indicator_id", lang),
+    }
     return df.rename(columns=names)
 
 
@@ -207,13 +238,26 @@ def standing(acc: Account, region: str, year: int, lang: str, unit: str) -> pd.D
     for cat in [str(c) for c in bc["category"].values]:
         v = float(bc.sel(region=region, category=cat))
         avg = float(bc.sel(category=cat).mean("region"))
-        rows.append({"what": category_label(cat, lang), "unit": money_label(unit, lang), "county": v, "average": avg})
+        rows.append(
+            {
+                "what": category_label(cat, lang),
+                "unit": money_label(unit, lang),
+                "county": v,
+                "average": avg,
+            }
+        )
     for m in MEASURES:
         arr = measure_array(acc, m, unit).sel(year=year)
         v = float(arr.sel(region=region))
         avg = float(arr.mean("region"))
-        rows.append({"what": text(f"measure.{m}", lang), "unit": measure_unit(m, unit, lang), "county": v,
-                     "average": avg})
+        rows.append(
+            {
+                "what": text(f"measure.{m}", lang),
+                "unit": measure_unit(m, unit, lang),
+                "county": v,
+                "average": avg,
+            }
+        )
     df = pd.DataFrame(rows)
     df["ratio"] = df["county"] / df["average"].where(df["average"] != 0)
     return df
@@ -222,8 +266,15 @@ def standing(acc: Account, region: str, year: int, lang: str, unit: str) -> pd.D
 # -------------------------------------------------------------------------------- compare
 
 
-def compare(acc: Account, regions: list[str], year: int | None, measure: str, lang: str, unit: str,
-            indicator: str | None = None) -> pd.DataFrame:
+def compare(
+    acc: Account,
+    regions: list[str],
+    year: int | None,
+    measure: str,
+    lang: str,
+    unit: str,
+    indicator: str | None = None,
+) -> pd.DataFrame:
     """Long table region × (year) × series for the compare page."""
     names = {r: acc.region_name(r, lang) for r in regions}
     if measure in MEASURES:
@@ -251,17 +302,26 @@ def compare(acc: Account, regions: list[str], year: int | None, measure: str, la
 # -------------------------------------------------------------------------------- scenarios
 
 
-def difference_by(base: Account, alt: Account, year: int, by: str, lang: str, unit: str) -> pd.DataFrame:
+def difference_by(
+    base: Account, alt: Account, year: int, by: str, lang: str, unit: str
+) -> pd.DataFrame:
     """Alternate − baseline in ``year``, by indicator or by county [display money unit]."""
     d = (alt.value.sel(year=year).fillna(0) - base.value.sel(year=year).fillna(0)) / scale(unit)
     if by == "indicator":
         s = d.sum("region").to_pandas()
         labels = {i.id: i.label(lang) for i in base.indicators}
-        df = pd.DataFrame({"key": s.index, "label": [labels.get(k, k) for k in s.index], "delta": s.to_numpy()})
+        df = pd.DataFrame(
+            {"key": s.index, "label": [labels.get(k, k) for k in s.index], "delta": s.to_numpy()}
+        )
     else:
         s = d.sum("indicator").to_pandas()
-        df = pd.DataFrame({"key": s.index, "label": [base.region_name(k, lang) for k in s.index],
-                           "delta": s.to_numpy()})
+        df = pd.DataFrame(
+            {
+                "key": s.index,
+                "label": [base.region_name(k, lang) for k in s.index],
+                "delta": s.to_numpy(),
+            }
+        )
     return df
 
 
@@ -270,5 +330,11 @@ def problems_frame(problems, lang: str) -> pd.DataFrame:
     rows = [p.as_dict() for p in problems]
     df = pd.DataFrame(rows, columns=["file", "row", "field", "message"])
     df["row"] = df["row"].astype("Int64")
-    return df.rename(columns={"file": text("col.file", lang), "row": text("col.row", lang),
-                              "field": text("col.field", lang), "message": text("col.message", lang)})
+    return df.rename(
+        columns={
+            "file": text("col.file", lang),
+            "row": text("col.row", lang),
+            "field": text("col.field", lang),
+            "message": text("col.message", lang),
+        }
+    )

@@ -50,7 +50,9 @@ def safe_name(name: str) -> str:
     text = _NAME_RE.sub("_", text)
     text = re.sub(r"\s+", "_", text).strip("_.")
     if not text:
-        raise InputError(Problem("<name>", "a name is needed (letters, digits, Chinese characters, - or _)"))
+        raise InputError(
+            Problem("<name>", "a name is needed (letters, digits, Chinese characters, - or _)")
+        )
     return text[:80]
 
 
@@ -133,7 +135,9 @@ def save_draft(base_key: str, base_path: str, edits: dict[str, float]) -> Path |
     if not edits:
         path.unlink(missing_ok=True)
         return None
-    return write_yaml(path, {"base": base_path, "edits": {k: float(v) for k, v in sorted(edits.items())}})
+    return write_yaml(
+        path, {"base": base_path, "edits": {k: float(v) for k, v in sorted(edits.items())}}
+    )
 
 
 def load_draft(base_key: str) -> dict[str, float]:
@@ -155,16 +159,30 @@ def list_sets() -> list[Path]:
     root = sets_root()
     if not root.exists():
         return []
-    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / "set.yaml").exists())
+    return sorted(
+        p
+        for p in root.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and (p / "set.yaml").exists()
+    )
 
 
-def save_set(name: str, base_path: str, coefficients_raw: dict[str, dict], description: str = "",
-             base_name: str = "") -> Path:
+def save_set(
+    name: str,
+    base_path: str,
+    coefficients_raw: dict[str, dict],
+    description: str = "",
+    base_name: str = "",
+) -> Path:
     """Save edited coefficients as a named set extending ``base_path`` (a real set folder)."""
     folder = sets_root() / safe_name(name)
-    meta = {"name": str(name).strip(), "description": {"zh": description or f"在 {base_name or base_path} 基础上编辑",
-                                                      "en": description or f"edited from {base_name or base_path}"},
-            "extends": str(Path(base_path).resolve())}
+    meta = {
+        "name": str(name).strip(),
+        "description": {
+            "zh": description or f"在 {base_name or base_path} 基础上编辑",
+            "en": description or f"edited from {base_name or base_path}",
+        },
+        "extends": str(Path(base_path).resolve()),
+    }
     files: dict[str, str | bytes] = {"set.yaml": dump_yaml(meta)}
     for cid, raw in coefficients_raw.items():
         rel = Path(*cid.split(".")).with_suffix(".yaml")
@@ -207,8 +225,11 @@ def list_datasets() -> list[Path]:
     root = datasets_root()
     if not root.exists():
         return []
-    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
-                  and (p / "regions.csv").exists())
+    return sorted(
+        p
+        for p in root.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and (p / "regions.csv").exists()
+    )
 
 
 def save_dataset(name: str, files: dict[str, str | bytes]) -> Path:

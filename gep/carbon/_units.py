@@ -41,7 +41,9 @@ def magnitude(value, unit: str, name: str, *, require_unit: bool = False):
         try:
             value = Q_(text)
         except Exception:
-            raise _bad(name, f"{name} {text!r} is not a quantity with a unit (e.g. 500ha, 7500mu)") from None
+            raise _bad(
+                name, f"{name} {text!r} is not a quantity with a unit (e.g. 500ha, 7500mu)"
+            ) from None
         # a string must say its unit: "500" could be ha or 亩
         require_unit = require_unit or not parse_unit(unit).dimensionless
     if isinstance(value, pint.Quantity):
@@ -53,7 +55,9 @@ def magnitude(value, unit: str, name: str, *, require_unit: bool = False):
             try:
                 mag = np.asarray(value.to(parse_unit(unit)).magnitude, dtype=float)
             except pint.DimensionalityError:
-                raise _bad(name, f"{name} is in {value.units:~P}, which cannot be converted to {unit}") from None
+                raise _bad(
+                    name, f"{name} is in {value.units:~P}, which cannot be converted to {unit}"
+                ) from None
         return float(mag) if mag.ndim == 0 else mag
     if require_unit:
         raise _bad(name, f"{name} needs a unit (a quantity of {unit})")

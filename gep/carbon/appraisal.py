@@ -61,27 +61,48 @@ def resolve_price(price, years, growth_pct=0.0) -> tuple[xr.DataArray, dict]:
     info: dict = {}
     if isinstance(price, str) and price.strip() in PRICE_SCENARIOS:
         scenario = PRICE_SCENARIOS[price.strip()]
-        info = {"price_scenario": scenario.name, "price_basis": scenario.basis, "price_source": scenario.source,
-                "price_status": scenario.status, "price_year": scenario.price_year}
+        info = {
+            "price_scenario": scenario.name,
+            "price_basis": scenario.basis,
+            "price_source": scenario.source,
+            "price_status": scenario.status,
+            "price_year": scenario.price_year,
+        }
         price = scenario.price
     if isinstance(price, Mapping):
         if growth_pct:
-            raise InputError(Problem("<input>", "a price table cannot be combined with a growth rate",
-                                     field="price_growth"))
+            raise InputError(
+                Problem(
+                    "<input>",
+                    "a price table cannot be combined with a growth rate",
+                    field="price_growth",
+                )
+            )
         return price_path_table(years, price), {"price_basis": "year → price table"}
     if isinstance(price, xr.DataArray) and "year" in price.dims:
         missing = sorted(set(years.tolist()) - {int(y) for y in price["year"].values})
         if missing:
-            raise InputError(Problem("<input>", f"price path has no value for {', '.join(map(str, missing))}",
-                                     field="price"))
+            raise InputError(
+                Problem(
+                    "<input>",
+                    f"price path has no value for {', '.join(map(str, missing))}",
+                    field="price",
+                )
+            )
         path = magnitude(price, "CNY / tCO2e", "price").sel(year=years)
         return path, {"price_basis": "price path supplied"}
     if isinstance(price, str) and not info:
         try:
             level = magnitude(price, "CNY / tCO2e", "price")
         except InputError:
-            raise InputError(Problem("<input>", f"price {price!r} is neither a number with a unit nor a "
-                                     f"scenario ({', '.join(PRICE_SCENARIOS)})", field="price")) from None
+            raise InputError(
+                Problem(
+                    "<input>",
+                    f"price {price!r} is neither a number with a unit nor a "
+                    f"scenario ({', '.join(PRICE_SCENARIOS)})",
+                    field="price",
+                )
+            ) from None
     else:
         level = magnitude(price, "CNY / tCO2e", "price")
     info.setdefault("price_basis", "constant price supplied")
@@ -140,7 +161,9 @@ class ProjectAppraisal:
             "discounted_payback_years": num(self.discounted_payback),
         }
         if "beyond_data" in self.table:
-            flagged = [y for y, f in zip(self.years, self.table["beyond_data"].values, strict=True) if f]
+            flagged = [
+                y for y, f in zip(self.years, self.table["beyond_data"].values, strict=True) if f
+            ]
             out["years_beyond_growth_data"] = flagged
         out.update({k: num(v) for k, v in self.npv_percentiles().items()})
         out["inputs"] = self.inputs
@@ -227,32 +250,49 @@ def appraise_project(
     costs = costs or ProjectCosts()
     years = crediting_years(start, period)
     path, price_info = resolve_price(price, years, price_growth_pct)
-    credit_kwargs = {"baseline": baseline, "leakage": leakage, "project_emissions": project_emissions,
-                     "uncertainty_deduction": uncertainty_deduction}
-    rem = project_removals(strata, years, params, dead_wood=dead_wood, litter=litter, calibration=calibration,
-                           beyond_data=beyond_data)
+    credit_kwargs = {
+        "baseline": baseline,
+        "leakage": leakage,
+        "project_emissions": project_emissions,
+        "uncertainty_deduction": uncertainty_deduction,
+    }
+    rem = project_removals(
+        strata,
+        years,
+        params,
+        dead_wood=dead_wood,
+        litter=litter,
+        calibration=calibration,
+        beyond_data=beyond_data,
+    )
     credited = credited_removals(rem["removals"], **credit_kwargs)
     areas = area_schedule(strata, years)
     cost = cost_schedule(years, areas["planted"], areas["new"], costs)
     flows = cash_flow(credited, path, cost, costs.fee_share)
     first_price = float(path.isel(year=0))
     if first_price <= 0:
-        raise InputError(Problem("<input>", "the first-year carbon price must be positive", field="price"))
-    table = xr.Dataset({
-        "removals": rem["removals"],
-        "credited": credited,
-        "cumulative": credited.cumsum("year"),
-        "price": path,
-        "revenue": flows["revenue"],
-        "cost": flows["cost"],
-        "cash_flow": flows["cash_flow"],
-        "beyond_data": rem["beyond_data"].any("stratum"),
-    })
+        raise InputError(
+            Problem("<input>", "the first-year carbon price must be positive", field="price")
+        )
+    table = xr.Dataset(
+        {
+            "removals": rem["removals"],
+            "credited": credited,
+            "cumulative": credited.cumsum("year"),
+            "price": path,
+            "revenue": flows["revenue"],
+            "cost": flows["cost"],
+            "cash_flow": flows["cash_flow"],
+            "beyond_data": rem["beyond_data"].any("stratum"),
+        }
+    )
     result = ProjectAppraisal(
         table=table,
         npv=float(npv(flows["cash_flow"], discount_pct)),
         irr=irr(flows["cash_flow"].values),
-        breakeven_price=float(breakeven_price(credited, cost, discount_pct, costs.fee_share, path / first_price)),
+        breakeven_price=float(
+            breakeven_price(credited, cost, discount_pct, costs.fee_share, path / first_price)
+        ),
         discounted_payback=float(discounted_payback(flows["cash_flow"], discount_pct)),
     )
     inputs = {
@@ -264,16 +304,38 @@ def appraise_project(
         "discount_pct": float(discount_pct),
         "pools": rem.attrs["pools"],
         "calibration": float(calibration),
-        "uncertainty_deduction": float(magnitude(uncertainty_deduction, "dimensionless", "uncertainty_deduction")),
-        "costs": {k: (int(v) if k == "verification_interval" else float(v)) for k, v in costs.__dict__.items()},
+        "uncertainty_deduction": float(
+            magnitude(uncertainty_deduction, "dimensionless", "uncertainty_deduction")
+        ),
+        "costs": {
+            k: (int(v) if k == "verification_interval" else float(v))
+            for k, v in costs.__dict__.items()
+        },
         **price_info,
     }
     if draws:
         result.npv_draws = monte_carlo_npv(
-            strata, years, params, path, costs, discount_pct, draws=draws, seed=seed, price_sd=price_sd,
-            growth_sd=growth_sd, dead_wood=dead_wood, litter=litter, calibration=calibration, **credit_kwargs)
-        inputs["monte_carlo"] = {"draws": int(draws), "seed": seed, "price_sd": float(price_sd),
-                                 "growth_sd": "richards_a_se" if growth_sd is None else float(growth_sd)}
+            strata,
+            years,
+            params,
+            path,
+            costs,
+            discount_pct,
+            draws=draws,
+            seed=seed,
+            price_sd=price_sd,
+            growth_sd=growth_sd,
+            dead_wood=dead_wood,
+            litter=litter,
+            calibration=calibration,
+            **credit_kwargs,
+        )
+        inputs["monte_carlo"] = {
+            "draws": int(draws),
+            "seed": seed,
+            "price_sd": float(price_sd),
+            "growth_sd": "richards_a_se" if growth_sd is None else float(growth_sd),
+        }
     result.inputs = inputs
     return result
 
@@ -336,7 +398,9 @@ def monte_carlo_npv(
     if draws < 1:
         raise InputError(Problem("<input>", "draws must be ≥ 1", field="draws"))
     species = sorted({str(s) for s in strata["species"].values})
-    names = project_parameters(dead_wood=dead_wood, litter=litter, growth_uncertainty=growth_sd is None)
+    names = project_parameters(
+        dead_wood=dead_wood, litter=litter, growth_uncertainty=growth_sd is None
+    )
     p = check_parameters(params, species, names)
     rng = np.random.default_rng(seed)
     z_price = rng.standard_normal(draws)
@@ -347,13 +411,24 @@ def monte_carlo_npv(
     sd = p["richards_a_se"] if growth_sd is None else growth_sd * a
     z = xr.DataArray(z_growth, dims=["species", "draw"], coords={"species": species, "draw": draw})
     p = p.assign(richards_a=np.maximum(a + sd * z, 0.0))
-    rem = project_removals(strata, years, p, dead_wood=dead_wood, litter=litter, calibration=calibration,
-                           beyond_data="flag")
+    rem = project_removals(
+        strata,
+        years,
+        p,
+        dead_wood=dead_wood,
+        litter=litter,
+        calibration=calibration,
+        beyond_data="flag",
+    )
     credited = credited_removals(rem["removals"], **credit_kwargs)
     areas = area_schedule(strata, years)
     cost = cost_schedule(years, areas["planted"], areas["new"], costs)
     flows = cash_flow(credited, prices * price_factor, cost, costs.fee_share)
     out = npv(flows["cash_flow"], discount_pct)
     out.name = "npv"
-    out.attrs = {"units": "CNY", "seed": "none" if seed is None else int(seed), "price_sd": float(price_sd)}
+    out.attrs = {
+        "units": "CNY",
+        "seed": "none" if seed is None else int(seed),
+        "price_sd": float(price_sd),
+    }
     return out

@@ -51,10 +51,18 @@ def _item(data: xr.Dataset, name: str) -> xr.DataArray:
 def _require_items(data: xr.Dataset, names) -> None:
     missing = [n for n in names if n not in data]
     if missing:
-        raise InputError([Problem("<inventory>", f"inventory item '{n}' is needed but not in the data", field=n)
-                          for n in missing])
+        raise InputError(
+            [
+                Problem(
+                    "<inventory>", f"inventory item '{n}' is needed but not in the data", field=n
+                )
+                for n in missing
+            ]
+        )
     if "species" not in data.dims:
-        raise InputError(Problem("<inventory>", "forest inventory needs a 'species' dimension", field="species"))
+        raise InputError(
+            Problem("<inventory>", "forest inventory needs a 'species' dimension", field="species")
+        )
 
 
 def _species(data: xr.Dataset) -> list[str]:
@@ -62,7 +70,9 @@ def _species(data: xr.Dataset) -> list[str]:
 
 
 def _parameter_sources(params: xr.Dataset, names) -> str:
-    return ", ".join(params[n].attrs.get("coefficient_id", PARAMETERS[n].coefficient_id) for n in names)
+    return ", ".join(
+        params[n].attrs.get("coefficient_id", PARAMETERS[n].coefficient_id) for n in names
+    )
 
 
 def _pools(biomass: str, dead_wood: bool, litter: bool) -> str:
@@ -74,8 +84,14 @@ def _pools(biomass: str, dead_wood: bool, litter: bool) -> str:
     return ", ".join(pools)
 
 
-def county_stock(data: xr.Dataset, params: xr.Dataset, biomass: str = "bef", *, dead_wood: bool = False,
-                 litter: bool = False) -> xr.DataArray:
+def county_stock(
+    data: xr.Dataset,
+    params: xr.Dataset,
+    biomass: str = "bef",
+    *,
+    dead_wood: bool = False,
+    litter: bool = False,
+) -> xr.DataArray:
     r"""Forest carbon stock per region, year and species.
 
     Parameters
@@ -256,8 +272,12 @@ def county_sink(
     """
     check_choice("method", method, SINK_METHODS)
     check_choice("biomass", biomass, BIOMASS_METHODS)
-    attrs: dict = {"units": "tCO2e / year", "method": method, "biomass": biomass,
-                   "sign": "positive = removal from the atmosphere (sink)"}
+    attrs: dict = {
+        "units": "tCO2e / year",
+        "method": method,
+        "biomass": biomass,
+        "sign": "positive = removal from the atmosphere (sink)",
+    }
     excluded = list(dict.fromkeys(str(s) for s in exclude_species))
     if excluded:
         if "species" in data.dims:
@@ -266,14 +286,23 @@ def county_sink(
     if method == "stock-difference":
         carbon = county_stock(data, params, biomass, dead_wood=dead_wood, litter=litter)
         removal = bm.co2e_from_carbon(_stock_difference(carbon))
-        attrs.update(pools=carbon.attrs["pools"], coefficients=carbon.attrs["coefficients"],
-                     reason="no earlier inventory",
-                     reason_detail=f"NaN in {int(carbon['year'].min())} (first inventory year) and wherever "
-                                   "a region/species has no earlier inventory value")
+        attrs.update(
+            pools=carbon.attrs["pools"],
+            coefficients=carbon.attrs["coefficients"],
+            reason="no earlier inventory",
+            reason_detail=f"NaN in {int(carbon['year'].min())} (first inventory year) and wherever "
+            "a region/species has no earlier inventory value",
+        )
     else:
         if dead_wood or litter:
-            raise InputError(Problem("<options>", "dead wood and litter pools are available with the "
-                                     "stock-difference method only", field="method"))
+            raise InputError(
+                Problem(
+                    "<options>",
+                    "dead wood and litter pools are available with the "
+                    "stock-difference method only",
+                    field="method",
+                )
+            )
         _require_items(data, ["forest.increment"])
         increment = _item(data, "forest.increment")
         absent = [n for n in _LOSS_ITEMS if n not in data]
@@ -293,8 +322,12 @@ def county_sink(
             conv_i = conv_r = p["fang_a"]
             root = 0.0
         gain = ipcc.gain_increment(increment, conv_i, root, cf)
-        loss = ipcc.loss_wood_removals(_zero_if_absent(data, "forest.harvest", increment), conv_r, root, cf)
-        loss = loss + ipcc.loss_fuelwood(_zero_if_absent(data, "forest.fuelwood", increment), conv_r, root, cf)
+        loss = ipcc.loss_wood_removals(
+            _zero_if_absent(data, "forest.harvest", increment), conv_r, root, cf
+        )
+        loss = loss + ipcc.loss_fuelwood(
+            _zero_if_absent(data, "forest.fuelwood", increment), conv_r, root, cf
+        )
         if has_disturbance:
             area = _item(data, "forest.area")
             density = (_item(data, "forest.stock") / area).where(area > 0)
@@ -307,9 +340,11 @@ def county_sink(
             dist = ipcc.loss_disturbance(disturbed, b_w, root, cf, disturbance_fraction)
             loss = loss + xr.where(disturbed == 0, 0.0, dist)
         removal = bm.co2e_from_carbon(ipcc.gain_loss(gain, loss)).transpose(*increment.dims)
-        attrs.update(pools="above-ground biomass, below-ground biomass",
-                     coefficients=_parameter_sources(p, names),
-                     disturbance_fraction=float(disturbance_fraction))
+        attrs.update(
+            pools="above-ground biomass, below-ground biomass",
+            coefficients=_parameter_sources(p, names),
+            disturbance_fraction=float(disturbance_fraction),
+        )
         if absent:
             attrs["losses_not_in_inventory"] = ", ".join(absent)
     if not by_species:

@@ -54,14 +54,27 @@ class ProjectCosts:
             "fee_share": "dimensionless",
         }
         for name, unit in conv.items():
-            object.__setattr__(self, name, float(magnitude(getattr(self, name), unit, f"cost {name}")))
-        problems = [Problem("<input>", f"{n} must be ≥ 0", field=n) for n in conv if getattr(self, n) < 0]
+            object.__setattr__(
+                self, name, float(magnitude(getattr(self, name), unit, f"cost {name}"))
+            )
+        problems = [
+            Problem("<input>", f"{n} must be ≥ 0", field=n) for n in conv if getattr(self, n) < 0
+        ]
         if self.fee_share >= 1:
-            problems.append(Problem("<input>", "fee share must be < 1 (a fraction of revenue)", field="fee_share"))
+            problems.append(
+                Problem(
+                    "<input>", "fee share must be < 1 (a fraction of revenue)", field="fee_share"
+                )
+            )
         object.__setattr__(self, "verification_interval", int(self.verification_interval))
         if self.verification_interval < 1:
-            problems.append(Problem("<input>", "verification interval must be ≥ 1 year",
-                                    field="verification_interval"))
+            problems.append(
+                Problem(
+                    "<input>",
+                    "verification interval must be ≥ 1 year",
+                    field="verification_interval",
+                )
+            )
         if problems:
             raise InputError(problems)
 
@@ -114,8 +127,11 @@ def cost_schedule(years, planted_area, new_area, costs: ProjectCosts) -> xr.Data
     years = np.asarray(years, dtype=int)
     i = np.arange(years.size)
     verify = ((i + 1) % int(costs.verification_interval) == 0) | (i == years.size - 1)
-    fixed = xr.DataArray(costs.validation * (i == 0) + costs.verification * verify, dims=["year"],
-                         coords={"year": years})
+    fixed = xr.DataArray(
+        costs.validation * (i == 0) + costs.verification * verify,
+        dims=["year"],
+        coords={"year": years},
+    )
     out = costs.establishment * new_area + costs.management * planted_area + fixed
     out.attrs = {"units": "CNY"}
     return out
@@ -211,7 +227,9 @@ def irr(cash_flow) -> float:
     return float(rates[np.argmin(np.abs(rates))])
 
 
-def breakeven_price(credited, cost, discount_pct, fee_share=0.0, price_shape=1.0, dim: str = "year"):
+def breakeven_price(
+    credited, cost, discount_pct, fee_share=0.0, price_shape=1.0, dim: str = "year"
+):
     r"""Carbon price at which the project NPV is zero.
 
     NPV is linear in a price path :math:`P_i = p \cdot s_i` (shape ``s`` fixed, e.g. a growth
@@ -248,7 +266,7 @@ def breakeven_price(credited, cost, discount_pct, fee_share=0.0, price_shape=1.0
     factors = discount_factors(credited[dim].values, discount_pct).rename(year=dim)
     pv_cost = (cost * factors).sum(dim)
     pv_unit = (credited * price_shape * (1 - fee_share) * factors).sum(dim)
-    out = (pv_cost / pv_unit.where(pv_unit > 0))
+    out = pv_cost / pv_unit.where(pv_unit > 0)
     out.attrs = {"units": "CNY / tCO2e"}
     return out
 

@@ -20,9 +20,18 @@ INVENTORY_FOREST_ECOSYSTEMS = ("forest.broadleaf", "forest.coniferous", "forest.
 LOSS_ITEMS = ("forest.increment", "forest.harvest", "forest.fuelwood", "forest.disturbance_area")
 
 
-def dataset_sink(data: xr.Dataset, coefficients, year: int, method: str = "stock-difference", biomass: str = "fang",
-                 *, dead_wood: bool = False, litter: bool = False, by_species: bool = True,
-                 exclude_species=None) -> tuple[xr.DataArray, dict[str, str]]:
+def dataset_sink(
+    data: xr.Dataset,
+    coefficients,
+    year: int,
+    method: str = "stock-difference",
+    biomass: str = "fang",
+    *,
+    dead_wood: bool = False,
+    litter: bool = False,
+    by_species: bool = True,
+    exclude_species=None,
+) -> tuple[xr.DataArray, dict[str, str]]:
     """County forest sink of an inventory with a coefficient set's species parameters.
 
     Species groups without a volume-based biomass model (bamboo) are left out unless
@@ -35,13 +44,30 @@ def dataset_sink(data: xr.Dataset, coefficients, year: int, method: str = "stock
     if exclude_species is None:
         excluded = {s: NO_VOLUME_MODEL[s] for s in present if s in NO_VOLUME_MODEL}
     else:
-        excluded = {s: NO_VOLUME_MODEL.get(s, "excluded on request") for s in exclude_species if s in present}
+        excluded = {
+            s: NO_VOLUME_MODEL.get(s, "excluded on request")
+            for s in exclude_species
+            if s in present
+        }
     species = [s for s in present if s not in excluded]
-    names = required_parameters(method, biomass, dead_wood=dead_wood, litter=litter,
-                                disturbance="forest.disturbance_area" in forest)
+    names = required_parameters(
+        method,
+        biomass,
+        dead_wood=dead_wood,
+        litter=litter,
+        disturbance="forest.disturbance_area" in forest,
+    )
     params = species_parameters(lookup_from_set(coefficients, year), species, names)
-    sink = county_sink(forest, params, method, biomass, dead_wood=dead_wood, litter=litter,
-                       by_species=by_species, exclude_species=list(excluded))
+    sink = county_sink(
+        forest,
+        params,
+        method,
+        biomass,
+        dead_wood=dead_wood,
+        litter=litter,
+        by_species=by_species,
+        exclude_species=list(excluded),
+    )
     return sink, excluded
 
 
@@ -52,15 +78,30 @@ def forest_sink_for_account(ctx) -> tuple[xr.DataArray, str, list[str], xr.DataA
     if "forest.area" not in data or "forest.stock" not in data:
         return None
     biomass = ctx.options.get("forest_carbon_biomass", "fang")
-    sink, excluded = dataset_sink(data[["forest.area", "forest.stock"]], ctx.coefficients, max(ctx.years),
-                                  "stock-difference", biomass, by_species=False)
+    sink, excluded = dataset_sink(
+        data[["forest.area", "forest.stock"]],
+        ctx.coefficients,
+        max(ctx.years),
+        "stock-difference",
+        biomass,
+        by_species=False,
+    )
     sink = sink.sel(year=ctx.years)
     out = xr.DataArray(sink.values, dims=sink.dims, coords={d: sink[d].values for d in sink.dims})
-    note = (f"forest removals ({', '.join(INVENTORY_FOREST_ECOSYSTEMS)}): stock-difference method, IPCC 2006 "
-            f"Vol. 4 Eq. 2.8, biomass route '{biomass}', from forest.area/forest.stock")
+    note = (
+        f"forest removals ({', '.join(INVENTORY_FOREST_ECOSYSTEMS)}): stock-difference method, IPCC 2006 "
+        f"Vol. 4 Eq. 2.8, biomass route '{biomass}', from forest.area/forest.stock"
+    )
     if excluded:
         note += f"; {', '.join(excluded)} excluded from the inventory route (no volume model) — forest.bamboo keeps its per-area rate"
     covered = [e for e in ctx.ecosystems() if e in INVENTORY_FOREST_ECOSYSTEMS]
     counted = [s for s in data["species"].values if str(s) not in excluded]
-    inv_area = data["forest.area"].sel(species=counted).sum("species", min_count=1).sel(year=ctx.years)
-    return out, note, covered, inv_area.assign_attrs(units=data["forest.area"].attrs.get("units", "hectare"))
+    inv_area = (
+        data["forest.area"].sel(species=counted).sum("species", min_count=1).sel(year=ctx.years)
+    )
+    return (
+        out,
+        note,
+        covered,
+        inv_area.assign_attrs(units=data["forest.area"].attrs.get("units", "hectare")),
+    )

@@ -62,11 +62,13 @@ def invest_valuation_constant(price_per_tC, bas_year, alt_year, discount_pct, ra
     """
     n_years = np.asarray(alt_year) - np.asarray(bas_year)
     if np.any(n_years <= 0):
-        raise InputError(Problem("<input>", "alt_year must be later than bas_year", field="alt_year"))
+        raise InputError(
+            Problem("<input>", "alt_year must be later than bas_year", field="alt_year")
+        )
     ratio = 1 / ((1 + np.asarray(discount_pct) / 100) * (1 + np.asarray(rate_change_pct) / 100))
     valuation_constant = price_per_tC / n_years
     with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(ratio == 1, n_years, (1 - ratio ** n_years) / (1 - ratio))
+        factor = np.where(ratio == 1, n_years, (1 - ratio**n_years) / (1 - ratio))
     out = valuation_constant * factor
     return out if np.ndim(out) else float(out)
 

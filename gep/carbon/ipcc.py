@@ -128,8 +128,9 @@ def loss_wood_removals(harvest, bcef_r, root_shoot_ratio, carbon_fraction):
     return harvest * bcef_r * (1 + root_shoot_ratio) * carbon_fraction
 
 
-def loss_fuelwood(fuelwood_trees, bcef_r, root_shoot_ratio, carbon_fraction, fuelwood_parts=0.0,
-                  wood_density=0.0):
+def loss_fuelwood(
+    fuelwood_trees, bcef_r, root_shoot_ratio, carbon_fraction, fuelwood_parts=0.0, wood_density=0.0
+):
     r"""Annual carbon loss from fuelwood gathering.
 
     Parameters
@@ -160,11 +161,14 @@ def loss_fuelwood(fuelwood_trees, bcef_r, root_shoot_ratio, carbon_fraction, fue
     ----------
     .. [1] IPCC 2006 Vol. 4 Ch. 2, Eq. 2.13.
     """
-    return (fuelwood_trees * bcef_r * (1 + root_shoot_ratio) + fuelwood_parts * wood_density) * carbon_fraction
+    return (
+        fuelwood_trees * bcef_r * (1 + root_shoot_ratio) + fuelwood_parts * wood_density
+    ) * carbon_fraction
 
 
-def loss_disturbance(area_disturbed, biomass_density, root_shoot_ratio, carbon_fraction,
-                     disturbance_fraction=1.0):
+def loss_disturbance(
+    area_disturbed, biomass_density, root_shoot_ratio, carbon_fraction, disturbance_fraction=1.0
+):
     r"""Annual carbon loss from disturbance (fire, pests, storms).
 
     Parameters
@@ -194,4 +198,10 @@ def loss_disturbance(area_disturbed, biomass_density, root_shoot_ratio, carbon_f
     ----------
     .. [1] IPCC 2006 Vol. 4 Ch. 2, Eq. 2.14.
     """
-    return area_disturbed * biomass_density * (1 + root_shoot_ratio) * carbon_fraction * disturbance_fraction
+    return (
+        area_disturbed
+        * biomass_density
+        * (1 + root_shoot_ratio)
+        * carbon_fraction
+        * disturbance_fraction
+    )

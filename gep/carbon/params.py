@@ -62,21 +62,41 @@ class ParameterSpec:
 _SPECS = [
     ParameterSpec("wood_density", "carbon.wood_density", "t / m ** 3", "basic wood density WD"),
     ParameterSpec("bef", "carbon.bef", "dimensionless", "biomass expansion factor (AGB / stem)"),
-    ParameterSpec("root_shoot_ratio", "carbon.root_shoot_ratio", "dimensionless", "root-to-shoot ratio R"),
-    ParameterSpec("carbon_fraction", "carbon.carbon_fraction", "dimensionless", "carbon fraction CF"),
+    ParameterSpec(
+        "root_shoot_ratio", "carbon.root_shoot_ratio", "dimensionless", "root-to-shoot ratio R"
+    ),
+    ParameterSpec(
+        "carbon_fraction", "carbon.carbon_fraction", "dimensionless", "carbon fraction CF"
+    ),
     ParameterSpec("fang_a", "carbon.fang_a", "t / m ** 3", "Fang B = aV + b, slope a"),
     ParameterSpec("fang_b", "carbon.fang_b", "t / hectare", "Fang B = aV + b, intercept b"),
     ParameterSpec("bcef_s", "carbon.bcef_s", "t / m ** 3", "BCEF for growing stock"),
     ParameterSpec("bcef_i", "carbon.bcef_i", "t / m ** 3", "BCEF for net increment"),
     ParameterSpec("bcef_r", "carbon.bcef_r", "t / m ** 3", "BCEF for wood removals"),
-    ParameterSpec("dead_wood_fraction", "carbon.dead_wood_fraction", "dimensionless",
-                  "dead-wood carbon / above-ground tree carbon"),
-    ParameterSpec("litter_fraction", "carbon.litter_fraction", "dimensionless",
-                  "litter carbon / above-ground tree carbon"),
-    ParameterSpec("richards_a", "carbon.growth.richards_a", "t / hectare",
-                  "Richards asymptote a (above-ground t C/ha)"),
-    ParameterSpec("richards_a_se", "carbon.growth.richards_a_se", "t / hectare",
-                  "standard error of a (t C/ha)"),
+    ParameterSpec(
+        "dead_wood_fraction",
+        "carbon.dead_wood_fraction",
+        "dimensionless",
+        "dead-wood carbon / above-ground tree carbon",
+    ),
+    ParameterSpec(
+        "litter_fraction",
+        "carbon.litter_fraction",
+        "dimensionless",
+        "litter carbon / above-ground tree carbon",
+    ),
+    ParameterSpec(
+        "richards_a",
+        "carbon.growth.richards_a",
+        "t / hectare",
+        "Richards asymptote a (above-ground t C/ha)",
+    ),
+    ParameterSpec(
+        "richards_a_se",
+        "carbon.growth.richards_a_se",
+        "t / hectare",
+        "standard error of a (t C/ha)",
+    ),
     ParameterSpec("richards_k", "carbon.growth.richards_k", "1 / year", "Richards rate k"),
     ParameterSpec("richards_m", "carbon.growth.richards_m", "dimensionless", "Richards shape m"),
     ParameterSpec("max_age", "carbon.growth.max_age", "year", "oldest age in the fitting data"),
@@ -133,8 +153,9 @@ def required_parameters(
     return list(dict.fromkeys(names))
 
 
-def project_parameters(*, dead_wood: bool = False, litter: bool = False,
-                       growth_uncertainty: bool = False) -> list[str]:
+def project_parameters(
+    *, dead_wood: bool = False, litter: bool = False, growth_uncertainty: bool = False
+) -> list[str]:
     """Names of the species parameters the afforestation crediting estimator needs."""
     names = ["richards_a", "richards_k", "richards_m", "max_age", "root_shoot_ratio"]
     if dead_wood:
@@ -149,11 +170,18 @@ def project_parameters(*, dead_wood: bool = False, litter: bool = False,
 def check_choice(name: str, value: str, allowed: Sequence[str]) -> None:
     """Raise :class:`InputError` unless ``value`` is one of ``allowed``."""
     if value not in allowed:
-        raise InputError(Problem("<options>", f"{name} must be one of {', '.join(allowed)}, not {value!r}",
-                                 field=name))
+        raise InputError(
+            Problem(
+                "<options>",
+                f"{name} must be one of {', '.join(allowed)}, not {value!r}",
+                field=name,
+            )
+        )
 
 
-def _missing_error(pairs: list[tuple[str, str]], unknown: Iterable[str] = ()) -> MissingCoefficientError:
+def _missing_error(
+    pairs: list[tuple[str, str]], unknown: Iterable[str] = ()
+) -> MissingCoefficientError:
     problems = [
         Problem("<species>", f"unknown species '{sp}' (known: {', '.join(SPECIES)})", field=sp)
         for sp in unknown
@@ -228,9 +256,12 @@ def species_parameters(lookup: Lookup, species: Iterable[str], names: Iterable[s
                     got.update(lookup(cid, [sp]) or {})
         values = np.array([_as_float(got.get(sp)) for sp in species], dtype=float)
         missing += [(cid, sp) for sp, v in zip(species, values, strict=True) if not np.isfinite(v)]
-        data[name] = xr.DataArray(values, dims=["species"], coords={"species": species},
-                                  attrs={"units": spec.unit, "coefficient_id": cid,
-                                         "description": spec.description})
+        data[name] = xr.DataArray(
+            values,
+            dims=["species"],
+            coords={"species": species},
+            attrs={"units": spec.unit, "coefficient_id": cid, "description": spec.description},
+        )
     # a code outside SPECIES is fine when the set has values for it (local species groups);
     # with no value at all it is reported once as an unknown species
     found = {sp: any(np.isfinite(data[n].sel(species=sp).item()) for n in names) for sp in species}
@@ -241,7 +272,9 @@ def species_parameters(lookup: Lookup, species: Iterable[str], names: Iterable[s
     return xr.Dataset(data, coords={"species": species})
 
 
-def check_parameters(params: xr.Dataset, species: Iterable[str], names: Iterable[str]) -> xr.Dataset:
+def check_parameters(
+    params: xr.Dataset, species: Iterable[str], names: Iterable[str]
+) -> xr.Dataset:
     """Check that ``params`` has every parameter in ``names`` for every species.
 
     Returns ``params`` restricted to ``species`` (in that order); raises
@@ -278,9 +311,16 @@ def parameters_from_mapping(mapping: Mapping[str, Mapping[str, float]]) -> xr.Da
     for name, table in mapping.items():
         attrs = {}
         if name in PARAMETERS:
-            attrs = {"units": PARAMETERS[name].unit, "coefficient_id": PARAMETERS[name].coefficient_id}
-        data[name] = xr.DataArray([float(table.get(sp, np.nan)) for sp in species], dims=["species"],
-                                  coords={"species": species}, attrs=attrs)
+            attrs = {
+                "units": PARAMETERS[name].unit,
+                "coefficient_id": PARAMETERS[name].coefficient_id,
+            }
+        data[name] = xr.DataArray(
+            [float(table.get(sp, np.nan)) for sp in species],
+            dims=["species"],
+            coords={"species": species},
+            attrs=attrs,
+        )
     return xr.Dataset(data, coords={"species": species})
 
 
@@ -297,8 +337,13 @@ def lookup_from_set(cset, year: int) -> Lookup:
     def lookup(coefficient_id: str, keys: list[str]) -> dict[str, float]:
         coefficient = cset[coefficient_id]  # MissingCoefficientError if absent
         if coefficient.by != "species":
-            raise InputError(Problem(getattr(coefficient, "file", coefficient_id),
-                                     f"'{coefficient_id}' must be a table with 'by: species'", field="by"))
+            raise InputError(
+                Problem(
+                    getattr(coefficient, "file", coefficient_id),
+                    f"'{coefficient_id}' must be a table with 'by: species'",
+                    field="by",
+                )
+            )
         arr = cset.array(coefficient_id, [int(year)], unit=units.get(coefficient_id))
         available = {str(k) for k in arr["species"].values}
         return {k: float(arr.sel(year=int(year), species=k)) for k in keys if k in available}

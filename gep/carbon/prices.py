@@ -38,39 +38,70 @@ PRICE_SCENARIOS: dict[str, PriceScenario] = {
     s.name: s
     for s in [
         PriceScenario(
-            "local_forestry", 40.0, 2025,
+            "local_forestry",
+            40.0,
+            2025,
             "Low: local forestry credit — Shangluo carbon ticket No. 5 traded 30 Sep 2025 at 40 CNY/t "
             "(Shangluo forestry CCER pre-sale 42 CNY/t)",
-            "tanpaifang.com/tanhui/2026/0321/117398.html; marxinteriors.com/?p=4434", "literature", "本地林业碳汇"),
+            "tanpaifang.com/tanhui/2026/0321/117398.html; marxinteriors.com/?p=4434",
+            "literature",
+            "本地林业碳汇",
+        ),
         PriceScenario(
-            "ccer_central", 70.0, 2025,
+            "ccer_central",
+            70.0,
+            2025,
             "Central: CCER market — 2025 average 70.76 CNY/t (884.41万 t, 6.26亿元), rounded to 70",
-            "lvxunhk.com/newsdetail.aspx?bsid=4066", "illustrative", "CCER 市场（中位）"),
+            "lvxunhk.com/newsdetail.aspx?bsid=4066",
+            "illustrative",
+            "CCER 市场（中位）",
+        ),
         PriceScenario(
-            "cea", 62.36, 2025,
+            "cea",
+            62.36,
+            2025,
             "CEA reference: national ETS allowance 2025 annual average 62.36 CNY/t (2024 ≈ 95.8, see cea_2024)",
-            "lvxunhk.com/newsdetail.aspx?bsid=4066; gxtzh.net content 7410240245695778816", "literature",
-            "全国碳市场配额（2025 均价）"),
+            "lvxunhk.com/newsdetail.aspx?bsid=4066; gxtzh.net content 7410240245695778816",
+            "literature",
+            "全国碳市场配额（2025 均价）",
+        ),
         PriceScenario(
-            "cea_2024", 95.84, 2024,
+            "cea_2024",
+            95.84,
+            2024,
             "CEA 2024 annual average, derived: 181.14亿元 / 1.89亿 t = 95.84 CNY/t",
-            "reportify (解放日报 2025-09-25, MEE market report); mysteel.net 5075550", "illustrative",
-            "全国碳市场配额（2024 均价）"),
+            "reportify (解放日报 2025-09-25, MEE market report); mysteel.net 5075550",
+            "illustrative",
+            "全国碳市场配额（2024 均价）",
+        ),
         PriceScenario(
-            "eu_ets", 585.0, 2025,
+            "eu_ets",
+            585.0,
+            2025,
             "High: EU ETS 2025 average EUR 75/t × 7.8 CNY/EUR (exchange rate assumed, unverified) = 585 CNY/t",
-            "veyt.com/2025-eu-ets-year-in-review-turnover-reaches-all-time-high", "illustrative", "欧盟碳市场"),
+            "veyt.com/2025-eu-ets-year-in-review-turnover-reaches-all-time-high",
+            "illustrative",
+            "欧盟碳市场",
+        ),
         PriceScenario(
-            "epa_scc", 1368.0, 2020,
+            "epa_scc",
+            1368.0,
+            2020,
             "Social: US EPA social cost of carbon 2023 final, emission year 2020, 2.0 % discount, "
             "USD 190/t (2020 USD) × 7.2 CNY/USD (exchange rate assumed, unverified) = 1368 CNY/t",
-            "costofcarbon.org/epa-values-for-the-social-cost-of-greenhouse-gases", "illustrative",
-            "美国 EPA 碳社会成本"),
+            "costofcarbon.org/epa-values-for-the-social-cost-of-greenhouse-gases",
+            "illustrative",
+            "美国 EPA 碳社会成本",
+        ),
         PriceScenario(
-            "legacy_lyt1721", 327.27, 2008,
+            "legacy_lyt1721",
+            327.27,
+            2008,
             "Chinese assessment legacy: Swedish carbon tax 1200 CNY/t C (LY/T 1721-2008) × 12/44 = 327.27 CNY/t CO2",
-            "张春华 et al. 2018, 生态学报 (ChinaXiv-201803.01069), quoting LY/T 1721-2008", "illustrative",
-            "LY/T 1721 瑞典碳税法"),
+            "张春华 et al. 2018, 生态学报 (ChinaXiv-201803.01069), quoting LY/T 1721-2008",
+            "illustrative",
+            "LY/T 1721 瑞典碳税法",
+        ),
     ]
 }
 
@@ -80,8 +111,13 @@ def price_scenario(name: str) -> PriceScenario:
     try:
         return PRICE_SCENARIOS[name]
     except KeyError:
-        raise InputError(Problem("<input>", f"unknown price scenario '{name}' (known: "
-                                 f"{', '.join(PRICE_SCENARIOS)})", field="price")) from None
+        raise InputError(
+            Problem(
+                "<input>",
+                f"unknown price scenario '{name}' (known: {', '.join(PRICE_SCENARIOS)})",
+                field="price",
+            )
+        ) from None
 
 
 def _years(years) -> xr.DataArray:
@@ -132,10 +168,17 @@ def price_path_table(years, table: Mapping[int, float]) -> xr.DataArray:
     y = _years(years)
     early = [int(v) for v in y.values if v < keys[0]]
     if early:
-        raise InputError(Problem("<input>", f"price table starts in {keys[0]}; no price for "
-                                 f"{', '.join(map(str, early))}", field="price"))
+        raise InputError(
+            Problem(
+                "<input>",
+                f"price table starts in {keys[0]}; no price for {', '.join(map(str, early))}",
+                field="price",
+            )
+        )
     idx = np.searchsorted(keys, y.values, side="right") - 1
-    return xr.DataArray(values[idx], dims=["year"], coords={"year": y.values}, attrs={"units": "CNY / tCO2e"})
+    return xr.DataArray(
+        values[idx], dims=["year"], coords={"year": y.values}, attrs={"units": "CNY / tCO2e"}
+    )
 
 
 def carbon_price_from_co2(price_co2):

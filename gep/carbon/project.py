@@ -30,7 +30,9 @@ from .growth import beyond_data_range, richards_agc
 from .params import SPECIES, check_parameters, project_parameters
 
 
-def make_strata(area, species: str | Sequence[str], planting_year: int | Sequence[int]) -> xr.Dataset:
+def make_strata(
+    area, species: str | Sequence[str], planting_year: int | Sequence[int]
+) -> xr.Dataset:
     """Project strata: area by species and planting year.
 
     Parameters
@@ -60,20 +62,34 @@ def make_strata(area, species: str | Sequence[str], planting_year: int | Sequenc
         species_arr = np.broadcast_to(species_arr, (n,)).copy()
         years = np.broadcast_to(years, (n,)).astype(int)
     except ValueError:
-        raise InputError(Problem("<input>", f"{n} areas but {species_arr.size} species and {years.size} "
-                                 "planting years", field="strata")) from None
+        raise InputError(
+            Problem(
+                "<input>",
+                f"{n} areas but {species_arr.size} species and {years.size} planting years",
+                field="strata",
+            )
+        ) from None
     problems = []
     if np.any(~np.isfinite(area_ha)) or np.any(area_ha < 0):
         problems.append(Problem("<input>", "area must be a non-negative number", field="area"))
-    problems += [Problem("<input>", f"species code {s!r} must be a lower_snake_case species-group code "
-                         f"(e.g. {', '.join(SPECIES[:3])})", field="species")
-                 for s in sorted(set(species_arr)) if not s or not s.replace("_", "").isalnum() or s != s.lower()]
+    problems += [
+        Problem(
+            "<input>",
+            f"species code {s!r} must be a lower_snake_case species-group code "
+            f"(e.g. {', '.join(SPECIES[:3])})",
+            field="species",
+        )
+        for s in sorted(set(species_arr))
+        if not s or not s.replace("_", "").isalnum() or s != s.lower()
+    ]
     if problems:
         raise InputError(problems)
     return xr.Dataset(
-        {"area": ("stratum", area_ha, {"units": "hectare"}),
-         "species": ("stratum", species_arr),
-         "planting_year": ("stratum", years)},
+        {
+            "area": ("stratum", area_ha, {"units": "hectare"}),
+            "species": ("stratum", species_arr),
+            "planting_year": ("stratum", years),
+        },
         coords={"stratum": np.arange(n)},
     )
 
@@ -81,7 +97,9 @@ def make_strata(area, species: str | Sequence[str], planting_year: int | Sequenc
 def crediting_years(start: int, period: int) -> np.ndarray:
     """Calendar years of a crediting period: ``start, …, start + period − 1``."""
     if int(period) < 1:
-        raise InputError(Problem("<input>", f"crediting period must be ≥ 1 year, not {period}", field="period"))
+        raise InputError(
+            Problem("<input>", f"crediting period must be ≥ 1 year, not {period}", field="period")
+        )
     return np.arange(int(start), int(start) + int(period))
 
 
@@ -90,8 +108,9 @@ def stand_age(planting_year, years):
     return np.maximum(years - planting_year + 1, 0)
 
 
-def project_carbon_density(age, a, k, m, root_shoot_ratio, dead_wood_fraction=0.0, litter_fraction=0.0,
-                           calibration=1.0):
+def project_carbon_density(
+    age, a, k, m, root_shoot_ratio, dead_wood_fraction=0.0, litter_fraction=0.0, calibration=1.0
+):
     r"""Project carbon stock per hectare at a stand age, in CO₂ equivalent.
 
     Parameters
@@ -169,8 +188,13 @@ def project_removals(
     :math:`t_{s,y} = y - y_{plant,s} + 1` and :math:`S` from :func:`project_carbon_density`.
     """
     if beyond_data not in ("raise", "flag"):
-        raise InputError(Problem("<options>", f"beyond_data must be 'raise' or 'flag', not {beyond_data!r}",
-                                 field="beyond_data"))
+        raise InputError(
+            Problem(
+                "<options>",
+                f"beyond_data must be 'raise' or 'flag', not {beyond_data!r}",
+                field="beyond_data",
+            )
+        )
     years = np.asarray(years, dtype=int)
     species = [str(s) for s in strata["species"].values]
     names = project_parameters(dead_wood=dead_wood, litter=litter)
@@ -186,13 +210,15 @@ def project_removals(
             worst = int(oldest.where(sel).max())
             limit = float(p["max_age"].where(sel).max())
             if worst > limit:
-                rows.append(Problem(
-                    "carbon.growth.max_age",
-                    f"species '{s}' reaches age {worst} yr but its growth curve is fitted to ages ≤ "
-                    f"{limit:g} yr; shorten the period, supply a curve fitted to older stands, or "
-                    "allow flagged extrapolation",
-                    field=s,
-                ))
+                rows.append(
+                    Problem(
+                        "carbon.growth.max_age",
+                        f"species '{s}' reaches age {worst} yr but its growth curve is fitted to ages ≤ "
+                        f"{limit:g} yr; shorten the period, supply a curve fitted to older stands, or "
+                        "allow flagged extrapolation",
+                        field=s,
+                    )
+                )
         raise InputError(rows)
     kwargs = {
         "a": p["richards_a"],
@@ -208,18 +234,27 @@ def project_removals(
     area = as_hectares(strata["area"])
     stock = (area * density_end).sum("stratum")
     removals = (area * (density_end - density_start)).sum("stratum")
-    pools = ["above-ground tree", "below-ground tree"] + (["dead wood"] if dead_wood else []) + (
-        ["litter"] if litter else [])
+    pools = (
+        ["above-ground tree", "below-ground tree"]
+        + (["dead wood"] if dead_wood else [])
+        + (["litter"] if litter else [])
+    )
     removals.attrs = {"units": "tCO2e / year", "pools": ", ".join(pools)}
     stock.attrs = {"units": "tCO2e", "pools": ", ".join(pools)}
     return xr.Dataset(
         {"removals": removals, "stock": stock, "age": age, "beyond_data": beyond},
-        attrs={"pools": ", ".join(pools), "beyond_data": beyond_data,
-               "extrapolated": int(beyond.any()), "calibration": str(calibration)},
+        attrs={
+            "pools": ", ".join(pools),
+            "beyond_data": beyond_data,
+            "extrapolated": int(beyond.any()),
+            "calibration": str(calibration),
+        },
     )
 
 
-def credited_removals(removals, baseline=0.0, leakage=0.0, project_emissions=0.0, uncertainty_deduction=0.0):
+def credited_removals(
+    removals, baseline=0.0, leakage=0.0, project_emissions=0.0, uncertainty_deduction=0.0
+):
     r"""Net removals credited per year.
 
     Parameters
@@ -250,5 +285,9 @@ def credited_removals(removals, baseline=0.0, leakage=0.0, project_emissions=0.0
     """
     u = magnitude(uncertainty_deduction, "dimensionless", "uncertainty_deduction")
     if np.any(np.asarray(u) < 0) or np.any(np.asarray(u) >= 1):
-        raise InputError(Problem("<input>", "uncertainty deduction must be in [0, 1)", field="uncertainty_deduction"))
+        raise InputError(
+            Problem(
+                "<input>", "uncertainty deduction must be in [0, 1)", field="uncertainty_deduction"
+            )
+        )
     return (removals - project_emissions - baseline - leakage) * (1 - u)

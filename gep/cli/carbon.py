@@ -39,7 +39,7 @@ from ..errors import InputError, MissingCoefficientError
 
 app = typer.Typer(
     help="Forestry carbon sinks (林业碳汇): county sink from a forest inventory; afforestation project "
-         "credits, cash flow, NPV, IRR and break-even carbon price.",
+    "credits, cash flow, NPV, IRR and break-even carbon price.",
     no_args_is_help=True,
 )
 
@@ -79,7 +79,9 @@ def _route_hint(lookup, species, method, dead_wood, litter, disturbance) -> str:
     """Which biomass routes the coefficient set covers for every species in the inventory."""
     ok = []
     for route in BIOMASS_METHODS:
-        names = required_parameters(method, route, dead_wood=dead_wood, litter=litter, disturbance=disturbance)
+        names = required_parameters(
+            method, route, dead_wood=dead_wood, litter=litter, disturbance=disturbance
+        )
         try:
             species_parameters(lookup, species, names)
         except InputError:
@@ -103,19 +105,31 @@ def sink(
     method: Annotated[str, typer.Option(help="stock-difference | gain-loss")] = "stock-difference",
     biomass: Annotated[
         str,
-        typer.Option(help="Volume → biomass route: fang (default: verified parameters for every species group "
-                          "with a volume model) | bef | bcef"),
+        typer.Option(
+            help="Volume → biomass route: fang (default: verified parameters for every species group "
+            "with a volume model) | bef | bcef"
+        ),
     ] = "fang",
     coefficients: Annotated[
-        str | None, typer.Option("--coefficients", "-c", help="Coefficient set (default: the dataset's).")
+        str | None,
+        typer.Option("--coefficients", "-c", help="Coefficient set (default: the dataset's)."),
     ] = None,
-    dead_wood: Annotated[bool, typer.Option("--dead-wood", help="Add the dead-wood pool (stock-difference).")] = False,
-    litter: Annotated[bool, typer.Option("--litter", help="Add the litter pool (stock-difference).")] = False,
-    by_species: Annotated[bool, typer.Option("--by-species", help="One row per species group.")] = False,
+    dead_wood: Annotated[
+        bool, typer.Option("--dead-wood", help="Add the dead-wood pool (stock-difference).")
+    ] = False,
+    litter: Annotated[
+        bool, typer.Option("--litter", help="Add the litter pool (stock-difference).")
+    ] = False,
+    by_species: Annotated[
+        bool, typer.Option("--by-species", help="One row per species group.")
+    ] = False,
     exclude_species: Annotated[
         list[str] | None,
-        typer.Option("--exclude-species", help="Leave a species group out (repeatable). Default: the groups "
-                                                "without a volume-based biomass model (bamboo)."),
+        typer.Option(
+            "--exclude-species",
+            help="Leave a species group out (repeatable). Default: the groups "
+            "without a volume-based biomass model (bamboo).",
+        ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
@@ -136,20 +150,39 @@ def sink(
         data = ds.data
         missing = [n for n in ("forest.area", "forest.stock") if n not in data]
         if missing:
-            _fail(f"{dataset}: the inventory has no {', '.join(missing)} rows (forest inventory items)")
+            _fail(
+                f"{dataset}: the inventory has no {', '.join(missing)} rows (forest inventory items)"
+            )
         years = [int(y) for y in data["year"].values]
         if year is not None and year not in years:
             _fail(f"year {year} is not in the inventory (years: {', '.join(map(str, years))})")
         set_name = coefficients or getattr(ds, "default_coefficients", "national")
         present = [str(s) for s in data["species"].values]
         try:
-            result, notes = dataset_sink(data, make_set(ds, coefficients), year or years[-1], method, biomass,
-                                         dead_wood=dead_wood, litter=litter, by_species=by_species,
-                                         exclude_species=exclude_species)
+            result, notes = dataset_sink(
+                data,
+                make_set(ds, coefficients),
+                year or years[-1],
+                method,
+                biomass,
+                dead_wood=dead_wood,
+                litter=litter,
+                by_species=by_species,
+                exclude_species=exclude_species,
+            )
         except MissingCoefficientError as exc:
             species = [s for s in present if s not in (exclude_species or NO_VOLUME_MODEL)]
-            _fail(str(exc) + _route_hint(make_lookup(set_name, year or years[-1]), species, method, dead_wood,
-                                         litter, "forest.disturbance_area" in data))
+            _fail(
+                str(exc)
+                + _route_hint(
+                    make_lookup(set_name, year or years[-1]),
+                    species,
+                    method,
+                    dead_wood,
+                    litter,
+                    "forest.disturbance_area" in data,
+                )
+            )
     except InputError as exc:
         _fail(str(exc))
     if year is not None:
@@ -157,8 +190,13 @@ def sink(
     rows = []
     frame = result.to_dataframe(name="removals").reset_index()
     for rec in frame.to_dict("records"):
-        row = {"region": str(rec["region"]), "name": ds.region_name(str(rec["region"])) if hasattr(ds, "region_name")
-               else str(rec["region"]), "year": int(rec["year"])}
+        row = {
+            "region": str(rec["region"]),
+            "name": ds.region_name(str(rec["region"]))
+            if hasattr(ds, "region_name")
+            else str(rec["region"]),
+            "year": int(rec["year"]),
+        }
         if by_species:
             row["species"] = str(rec["species"])
         row["removals_tCO2e_per_year"] = _num(rec["removals"])
@@ -166,17 +204,32 @@ def sink(
     meta = {k: (v if isinstance(v, str | int | float) else str(v)) for k, v in result.attrs.items()}
     if fmt == "json":
         meta.pop("excluded_species", None)
-        typer.echo(json.dumps({"dataset": str(dataset), "coefficient_set": set_name, **meta,
-                               "excluded_species": notes, "rows": rows}, ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(
+                {
+                    "dataset": str(dataset),
+                    "coefficient_set": set_name,
+                    **meta,
+                    "excluded_species": notes,
+                    "rows": rows,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     for s, why in notes.items():
         typer.echo(f"note: species group '{s}' excluded — {why}", err=True)
-    typer.echo(f"Forest carbon sink — method {method}, biomass {biomass}, pools: {meta.get('pools', '')}")
+    typer.echo(
+        f"Forest carbon sink — method {method}, biomass {biomass}, pools: {meta.get('pools', '')}"
+    )
     typer.echo(f"Coefficient set {set_name}; units t CO2e / yr (positive = removal)")
     head = ["region", "name", "year"] + (["species"] if by_species else []) + ["removals"]
     typer.echo("  ".join(f"{h:>16}" for h in head))
     for row in rows:
-        cells = [row["region"], row["name"], str(row["year"])] + ([row["species"]] if by_species else [])
+        cells = [row["region"], row["name"], str(row["year"])] + (
+            [row["species"]] if by_species else []
+        )
         value = row["removals_tCO2e_per_year"]
         cells.append(_fmt(value) if value is not None else "— (" + meta.get("reason", "n/a") + ")")
         typer.echo("  ".join(f"{c:>16}" for c in cells))
@@ -184,36 +237,68 @@ def sink(
 
 @app.command()
 def project(
-    area: Annotated[str, typer.Option(help="Planted area with a unit: 500ha, 7500mu, '7500 亩', 5km**2.")],
+    area: Annotated[
+        str, typer.Option(help="Planted area with a unit: 500ha, 7500mu, '7500 亩', 5km**2.")
+    ],
     species: Annotated[str, typer.Option(help=f"Species group: {', '.join(SPECIES)}.")],
     start: Annotated[int, typer.Option(help="Planting and first crediting year.")],
-    period: Annotated[int, typer.Option(help="Crediting period [years] (CCER-14-001-V01 practice: 40).")],
-    price: Annotated[str, typer.Option(help="Carbon price [CNY/tCO2e] or scenario: " + ", ".join(PRICE_SCENARIOS))],
+    period: Annotated[
+        int, typer.Option(help="Crediting period [years] (CCER-14-001-V01 practice: 40).")
+    ],
+    price: Annotated[
+        str,
+        typer.Option(help="Carbon price [CNY/tCO2e] or scenario: " + ", ".join(PRICE_SCENARIOS)),
+    ],
     price_growth: Annotated[float, typer.Option(help="Annual price growth [%].")] = 0.0,
-    discount: Annotated[float, typer.Option(help="Discount rate [%] (default 8 %, 社会折现率).")] = DEFAULT_DISCOUNT_PCT,
-    cost_establishment: Annotated[float, typer.Option(help="Establishment cost [CNY/ha], once.")] = 0.0,
+    discount: Annotated[
+        float, typer.Option(help="Discount rate [%] (default 8 %, 社会折现率).")
+    ] = DEFAULT_DISCOUNT_PCT,
+    cost_establishment: Annotated[
+        float, typer.Option(help="Establishment cost [CNY/ha], once.")
+    ] = 0.0,
     cost_management: Annotated[float, typer.Option(help="Management cost [CNY/ha/yr].")] = 0.0,
-    cost_validation: Annotated[float, typer.Option(help="Validation/registration cost [CNY], once.")] = 0.0,
-    cost_verification: Annotated[float, typer.Option(help="Cost per monitoring/verification event [CNY].")] = 0.0,
+    cost_validation: Annotated[
+        float, typer.Option(help="Validation/registration cost [CNY], once.")
+    ] = 0.0,
+    cost_verification: Annotated[
+        float, typer.Option(help="Cost per monitoring/verification event [CNY].")
+    ] = 0.0,
     verification_interval: Annotated[int, typer.Option(help="Years between verifications.")] = 5,
-    fee_share: Annotated[float, typer.Option(help="Transaction fees as a share of revenue [0–1).")] = 0.0,
+    fee_share: Annotated[
+        float, typer.Option(help="Transaction fees as a share of revenue [0–1).")
+    ] = 0.0,
     baseline: Annotated[float, typer.Option(help="Baseline removals [tCO2e/ha/yr].")] = 0.0,
     leakage: Annotated[float, typer.Option(help="Leakage [tCO2e/yr] (0 in AR-CM-001-V01).")] = 0.0,
-    uncertainty_deduction: Annotated[float, typer.Option(help="Share of net removals withheld [0–1).")] = 0.0,
-    dead_wood: Annotated[bool, typer.Option("--dead-wood", help="Include the dead-wood pool.")] = False,
+    uncertainty_deduction: Annotated[
+        float, typer.Option(help="Share of net removals withheld [0–1).")
+    ] = 0.0,
+    dead_wood: Annotated[
+        bool, typer.Option("--dead-wood", help="Include the dead-wood pool.")
+    ] = False,
     litter: Annotated[bool, typer.Option("--litter", help="Include the litter pool.")] = False,
-    calibration: Annotated[float, typer.Option(help="Local calibration factor on the growth asymptote.")] = 1.0,
+    calibration: Annotated[
+        float, typer.Option(help="Local calibration factor on the growth asymptote.")
+    ] = 1.0,
     extrapolate: Annotated[
-        bool, typer.Option("--extrapolate", help="Allow ages beyond the growth data (flagged in the output).")
+        bool,
+        typer.Option(
+            "--extrapolate", help="Allow ages beyond the growth data (flagged in the output)."
+        ),
     ] = False,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws (0 = none).")] = 0,
     seed: Annotated[int | None, typer.Option(help="Random seed for the Monte Carlo.")] = None,
-    price_sd: Annotated[float, typer.Option(help="Log-sd of the price level in the Monte Carlo.")] = DEFAULT_PRICE_SD,
+    price_sd: Annotated[
+        float, typer.Option(help="Log-sd of the price level in the Monte Carlo.")
+    ] = DEFAULT_PRICE_SD,
     growth_sd: Annotated[
         float | None,
-        typer.Option(help="Relative sd of the growth asymptote (default: the curve's standard error)."),
+        typer.Option(
+            help="Relative sd of the growth asymptote (default: the curve's standard error)."
+        ),
     ] = None,
-    coefficients: Annotated[str, typer.Option("--coefficients", "-c", help="Coefficient set.")] = "national",
+    coefficients: Annotated[
+        str, typer.Option("--coefficients", "-c", help="Coefficient set.")
+    ] = "national",
     fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
     """Afforestation carbon project: credited tCO2e, cash flow, NPV, IRR, break-even price."""
@@ -227,18 +312,38 @@ def project(
         except ValueError:
             price_value = price
         strata = make_strata(area_ha, species, start)
-        names = project_parameters(dead_wood=dead_wood, litter=litter,
-                                   growth_uncertainty=bool(draws) and growth_sd is None)
+        names = project_parameters(
+            dead_wood=dead_wood, litter=litter, growth_uncertainty=bool(draws) and growth_sd is None
+        )
         params = species_parameters(make_lookup(coefficients, start), [species], names)
-        costs = ProjectCosts(establishment=cost_establishment, management=cost_management,
-                             validation=cost_validation, verification=cost_verification,
-                             verification_interval=verification_interval, fee_share=fee_share)
+        costs = ProjectCosts(
+            establishment=cost_establishment,
+            management=cost_management,
+            validation=cost_validation,
+            verification=cost_verification,
+            verification_interval=verification_interval,
+            fee_share=fee_share,
+        )
         result = appraise_project(
-            strata, start, period, params, price_value, price_growth_pct=price_growth, discount_pct=discount,
-            costs=costs, baseline=baseline * float(np.sum(area_ha)), leakage=leakage,
-            uncertainty_deduction=uncertainty_deduction, dead_wood=dead_wood, litter=litter,
-            calibration=calibration, beyond_data="flag" if extrapolate else "raise", draws=draws, seed=seed,
-            price_sd=price_sd, growth_sd=growth_sd,
+            strata,
+            start,
+            period,
+            params,
+            price_value,
+            price_growth_pct=price_growth,
+            discount_pct=discount,
+            costs=costs,
+            baseline=baseline * float(np.sum(area_ha)),
+            leakage=leakage,
+            uncertainty_deduction=uncertainty_deduction,
+            dead_wood=dead_wood,
+            litter=litter,
+            calibration=calibration,
+            beyond_data="flag" if extrapolate else "raise",
+            draws=draws,
+            seed=seed,
+            price_sd=price_sd,
+            growth_sd=growth_sd,
         )
     except InputError as exc:
         _fail(str(exc))
@@ -248,25 +353,50 @@ def project(
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     inp = out["inputs"]
-    typer.echo(f"Afforestation project: {inp['area_ha']:,.1f} ha {species}, planted {start}, "
-               f"crediting {start}–{start + period - 1}; pools: {inp['pools']}")
-    typer.echo(f"Price: {inp.get('price_scenario', 'supplied')} — {inp['price_basis']}; "
-               f"growth {price_growth:g} %/yr; discount {discount:g} %")
+    typer.echo(
+        f"Afforestation project: {inp['area_ha']:,.1f} ha {species}, planted {start}, "
+        f"crediting {start}–{start + period - 1}; pools: {inp['pools']}"
+    )
+    typer.echo(
+        f"Price: {inp.get('price_scenario', 'supplied')} — {inp['price_basis']}; "
+        f"growth {price_growth:g} %/yr; discount {discount:g} %"
+    )
     typer.echo(f"Credited total: {_fmt(out['cumulative_tCO2e'][-1])} tCO2e")
     irr_text = "—" if out["irr"] is None else f"{100 * out['irr']:.2f} %"
-    typer.echo(f"NPV: {_fmt(out['npv_CNY'], 0)} CNY   IRR: {irr_text}   "
-               f"break-even price: {_fmt(out['breakeven_price_CNY_per_tCO2e'], 2)} CNY/tCO2e   "
-               f"discounted payback: {_fmt(out['discounted_payback_years'], 0)} yr")
+    typer.echo(
+        f"NPV: {_fmt(out['npv_CNY'], 0)} CNY   IRR: {irr_text}   "
+        f"break-even price: {_fmt(out['breakeven_price_CNY_per_tCO2e'], 2)} CNY/tCO2e   "
+        f"discounted payback: {_fmt(out['discounted_payback_years'], 0)} yr"
+    )
     if "npv_p50" in out:
-        typer.echo(f"Monte Carlo ({draws} draws, seed {seed}): NPV P5 {_fmt(out['npv_p5'], 0)}  "
-                   f"P50 {_fmt(out['npv_p50'], 0)}  P95 {_fmt(out['npv_p95'], 0)} CNY")
+        typer.echo(
+            f"Monte Carlo ({draws} draws, seed {seed}): NPV P5 {_fmt(out['npv_p5'], 0)}  "
+            f"P50 {_fmt(out['npv_p50'], 0)}  P95 {_fmt(out['npv_p95'], 0)} CNY"
+        )
     if out.get("years_beyond_growth_data"):
-        typer.echo("Warning: ages beyond the growth curve's data in "
-                   + ", ".join(map(str, out["years_beyond_growth_data"])), err=True)
-    head = ["year", "credited tCO2e", "cumulative", "price CNY/t", "revenue CNY", "cost CNY", "cash flow CNY"]
+        typer.echo(
+            "Warning: ages beyond the growth curve's data in "
+            + ", ".join(map(str, out["years_beyond_growth_data"])),
+            err=True,
+        )
+    head = [
+        "year",
+        "credited tCO2e",
+        "cumulative",
+        "price CNY/t",
+        "revenue CNY",
+        "cost CNY",
+        "cash flow CNY",
+    ]
     typer.echo("  ".join(f"{h:>14}" for h in head))
     for i, y in enumerate(out["years"]):
-        cells = [str(y), _fmt(out["credited_tCO2e"][i]), _fmt(out["cumulative_tCO2e"][i]),
-                 _fmt(out["price_CNY_per_tCO2e"][i], 2), _fmt(out["revenue_CNY"][i], 0),
-                 _fmt(out["cost_CNY"][i], 0), _fmt(out["cash_flow_CNY"][i], 0)]
+        cells = [
+            str(y),
+            _fmt(out["credited_tCO2e"][i]),
+            _fmt(out["cumulative_tCO2e"][i]),
+            _fmt(out["price_CNY_per_tCO2e"][i], 2),
+            _fmt(out["revenue_CNY"][i], 0),
+            _fmt(out["cost_CNY"][i], 0),
+            _fmt(out["cash_flow_CNY"][i], 0),
+        ]
         typer.echo("  ".join(f"{c:>14}" for c in cells))

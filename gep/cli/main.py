@@ -13,8 +13,11 @@ import typer
 from ..errors import InputError, Problem
 from .common import Fmt, ShortFmt, dataset_coefficients, fail, load_inputs, user_errors
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="GEP (生态产品总值) accounting: account, validate, report, coefficients, carbon, scenarios.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="GEP (生态产品总值) accounting: account, validate, report, coefficients, carbon, scenarios.",
+)
 
 
 def _parse_options(option: list[str]) -> dict:
@@ -39,13 +42,26 @@ def _emit(text: str, out: Path | None) -> None:
 @user_errors
 def account_cmd(
     dataset: Annotated[Path, typer.Argument(help="dataset folder, e.g. datasets/ankang")],
-    coefficients: Annotated[str | None, typer.Option("--coefficients", "-c", help="coefficient set name or folder")] = None,
-    year: Annotated[list[int] | None, typer.Option("--year", "-y", help="accounting year (repeatable)")] = None,
+    coefficients: Annotated[
+        str | None, typer.Option("--coefficients", "-c", help="coefficient set name or folder")
+    ] = None,
+    year: Annotated[
+        list[int] | None, typer.Option("--year", "-y", help="accounting year (repeatable)")
+    ] = None,
     profile: Annotated[str, typer.Option(help="ndrc-2022 | xie-2015")] = "ndrc-2022",
-    set_: Annotated[list[str] | None, typer.Option("--set", help="override ID=VALUE[ UNIT][@PRICEYEAR], ID*=F, ID+=D")] = None,
-    include: Annotated[list[str] | None, typer.Option(help="switch an indicator on (e.g. regulating.oxygen_release)")] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="override ID=VALUE[ UNIT][@PRICEYEAR], ID*=F, ID+=D"),
+    ] = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(help="switch an indicator on (e.g. regulating.oxygen_release)"),
+    ] = None,
     exclude: Annotated[list[str] | None, typer.Option(help="switch an indicator off")] = None,
-    option: Annotated[list[str] | None, typer.Option(help="method option KEY=VALUE (purification_rule, recreation_method, ...)")] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(help="method option KEY=VALUE (purification_rule, recreation_method, ...)"),
+    ] = None,
     fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="write to a file")] = None,
     lang: Annotated[str, typer.Option(help="zh | en")] = "zh",
@@ -55,8 +71,15 @@ def account_cmd(
     from ..report import json_payload, summary_frame, write_xlsx
 
     ds, coef = load_inputs(dataset, coefficients, set_ or [])
-    acc = account(ds, coef, years=year or None, profile=profile, options=_parse_options(option or []),
-                  include=include or (), exclude=exclude or ())
+    acc = account(
+        ds,
+        coef,
+        years=year or None,
+        profile=profile,
+        options=_parse_options(option or []),
+        include=include or (),
+        exclude=exclude or (),
+    )
     if fmt is Fmt.json:
         _emit(json.dumps(json_payload(acc, lang), ensure_ascii=False, indent=1), out)
     elif fmt is Fmt.csv:
@@ -67,11 +90,21 @@ def account_cmd(
         write_xlsx(acc, out, lang)
         typer.echo(f"written: {out}", err=True)
     else:
-        with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:,.1f}".format):
+        with pd.option_context(
+            "display.width",
+            200,
+            "display.max_columns",
+            20,
+            "display.float_format",
+            "{:,.1f}".format,
+        ):
             text = summary_frame(acc, lang=lang).to_string(index=False)
         prov = acc.provenance()
-        lines = [f"GEP account — profile {acc.profile}; dataset {prov['dataset']['name']} ({prov['dataset']['hash']}); "
-                 f"coefficients {coef.name} ({coef.hash})", text]
+        lines = [
+            f"GEP account — profile {acc.profile}; dataset {prov['dataset']['name']} ({prov['dataset']['hash']}); "
+            f"coefficients {coef.name} ({coef.hash})",
+            text,
+        ]
         for n in acc.not_assessed:
             where = n.get("region") or "all regions"
             lines.append(f"not assessed: {n['indicator']} — {where}: {n['reason']}")
@@ -81,11 +114,21 @@ def account_cmd(
 
 
 @app.command("validate")
-def validate_cmd(dataset: Annotated[Path, typer.Argument(help="dataset folder")],
-                 coefficients: Annotated[str | None, typer.Option("--coefficients", "-c",
-                                                                  help="also check this set covers the dataset (default: the dataset's set)")] = None,
-                 profile: Annotated[str, typer.Option(help="profile whose coefficients are checked")] = "ndrc-2022",
-                 fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table):
+def validate_cmd(
+    dataset: Annotated[Path, typer.Argument(help="dataset folder")],
+    coefficients: Annotated[
+        str | None,
+        typer.Option(
+            "--coefficients",
+            "-c",
+            help="also check this set covers the dataset (default: the dataset's set)",
+        ),
+    ] = None,
+    profile: Annotated[
+        str, typer.Option(help="profile whose coefficients are checked")
+    ] = "ndrc-2022",
+    fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table,
+):
     """Check a dataset (and that its coefficient set covers it); list every problem (exit 2 if any)."""
     from ..accounting import account
     from ..inventory import load_dataset
@@ -103,28 +146,51 @@ def validate_cmd(dataset: Annotated[Path, typer.Argument(help="dataset folder")]
         except InputError as exc:
             problems = exc.problems
     if fmt is ShortFmt.json:
-        typer.echo(json.dumps({"ok": not problems, "problems": [p.as_dict() for p in problems]}, ensure_ascii=False, indent=1))
+        typer.echo(
+            json.dumps(
+                {"ok": not problems, "problems": [p.as_dict() for p in problems]},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
     elif problems:
         typer.echo(f"{len(problems)} problem(s):", err=True)
         for p in problems:
             typer.echo(f"  - {p}", err=True)
     else:
-        typer.echo(f"ok: {dataset} is valid and coefficient set '{coefficients or ds.default_coefficients}' covers it")
+        typer.echo(
+            f"ok: {dataset} is valid and coefficient set '{coefficients or ds.default_coefficients}' covers it"
+        )
     if problems:
         raise typer.Exit(2)
 
 
 @app.command("indicators")
 @user_errors
-def indicators_cmd(profile: Annotated[str | None, typer.Option(help="only this profile")] = None,
-                   fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table):
+def indicators_cmd(
+    profile: Annotated[str | None, typer.Option(help="only this profile")] = None,
+    fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table,
+):
     """List the indicators with category, names, unit, method and reference."""
     from ..indicators import REGISTRY, indicators_for
 
     inds = indicators_for(profile) if profile else list(REGISTRY.values())
-    rows = [{"id": i.id, "profile": ",".join(i.profiles), "category": i.category, "name_zh": i.zh, "name_en": i.en,
-             "physical_unit": i.physical_unit, "method": i.method, "reference": i.reference, "default": i.default,
-             "items": list(i.items), "coefficients": list(i.coefficients)} for i in inds]
+    rows = [
+        {
+            "id": i.id,
+            "profile": ",".join(i.profiles),
+            "category": i.category,
+            "name_zh": i.zh,
+            "name_en": i.en,
+            "physical_unit": i.physical_unit,
+            "method": i.method,
+            "reference": i.reference,
+            "default": i.default,
+            "items": list(i.items),
+            "coefficients": list(i.coefficients),
+        }
+        for i in inds
+    ]
     if fmt is ShortFmt.json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
     else:
@@ -134,10 +200,12 @@ def indicators_cmd(profile: Annotated[str | None, typer.Option(help="only this p
 
 @app.command("coefficients")
 @user_errors
-def coefficients_cmd(name: Annotated[str, typer.Argument(help="set name or folder")] = "national",
-                     year: Annotated[int, typer.Option(help="resolve for this accounting year")] = 2020,
-                     set_: Annotated[list[str] | None, typer.Option("--set", help="override ID=VALUE")] = None,
-                     fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table):
+def coefficients_cmd(
+    name: Annotated[str, typer.Argument(help="set name or folder")] = "national",
+    year: Annotated[int, typer.Option(help="resolve for this accounting year")] = 2020,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="override ID=VALUE")] = None,
+    fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table,
+):
     """Show a coefficient set resolved for a year (value at that year's prices, source, status)."""
     from ..coefficients import load_set
 
@@ -145,15 +213,34 @@ def coefficients_cmd(name: Annotated[str, typer.Argument(help="set name or folde
     records = coef.records(year)
     if fmt is ShortFmt.json:
         keep = ("id", "value", "unit", "price_year", "status", "source")
-        typer.echo(json.dumps([{k: r[k] for k in keep} for r in records], ensure_ascii=False, indent=1, default=str))
+        typer.echo(
+            json.dumps(
+                [{k: r[k] for k in keep} for r in records],
+                ensure_ascii=False,
+                indent=1,
+                default=str,
+            )
+        )
         return
     rows = []
     for r in records:
         v = r["value"]
-        text = "; ".join(f"{k}={x:.4g}" for k, x in v.items()) if isinstance(v, dict) else f"{v:.6g}"
-        rows.append({"id": r["id"], "value": text[:60], "unit": r["unit"], "price_year": r["price_year"] or "",
-                     "status": r["status"], "source": (r["source"] or {}).get("title", "")[:50]})
-    typer.echo(f"coefficient set {coef.name} ({' → '.join(coef.chain)}), hash {coef.hash}, year {year}")
+        text = (
+            "; ".join(f"{k}={x:.4g}" for k, x in v.items()) if isinstance(v, dict) else f"{v:.6g}"
+        )
+        rows.append(
+            {
+                "id": r["id"],
+                "value": text[:60],
+                "unit": r["unit"],
+                "price_year": r["price_year"] or "",
+                "status": r["status"],
+                "source": (r["source"] or {}).get("title", "")[:50],
+            }
+        )
+    typer.echo(
+        f"coefficient set {coef.name} ({' → '.join(coef.chain)}), hash {coef.hash}, year {year}"
+    )
     with pd.option_context("display.width", 250, "display.max_colwidth", 60):
         typer.echo(pd.DataFrame(rows).to_string(index=False))
 
@@ -163,8 +250,18 @@ def items_cmd(fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFm
     """List the inventory item catalog (names, canonical units, dimensions)."""
     from ..catalog import item_catalog
 
-    rows = [{"item": s.pattern, "unit": " | ".join(s.units), "dims": ",".join(s.dims), "kind": s.kind, "zh": s.zh,
-             "en": s.en, "description": s.description} for s in item_catalog().values()]
+    rows = [
+        {
+            "item": s.pattern,
+            "unit": " | ".join(s.units),
+            "dims": ",".join(s.dims),
+            "kind": s.kind,
+            "zh": s.zh,
+            "en": s.en,
+            "description": s.description,
+        }
+        for s in item_catalog().values()
+    ]
     if fmt is ShortFmt.json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
     else:
@@ -173,13 +270,17 @@ def items_cmd(fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFm
 
 @app.command("report")
 @user_errors
-def report_cmd(dataset: Annotated[Path, typer.Argument(help="dataset folder")],
-               out: Annotated[Path, typer.Option("--out", "-o", help="report.xlsx")],
-               coefficients: Annotated[str | None, typer.Option("--coefficients", "-c")] = None,
-               year: Annotated[int | None, typer.Option(help="year of the county sheets (default: latest)")] = None,
-               profile: Annotated[str, typer.Option()] = "ndrc-2022",
-               set_: Annotated[list[str] | None, typer.Option("--set")] = None,
-               lang: Annotated[str, typer.Option()] = "zh"):
+def report_cmd(
+    dataset: Annotated[Path, typer.Argument(help="dataset folder")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="report.xlsx")],
+    coefficients: Annotated[str | None, typer.Option("--coefficients", "-c")] = None,
+    year: Annotated[
+        int | None, typer.Option(help="year of the county sheets (default: latest)")
+    ] = None,
+    profile: Annotated[str, typer.Option()] = "ndrc-2022",
+    set_: Annotated[list[str] | None, typer.Option("--set")] = None,
+    lang: Annotated[str, typer.Option()] = "zh",
+):
     """Write the Excel report: summary, per-county GEP tables, coefficients with sources."""
     from ..accounting import account
     from ..report import write_xlsx
@@ -192,8 +293,10 @@ def report_cmd(dataset: Annotated[Path, typer.Argument(help="dataset folder")],
 
 @app.command("template")
 @user_errors
-def template_cmd(out: Annotated[Path, typer.Option("--out", "-o", help="template.xlsx")],
-                 dataset: Annotated[Path | None, typer.Option(help="pre-fill with this dataset's rows")] = None):
+def template_cmd(
+    out: Annotated[Path, typer.Option("--out", "-o", help="template.xlsx")],
+    dataset: Annotated[Path | None, typer.Option(help="pre-fill with this dataset's rows")] = None,
+):
     """Write the inventory XLSX template (inventory sheet + item definitions)."""
     from ..template import write_template
 

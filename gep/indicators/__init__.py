@@ -18,11 +18,22 @@ from .base import (
 )
 
 PROFILES = {
-    "ndrc-2022": {"zh": "国家规范（发改基础〔2022〕481号）方法", "en": "NDRC/NBS 2022 specification method family"},
+    "ndrc-2022": {
+        "zh": "国家规范（发改基础〔2022〕481号）方法",
+        "en": "NDRC/NBS 2022 specification method family",
+    },
     "xie-2015": {"zh": "谢高地2015当量因子法", "en": "Xie et al. 2015 equivalent factors"},
 }
 
 __all__ = [
-    "CATEGORIES", "PROFILES", "REGISTRY", "Context", "Indicator", "NotAssessed", "Result",
-    "declare_units", "get_indicator", "indicators_for",
+    "CATEGORIES",
+    "PROFILES",
+    "REGISTRY",
+    "Context",
+    "Indicator",
+    "NotAssessed",
+    "Result",
+    "declare_units",
+    "get_indicator",
+    "indicators_for",
 ]

@@ -36,7 +36,8 @@ def _factor(from_unit: str, to_unit: str, name: str) -> float:
         return float(ureg.Quantity(1.0, parse_unit(from_unit)).to(parse_unit(to_unit)).magnitude)
     except pint.DimensionalityError:
         raise pint.DimensionalityError(
-            parse_unit(from_unit), parse_unit(to_unit),
+            parse_unit(from_unit),
+            parse_unit(to_unit),
             extra_msg=f" — parameter '{name}' must be convertible to {to_unit}, got {from_unit}",
         ) from None
 
@@ -58,7 +59,8 @@ def to_magnitude(x: Any, unit: str, name: str) -> Any:
             return x.to(parse_unit(unit)).magnitude
         except pint.DimensionalityError:
             raise pint.DimensionalityError(
-                x.units, parse_unit(unit),
+                x.units,
+                parse_unit(unit),
                 extra_msg=f" — parameter '{name}' must be convertible to {unit}",
             ) from None
     if parse_unit(unit).dimensionless:
@@ -87,8 +89,10 @@ def declare_units(out: str, **params: str) -> Callable:
             if isinstance(result, xr.DataArray):
                 result.attrs["units"] = out
                 return result
-            return ureg.Quantity(np.asarray(result, dtype=float) if np.ndim(result) else float(result),
-                                 parse_unit(out))
+            return ureg.Quantity(
+                np.asarray(result, dtype=float) if np.ndim(result) else float(result),
+                parse_unit(out),
+            )
 
         wrapper.units_in = dict(params)  # type: ignore[attr-defined]
         wrapper.units_out = out  # type: ignore[attr-defined]
@@ -162,7 +166,9 @@ def indicators_for(profile: str) -> list[Indicator]:
     found = [i for i in REGISTRY.values() if profile in i.profiles]
     if not found:
         known = sorted({p for i in REGISTRY.values() for p in i.profiles})
-        raise InputError(Problem("--profile", f"unknown profile {profile!r}; known: {', '.join(known)}"))
+        raise InputError(
+            Problem("--profile", f"unknown profile {profile!r}; known: {', '.join(known)}")
+        )
     return found
 
 
@@ -180,8 +186,14 @@ def get_indicator(indicator_id: str, profile: str = "ndrc-2022") -> Indicator:
 class Context:
     """What an indicator may read: inventory variables and resolved coefficients."""
 
-    def __init__(self, data: xr.Dataset, coefficients, years: Sequence[int], options: dict | None = None,
-                 extra_coefficients: dict | None = None):
+    def __init__(
+        self,
+        data: xr.Dataset,
+        coefficients,
+        years: Sequence[int],
+        options: dict | None = None,
+        extra_coefficients: dict | None = None,
+    ):
         self.data = data
         self.coefficients = coefficients
         self.years = [int(y) for y in years]
@@ -205,9 +217,15 @@ class Context:
         return sorted(v for v in self.data.data_vars if str(v).startswith(prefix))
 
     def ecosystems(self) -> list[str]:
-        return [str(e) for e in self.data["ecosystem"].values] if "ecosystem" in self.data.coords else []
+        return (
+            [str(e) for e in self.data["ecosystem"].values]
+            if "ecosystem" in self.data.coords
+            else []
+        )
 
-    def coef(self, cid: str, keys: Sequence[str] | None = None, unit: str | None = None) -> xr.DataArray:
+    def coef(
+        self, cid: str, keys: Sequence[str] | None = None, unit: str | None = None
+    ) -> xr.DataArray:
         """Resolved coefficient over ``year`` (+ its table dim), with ``units`` attr."""
         self.used_coefficients.add(cid)
         if cid in self.extra:
@@ -229,12 +247,20 @@ class Context:
         missing = [c for c in ids if not self.has_coef(c)]
         if missing:
             raise MissingCoefficientError(
-                [Problem(getattr(self.coefficients, "path", None) or str(getattr(self.coefficients, "name", "coefficients")),
-                         f"coefficient '{c}' is needed but not in the set") for c in missing]
+                [
+                    Problem(
+                        getattr(self.coefficients, "path", None)
+                        or str(getattr(self.coefficients, "name", "coefficients")),
+                        f"coefficient '{c}' is needed but not in the set",
+                    )
+                    for c in missing
+                ]
             )
 
 
-def weighted_sum_over(dim: str, term: xr.DataArray, weight_mask: xr.DataArray | None = None) -> xr.DataArray:
+def weighted_sum_over(
+    dim: str, term: xr.DataArray, weight_mask: xr.DataArray | None = None
+) -> xr.DataArray:
     """Sum over ``dim`` where NaN terms count only if their weight (area) is positive.
 
     An ecosystem with zero area contributes zero even if its factors are missing; one with
@@ -254,19 +280,32 @@ def family_sum(components: xr.DataArray, dim: str = "component") -> xr.DataArray
     return components.sum(dim, min_count=1)
 
 
-def priced_components(parts: list[xr.DataArray], names: list[str], unit: str, price: xr.DataArray,
-                      valuation: Callable, notes: Sequence[str] = ()) -> Result:
+def priced_components(
+    parts: list[xr.DataArray],
+    names: list[str],
+    unit: str,
+    price: xr.DataArray,
+    valuation: Callable,
+    notes: Sequence[str] = (),
+) -> Result:
     """Result of an indicator whose physical quantity is a sum of named parts valued at one price.
 
     All parts must be present (NaN in any part makes the region "not assessed").
     """
     comp = stack(parts, names).assign_attrs(units=unit)
     physical = comp.sum("component", skipna=False).assign_attrs(units=unit)
-    return Result(physical=physical, value=valuation(physical, price), price=price, notes=list(notes),
-                  components=xr.Dataset({"physical": comp}))
+    return Result(
+        physical=physical,
+        value=valuation(physical, price),
+        price=price,
+        notes=list(notes),
+        components=xr.Dataset({"physical": comp}),
+    )
 
 
-def stack(parts: Sequence[xr.DataArray], names: Sequence[str], dim: str = "component") -> xr.DataArray:
+def stack(
+    parts: Sequence[xr.DataArray], names: Sequence[str], dim: str = "component"
+) -> xr.DataArray:
     """Concatenate parts along a new labelled dim.
 
     Parts may differ in extra dims (one price carries ``draw`` or ``scenario``, another not):

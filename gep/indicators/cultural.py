@@ -45,34 +45,67 @@ def hedonic_premium_value(floor_area, premium):
 def _recreation(ctx: Context) -> Result:
     method = ctx.options.get("recreation_method", "travel_cost")
     if method not in RECREATION_METHODS:
-        raise InputError(Problem("options", f"recreation_method must be one of {', '.join(RECREATION_METHODS)}"))
+        raise InputError(
+            Problem("options", f"recreation_method must be one of {', '.join(RECREATION_METHODS)}")
+        )
     visitors = ctx.item("visitors")
     if method == "spending":
         revenue = ctx.item("tourism.revenue")
-        return Result(physical=visitors.assign_attrs(units="visit"), value=revenue.assign_attrs(units="CNY"),
-                      notes=["valued at reported tourism spending"])
+        return Result(
+            physical=visitors.assign_attrs(units="visit"),
+            value=revenue.assign_attrs(units="CNY"),
+            notes=["valued at reported tourism spending"],
+        )
     price = ctx.coef("cultural.recreation.travel_cost")
-    return Result(physical=visitors.assign_attrs(units="visit"), value=travel_cost_value(visitors, price),
-                  price=price, notes=["travel-cost method"])
+    return Result(
+        physical=visitors.assign_attrs(units="visit"),
+        value=travel_cost_value(visitors, price),
+        price=price,
+        notes=["travel-cost method"],
+    )
 
 
-register(Indicator(
-    id="cultural.recreation", category="cultural", zh="休闲旅游（旅游康养）", en="Recreation and tourism",
-    physical_unit="visit", method="travel cost (or reported tourism spending)", method_zh="旅行费用法",
-    reference="[1] §2.4.10; [2]", items=("visitors", "tourism.revenue"),
-    coefficients=("cultural.recreation.travel_cost",), compute=_recreation, deflator="price_index.cpi",
-))
+register(
+    Indicator(
+        id="cultural.recreation",
+        category="cultural",
+        zh="休闲旅游（旅游康养）",
+        en="Recreation and tourism",
+        physical_unit="visit",
+        method="travel cost (or reported tourism spending)",
+        method_zh="旅行费用法",
+        reference="[1] §2.4.10; [2]",
+        items=("visitors", "tourism.revenue"),
+        coefficients=("cultural.recreation.travel_cost",),
+        compute=_recreation,
+        deflator="price_index.cpi",
+    )
+)
 
 
 def _landscape(ctx: Context) -> Result:
     area = ctx.item("landscape.premium_area")
     price = ctx.coef("cultural.landscape.premium")
-    return Result(physical=area.assign_attrs(units="m ** 2"), value=hedonic_premium_value(area, price), price=price)
+    return Result(
+        physical=area.assign_attrs(units="m ** 2"),
+        value=hedonic_premium_value(area, price),
+        price=price,
+    )
 
 
-register(Indicator(
-    id="cultural.landscape", category="cultural", zh="景观价值", en="Landscape premium",
-    physical_unit="m ** 2", method="hedonic pricing (floor area × premium)", method_zh="享乐价格法",
-    reference="[2] (unverified); [3]", items=("landscape.premium_area",),
-    coefficients=("cultural.landscape.premium",), compute=_landscape, deflator="price_index.cpi",
-))
+register(
+    Indicator(
+        id="cultural.landscape",
+        category="cultural",
+        zh="景观价值",
+        en="Landscape premium",
+        physical_unit="m ** 2",
+        method="hedonic pricing (floor area × premium)",
+        method_zh="享乐价格法",
+        reference="[2] (unverified); [3]",
+        items=("landscape.premium_area",),
+        coefficients=("cultural.landscape.premium",),
+        compute=_landscape,
+        deflator="price_index.cpi",
+    )
+)

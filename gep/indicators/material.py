@@ -87,12 +87,17 @@ def _products(ctx: Context, group: str) -> Result:
         values.append(v)
         names.append(product)
         q = ctx.item(item)
-        if parse_unit(q.attrs["units"]).dimensionality == parse_unit(GROUP_UNITS[group]).dimensionality:
+        if (
+            parse_unit(q.attrs["units"]).dimensionality
+            == parse_unit(GROUP_UNITS[group]).dimensionality
+        ):
             mass.append(q)
     if ctx.has(reported):
         values.append(ctx.item(reported).assign_attrs(units="CNY"))
         names.append("reported_output_value")
-        notes.append(f"includes reported output value ({reported}) for products not listed by quantity")
+        notes.append(
+            f"includes reported output value ({reported}) for products not listed by quantity"
+        )
     comp_value = stack(values, names)
     value = family_sum(comp_value).assign_attrs(units="CNY")
     if mass:
@@ -113,15 +118,22 @@ _PRODUCT_NAMES = {
 
 for _group in OUTPUT_GROUPS:
     zh, en = _PRODUCT_NAMES[_group]
-    register(Indicator(
-        id=f"material.{_group}", category="material", zh=zh, en=en, physical_unit=GROUP_UNITS[_group],
-        method="market value (output × price; or reported output value)", method_zh="市场价值法",
-        reference="[1] §2.4.1; [2]",
-        items=(f"output.{_group}.*", f"output_value.{_group}"),
-        coefficients=(f"material.{_group}.price.<product>",),
-        compute=partial(_products, group=_group),  # partial, not lambda: accounts must pickle
-        deflator="price_index.cpi",
-    ))
+    register(
+        Indicator(
+            id=f"material.{_group}",
+            category="material",
+            zh=zh,
+            en=en,
+            physical_unit=GROUP_UNITS[_group],
+            method="market value (output × price; or reported output value)",
+            method_zh="市场价值法",
+            reference="[1] §2.4.1; [2]",
+            items=(f"output.{_group}.*", f"output_value.{_group}"),
+            coefficients=(f"material.{_group}.price.<product>",),
+            compute=partial(_products, group=_group),  # partial, not lambda: accounts must pickle
+            deflator="price_index.cpi",
+        )
+    )
 
 
 def _water_supply(ctx: Context) -> Result:
@@ -139,19 +151,32 @@ def _water_supply(ctx: Context) -> Result:
     return Result(
         physical=family_sum(comp_q).assign_attrs(units="m ** 3"),
         value=family_sum(comp_value).assign_attrs(units="CNY"),
-        components=xr.Dataset({"value": comp_value.assign_attrs(units="CNY"),
-                               "physical": comp_q.assign_attrs(units="m ** 3")}),
+        components=xr.Dataset(
+            {
+                "value": comp_value.assign_attrs(units="CNY"),
+                "physical": comp_q.assign_attrs(units="m ** 3"),
+            }
+        ),
     )
 
 
-register(Indicator(
-    id="material.water_supply", category="material", zh="水资源供给", en="Water supply",
-    physical_unit="m ** 3", method="market value (water use × tariff)", method_zh="市场价值法",
-    reference="[1] §2.4.1 (水资源); inclusion in [2] unverified",
-    items=("water_use.*",), coefficients=("material.water_supply.price.<use>",),
-    compute=_water_supply, deflator="price_index.cpi",
-    notes="Overlaps with water conservation if both are read as 'water'; reported separately.",
-))
+register(
+    Indicator(
+        id="material.water_supply",
+        category="material",
+        zh="水资源供给",
+        en="Water supply",
+        physical_unit="m ** 3",
+        method="market value (water use × tariff)",
+        method_zh="市场价值法",
+        reference="[1] §2.4.1 (水资源); inclusion in [2] unverified",
+        items=("water_use.*",),
+        coefficients=("material.water_supply.price.<use>",),
+        compute=_water_supply,
+        deflator="price_index.cpi",
+        notes="Overlaps with water conservation if both are read as 'water'; reported separately.",
+    )
+)
 
 
 def _hydropower(ctx: Context) -> Result:
@@ -160,9 +185,19 @@ def _hydropower(ctx: Context) -> Result:
     return Result(physical=q.assign_attrs(units="kWh"), value=market_value(q, price))
 
 
-register(Indicator(
-    id="material.hydropower", category="material", zh="生态能源（水电）", en="Ecological energy (hydropower)",
-    physical_unit="kWh", method="market value (generation × on-grid price)", method_zh="市场价值法",
-    reference="[1] §2.4.1 (生态能源)", items=("hydropower.generation",),
-    coefficients=("material.hydropower.price",), compute=_hydropower, deflator="price_index.cpi",
-))
+register(
+    Indicator(
+        id="material.hydropower",
+        category="material",
+        zh="生态能源（水电）",
+        en="Ecological energy (hydropower)",
+        physical_unit="kWh",
+        method="market value (generation × on-grid price)",
+        method_zh="市场价值法",
+        reference="[1] §2.4.1 (生态能源)",
+        items=("hydropower.generation",),
+        coefficients=("material.hydropower.price",),
+        compute=_hydropower,
+        deflator="price_index.cpi",
+    )
+)

@@ -91,27 +91,53 @@ def _water_conservation(ctx: Context) -> Result:
     area = ctx.item("area")
     ecos = ecosystems_in(WATER_CONSERVATION_ECOSYSTEMS, ctx.ecosystems())
     a = area.sel(ecosystem=ecos)
-    q = water_balance_retention(ctx.item("precipitation"), ctx.item("runoff").sel(ecosystem=ecos),
-                                ctx.item("evapotranspiration").sel(ecosystem=ecos), a)
+    q = water_balance_retention(
+        ctx.item("precipitation"),
+        ctx.item("runoff").sel(ecosystem=ecos),
+        ctx.item("evapotranspiration").sel(ecosystem=ecos),
+        a,
+    )
     physical = weighted_sum_over("ecosystem", q, a > 0).assign_attrs(units="m ** 3")
     price = ctx.coef("regulating.water_conservation.reservoir_cost")
-    return Result(physical=physical, value=shadow_project_value(physical, price), price=price,
-                  components=xr.Dataset({"physical": q.rename(ecosystem="component").assign_attrs(units="m ** 3")}))
+    return Result(
+        physical=physical,
+        value=shadow_project_value(physical, price),
+        price=price,
+        components=xr.Dataset(
+            {"physical": q.rename(ecosystem="component").assign_attrs(units="m ** 3")}
+        ),
+    )
 
 
-register(Indicator(
-    id="regulating.water_conservation", category="regulating", zh="水源涵养", en="Water conservation",
-    physical_unit="m ** 3", method="water balance; shadow project (reservoir cost)", method_zh="水量平衡法；影子工程法",
-    reference="[1] §2.4.1; [2]", items=("precipitation", "runoff", "evapotranspiration", "area"),
-    coefficients=("regulating.water_conservation.reservoir_cost",), compute=_water_conservation,
-    deflator="price_index.construction",
-    notes="Counted over forest, shrub, grassland and wetland.",
-))
+register(
+    Indicator(
+        id="regulating.water_conservation",
+        category="regulating",
+        zh="水源涵养",
+        en="Water conservation",
+        physical_unit="m ** 3",
+        method="water balance; shadow project (reservoir cost)",
+        method_zh="水量平衡法；影子工程法",
+        reference="[1] §2.4.1; [2]",
+        items=("precipitation", "runoff", "evapotranspiration", "area"),
+        coefficients=("regulating.water_conservation.reservoir_cost",),
+        compute=_water_conservation,
+        deflator="price_index.construction",
+        notes="Counted over forest, shrub, grassland and wetland.",
+    )
+)
 
 
 # -------------------------------------------------------------------------- soil conservation
-@declare_units("t", r="MJ * mm / (hectare * hour * year)", k="t * hectare * hour / (hectare * MJ * mm)",
-               ls="dimensionless", c="dimensionless", p="dimensionless", area="hectare")
+@declare_units(
+    "t",
+    r="MJ * mm / (hectare * hour * year)",
+    k="t * hectare * hour / (hectare * MJ * mm)",
+    ls="dimensionless",
+    c="dimensionless",
+    p="dimensionless",
+    area="hectare",
+)
 def rusle_soil_retention(r, k, ls, c, p, area):
     """Soil retained: potential minus actual erosion (RUSLE).
 
@@ -141,8 +167,13 @@ def rusle_soil_retention(r, k, ls, c, p, area):
     return r * k * ls * positive_part(1.0 - c * p) * area
 
 
-@declare_units("CNY", retained="t", sediment_ratio="dimensionless", bulk_density="t / m ** 3",
-               dredging_cost="CNY / m ** 3")
+@declare_units(
+    "CNY",
+    retained="t",
+    sediment_ratio="dimensionless",
+    bulk_density="t / m ** 3",
+    dredging_cost="CNY / m ** 3",
+)
 def sediment_reduction_value(retained, sediment_ratio, bulk_density, dredging_cost):
     """Avoided sedimentation (减少泥沙淤积) value, replacement cost.
 
@@ -164,8 +195,14 @@ def sediment_reduction_value(retained, sediment_ratio, bulk_density, dredging_co
     return sediment_ratio * retained / bulk_density * dredging_cost
 
 
-@declare_units("CNY", retained="t", n_content="dimensionless", p_content="dimensionless",
-               n_price="CNY / t", p_price="CNY / t")
+@declare_units(
+    "CNY",
+    retained="t",
+    n_content="dimensionless",
+    p_content="dimensionless",
+    n_price="CNY / t",
+    p_price="CNY / t",
+)
 def nutrient_retention_value(retained, n_content, p_content, n_price, p_price):
     """Avoided non-point N and P pollution (减少面源污染) value.
 
@@ -190,32 +227,71 @@ def _soil_conservation(ctx: Context) -> Result:
     area = ctx.item("area")
     ecos = ecosystems_in(SOIL_ECOSYSTEMS, ctx.ecosystems())
     a = area.sel(ecosystem=ecos)
-    q = rusle_soil_retention(ctx.item("rusle.r"), ctx.item("rusle.k"), ctx.item("rusle.ls").sel(ecosystem=ecos),
-                             ctx.item("rusle.c").sel(ecosystem=ecos), ctx.item("rusle.p").sel(ecosystem=ecos), a)
+    q = rusle_soil_retention(
+        ctx.item("rusle.r"),
+        ctx.item("rusle.k"),
+        ctx.item("rusle.ls").sel(ecosystem=ecos),
+        ctx.item("rusle.c").sel(ecosystem=ecos),
+        ctx.item("rusle.p").sel(ecosystem=ecos),
+        a,
+    )
     physical = weighted_sum_over("ecosystem", q, a > 0).assign_attrs(units="t")
     c = "regulating.soil_conservation."
-    v_sd = sediment_reduction_value(physical, ctx.coef(c + "sediment_ratio"), ctx.coef(c + "bulk_density"),
-                                    ctx.coef(c + "dredging_cost"))
-    v_np = nutrient_retention_value(physical, ctx.coef(c + "nitrogen_content"), ctx.coef(c + "phosphorus_content"),
-                                    ctx.coef(c + "nitrogen_price"), ctx.coef(c + "phosphorus_price"))
+    v_sd = sediment_reduction_value(
+        physical,
+        ctx.coef(c + "sediment_ratio"),
+        ctx.coef(c + "bulk_density"),
+        ctx.coef(c + "dredging_cost"),
+    )
+    v_np = nutrient_retention_value(
+        physical,
+        ctx.coef(c + "nitrogen_content"),
+        ctx.coef(c + "phosphorus_content"),
+        ctx.coef(c + "nitrogen_price"),
+        ctx.coef(c + "phosphorus_price"),
+    )
     value = (v_sd + v_np).assign_attrs(units="CNY")
     comp = stack([v_sd, v_np], ["sediment", "nutrients"])
-    return Result(physical=physical, value=value, components=xr.Dataset({"value": comp.assign_attrs(units="CNY")}))
+    return Result(
+        physical=physical,
+        value=value,
+        components=xr.Dataset({"value": comp.assign_attrs(units="CNY")}),
+    )
 
 
-register(Indicator(
-    id="regulating.soil_conservation", category="regulating", zh="土壤保持", en="Soil conservation",
-    physical_unit="t", method="RUSLE; replacement cost (dredging + N/P removal)", method_zh="修正通用土壤流失方程；替代成本法",
-    reference="[1] §2.4.2; [2]; [4]", items=("rusle.r", "rusle.k", "rusle.ls", "rusle.c", "rusle.p", "area"),
-    coefficients=tuple(f"regulating.soil_conservation.{n}" for n in (
-        "sediment_ratio", "bulk_density", "dredging_cost", "nitrogen_content", "phosphorus_content",
-        "nitrogen_price", "phosphorus_price")),
-    compute=_soil_conservation, deflator="price_index.construction",
-))
+register(
+    Indicator(
+        id="regulating.soil_conservation",
+        category="regulating",
+        zh="土壤保持",
+        en="Soil conservation",
+        physical_unit="t",
+        method="RUSLE; replacement cost (dredging + N/P removal)",
+        method_zh="修正通用土壤流失方程；替代成本法",
+        reference="[1] §2.4.2; [2]; [4]",
+        items=("rusle.r", "rusle.k", "rusle.ls", "rusle.c", "rusle.p", "area"),
+        coefficients=tuple(
+            f"regulating.soil_conservation.{n}"
+            for n in (
+                "sediment_ratio",
+                "bulk_density",
+                "dredging_cost",
+                "nitrogen_content",
+                "phosphorus_content",
+                "nitrogen_price",
+                "phosphorus_price",
+            )
+        ),
+        compute=_soil_conservation,
+        deflator="price_index.construction",
+    )
+)
 
 
 # -------------------------------------------------------------------------- sand fixation
-@declare_units("CNY", fixed="t", bulk_density="t / m ** 3", cover_depth="m", control_cost="CNY / m ** 2")
+@declare_units(
+    "CNY", fixed="t", bulk_density="t / m ** 3", cover_depth="m", control_cost="CNY / m ** 2"
+)
 def sand_fixation_value(fixed, bulk_density, cover_depth, control_cost):
     """Sand-fixation value, replacement cost of desertification control.
 
@@ -240,19 +316,36 @@ def sand_fixation_value(fixed, bulk_density, cover_depth, control_cost):
 def _sand_fixation(ctx: Context) -> Result:
     q = ctx.item("sand.fixation")
     c = "regulating.sand_fixation."
-    v = sand_fixation_value(q, ctx.coef(c + "sand_bulk_density"), ctx.coef(c + "cover_depth"), ctx.coef(c + "control_cost"))
+    v = sand_fixation_value(
+        q,
+        ctx.coef(c + "sand_bulk_density"),
+        ctx.coef(c + "cover_depth"),
+        ctx.coef(c + "control_cost"),
+    )
     return Result(physical=q.assign_attrs(units="t"), value=v)
 
 
-register(Indicator(
-    id="regulating.sand_fixation", category="regulating", zh="防风固沙", en="Sand fixation",
-    physical_unit="t", method="RWEQ (external); replacement cost", method_zh="修正风蚀方程；替代成本法",
-    reference="[1] §2.4.3", items=("sand.fixation",),
-    coefficients=("regulating.sand_fixation.sand_bulk_density", "regulating.sand_fixation.cover_depth",
-                  "regulating.sand_fixation.control_cost"),
-    compute=_sand_fixation, deflator="price_index.construction",
-    notes="Expected ≈ 0 in humid subtropical mountains; not assessed when the inventory has no sand.fixation.",
-))
+register(
+    Indicator(
+        id="regulating.sand_fixation",
+        category="regulating",
+        zh="防风固沙",
+        en="Sand fixation",
+        physical_unit="t",
+        method="RWEQ (external); replacement cost",
+        method_zh="修正风蚀方程；替代成本法",
+        reference="[1] §2.4.3",
+        items=("sand.fixation",),
+        coefficients=(
+            "regulating.sand_fixation.sand_bulk_density",
+            "regulating.sand_fixation.cover_depth",
+            "regulating.sand_fixation.control_cost",
+        ),
+        compute=_sand_fixation,
+        deflator="price_index.construction",
+        notes="Expected ≈ 0 in humid subtropical mountains; not assessed when the inventory has no sand.fixation.",
+    )
+)
 
 
 # -------------------------------------------------------------------------- flood regulation
@@ -293,21 +386,30 @@ def _flood_regulation(ctx: Context) -> Result:
     notes = []
     if ctx.has("reservoir.flood_capacity"):
         reported = ctx.item("reservoir.flood_capacity")
-        estimated = reservoir_flood_storage(ctx.item("reservoir.capacity"),
-                                            ctx.coef("regulating.flood_regulation.reservoir_flood_share")) \
-            if ctx.has("reservoir.capacity") else reported * float("nan")
+        estimated = (
+            reservoir_flood_storage(
+                ctx.item("reservoir.capacity"),
+                ctx.coef("regulating.flood_regulation.reservoir_flood_share"),
+            )
+            if ctx.has("reservoir.capacity")
+            else reported * float("nan")
+        )
         reservoirs = reported.where(reported.notnull(), estimated)
         notes.append("reservoir flood-control capacity used where reported")
     else:
-        reservoirs = reservoir_flood_storage(ctx.item("reservoir.capacity"),
-                                             ctx.coef("regulating.flood_regulation.reservoir_flood_share"))
+        reservoirs = reservoir_flood_storage(
+            ctx.item("reservoir.capacity"),
+            ctx.coef("regulating.flood_regulation.reservoir_flood_share"),
+        )
     parts = [reservoirs]
     names = ["reservoirs"]
     area = ctx.item("area")
     wet = ecosystems_in(("wetland",), ctx.ecosystems())
     if wet:
-        marsh = marsh_flood_storage(area.sel(ecosystem=wet).sum("ecosystem", skipna=False),
-                                    ctx.coef("regulating.flood_regulation.marsh_retention_depth"))
+        marsh = marsh_flood_storage(
+            area.sel(ecosystem=wet).sum("ecosystem", skipna=False),
+            ctx.coef("regulating.flood_regulation.marsh_retention_depth"),
+        )
         parts.append(marsh)
         names.append("marshes")
     if ctx.has("lake.flood_storage"):
@@ -315,20 +417,36 @@ def _flood_regulation(ctx: Context) -> Result:
         names.append("lakes")
     else:
         notes.append("lake term not included (no lake.flood_storage in the inventory)")
-    return priced_components(parts, names, "m ** 3", ctx.coef("regulating.water_conservation.reservoir_cost"),
-                             shadow_project_value, notes)
+    return priced_components(
+        parts,
+        names,
+        "m ** 3",
+        ctx.coef("regulating.water_conservation.reservoir_cost"),
+        shadow_project_value,
+        notes,
+    )
 
 
-register(Indicator(
-    id="regulating.flood_regulation", category="regulating", zh="洪水调蓄", en="Flood regulation",
-    physical_unit="m ** 3", method="storage capacity (reservoirs, marshes, lakes); shadow project",
-    method_zh="调蓄能力法；影子工程法", reference="[1] §2.4.4; [2]",
-    items=("reservoir.capacity", "area", "reservoir.flood_capacity", "lake.flood_storage"),
-    coefficients=("regulating.flood_regulation.reservoir_flood_share",
-                  "regulating.flood_regulation.marsh_retention_depth",
-                  "regulating.water_conservation.reservoir_cost"),
-    compute=_flood_regulation, deflator="price_index.construction",
-))
+register(
+    Indicator(
+        id="regulating.flood_regulation",
+        category="regulating",
+        zh="洪水调蓄",
+        en="Flood regulation",
+        physical_unit="m ** 3",
+        method="storage capacity (reservoirs, marshes, lakes); shadow project",
+        method_zh="调蓄能力法；影子工程法",
+        reference="[1] §2.4.4; [2]",
+        items=("reservoir.capacity", "area", "reservoir.flood_capacity", "lake.flood_storage"),
+        coefficients=(
+            "regulating.flood_regulation.reservoir_flood_share",
+            "regulating.flood_regulation.marsh_retention_depth",
+            "regulating.water_conservation.reservoir_cost",
+        ),
+        compute=_flood_regulation,
+        deflator="price_index.construction",
+    )
+)
 
 
 # -------------------------------------------------------------------------- purification
@@ -358,8 +476,11 @@ def purified_amount(emission, capacity=None, rule="emission"):
     if rule == "capacity":
         return capacity * 1.0
     if rule == "min":
-        return xr.where(emission < capacity, emission, capacity) if isinstance(emission, xr.DataArray) \
+        return (
+            xr.where(emission < capacity, emission, capacity)
+            if isinstance(emission, xr.DataArray)
             else min(emission, capacity)
+        )
     raise ValueError(f"unknown purification rule {rule!r}; use one of {PURIFICATION_RULES}")
 
 
@@ -383,7 +504,13 @@ def _purification(ctx: Context, kind: str, pollutants: tuple[str, ...]) -> Resul
     rule = ctx.options.get(f"{kind}_rule", ctx.options.get("purification_rule", "emission"))
     if rule not in PURIFICATION_RULES:
         from ..errors import InputError, Problem
-        raise InputError(Problem("options", f"{kind}_rule must be one of {', '.join(PURIFICATION_RULES)}, not {rule!r}"))
+
+        raise InputError(
+            Problem(
+                "options",
+                f"{kind}_rule must be one of {', '.join(PURIFICATION_RULES)}, not {rule!r}",
+            )
+        )
     present = [p for p in pollutants if ctx.has(f"emission.{p}")]
     if not present:
         raise NotAssessed(f"inventory has no emission.{{{','.join(pollutants)}}}")
@@ -394,38 +521,59 @@ def _purification(ctx: Context, kind: str, pollutants: tuple[str, ...]) -> Resul
         capacity = None
         if rule != "emission":
             ecos = ctx.ecosystems()
-            rate = ctx.coef(f"regulating.{kind}.capacity.{pol}", keys=ecos, unit="t / hectare / year")
+            rate = ctx.coef(
+                f"regulating.{kind}.capacity.{pol}", keys=ecos, unit="t / hectare / year"
+            )
             capacity = (rate * area).sum("ecosystem", skipna=False).assign_attrs(units="t")
         q = purified_amount(emission, capacity, rule=rule)
         amounts.append(q)
         values.append(abatement_cost_value(q, ctx.coef(f"regulating.{kind}.cost.{pol}")))
     comp_q = stack(amounts, present)
     comp_v = stack(values, present)
-    return Result(physical=family_sum(comp_q).assign_attrs(units="t"),
-                  value=family_sum(comp_v).assign_attrs(units="CNY"),
-                  components=xr.Dataset({"physical": comp_q.assign_attrs(units="t"),
-                                         "value": comp_v.assign_attrs(units="CNY")}),
-                  notes=[f"rule: {rule}"])
+    return Result(
+        physical=family_sum(comp_q).assign_attrs(units="t"),
+        value=family_sum(comp_v).assign_attrs(units="CNY"),
+        components=xr.Dataset(
+            {"physical": comp_q.assign_attrs(units="t"), "value": comp_v.assign_attrs(units="CNY")}
+        ),
+        notes=[f"rule: {rule}"],
+    )
 
 
-register(Indicator(
-    id="regulating.air_purification", category="regulating", zh="空气净化", en="Air purification",
-    physical_unit="t", method="pollutant purified (emission/capacity rule); abatement cost",
-    method_zh="污染物净化量；替代成本法", reference="[1] §2.4.5; [2]",
-    items=("emission.so2", "emission.nox", "emission.dust"),
-    coefficients=("regulating.air_purification.cost.<pollutant>",),
-    compute=partial(_purification, kind="air_purification", pollutants=("so2", "nox", "dust")),
-    deflator="price_index.construction",
-))
-register(Indicator(
-    id="regulating.water_purification", category="regulating", zh="水质净化", en="Water purification",
-    physical_unit="t", method="pollutant purified (emission/capacity rule); treatment cost",
-    method_zh="污染物净化量；替代成本法", reference="[1] §2.4.6; [2]",
-    items=("emission.cod", "emission.nh3n", "emission.tn", "emission.tp"),
-    coefficients=("regulating.water_purification.cost.<pollutant>",),
-    compute=partial(_purification, kind="water_purification", pollutants=("cod", "nh3n", "tn", "tp")),
-    deflator="price_index.construction",
-))
+register(
+    Indicator(
+        id="regulating.air_purification",
+        category="regulating",
+        zh="空气净化",
+        en="Air purification",
+        physical_unit="t",
+        method="pollutant purified (emission/capacity rule); abatement cost",
+        method_zh="污染物净化量；替代成本法",
+        reference="[1] §2.4.5; [2]",
+        items=("emission.so2", "emission.nox", "emission.dust"),
+        coefficients=("regulating.air_purification.cost.<pollutant>",),
+        compute=partial(_purification, kind="air_purification", pollutants=("so2", "nox", "dust")),
+        deflator="price_index.construction",
+    )
+)
+register(
+    Indicator(
+        id="regulating.water_purification",
+        category="regulating",
+        zh="水质净化",
+        en="Water purification",
+        physical_unit="t",
+        method="pollutant purified (emission/capacity rule); treatment cost",
+        method_zh="污染物净化量；替代成本法",
+        reference="[1] §2.4.6; [2]",
+        items=("emission.cod", "emission.nh3n", "emission.tn", "emission.tp"),
+        coefficients=("regulating.water_purification.cost.<pollutant>",),
+        compute=partial(
+            _purification, kind="water_purification", pollutants=("cod", "nh3n", "tn", "tp")
+        ),
+        deflator="price_index.construction",
+    )
+)
 
 
 # -------------------------------------------------------------------------- carbon & oxygen
@@ -465,7 +613,9 @@ def _carbon(ctx: Context) -> Result:
     if use_inventory != "rates" and ecosystems_in(("forest",), ecos):
         forest_sink = _forest_sink(ctx)
         if forest_sink is None and use_inventory == "inventory":
-            raise NotAssessed("forest_carbon=inventory but the inventory has no forest.area/forest.stock")
+            raise NotAssessed(
+                "forest_carbon=inventory but the inventory has no forest.area/forest.stock"
+            )
     covered = forest_sink[2] if forest_sink is not None else []
     rate_ecos = [e for e in ecos if e not in covered]
     rate = ctx.coef("regulating.carbon_sequestration.rate", keys=rate_ecos)
@@ -478,7 +628,9 @@ def _carbon(ctx: Context) -> Result:
         # where no earlier forest inventory exists (first year), the covered forests fall
         # back to their per-area rate, and the notes say so
         fa = area.sel(ecosystem=covered)
-        by_rate_forest = sequestration_rate_method(ctx.coef("regulating.carbon_sequestration.rate", keys=covered), fa)
+        by_rate_forest = sequestration_rate_method(
+            ctx.coef("regulating.carbon_sequestration.rate", keys=covered), fa
+        )
         fallback = weighted_sum_over("ecosystem", by_rate_forest, fa > 0)
         forest = sink.where(sink.notnull(), fallback)
         # forest land the inventory does not cover (e.g. land converted to forest in a
@@ -488,25 +640,43 @@ def _carbon(ctx: Context) -> Result:
         mean_rate = (fallback / forest_area.where(forest_area > 0)).fillna(0.0)
         forest = forest + (sink.notnull() * gap * mean_rate)
         if bool((gap > 0.01 * forest_area).any()):
-            notes.append("forest area beyond the forest inventory credited at the per-area forest rate")
+            notes.append(
+                "forest area beyond the forest inventory credited at the per-area forest rate"
+            )
         if bool(sink.isnull().any()):
-            missing = sorted({int(y) for y in sink["year"].values[sink.isnull().any("region").values]})
-            notes.append(f"forest removals by per-area rate in {', '.join(map(str, missing))} (no earlier forest inventory)")
+            missing = sorted(
+                {int(y) for y in sink["year"].values[sink.isnull().any("region").values]}
+            )
+            notes.append(
+                f"forest removals by per-area rate in {', '.join(map(str, missing))} (no earlier forest inventory)"
+            )
         comp.append(forest.assign_attrs(units="tCO2e"))
         names.append("forest_inventory")
         notes.append(method_note)
-    return priced_components(comp, names, "tCO2e", ctx.coef("regulating.carbon_sequestration.price"),
-                             carbon_value, notes)
+    return priced_components(
+        comp, names, "tCO2e", ctx.coef("regulating.carbon_sequestration.price"), carbon_value, notes
+    )
 
 
-register(Indicator(
-    id="regulating.carbon_sequestration", category="regulating", zh="固碳", en="Carbon sequestration",
-    physical_unit="tCO2e", method="sequestration rates × area (forests: inventory stock change when available); carbon price",
-    method_zh="固碳速率法（森林：蓄积量变化法）；碳价格法", reference="[2]; forest_carbon.md §1",
-    items=("area", "forest.area", "forest.stock"),
-    coefficients=("regulating.carbon_sequestration.rate", "regulating.carbon_sequestration.price"),
-    compute=_carbon, deflator="price_index.cpi",
-))
+register(
+    Indicator(
+        id="regulating.carbon_sequestration",
+        category="regulating",
+        zh="固碳",
+        en="Carbon sequestration",
+        physical_unit="tCO2e",
+        method="sequestration rates × area (forests: inventory stock change when available); carbon price",
+        method_zh="固碳速率法（森林：蓄积量变化法）；碳价格法",
+        reference="[2]; forest_carbon.md §1",
+        items=("area", "forest.area", "forest.stock"),
+        coefficients=(
+            "regulating.carbon_sequestration.rate",
+            "regulating.carbon_sequestration.price",
+        ),
+        compute=_carbon,
+        deflator="price_index.cpi",
+    )
+)
 
 
 def _forest_sink(ctx: Context):
@@ -536,18 +706,30 @@ def _oxygen(ctx: Context) -> Result:
     return Result(physical=o2, value=oxygen_value(o2, ctx.coef("regulating.oxygen_release.price")))
 
 
-register(Indicator(
-    id="regulating.oxygen_release", category="regulating", zh="释氧", en="Oxygen release",
-    physical_unit="t", method="stoichiometry 32/44 of CO2 fixed; industrial oxygen price", method_zh="化学计量法；替代成本法",
-    reference="[1] §2.4.7 (not in [2] as far as known)", items=("area",),
-    coefficients=("regulating.oxygen_release.price", "regulating.carbon_sequestration.rate"),
-    compute=_oxygen, default=False, deflator="price_index.cpi",
-    notes="Off by default in ndrc-2022 (the 规范 is believed to count 固碳 only).",
-))
+register(
+    Indicator(
+        id="regulating.oxygen_release",
+        category="regulating",
+        zh="释氧",
+        en="Oxygen release",
+        physical_unit="t",
+        method="stoichiometry 32/44 of CO2 fixed; industrial oxygen price",
+        method_zh="化学计量法；替代成本法",
+        reference="[1] §2.4.7 (not in [2] as far as known)",
+        items=("area",),
+        coefficients=("regulating.oxygen_release.price", "regulating.carbon_sequestration.rate"),
+        compute=_oxygen,
+        default=False,
+        deflator="price_index.cpi",
+        notes="Off by default in ndrc-2022 (the 规范 is believed to count 固碳 only).",
+    )
+)
 
 
 # -------------------------------------------------------------------------- climate regulation
-@declare_units("kWh", transpiration_heat="kJ / m ** 2 / day", area="m ** 2", days="day", eer="dimensionless")
+@declare_units(
+    "kWh", transpiration_heat="kJ / m ** 2 / day", area="m ** 2", days="day", eer="dimensionless"
+)
 def transpiration_cooling_energy(transpiration_heat, area, days, eer):
     """Electricity saved by vegetation transpiration cooling.
 
@@ -573,8 +755,13 @@ def transpiration_cooling_energy(transpiration_heat, area, days, eer):
     return transpiration_heat * area * days / (3600.0 * eer)
 
 
-@declare_units("kWh", evaporation="m ** 3", latent_heat="J / g", humidifier_energy="kWh / m ** 3",
-               eer="dimensionless")
+@declare_units(
+    "kWh",
+    evaporation="m ** 3",
+    latent_heat="J / g",
+    humidifier_energy="kWh / m ** 3",
+    eer="dimensionless",
+)
 def evaporation_cooling_energy(evaporation, latent_heat, humidifier_energy, eer=None):
     """Electricity equivalent of water-surface evaporation (cooling + humidifying).
 
@@ -610,29 +797,57 @@ def _climate(ctx: Context) -> Result:
     veg = [e for e in ctx.ecosystems() if e != "water"]
     a = area.sel(ecosystem=veg)
     eer = ctx.coef(c + "ac_efficiency")
-    e_pt = transpiration_cooling_energy(ctx.coef(c + "transpiration_heat", keys=veg), a.assign_attrs(units="hectare"),
-                                        ctx.item("climate.hot_days"), eer)
+    e_pt = transpiration_cooling_energy(
+        ctx.coef(c + "transpiration_heat", keys=veg),
+        a.assign_attrs(units="hectare"),
+        ctx.item("climate.hot_days"),
+        eer,
+    )
     e_pt = weighted_sum_over("ecosystem", e_pt, a > 0).assign_attrs(units="kWh")
     parts, names = [e_pt], ["transpiration"]
     if "water" in ctx.ecosystems():
         water_area = area.sel(ecosystem="water", drop=True)
-        evap = (ctx.item("climate.water_evaporation") * water_area * 10.0).assign_attrs(units="m ** 3")
-        e_we = evaporation_cooling_energy(evap, ctx.coef(c + "latent_heat"), ctx.coef(c + "humidifier_energy"),
-                                          eer if ctx.options.get("evaporation_divide_by_eer", False) else None)
+        evap = (ctx.item("climate.water_evaporation") * water_area * 10.0).assign_attrs(
+            units="m ** 3"
+        )
+        e_we = evaporation_cooling_energy(
+            evap,
+            ctx.coef(c + "latent_heat"),
+            ctx.coef(c + "humidifier_energy"),
+            eer if ctx.options.get("evaporation_divide_by_eer", False) else None,
+        )
         parts.append(e_we)
         names.append("water_evaporation")
-    return priced_components(parts, names, "kWh", ctx.coef(c + "electricity_price"), electricity_value)
+    return priced_components(
+        parts, names, "kWh", ctx.coef(c + "electricity_price"), electricity_value
+    )
 
 
-register(Indicator(
-    id="regulating.climate_regulation", category="regulating", zh="局部气候调节", en="Local climate regulation",
-    physical_unit="kWh", method="transpiration + water-surface evaporation energy; electricity replacement cost",
-    method_zh="蒸散消耗能量法；替代成本法", reference="[1] §2.4.8; [3]",
-    items=("area", "climate.hot_days", "climate.water_evaporation"),
-    coefficients=tuple(f"regulating.climate_regulation.{n}" for n in (
-        "transpiration_heat", "ac_efficiency", "latent_heat", "humidifier_energy", "electricity_price")),
-    compute=_climate, deflator="price_index.cpi",
-))
+register(
+    Indicator(
+        id="regulating.climate_regulation",
+        category="regulating",
+        zh="局部气候调节",
+        en="Local climate regulation",
+        physical_unit="kWh",
+        method="transpiration + water-surface evaporation energy; electricity replacement cost",
+        method_zh="蒸散消耗能量法；替代成本法",
+        reference="[1] §2.4.8; [3]",
+        items=("area", "climate.hot_days", "climate.water_evaporation"),
+        coefficients=tuple(
+            f"regulating.climate_regulation.{n}"
+            for n in (
+                "transpiration_heat",
+                "ac_efficiency",
+                "latent_heat",
+                "humidifier_energy",
+                "electricity_price",
+            )
+        ),
+        compute=_climate,
+        deflator="price_index.cpi",
+    )
+)
 
 
 # -------------------------------------------------------------------------- pest control
@@ -647,15 +862,27 @@ def _pest(ctx: Context) -> Result:
     ecos = ecosystems_in(("forest", "grassland"), ctx.ecosystems())
     a = area.sel(ecosystem=ecos)
     v = pest_control_value(a, ctx.coef("regulating.pest_control.cost", keys=ecos))
-    return Result(physical=a.sum("ecosystem", skipna=False).assign_attrs(units="hectare"),
-                  value=weighted_sum_over("ecosystem", v, a > 0).assign_attrs(units="CNY"))
+    return Result(
+        physical=a.sum("ecosystem", skipna=False).assign_attrs(units="hectare"),
+        value=weighted_sum_over("ecosystem", v, a > 0).assign_attrs(units="CNY"),
+    )
 
 
-register(Indicator(
-    id="regulating.pest_control", category="regulating", zh="病虫害控制", en="Pest control",
-    physical_unit="hectare", method="area of forest and grassland; avoided control cost", method_zh="替代成本法",
-    reference="[1] §2.4.9", items=("area",), coefficients=("regulating.pest_control.cost",),
-    compute=_pest, default=False, deflator="price_index.construction",
-    notes="Off by default in ndrc-2022 (not in the 规范 as far as known).",
-))
-
+register(
+    Indicator(
+        id="regulating.pest_control",
+        category="regulating",
+        zh="病虫害控制",
+        en="Pest control",
+        physical_unit="hectare",
+        method="area of forest and grassland; avoided control cost",
+        method_zh="替代成本法",
+        reference="[1] §2.4.9",
+        items=("area",),
+        coefficients=("regulating.pest_control.cost",),
+        compute=_pest,
+        default=False,
+        deflator="price_index.construction",
+        notes="Off by default in ndrc-2022 (not in the 规范 as far as known).",
+    )
+)

@@ -69,7 +69,11 @@ def _factor_by_ecosystem(ctx: Context, service: str, ecos: list[str]) -> xr.Data
     cols = []
     for e in ecos:
         cls = catalog[e].xie2015
-        cols.append(table.sel(xie_class=cls, drop=True) if cls else xr.zeros_like(table.isel(xie_class=0, drop=True)))
+        cols.append(
+            table.sel(xie_class=cls, drop=True)
+            if cls
+            else xr.zeros_like(table.isel(xie_class=0, drop=True))
+        )
     out = stack(cols, ecos, dim="ecosystem")
     return out.assign_attrs(units="dimensionless")
 
@@ -83,18 +87,37 @@ def _service(ctx: Context, service: str) -> Result:
     d = ctx.coef("xie2015.standard_equivalent")
     value = equivalent_factor_value(physical, d)
     comp = equivalent_factor_value(eq, d).rename(ecosystem="component")
-    return Result(physical=physical, value=value, price=d,
-                  components=xr.Dataset({"value": comp.assign_attrs(units="CNY")}),
-                  notes=["D = " + ", ".join(f"{y}: {v:,.2f} CNY/ha" for y, v in
-                                             zip(d["year"].values, np.atleast_1d(d.values).ravel(), strict=False))])
+    return Result(
+        physical=physical,
+        value=value,
+        price=d,
+        components=xr.Dataset({"value": comp.assign_attrs(units="CNY")}),
+        notes=[
+            "D = "
+            + ", ".join(
+                f"{y}: {v:,.2f} CNY/ha"
+                for y, v in zip(d["year"].values, np.atleast_1d(d.values).ravel(), strict=False)
+            )
+        ],
+    )
 
 
 for _svc, (_cat, _zh, _en) in SERVICES.items():
-    register(Indicator(
-        id=f"{_cat}.{_svc}", category=_cat, zh=_zh, en=_en, physical_unit="hectare",
-        method="equivalent factor × area × standard equivalent D", method_zh="当量因子法",
-        reference="[1]; [2]", items=("area",),
-        coefficients=(f"xie2015.factor.{_svc}", "xie2015.standard_equivalent"),
-        compute=partial(_service, service=_svc), profiles=("xie-2015",), deflator="price_index.cpi",
-        notes="Physical quantity = area × equivalent factor (ha of standard equivalents).",
-    ))
+    register(
+        Indicator(
+            id=f"{_cat}.{_svc}",
+            category=_cat,
+            zh=_zh,
+            en=_en,
+            physical_unit="hectare",
+            method="equivalent factor × area × standard equivalent D",
+            method_zh="当量因子法",
+            reference="[1]; [2]",
+            items=("area",),
+            coefficients=(f"xie2015.factor.{_svc}", "xie2015.standard_equivalent"),
+            compute=partial(_service, service=_svc),
+            profiles=("xie-2015",),
+            deflator="price_index.cpi",
+            notes="Physical quantity = area × equivalent factor (ha of standard equivalents).",
+        )
+    )

@@ -14,7 +14,6 @@ PAGES = ["overview", "county", "compare", "scenarios", "coefficients", "carbon",
 TIMEOUT = 60  # seconds per run (AppTest's default of 3 s is too short for a cold start)
 
 
-
 def new_app(lang: str = "zh", **state) -> AppTest:
     """A fresh session (like a new browser tab), run once on the default page."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
@@ -40,5 +39,9 @@ def seed_edit(at: AppTest, coefficient_id: str, value: float, key: str | None = 
     rows = at.session_state["_editor_last"][1]
     prefix = f"{coefficient_id}|{key or ''}|"
     pos = next(i for i, r in enumerate(rows) if r.startswith(prefix))
-    at.session_state[editor] = {"edited_rows": {pos: {"value": value}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[editor] = {
+        "edited_rows": {pos: {"value": value}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     return at.run(timeout=TIMEOUT)

@@ -19,8 +19,14 @@ from .helpers import MINI, MINI_SET, REPO
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "tests" / "artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 ANKANG = (REPO / "datasets" / "ankang" / "dataset.yaml").exists()
 
@@ -48,10 +54,28 @@ def server(tmp_path_factory):
     log = tmp_path_factory.mktemp("log") / "streamlit.log"
     with open(log, "wb") as fh:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
@@ -126,7 +150,9 @@ def test_dashboard_in_a_real_browser(server):
             page.wait_for_timeout(1500)
             page.screenshot(path=str(ARTIFACTS / "county_en.png"), full_page=True)
 
-            page.locator('[data-testid="stSidebarNav"]').get_by_text("Coefficients", exact=True).click()
+            page.locator('[data-testid="stSidebarNav"]').get_by_text(
+                "Coefficients", exact=True
+            ).click()
             page.get_by_role("heading", name="Coefficients", exact=True).wait_for(timeout=30_000)
             page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
 
@@ -155,7 +181,9 @@ def test_dashboard_in_a_real_browser(server):
             if metric.inner_text() != expected_total():
                 page.screenshot(path=str(ARTIFACTS / "coefficients_edit_failed.png"))
             assert metric.inner_text() == expected_total(), (before, metric.inner_text())
-            (ARTIFACTS / "edit_to_new_total_seconds.txt").write_text(f"{seconds:.3f}\n", encoding="utf-8")
+            (ARTIFACTS / "edit_to_new_total_seconds.txt").write_text(
+                f"{seconds:.3f}\n", encoding="utf-8"
+            )
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "coefficients_en.png"), full_page=False)
         finally:

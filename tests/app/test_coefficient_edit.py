@@ -67,7 +67,11 @@ def test_edit_is_highlighted_saved_and_reset(workspace, baseline):
     edits = at.session_state["gep_edits"]
     assert list(edits.values()) == [7.5]
     # listed in the highlighted edits table: file value 5, edited 7.5
-    diff = next(d.value for d in at.dataframe if "File value" in d.value.columns and "Edited" not in d.value.columns)
+    diff = next(
+        d.value
+        for d in at.dataframe
+        if "File value" in d.value.columns and "Edited" not in d.value.columns
+    )
     assert list(diff["File value"]) == [5.0] and list(diff["Value"]) == [7.5]
     # a new session (page reload / server restart) brings the draft back from the workspace
     again = new_app("en")
@@ -78,7 +82,9 @@ def test_edit_is_highlighted_saved_and_reset(workspace, baseline):
     assert_ok(again)
     assert again.session_state["gep_edits"] == {}
     year = max(again.session_state["_city_gep"])
-    assert again.session_state["_city_gep"][year] == pytest.approx(float(baseline[2].city_gep().sel(year=year)))
+    assert again.session_state["_city_gep"][year] == pytest.approx(
+        float(baseline[2].city_gep().sel(year=year))
+    )
     assert new_app("en").session_state["gep_edits"] == {}
 
 
@@ -107,7 +113,9 @@ def test_save_named_set_and_load_it(workspace, baseline):
     assert cs[PRICE].entry_for(2020).value == 6.0
     # the saved set is a real set: accounting with it matches the edited session
     acc = account(baseline[0], cs)
-    assert float(acc.city_gep().sel(year=2021)) == pytest.approx(at.session_state["_city_gep"][2021], rel=1e-12)
+    assert float(acc.city_gep().sel(year=2021)) == pytest.approx(
+        at.session_state["_city_gep"][2021], rel=1e-12
+    )
     # and it is offered in the sidebar
     assert "reservoir_6_yuan (saved)" in at.sidebar.selectbox(key="coef_choice").options
     assert at.success and "reservoir 6 yuan" in at.success[0].value
@@ -115,4 +123,6 @@ def test_save_named_set_and_load_it(workspace, baseline):
     at.sidebar.selectbox(key="coef_choice").set_value(str(saved)).run()
     assert_ok(at)
     assert at.session_state["gep_edits"] == {}
-    assert at.session_state["_city_gep"][2021] == pytest.approx(float(acc.city_gep().sel(year=2021)), rel=1e-12)
+    assert at.session_state["_city_gep"][2021] == pytest.approx(
+        float(acc.city_gep().sel(year=2021)), rel=1e-12
+    )

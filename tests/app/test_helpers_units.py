@@ -47,7 +47,12 @@ def test_coefficient_table_and_edits_round_trip(workspace):
     cs = load_set(MINI_SET)
     frame = coeftable.coefficient_frame(cs, {}, 2021)
     row = frame[frame["id"] == PRICE].iloc[0]
-    assert (row["value"], row["unit"], row["price_year"], row["status"]) == (5.0, "元/m³", 2020, "illustrative")
+    assert (row["value"], row["unit"], row["price_year"], row["status"]) == (
+        5.0,
+        "元/m³",
+        2020,
+        "illustrative",
+    )
     assert row["value_at_year"] == pytest.approx(5.0 * 1.05)  # 2021 prices (construction index 105)
     edits, problems = coeftable.check_edits(cs, {row["row_id"]: 6.0, "nope|x|2020-01-01": 1.0})
     assert list(edits) == [row["row_id"]] and len(problems) == 1
@@ -61,7 +66,9 @@ def test_coefficient_table_and_edits_round_trip(workspace):
     before = cs[cid].entry_for(2021).value
     after = e2[cid].entry_for(2021).value
     assert after[key] == before[key] + 1
-    assert {k: v for k, v in after.items() if k != key} == {k: v for k, v in before.items() if k != key}
+    assert {k: v for k, v in after.items() if k != key} == {
+        k: v for k, v in before.items() if k != key
+    }
     # a named set saved from the edits loads back with the edited value
     path = wsp.save_set("t", str(MINI_SET), coeftable.edited_raw(cs, edits))
     assert load_set(path)[PRICE].entry_for(2020).value == 6.0
@@ -74,17 +81,37 @@ def test_tile_positions_and_geojson_matching():
     pos, known = geo.tile_positions(["100001", "100002"])
     assert not known and len(pos) == 2
     regions = load_dataset(MINI).regions
-    gj = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"adcode": 100001, "name": "甲县"},
-         "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}},
-        {"type": "Feature", "properties": {"name": "乙县"},
-         "geometry": {"type": "Polygon", "coordinates": [[[1, 0], [2, 0], [2, 1], [1, 1], [1, 0]]]}},
-    ]}
+    gj = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"adcode": 100001, "name": "甲县"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]],
+                },
+            },
+            {
+                "type": "Feature",
+                "properties": {"name": "乙县"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[1, 0], [2, 0], [2, 1], [1, 1], [1, 0]]],
+                },
+            },
+        ],
+    }
     matched, prop, _ = geo.match_features(geo.parse_geojson(json.dumps(gj)), regions)
-    assert prop == "name" and {f["properties"]["gep_code"] for f in matched["features"]} == {"100001", "100002"}
+    assert prop == "name" and {f["properties"]["gep_code"] for f in matched["features"]} == {
+        "100001",
+        "100002",
+    }
     with pytest.raises(ValueError):
         geo.parse_geojson(b"{not json")
     with pytest.raises(ValueError):
-        geo.match_features({"type": "FeatureCollection", "features": [{"properties": {"name": "x"}}]}, regions)
+        geo.match_features(
+            {"type": "FeatureCollection", "features": [{"properties": {"name": "x"}}]}, regions
+        )
     # the pre-2021 code of Xunyang maps to the current one
     assert geo.CODE_ALIASES["610928"] == "610981"

@@ -8,16 +8,28 @@ import pytest
 
 from .helpers import REPO, assert_ok, goto, new_app
 
-SQUARES = {"type": "FeatureCollection", "features": [
-    {"type": "Feature", "properties": {"adcode": code},
-     "geometry": {"type": "Polygon", "coordinates": [[[x, 30], [x + 1, 30], [x + 1, 31], [x, 31], [x, 30]]]}}
-    for code, x in (("100001", 108), ("100002", 109))]}
+SQUARES = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"adcode": code},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[x, 30], [x + 1, 30], [x + 1, 31], [x, 31], [x, 30]]],
+            },
+        }
+        for code, x in (("100001", 108), ("100002", 109))
+    ],
+}
 
 
 def test_boundary_upload_gives_a_choropleth_and_is_remembered(workspace):
     at = new_app("en")
     assert any("Schematic" in c.value for c in at.caption)
-    at.file_uploader(key="ov_geojson").set_value(("counties.geojson", json.dumps(SQUARES).encode(), "application/json"))
+    at.file_uploader(key="ov_geojson").set_value(
+        ("counties.geojson", json.dumps(SQUARES).encode(), "application/json")
+    )
     at.run()
     assert_ok(at)
     assert any("2 counties matched (property adcode)" in c.value for c in at.caption)
@@ -41,18 +53,36 @@ def test_carbon_project_calculator_matches_gep_carbon(workspace):
     goto(at, "carbon")
     assert_ok(at)
     labels = {m.label: m.value for m in at.metric}
-    assert {"NPV (10⁴ CNY)", "IRR", "Break-even price (CNY/t CO₂e)", "Credits over the period (t CO₂e)"} <= set(labels)
+    assert {
+        "NPV (10⁴ CNY)",
+        "IRR",
+        "Break-even price (CNY/t CO₂e)",
+        "Credits over the period (t CO₂e)",
+    } <= set(labels)
     # same inputs straight through gep.carbon: 10,000 亩 = 666.7 ha of Chinese fir from 2025, 20 years
     cs = load_set(MINI_SET)
     names = carbon.project_parameters()
     params = carbon.species_parameters(carbon.lookup_from_set(cs, 2025), ["cunninghamia"], names)
     res = carbon.appraise_project(
-        carbon.make_strata(10000 / 15, "cunninghamia", 2025), 2025, 20, params, "ccer_central", discount_pct=8.0,
-        costs=carbon.ProjectCosts(establishment=1000 * 15, management=30 * 15, validation=200000,
-                                  verification=50000, verification_interval=5),
-        uncertainty_deduction=0.10)
+        carbon.make_strata(10000 / 15, "cunninghamia", 2025),
+        2025,
+        20,
+        params,
+        "ccer_central",
+        discount_pct=8.0,
+        costs=carbon.ProjectCosts(
+            establishment=1000 * 15,
+            management=30 * 15,
+            validation=200000,
+            verification=50000,
+            verification_interval=5,
+        ),
+        uncertainty_deduction=0.10,
+    )
     assert labels["NPV (10⁴ CNY)"] == f"{res.npv / 1e4:,.2f}"
-    assert labels["Credits over the period (t CO₂e)"] == f"{float(res.table['cumulative'][-1]):,.0f}"
+    assert (
+        labels["Credits over the period (t CO₂e)"] == f"{float(res.table['cumulative'][-1]):,.0f}"
+    )
     assert labels["Break-even price (CNY/t CO₂e)"] == f"{res.breakeven_price:,.2f}"
     # changing an input in the form recomputes
     at.number_input(key="cb_period").set_value(10)
@@ -61,7 +91,10 @@ def test_carbon_project_calculator_matches_gep_carbon(workspace):
     assert {m.label: m.value for m in at.metric}["NPV (10⁴ CNY)"] != labels["NPV (10⁴ CNY)"]
 
 
-@pytest.mark.skipif(not (REPO / "datasets" / "ankang" / "dataset.yaml").exists(), reason="datasets/ankang not present")
+@pytest.mark.skipif(
+    not (REPO / "datasets" / "ankang" / "dataset.yaml").exists(),
+    reason="datasets/ankang not present",
+)
 def test_ankang_smoke(monkeypatch, tmp_path):
     """`streamlit run app.py` with no setup: the bundled Ankang data and its coefficient set."""
     monkeypatch.delenv("GEP_DATASET", raising=False)

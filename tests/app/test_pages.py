@@ -8,8 +8,15 @@ from gep.app.i18n import STRINGS, text
 
 from .helpers import PAGES, assert_ok, goto, new_app
 
-TITLES = {"overview": "ov.title", "county": "co.title", "compare": "cmp.title", "scenarios": "sc.title",
-          "coefficients": "cf.title", "carbon": "cb.title", "data": "dt.title"}
+TITLES = {
+    "overview": "ov.title",
+    "county": "co.title",
+    "compare": "cmp.title",
+    "scenarios": "sc.title",
+    "coefficients": "cf.title",
+    "carbon": "cb.title",
+    "data": "dt.title",
+}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

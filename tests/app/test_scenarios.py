@@ -56,13 +56,18 @@ def test_saved_scenario_survives_a_new_session(workspace):
     for ind in ("regulating.water_conservation", "regulating.flood_regulation"):
         expected = 0.1 * float(base.value.sel(indicator=ind, year=year).sum()) / 1e8
         assert deltas[ind] == pytest.approx(expected, rel=1e-9)
-    others = [v for k, v in deltas.items() if k and k not in ("regulating.water_conservation",
-                                                               "regulating.flood_regulation")]
+    others = [
+        v
+        for k, v in deltas.items()
+        if k and k not in ("regulating.water_conservation", "regulating.flood_regulation")
+    ]
     assert all(abs(v) < 1e-12 for v in others)
     # the assumption that differs is listed with its baseline and scenario values
     assume = frame_with(again, f"基准 ({year})")
     assert list(assume["变化"]) == [f"{PRICE} × 1.1"]
-    assert assume.iloc[0, -2].startswith("5.25 ") and assume.iloc[0, -1].startswith("5.775 ")  # 5 × 1.05 (2021)
+    assert assume.iloc[0, -2].startswith("5.25 ") and assume.iloc[0, -1].startswith(
+        "5.775 "
+    )  # 5 × 1.05 (2021)
 
 
 def test_bad_scenario_is_not_saved(workspace):
@@ -73,8 +78,12 @@ def test_bad_scenario_is_not_saved(workspace):
     assert at.error[0].value == "The scenario has problems and was not saved:"
     assert "'abc'" in frame_with(at, "Problem")["Problem"].iloc[0]
     build(at, "broken", "no.such.coefficient=3")
-    assert "unknown coefficient 'no.such.coefficient'" in frame_with(at, "Problem")["Problem"].iloc[0]
-    assert not (workspace / "scenarios").exists() or not list((workspace / "scenarios").glob("*.yaml"))
+    assert (
+        "unknown coefficient 'no.such.coefficient'" in frame_with(at, "Problem")["Problem"].iloc[0]
+    )
+    assert not (workspace / "scenarios").exists() or not list(
+        (workspace / "scenarios").glob("*.yaml")
+    )
     build(at, "", f"{PRICE}*=2")
     assert at.error and at.error[0].value == "Give the scenario a name."
     build(at, "yaml error", "", extra="land_conversions: [")
@@ -82,9 +91,13 @@ def test_bad_scenario_is_not_saved(workspace):
 
 
 def test_land_conversion_by_county_edit_and_delete(workspace):
-    raw = scen.build_raw("cheap", "", f"{PRICE}*=0.5",
-                         "land_conversions:\n  - {from: farmland.dry, to: forest.broadleaf, area: 300 mu, "
-                         "region: '100001', from_year: 2021}")
+    raw = scen.build_raw(
+        "cheap",
+        "",
+        f"{PRICE}*=0.5",
+        "land_conversions:\n  - {from: farmland.dry, to: forest.broadleaf, area: 300 mu, "
+        "region: '100001', from_year: 2021}",
+    )
     scen.save(raw)
     at = new_app("en")
     goto(at, "scenarios")
@@ -95,7 +108,11 @@ def test_land_conversion_by_county_edit_and_delete(workspace):
     assert (table[table.columns[-1]].iloc[:-1] < 0).all()
     assume = frame_with(at, "Baseline (2021)")
     rows = assume[assume["What"] == "area · farmland.dry"]
-    assert len(rows) == 1 and "farmland.dry" in rows["Change"].iloc[0] and "100001" in rows["Change"].iloc[0]
+    assert (
+        len(rows) == 1
+        and "farmland.dry" in rows["Change"].iloc[0]
+        and "100001" in rows["Change"].iloc[0]
+    )
     before, after = (float(v.split()[0].replace(",", "")) for v in rows.iloc[0, -2:])
     assert before - after == pytest.approx(20.0)  # 300 亩 = 20 ha moved to forest
     # load it into the form, change it, save again under the same name
@@ -117,9 +134,13 @@ def test_dataset_scenarios_are_listed_and_a_bad_one_is_reported(workspace, tmp_p
     shutil.copytree(MINI, ds_dir)
     (ds_dir / "scenarios").mkdir()
     (ds_dir / "scenarios" / "visitors.yaml").write_text(
-        "name: {zh: 游客增加, en: More visitors}\ninventory_edits:\n  - {item: visitors, scale: 2}\n", encoding="utf-8")
+        "name: {zh: 游客增加, en: More visitors}\ninventory_edits:\n  - {item: visitors, scale: 2}\n",
+        encoding="utf-8",
+    )
     (ds_dir / "scenarios" / "wrong.yaml").write_text(
-        "name: wrong\ninventory_edits:\n  - {item: visitors, region: '999999', scale: 2}\n", encoding="utf-8")
+        "name: wrong\ninventory_edits:\n  - {item: visitors, region: '999999', scale: 2}\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("GEP_DATASET", str(ds_dir))
     at = new_app("en")
     goto(at, "scenarios")

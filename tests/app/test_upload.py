@@ -19,8 +19,8 @@ GOOD = (MINI / "inventory.csv").read_bytes()
 def _bad_csv() -> bytes:
     lines = GOOD.decode("utf-8").splitlines()
     # file line numbers (header = line 1): break lines 2, 12 and 78
-    lines[1] = lines[1].replace("100001", "999999", 1)              # unknown region
-    lines[11] = lines[11].replace(",mm,", ",kg,")                   # precipitation in kg
+    lines[1] = lines[1].replace("100001", "999999", 1)  # unknown region
+    lines[11] = lines[11].replace(",mm,", ",kg,")  # precipitation in kg
     lines[77] = lines[77].replace(",100000,visit,", ",lots,visit,")  # not a number
     return ("\n".join(lines) + "\n").encode("utf-8")
 
@@ -48,7 +48,9 @@ def test_bad_upload_shows_errors_and_keeps_active_data(workspace):
 
 def test_good_upload_becomes_active_and_is_kept(workspace):
     df = pd.read_csv(io.BytesIO(GOOD), dtype=str, keep_default_na=False)
-    df.loc[df["item"] == "visitors", "value"] = [str(2 * float(v)) for v in df.loc[df["item"] == "visitors", "value"]]
+    df.loc[df["item"] == "visitors", "value"] = [
+        str(2 * float(v)) for v in df.loc[df["item"] == "visitors", "value"]
+    ]
     raw = df.to_csv(index=False).encode("gb18030")  # a Chinese-Excel export
     at = new_app("zh")
     goto(at, "data")
@@ -94,6 +96,8 @@ def test_xlsx_upload(workspace):
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         pd.DataFrame({"notes": ["x"]}).to_excel(xw, sheet_name="readme", index=False)
         df.to_excel(xw, sheet_name="inventory", index=False)
-    ds, files = ingest.validate_upload("inventory.xlsx", buf.getvalue(), load_dataset(MINI), name="x")
+    ds, files = ingest.validate_upload(
+        "inventory.xlsx", buf.getvalue(), load_dataset(MINI), name="x"
+    )
     assert ds.hash == load_dataset(MINI).hash
     assert "inventory.xlsx" in files

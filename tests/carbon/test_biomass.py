@@ -40,8 +40,11 @@ def test_fang_total_equals_area_times_per_hectare():
 
 
 def test_fang_and_bef_on_the_same_stock_from_the_coefficient_files():
-    p = species_parameters(yaml_lookup, ["pinus_massoniana"], ["fang_a", "fang_b", "wood_density", "bef",
-                                                                "root_shoot_ratio"]).sel(species="pinus_massoniana")
+    p = species_parameters(
+        yaml_lookup,
+        ["pinus_massoniana"],
+        ["fang_a", "fang_b", "wood_density", "bef", "root_shoot_ratio"],
+    ).sel(species="pinus_massoniana")
     fang = biomass_fang(100.0, 1.0, p["fang_a"], p["fang_b"])
     bef = biomass_bef(100.0, p["wood_density"], p["bef"], p["root_shoot_ratio"])
     # Fang: 0.5034·100 + 20.547 = 70.887 t/ha
@@ -73,13 +76,21 @@ def test_functions_broadcast_over_xarray():
 
 
 def test_county_stock_fang_masson_pine(lookup):
-    params = species_parameters(lookup, ["pinus_massoniana"], ["fang_a", "fang_b", "carbon_fraction"])
+    params = species_parameters(
+        lookup, ["pinus_massoniana"], ["fang_a", "fang_b", "carbon_fraction"]
+    )
     coords = {"region": ["610902"], "year": [2020], "species": ["pinus_massoniana"]}
     dims = ("region", "year", "species")
-    data = xr.Dataset({
-        "forest.area": xr.DataArray([[[1.0]]], dims=dims, coords=coords, attrs={"units": "hectare"}),
-        "forest.stock": xr.DataArray([[[100.0]]], dims=dims, coords=coords, attrs={"units": "m ** 3"}),
-    })
+    data = xr.Dataset(
+        {
+            "forest.area": xr.DataArray(
+                [[[1.0]]], dims=dims, coords=coords, attrs={"units": "hectare"}
+            ),
+            "forest.stock": xr.DataArray(
+                [[[100.0]]], dims=dims, coords=coords, attrs={"units": "m ** 3"}
+            ),
+        }
+    )
     c = county_stock(data, params, "fang")
     # 70.887 t · CF 0.4596 = 32.5797 t C
     assert float(c.squeeze()) == pytest.approx(70.887 * 0.4596)

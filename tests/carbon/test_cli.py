@@ -24,17 +24,42 @@ def run(*args):
     return runner.invoke(carbon_cli.app, [str(a) for a in args])
 
 
-BASE = ["project", "--species", "pinus_massoniana", "--start", 2025, "--period", 30, "--price", 70,
-        "--cost-establishment", 6000, "--cost-management", 150, "--cost-verification", 50000,
-        "--fee-share", 0.05, "--format", "json"]
+BASE = [
+    "project",
+    "--species",
+    "pinus_massoniana",
+    "--start",
+    2025,
+    "--period",
+    30,
+    "--price",
+    70,
+    "--cost-establishment",
+    6000,
+    "--cost-management",
+    150,
+    "--cost-verification",
+    50000,
+    "--fee-share",
+    0.05,
+    "--format",
+    "json",
+]
 
 
 def test_project_json_has_the_documented_keys():
     result = run(*BASE, "--area", "500ha")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    for key in ("years", "credited_tCO2e", "revenue_CNY", "cash_flow_CNY", "npv_CNY", "irr",
-                "breakeven_price_CNY_per_tCO2e"):
+    for key in (
+        "years",
+        "credited_tCO2e",
+        "revenue_CNY",
+        "cash_flow_CNY",
+        "npv_CNY",
+        "irr",
+        "breakeven_price_CNY_per_tCO2e",
+    ):
         assert key in out
     assert len(out["years"]) == 30 and out["years"][0] == 2025
     assert "npv_p50" not in out
@@ -70,8 +95,10 @@ def test_project_table_format():
     assert "NPV" in result.stdout and "break-even" in result.stdout
 
 
-@pytest.mark.parametrize("area, message", [("500kg", "cannot be converted"), ("500", "needs a unit"),
-                                           ("lots", "not a quantity")])
+@pytest.mark.parametrize(
+    "area, message",
+    [("500kg", "cannot be converted"), ("500", "needs a unit"), ("lots", "not a quantity")],
+)
 def test_project_bad_area_exits_2(area, message):
     result = run(*BASE, "--area", area)
     assert result.exit_code == 2
@@ -158,8 +185,10 @@ def test_sink_table_and_first_year(dataset):
 
 def test_sink_leaves_out_bamboo_and_says_so(dataset):
     with open(dataset / "inventory.csv", "a", encoding="utf-8") as f:
-        f.write("610902,2015,forest.area,,bamboo,10,hectare,illustrative: test\n"
-                "610902,2020,forest.area,,bamboo,10,hectare,illustrative: test\n")
+        f.write(
+            "610902,2015,forest.area,,bamboo,10,hectare,illustrative: test\n"
+            "610902,2020,forest.area,,bamboo,10,hectare,illustrative: test\n"
+        )
     result = run("sink", dataset, "--format", "json", "--by-species")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
@@ -173,10 +202,12 @@ def test_sink_leaves_out_bamboo_and_says_so(dataset):
 
 def test_sink_suggests_routes_that_cover_the_inventory(dataset):
     with open(dataset / "inventory.csv", "a", encoding="utf-8") as f:
-        f.write("610902,2015,forest.area,,broadleaf_mixed,10,hectare,illustrative: test\n"
-                "610902,2015,forest.stock,,broadleaf_mixed,500,m**3,illustrative: test\n"
-                "610902,2020,forest.area,,broadleaf_mixed,10,hectare,illustrative: test\n"
-                "610902,2020,forest.stock,,broadleaf_mixed,600,m**3,illustrative: test\n")
+        f.write(
+            "610902,2015,forest.area,,broadleaf_mixed,10,hectare,illustrative: test\n"
+            "610902,2015,forest.stock,,broadleaf_mixed,500,m**3,illustrative: test\n"
+            "610902,2020,forest.area,,broadleaf_mixed,10,hectare,illustrative: test\n"
+            "610902,2020,forest.stock,,broadleaf_mixed,600,m**3,illustrative: test\n"
+        )
     result = run("sink", dataset, "--biomass", "bef")
     assert result.exit_code == 2
     assert "carbon.wood_density, field 'broadleaf_mixed'" in result.stderr

@@ -67,12 +67,18 @@ def test_each_region_uses_its_own_previous_inventory(simple_params):
     # region A inventoried 2010, 2012, 2015; region B only 2010 and 2015 (NaN in 2012)
     area = [[[100.0], [100.0], [100.0]], [[100.0], [np.nan], [100.0]]]
     stock = [[[5000.0], [5400.0], [6000.0]], [[5000.0], [np.nan], [6000.0]]]
-    data = inventory(area, stock, years=(2010, 2012, 2015), regions=("610902", "610921"), species=("pine",))
+    data = inventory(
+        area, stock, years=(2010, 2012, 2015), regions=("610902", "610921"), species=("pine",)
+    )
     r = county_sink(data, simple_params)
     # A 2012: 400 m³ · 0.375 / 2 yr = 75 t C/yr → 275; A 2015: 600 · 0.375 / 3 = 75 → 275
     # B 2015: 1000 · 0.375 / 5 = 75 → 275 (interval 2010 → 2015); B 2012: NaN
-    np.testing.assert_allclose(r.sel(region="610902", species="pine").values, [np.nan, 275.0, 275.0])
-    np.testing.assert_allclose(r.sel(region="610921", species="pine").values, [np.nan, np.nan, 275.0])
+    np.testing.assert_allclose(
+        r.sel(region="610902", species="pine").values, [np.nan, 275.0, 275.0]
+    )
+    np.testing.assert_allclose(
+        r.sel(region="610921", species="pine").values, [np.nan, np.nan, 275.0]
+    )
 
 
 def test_by_species_false_sums(simple_params):
@@ -143,7 +149,10 @@ def test_gain_loss_absent_losses_are_zero_and_listed(simple_params):
     r = county_sink(data, simple_params, "gain-loss")
     # pine: gain only, 112.5 t C → 412.5 t CO2e/yr
     assert float(r.sel(species="pine", year=2020).squeeze()) == pytest.approx(412.5)
-    assert r.attrs["losses_not_in_inventory"] == "forest.harvest, forest.fuelwood, forest.disturbance_area"
+    assert (
+        r.attrs["losses_not_in_inventory"]
+        == "forest.harvest, forest.fuelwood, forest.disturbance_area"
+    )
 
 
 def test_gain_loss_needs_increment(simple_params):
@@ -160,21 +169,30 @@ def test_unknown_method_is_refused(simple_params):
 
 def test_missing_parameters_are_all_listed():
     species = ("pinus_massoniana", "broadleaf_mixed", "bamboo")
-    params = species_parameters(yaml_lookup, ["pinus_massoniana"], ["wood_density", "bef", "root_shoot_ratio",
-                                                                     "carbon_fraction"])
+    params = species_parameters(
+        yaml_lookup,
+        ["pinus_massoniana"],
+        ["wood_density", "bef", "root_shoot_ratio", "carbon_fraction"],
+    )
     data = inventory([[[1.0] * 3] * 2], [[[100.0] * 3] * 2], species=species)
     with pytest.raises(MissingCoefficientError) as info:
         county_sink(data, params)
     missing = set(info.value.missing)
-    expected = {(f"carbon.{n}", sp) for n in ("wood_density", "bef", "root_shoot_ratio", "carbon_fraction")
-                for sp in ("broadleaf_mixed", "bamboo")}
+    expected = {
+        (f"carbon.{n}", sp)
+        for n in ("wood_density", "bef", "root_shoot_ratio", "carbon_fraction")
+        for sp in ("broadleaf_mixed", "bamboo")
+    }
     assert missing == expected
     assert "bamboo has no volume-based" in str(info.value)
 
 
 def test_excluded_species_are_dropped_and_recorded(simple_params):
-    data = inventory([[[100.0, 50.0, 5.0]] * 2], [[[5000.0, 4000.0, 0.0], [6000.0, 4500.0, 0.0]]],
-                     species=("pine", "oak", "bamboo"))
+    data = inventory(
+        [[[100.0, 50.0, 5.0]] * 2],
+        [[[5000.0, 4000.0, 0.0], [6000.0, 4500.0, 0.0]]],
+        species=("pine", "oak", "bamboo"),
+    )
     r = county_sink(data, simple_params, exclude_species=["bamboo"])
     assert list(r["species"].values) == ["pine", "oak"]
     assert r.attrs["excluded_species"] == "bamboo"
@@ -186,12 +204,18 @@ def test_excluded_species_are_dropped_and_recorded(simple_params):
 def test_missing_parameters_from_the_coefficient_files():
     # BEF route for broadleaf_mixed: WD and BEF are a gap in the national table; bamboo lacks everything
     with pytest.raises(MissingCoefficientError) as info:
-        species_parameters(yaml_lookup, ["broadleaf_mixed", "bamboo", "quercus"],
-                           ["wood_density", "bef", "root_shoot_ratio", "carbon_fraction"])
+        species_parameters(
+            yaml_lookup,
+            ["broadleaf_mixed", "bamboo", "quercus"],
+            ["wood_density", "bef", "root_shoot_ratio", "carbon_fraction"],
+        )
     assert set(info.value.missing) == {
-        ("carbon.wood_density", "broadleaf_mixed"), ("carbon.bef", "broadleaf_mixed"),
-        ("carbon.wood_density", "bamboo"), ("carbon.bef", "bamboo"),
-        ("carbon.root_shoot_ratio", "bamboo"), ("carbon.carbon_fraction", "bamboo"),
+        ("carbon.wood_density", "broadleaf_mixed"),
+        ("carbon.bef", "broadleaf_mixed"),
+        ("carbon.wood_density", "bamboo"),
+        ("carbon.bef", "bamboo"),
+        ("carbon.root_shoot_ratio", "bamboo"),
+        ("carbon.carbon_fraction", "bamboo"),
     }
 
 
@@ -205,8 +229,19 @@ def test_dask_backed_inventory_gives_the_same_answer(simple_params):
 
 def test_national_coefficients_run_for_every_route(lookup):
     species = ["pinus_massoniana", "cunninghamia", "quercus"]
-    params = species_parameters(lookup, species, ["wood_density", "bef", "root_shoot_ratio", "carbon_fraction",
-                                                  "fang_a", "fang_b", "bcef_s"])
+    params = species_parameters(
+        lookup,
+        species,
+        [
+            "wood_density",
+            "bef",
+            "root_shoot_ratio",
+            "carbon_fraction",
+            "fang_a",
+            "fang_b",
+            "bcef_s",
+        ],
+    )
     data = inventory([[[100.0] * 3] * 2], [[[5000.0] * 3, [6000.0] * 3]], species=species)
     for route in ("bef", "bcef", "fang"):
         r = county_sink(data, params, biomass=route)

@@ -19,8 +19,13 @@ from gep.carbon import (
 from gep.errors import InputError
 from gep.units import Q_
 
-COSTS = ProjectCosts(establishment=6000.0, management=150.0, validation=100_000.0, verification=50_000.0,
-                     fee_share=0.05)
+COSTS = ProjectCosts(
+    establishment=6000.0,
+    management=150.0,
+    validation=100_000.0,
+    verification=50_000.0,
+    fee_share=0.05,
+)
 
 
 def _cf(values, start=2020):
@@ -56,8 +61,13 @@ def test_cost_schedule_hand_computed():
     years = np.arange(2020, 2025)
     planted = xr.DataArray([10.0] * 5, dims=["year"], coords={"year": years})
     new = xr.DataArray([10.0, 0, 0, 0, 0], dims=["year"], coords={"year": years})
-    costs = ProjectCosts(establishment=1000, management=100, validation=500, verification=200,
-                         verification_interval=2)
+    costs = ProjectCosts(
+        establishment=1000,
+        management=100,
+        validation=500,
+        verification=200,
+        verification_interval=2,
+    )
     out = cost_schedule(years, planted, new, costs)
     # 2020: 10·1000 + 10·100 + 500 = 11500; 2021: 1000 + 200 (verification) = 1200; 2022: 1000;
     # 2023: 1200; 2024 (last year): 1200
@@ -75,8 +85,9 @@ def test_costs_accept_quantities_and_refuse_wrong_units():
 
 
 def test_revenue_is_credits_times_price_less_fees(national_params):
-    r = appraise_project(make_strata(500.0, "pinus_massoniana", 2025), 2025, 30, national_params, 70.0,
-                         costs=COSTS)
+    r = appraise_project(
+        make_strata(500.0, "pinus_massoniana", 2025), 2025, 30, national_params, 70.0, costs=COSTS
+    )
     t = r.table
     np.testing.assert_allclose(t["revenue"].values, t["credited"].values * 70.0 * 0.95)
     np.testing.assert_allclose(t["cash_flow"].values, t["revenue"].values - t["cost"].values)
@@ -86,10 +97,14 @@ def test_revenue_is_credits_times_price_less_fees(national_params):
 @pytest.mark.parametrize("growth", [0.0, 3.0])
 def test_npv_at_the_breakeven_price_is_zero(national_params, growth):
     strata = make_strata(500.0, "pinus_massoniana", 2025)
-    first = appraise_project(strata, 2025, 30, national_params, 70.0, price_growth_pct=growth, costs=COSTS)
+    first = appraise_project(
+        strata, 2025, 30, national_params, 70.0, price_growth_pct=growth, costs=COSTS
+    )
     p = first.breakeven_price
     assert p > 0
-    again = appraise_project(strata, 2025, 30, national_params, p, price_growth_pct=growth, costs=COSTS)
+    again = appraise_project(
+        strata, 2025, 30, national_params, p, price_growth_pct=growth, costs=COSTS
+    )
     assert again.npv == pytest.approx(0.0, abs=1e-6 * COSTS.establishment * 500)
     assert again.breakeven_price == pytest.approx(p)
 
@@ -104,11 +119,16 @@ def test_breakeven_closed_form():
 
 def test_npv_rises_with_price_and_falls_with_discount_rate(national_params):
     strata = make_strata(500.0, "cunninghamia", 2025)
-    npvs = [appraise_project(strata, 2025, 40, national_params, p, costs=COSTS).npv for p in (40, 70, 100, 327)]
+    npvs = [
+        appraise_project(strata, 2025, 40, national_params, p, costs=COSTS).npv
+        for p in (40, 70, 100, 327)
+    ]
     assert np.all(np.diff(npvs) > 0)
     # a profitable case: the NPV falls as the discount rate rises
-    by_rate = [appraise_project(strata, 2025, 40, national_params, 327, discount_pct=r, costs=COSTS).npv
-               for r in (2, 4, 8, 12)]
+    by_rate = [
+        appraise_project(strata, 2025, 40, national_params, 327, discount_pct=r, costs=COSTS).npv
+        for r in (2, 4, 8, 12)
+    ]
     assert np.all(np.diff(by_rate) < 0)
 
 
@@ -118,7 +138,12 @@ def test_price_scenarios_and_tables(national_params):
     by_number = appraise_project(strata, 2025, 10, national_params, 70.0)
     by_string = appraise_project(strata, 2025, 10, national_params, "70 CNY/tCO2e")
     by_table = appraise_project(strata, 2025, 10, national_params, {2020: 70.0})
-    assert by_name.npv == pytest.approx(by_number.npv) == pytest.approx(by_string.npv) == pytest.approx(by_table.npv)
+    assert (
+        by_name.npv
+        == pytest.approx(by_number.npv)
+        == pytest.approx(by_string.npv)
+        == pytest.approx(by_table.npv)
+    )
     assert by_name.inputs["price_scenario"] == "ccer_central"
     with pytest.raises(InputError, match="scenario"):
         appraise_project(strata, 2025, 10, national_params, "expensive")
@@ -142,18 +167,47 @@ def test_monte_carlo_is_reproducible_with_a_seed(national_params):
 
 def test_monte_carlo_without_spread_equals_the_deterministic_npv(national_params):
     strata = make_strata([300.0, 200.0], ["pinus_massoniana", "cunninghamia"], 2025)
-    r = appraise_project(strata, 2025, 30, national_params, 70.0, price_growth_pct=2.0, costs=COSTS, draws=50,
-                         seed=1, price_sd=0.0, growth_sd=0.0)
+    r = appraise_project(
+        strata,
+        2025,
+        30,
+        national_params,
+        70.0,
+        price_growth_pct=2.0,
+        costs=COSTS,
+        draws=50,
+        seed=1,
+        price_sd=0.0,
+        growth_sd=0.0,
+    )
     np.testing.assert_allclose(r.npv_draws.values, r.npv, rtol=1e-12)
 
 
 def test_to_dict_is_json_ready(national_params):
     import json
 
-    r = appraise_project(make_strata(500.0, "pinus_massoniana", 2025), 2025, 10, national_params, 70.0,
-                         costs=COSTS, draws=10, seed=0)
+    r = appraise_project(
+        make_strata(500.0, "pinus_massoniana", 2025),
+        2025,
+        10,
+        national_params,
+        70.0,
+        costs=COSTS,
+        draws=10,
+        seed=0,
+    )
     d = json.loads(json.dumps(r.to_dict()))
-    for key in ("years", "credited_tCO2e", "revenue_CNY", "cash_flow_CNY", "npv_CNY", "irr",
-                "breakeven_price_CNY_per_tCO2e", "npv_p5", "npv_p50", "npv_p95"):
+    for key in (
+        "years",
+        "credited_tCO2e",
+        "revenue_CNY",
+        "cash_flow_CNY",
+        "npv_CNY",
+        "irr",
+        "breakeven_price_CNY_per_tCO2e",
+        "npv_p5",
+        "npv_p50",
+        "npv_p95",
+    ):
         assert key in d
     assert d["years"] == list(range(2025, 2035))

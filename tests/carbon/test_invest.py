@@ -11,7 +11,9 @@ from gep.carbon import invest_npv, invest_valuation_constant
 from gep.errors import InputError
 
 
-def _invest_reference(lulc_bas_year, lulc_alt_year, discount_rate, rate_change, price_per_metric_ton_of_c):
+def _invest_reference(
+    lulc_bas_year, lulc_alt_year, discount_rate, rate_change, price_per_metric_ton_of_c
+):
     """InVEST's scalar algorithm, written out step by step (forest_carbon.md §6.3)."""
     n_years = lulc_alt_year - lulc_bas_year
     ratio = 1 / ((1 + discount_rate / 100) * (1 + rate_change / 100))
@@ -19,7 +21,7 @@ def _invest_reference(lulc_bas_year, lulc_alt_year, discount_rate, rate_change, 
     if ratio == 1:
         valuation_constant *= n_years
     else:
-        valuation_constant *= (1 - ratio ** n_years) / (1 - ratio)
+        valuation_constant *= (1 - ratio**n_years) / (1 - ratio)
     return valuation_constant
 
 
@@ -38,18 +40,28 @@ def test_two_years_ten_percent():
 def test_price_change_acts_like_extra_discount():
     # n = 3, r = c = 5 %: ratio = 1/1.05² = 0.907029; Σ = 1 + 0.907029 + 0.822702 = 2.729731
     # k = 300/3 · 2.729731 = 272.9731
-    assert invest_valuation_constant(300.0, 2000, 2003, 5.0, 5.0) == pytest.approx(272.9731, abs=1e-4)
+    assert invest_valuation_constant(300.0, 2000, 2003, 5.0, 5.0) == pytest.approx(
+        272.9731, abs=1e-4
+    )
     # the geometric-series form equals the user guide's sum
     ratio = 1 / (1.05 * 1.05)
     assert invest_valuation_constant(300.0, 2000, 2003, 5.0, 5.0) == pytest.approx(
-        300.0 / 3 * sum(ratio ** t for t in range(3)))
+        300.0 / 3 * sum(ratio**t for t in range(3))
+    )
 
 
-@pytest.mark.parametrize("bas, alt, r, c, price",
-                         list(itertools.product([2000], [2001, 2010, 2050], [0.0, 2.77, 7.0, -1.0],
-                                                [0.0, 3.0, -2.0], [1.0, 256.67])))
+@pytest.mark.parametrize(
+    "bas, alt, r, c, price",
+    list(
+        itertools.product(
+            [2000], [2001, 2010, 2050], [0.0, 2.77, 7.0, -1.0], [0.0, 3.0, -2.0], [1.0, 256.67]
+        )
+    ),
+)
 def test_matches_invest_exactly(bas, alt, r, c, price):
-    assert invest_valuation_constant(price, bas, alt, r, c) == _invest_reference(bas, alt, r, c, price)
+    assert invest_valuation_constant(price, bas, alt, r, c) == _invest_reference(
+        bas, alt, r, c, price
+    )
 
 
 def test_arrays_broadcast():

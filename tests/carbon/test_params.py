@@ -45,7 +45,9 @@ def test_coefficient_files_pass_the_set_loader(path):
     coefficients = pytest.importorskip("gep.coefficients")
     from gep.yamlio import load_yaml
 
-    coef, problems = coefficients.parse_coefficient(load_yaml(path), _cid(path), str(path), "national")
+    coef, problems = coefficients.parse_coefficient(
+        load_yaml(path), _cid(path), str(path), "national"
+    )
     assert problems == []
     assert coef.by == "species"
     # the file's unit is the unit the carbon functions expect
@@ -56,14 +58,18 @@ def test_coefficient_files_pass_the_set_loader(path):
 
 
 def test_growth_tables_cover_the_same_species():
-    keys = [set(read_table(f"carbon.growth.{n}")) for n in ("richards_a", "richards_a_se", "richards_k",
-                                                             "richards_m", "max_age")]
+    keys = [
+        set(read_table(f"carbon.growth.{n}"))
+        for n in ("richards_a", "richards_a_se", "richards_k", "richards_m", "max_age")
+    ]
     assert all(k == keys[0] for k in keys)
     assert keys[0] == {"pinus_massoniana", "cunninghamia", "pinus_tabuliformis", "populus"}
 
 
 def test_parameter_table_from_lookup(lookup):
-    p = species_parameters(lookup, ["pinus_massoniana", "quercus"], ["fang_a", "fang_b", "carbon_fraction"])
+    p = species_parameters(
+        lookup, ["pinus_massoniana", "quercus"], ["fang_a", "fang_b", "carbon_fraction"]
+    )
     assert list(p["species"].values) == ["pinus_massoniana", "quercus"]
     assert float(p["fang_a"].sel(species="pinus_massoniana")) == 0.5034
     assert float(p["fang_b"].sel(species="quercus")) == 8.5473
@@ -73,10 +79,18 @@ def test_parameter_table_from_lookup(lookup):
 
 def test_every_missing_pair_is_listed():
     with pytest.raises(MissingCoefficientError) as info:
-        species_parameters(yaml_lookup, ["quercus", "bamboo", "pinus_massoniana"], project_parameters())
-    growth = ["carbon.growth.richards_a", "carbon.growth.richards_k", "carbon.growth.richards_m",
-              "carbon.growth.max_age"]
-    expected = {(cid, sp) for cid in growth for sp in ("quercus", "bamboo")} | {("carbon.root_shoot_ratio", "bamboo")}
+        species_parameters(
+            yaml_lookup, ["quercus", "bamboo", "pinus_massoniana"], project_parameters()
+        )
+    growth = [
+        "carbon.growth.richards_a",
+        "carbon.growth.richards_k",
+        "carbon.growth.richards_m",
+        "carbon.growth.max_age",
+    ]
+    expected = {(cid, sp) for cid in growth for sp in ("quercus", "bamboo")} | {
+        ("carbon.root_shoot_ratio", "bamboo")
+    }
     assert set(info.value.missing) == expected
     text = str(info.value)
     assert f"{len(expected)} problems found" in text
@@ -122,16 +136,32 @@ def test_lookup_that_raises_on_any_missing_key_is_asked_key_by_key():
 
     with pytest.raises(MissingCoefficientError) as info:
         species_parameters(strict, ["quercus", "bamboo"], ["wood_density", "richards_a"])
-    assert set(info.value.missing) == {("carbon.wood_density", "bamboo"), ("carbon.growth.richards_a", "bamboo"),
-                                       ("carbon.growth.richards_a", "quercus")}
+    assert set(info.value.missing) == {
+        ("carbon.wood_density", "bamboo"),
+        ("carbon.growth.richards_a", "bamboo"),
+        ("carbon.growth.richards_a", "quercus"),
+    }
 
 
 def test_required_parameters_by_route():
-    assert required_parameters("stock-difference", "fang") == ["carbon_fraction", "fang_a", "fang_b"]
+    assert required_parameters("stock-difference", "fang") == [
+        "carbon_fraction",
+        "fang_a",
+        "fang_b",
+    ]
     assert set(required_parameters("stock-difference", "bef", dead_wood=True)) == {
-        "carbon_fraction", "wood_density", "bef", "root_shoot_ratio", "dead_wood_fraction"}
+        "carbon_fraction",
+        "wood_density",
+        "bef",
+        "root_shoot_ratio",
+        "dead_wood_fraction",
+    }
     assert set(required_parameters("gain-loss", "bcef", disturbance=False)) == {
-        "carbon_fraction", "bcef_i", "bcef_r", "root_shoot_ratio"}
+        "carbon_fraction",
+        "bcef_i",
+        "bcef_r",
+        "root_shoot_ratio",
+    }
 
 
 def test_lookup_from_a_coefficient_set_converts_units():
@@ -141,7 +171,9 @@ def test_lookup_from_a_coefficient_set_converts_units():
 
     coefs = {}
     for path in FILES:
-        coef, problems = coefficients.parse_coefficient(load_yaml(path), _cid(path), str(path), "national")
+        coef, problems = coefficients.parse_coefficient(
+            load_yaml(path), _cid(path), str(path), "national"
+        )
         assert not problems
         coefs[_cid(path)] = coef
     # a local overlay giving the Fang intercept per 亩: 1.3698 t/亩 = 20.547 t/ha

@@ -22,7 +22,9 @@ def test_constant_and_growing_paths():
     # 100 · 1.05^t = 100, 105, 110.25
     np.testing.assert_allclose(price_path(years, 100.0, 5.0).values, [100, 105, 110.25])
     # base year 2024: 100 · 1.05^(1, 2, 3)
-    np.testing.assert_allclose(price_path(years, 100.0, 5.0, base_year=2024).values, [105, 110.25, 115.7625])
+    np.testing.assert_allclose(
+        price_path(years, 100.0, 5.0, base_year=2024).values, [105, 110.25, 115.7625]
+    )
 
 
 def test_price_table_uses_latest_year_on_or_before():
@@ -40,7 +42,9 @@ def test_named_scenarios_from_the_reference():
     for s in PRICE_SCENARIOS.values():
         assert s.basis and s.source and s.status in ("literature", "illustrative")
     # 1200 CNY/t C × 12/44 = 327.27 CNY/t CO2
-    assert co2_price_from_carbon(1200.0) == pytest.approx(PRICE_SCENARIOS["legacy_lyt1721"].price, abs=0.01)
+    assert co2_price_from_carbon(1200.0) == pytest.approx(
+        PRICE_SCENARIOS["legacy_lyt1721"].price, abs=0.01
+    )
 
 
 def test_unknown_scenario_lists_the_names():

@@ -74,7 +74,9 @@ def test_stand_planted_before_the_crediting_period():
 
 def test_credited_removals_formula():
     # (440 − 10 − 5 − 0) · (1 − 0.1) = 382.5, etc.
-    out = credited_removals(np.array([440.0, 220.0, 110.0]), baseline=10.0, leakage=5.0, uncertainty_deduction=0.1)
+    out = credited_removals(
+        np.array([440.0, 220.0, 110.0]), baseline=10.0, leakage=5.0, uncertainty_deduction=0.1
+    )
     np.testing.assert_allclose(out, [382.5, 184.5, 85.5])
     with pytest.raises(InputError, match="uncertainty"):
         credited_removals(1.0, uncertainty_deduction=1.2)
@@ -100,22 +102,32 @@ def test_several_strata_add_up(national_params):
     both = make_strata([100.0, 50.0], ["pinus_massoniana", "cunninghamia"], [2025, 2027])
     years = crediting_years(2025, 20)
     total = project_removals(both, years, national_params)["removals"]
-    a = project_removals(make_strata(100.0, "pinus_massoniana", 2025), years, national_params)["removals"]
-    b = project_removals(make_strata(50.0, "cunninghamia", 2027), years, national_params)["removals"]
+    a = project_removals(make_strata(100.0, "pinus_massoniana", 2025), years, national_params)[
+        "removals"
+    ]
+    b = project_removals(make_strata(50.0, "cunninghamia", 2027), years, national_params)[
+        "removals"
+    ]
     np.testing.assert_allclose(total.values, (a + b).values)
     # nothing grows on the cunninghamia stratum before it is planted
     assert float(b.sel(year=2025)) == 0.0
 
 
-@pytest.mark.parametrize("area", ["7500mu", "7500 亩", Q_(7500, "mu"), "500ha", Q_(5, "km**2"), 500.0])
+@pytest.mark.parametrize(
+    "area", ["7500mu", "7500 亩", Q_(7500, "mu"), "500ha", Q_(5, "km**2"), 500.0]
+)
 def test_area_units_7500_mu_is_500_ha(area):
     assert float(make_strata(area, "pinus_massoniana", 2025)["area"].sum()) == pytest.approx(500.0)
 
 
 def test_7500_mu_and_500_ha_give_the_same_appraisal(national_params):
     kw = {"price": 70.0, "discount_pct": 6.0}
-    a = appraise_project(make_strata("7500mu", "pinus_massoniana", 2025), 2025, 30, national_params, **kw)
-    b = appraise_project(make_strata(Q_(500, "hectare"), "pinus_massoniana", 2025), 2025, 30, national_params, **kw)
+    a = appraise_project(
+        make_strata("7500mu", "pinus_massoniana", 2025), 2025, 30, national_params, **kw
+    )
+    b = appraise_project(
+        make_strata(Q_(500, "hectare"), "pinus_massoniana", 2025), 2025, 30, national_params, **kw
+    )
     assert a.npv == pytest.approx(b.npv)
     np.testing.assert_allclose(a.table["credited"].values, b.table["credited"].values)
 

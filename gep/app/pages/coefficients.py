@@ -30,8 +30,11 @@ baseline_acc, _ = data.compute_account(ctx.dataset, ctx.dataset_hash, base, ctx.
 now = float(acc.city_gep().sel(year=year))
 was = float(baseline_acc.city_gep().sel(year=year))
 c1, c2, c3 = st.columns(3)
-c1.metric(t("cf.totals", y=year), f"{now / views.scale(unit):,.2f} {money}",
-          delta=f"{(now - was) / views.scale(unit):+,.2f} {money} {t('cf.delta')}" if edits else None)
+c1.metric(
+    t("cf.totals", y=year),
+    f"{now / views.scale(unit):,.2f} {money}",
+    delta=f"{(now - was) / views.scale(unit):+,.2f} {money} {t('cf.delta')}" if edits else None,
+)
 c2.metric(t("cf.edited_n", n=len(edits)), len(edits))
 c3.metric(t("cf.time"), f"{1000 * ctx.recompute_seconds:,.0f} ms")
 
@@ -44,8 +47,13 @@ frame = coeftable.coefficient_frame(base, edits, year, lang, current=ctx.coeffic
 groups = sorted(frame["group"].unique())
 f1, f2, f3 = st.columns([1, 2, 1])
 with f1:
-    group = ui._select(t("cf.filter"), ["", *groups], "cf_group", default="",
-                       format_func=lambda g: text("cf.all", lang) if g == "" else g)
+    group = ui._select(
+        t("cf.filter"),
+        ["", *groups],
+        "cf_group",
+        default="",
+        format_func=lambda g: text("cf.all", lang) if g == "" else g,
+    )
 with f2:
     search = st.text_input(t("cf.search"), key="cf_search").strip().lower()
 with f3:
@@ -54,9 +62,11 @@ shown = frame
 if group:
     shown = shown[shown["group"] == group]
 if search:
-    shown = shown[shown["id"].str.lower().str.contains(search, regex=False)
-                  | shown["description"].str.lower().str.contains(search, regex=False)
-                  | shown["key"].str.lower().str.contains(search, regex=False)]
+    shown = shown[
+        shown["id"].str.lower().str.contains(search, regex=False)
+        | shown["description"].str.lower().str.contains(search, regex=False)
+        | shown["key"].str.lower().str.contains(search, regex=False)
+    ]
 if only_edited:
     shown = shown[shown["edited"]]
 shown = shown.reset_index(drop=True)
@@ -76,15 +86,29 @@ st.data_editor(
     width="stretch",
     height=min(38 + 35 * max(len(shown), 1), 560),
     num_rows="fixed",
-    column_order=["edited", "id", "key", "description", "value", "baseline", "unit", "price_year", "value_at_year",
-                  "valid_from", "status", "source", "set"],
+    column_order=[
+        "edited",
+        "id",
+        "key",
+        "description",
+        "value",
+        "baseline",
+        "unit",
+        "price_year",
+        "value_at_year",
+        "valid_from",
+        "status",
+        "source",
+        "set",
+    ],
     disabled=[c for c in coeftable.COLUMNS if c != "value"],
     column_config={
         "edited": st.column_config.CheckboxColumn(labels["edited"], width="small"),
         "id": st.column_config.TextColumn(labels["id"], width="large"),
         "key": st.column_config.TextColumn(labels["key"]),
-        "value": st.column_config.NumberColumn(labels["value"], min_value=0.0, format="%.6g", required=True,
-                                               help=t("cf.intro")),
+        "value": st.column_config.NumberColumn(
+            labels["value"], min_value=0.0, format="%.6g", required=True, help=t("cf.intro")
+        ),
         "baseline": st.column_config.NumberColumn(labels["baseline"], format="%.6g"),
         "unit": st.column_config.TextColumn(labels["unit"]),
         "price_year": st.column_config.NumberColumn(labels["price_year"], format="%d"),
@@ -106,9 +130,12 @@ else:
     diff = changed[["id", "key", "baseline", "value", "unit", "price_year"]].copy()
     diff["Δ %"] = 100 * (diff["value"] / diff["baseline"].where(diff["baseline"] != 0) - 1)
     diff = diff.rename(columns={c: labels.get(c, c) for c in diff.columns})
-    styled = diff.style.format({labels["baseline"]: "{:,.6g}", labels["value"]: "{:,.6g}", "Δ %": "{:+.2f}"},
-                               na_rep="").apply(
-        lambda col: ["background-color: #fff3cd; font-weight: 600"] * len(col), subset=[labels["value"]])
+    styled = diff.style.format(
+        {labels["baseline"]: "{:,.6g}", labels["value"]: "{:,.6g}", "Δ %": "{:+.2f}"}, na_rep=""
+    ).apply(
+        lambda col: ["background-color: #fff3cd; font-weight: 600"] * len(col),
+        subset=[labels["value"]],
+    )
     st.dataframe(styled, hide_index=True, width="stretch", key="cf_diff")
 
 
@@ -127,8 +154,11 @@ def _saved_payload() -> tuple[str, dict[str, dict]]:
     base_path = Path(ctx.base_path).resolve()
     if base_path.parent == workspace.sets_root().resolve():
         meta = load_yaml(base_path / "set.yaml") or {}
-        own = {cid: c.to_raw() for cid, c in base.coefficients.items()
-               if c.file and Path(c.file).resolve().is_relative_to(base_path)}
+        own = {
+            cid: c.to_raw()
+            for cid, c in base.coefficients.items()
+            if c.file and Path(c.file).resolve().is_relative_to(base_path)
+        }
         return str(meta.get("extends", base_path)), {**own, **raw}
     return str(base_path), raw
 
@@ -137,28 +167,53 @@ b1, b2, b3 = st.columns(3)
 with b1:
     st.button(f"↺ {t('cf.reset')}", on_click=_reset, disabled=not edits, key="cf_reset")
 stamp = dt.date.today().isoformat()
-yaml_doc = workspace.dump_yaml({
-    "name": f"{base.name}-edited",
-    "extends": base.name,
-    "note": f"coefficients edited in the GEP app on {stamp}; base set {base.name} (hash {base.hash}), "
-            f"edited set hash {ctx.coefficients.hash}",
-    "coefficients": coeftable.edited_raw(base, edits),
-})
+yaml_doc = workspace.dump_yaml(
+    {
+        "name": f"{base.name}-edited",
+        "extends": base.name,
+        "note": f"coefficients edited in the GEP app on {stamp}; base set {base.name} (hash {base.hash}), "
+        f"edited set hash {ctx.coefficients.hash}",
+        "coefficients": coeftable.edited_raw(base, edits),
+    }
+)
 with b2:
-    st.download_button(f"⬇ {t('cf.download_yaml')}", yaml_doc.encode("utf-8"), file_name=f"{base.name}-edited.yaml",
-                       mime="application/x-yaml", disabled=not edits, key="cf_dl_yaml", on_click="ignore")
+    st.download_button(
+        f"⬇ {t('cf.download_yaml')}",
+        yaml_doc.encode("utf-8"),
+        file_name=f"{base.name}-edited.yaml",
+        mime="application/x-yaml",
+        disabled=not edits,
+        key="cf_dl_yaml",
+        on_click="ignore",
+    )
 buf = io.BytesIO()
 with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
     folder = f"{base.name}-edited"
-    zf.writestr(f"{folder}/set.yaml", workspace.dump_yaml({
-        "name": folder, "extends": base.name,
-        "description": {"zh": f"在 {base.name} 基础上编辑（{stamp}）", "en": f"edited from {base.name} ({stamp})"}}))
+    zf.writestr(
+        f"{folder}/set.yaml",
+        workspace.dump_yaml(
+            {
+                "name": folder,
+                "extends": base.name,
+                "description": {
+                    "zh": f"在 {base.name} 基础上编辑（{stamp}）",
+                    "en": f"edited from {base.name} ({stamp})",
+                },
+            }
+        ),
+    )
     for cid, raw in coeftable.edited_raw(base, edits).items():
         zf.writestr(f"{folder}/{'/'.join(cid.split('.'))}.yaml", workspace.dump_yaml(raw))
 with b3:
-    st.download_button(f"⬇ {t('cf.download_zip')}", buf.getvalue(), file_name=f"{base.name}-edited.zip",
-                       mime="application/zip", disabled=not edits, key="cf_dl_zip", on_click="ignore")
-
+    st.download_button(
+        f"⬇ {t('cf.download_zip')}",
+        buf.getvalue(),
+        file_name=f"{base.name}-edited.zip",
+        mime="application/zip",
+        disabled=not edits,
+        key="cf_dl_zip",
+        on_click="ignore",
+    )
 
 
 def _save_set() -> None:
@@ -184,6 +239,18 @@ if flash:
         ui.show_problems(problems, key="cf_save_problems")
 
 with st.expander(t("dt.provenance")):
-    st.json({"base": {"name": base.name, "path": str(ctx.base_path), "hash": base.hash, "chain": list(base.chain)},
-             "edited_hash": ctx.coefficients.hash, "edits": {k: v for k, v in sorted(edits.items())}})
-    st.dataframe(pd.DataFrame({"row_id": list(edits), "value": list(edits.values())}), hide_index=True)
+    st.json(
+        {
+            "base": {
+                "name": base.name,
+                "path": str(ctx.base_path),
+                "hash": base.hash,
+                "chain": list(base.chain),
+            },
+            "edited_hash": ctx.coefficients.hash,
+            "edits": {k: v for k, v in sorted(edits.items())},
+        }
+    )
+    st.dataframe(
+        pd.DataFrame({"row_id": list(edits), "value": list(edits.values())}), hide_index=True
+    )

@@ -16,8 +16,15 @@ lang = ctx.lang
 st.title(t("dt.title"))
 
 if ctx.dataset is not None:
-    st.caption(t("dt.active", name=ctx.dataset.name, path=str(ctx.dataset_path), n=len(ctx.dataset.table),
-                 h=ctx.dataset_hash[:8]))
+    st.caption(
+        t(
+            "dt.active",
+            name=ctx.dataset.name,
+            path=str(ctx.dataset_path),
+            n=len(ctx.dataset.table),
+            h=ctx.dataset_hash[:8],
+        )
+    )
 else:
     st.error(t("err.load"))
     if ctx.error is not None:
@@ -33,9 +40,14 @@ def _ingest() -> None:
     regions = ss.get("dt_regions")
     try:
         coefficients = str(ctx.base_path) if ctx.base_path is not None else None
-        ds, files = ingest.validate_upload(up.name, up.getvalue(), ctx.dataset,
-                                           regions.getvalue() if regions is not None else None,
-                                           name=ss.get("dt_name", ""), coefficients=coefficients)
+        ds, files = ingest.validate_upload(
+            up.name,
+            up.getvalue(),
+            ctx.dataset,
+            regions.getvalue() if regions is not None else None,
+            name=ss.get("dt_name", ""),
+            coefficients=coefficients,
+        )
         # it must also account with its coefficient set, or it is not made active
         set_path = data.default_set_path(ds) if coefficients is None else ctx.base_path
         cs, _ = data.load_set_cached(set_path)
@@ -56,13 +68,20 @@ def _use_default() -> None:
 st.subheader(t("dt.upload"))
 c1, c2 = st.columns(2)
 with c1:
-    st.file_uploader(t("dt.upload"), type=["csv", "xlsx"], key="dt_upload", label_visibility="collapsed")
+    st.file_uploader(
+        t("dt.upload"), type=["csv", "xlsx"], key="dt_upload", label_visibility="collapsed"
+    )
 with c2:
     st.file_uploader(t("dt.upload_regions"), type=["csv"], key="dt_regions")
 st.text_input(t("dt.name"), key="dt_name", placeholder="my-inventory")
 b1, b2 = st.columns(2)
-b1.button(f"✔ {t('dt.validate')}", on_click=_ingest, type="primary", key="dt_go",
-          disabled=st.session_state.get("dt_upload") is None)
+b1.button(
+    f"✔ {t('dt.validate')}",
+    on_click=_ingest,
+    type="primary",
+    key="dt_go",
+    disabled=st.session_state.get("dt_upload") is None,
+)
 if ctx.dataset_path is not None and str(ctx.dataset_path) != str(data.default_dataset_path()):
     b2.button(t("dt.switch_default"), on_click=_use_default, key="dt_default")
 
@@ -75,8 +94,14 @@ if flash:
         st.error(message)
         st.markdown(t("err.problems", n=len(problems)))
         ui.show_problems(problems, key="dt_upload_problems")
-        st.download_button(f"⬇ {t('dl.csv')}", ui.csv_bytes(ui.views.problems_frame(problems, lang)),
-                           file_name="upload_problems.csv", mime="text/csv", key="dl_dt_problems", on_click="ignore")
+        st.download_button(
+            f"⬇ {t('dl.csv')}",
+            ui.csv_bytes(ui.views.problems_frame(problems, lang)),
+            file_name="upload_problems.csv",
+            mime="text/csv",
+            key="dl_dt_problems",
+            on_click="ignore",
+        )
 
 # ---- template
 st.subheader(t("dt.template"))
@@ -85,15 +110,26 @@ try:
     from gep.template import template_bytes
 
     with c1:
-        st.download_button(f"⬇ {t('dt.template_xlsx')}", template_bytes(), file_name="gep_inventory_template.xlsx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key="dl_template_xlsx", on_click="ignore")
+        st.download_button(
+            f"⬇ {t('dt.template_xlsx')}",
+            template_bytes(),
+            file_name="gep_inventory_template.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="dl_template_xlsx",
+            on_click="ignore",
+        )
 except ImportError as exc:
     with c1:
         ui.module_missing("gep.template", exc)
 with c2:
-    st.download_button(f"⬇ {t('dt.template_csv')}", ingest.template_csv(), file_name="gep_inventory_template.csv",
-                       mime="text/csv", key="dl_template_csv", on_click="ignore")
+    st.download_button(
+        f"⬇ {t('dt.template_csv')}",
+        ingest.template_csv(),
+        file_name="gep_inventory_template.csv",
+        mime="text/csv",
+        key="dl_template_csv",
+        on_click="ignore",
+    )
 
 if not ctx.ok:
     st.stop()
@@ -105,16 +141,25 @@ frame = acc.to_frame(lang)
 prov = acc.provenance()
 c1, c2 = st.columns(2)
 with c1:
-    header = (f"# dataset {prov.get('dataset', {}).get('name')} {prov.get('dataset', {}).get('hash')}; "
-              f"coefficients {prov['coefficients']['name']} {prov['coefficients']['hash']}; profile {acc.profile}; "
-              f"value in CNY\n")
-    st.download_button(f"⬇ {t('dt.results_csv')}", header.encode("utf-8-sig") + frame.to_csv(index=False).encode("utf-8"),
-                       file_name=f"gep_{ctx.dataset.name}_{acc.coefficients.hash[:8]}.csv", mime="text/csv",
-                       key="dl_results_csv", on_click="ignore")
+    header = (
+        f"# dataset {prov.get('dataset', {}).get('name')} {prov.get('dataset', {}).get('hash')}; "
+        f"coefficients {prov['coefficients']['name']} {prov['coefficients']['hash']}; profile {acc.profile}; "
+        f"value in CNY\n"
+    )
+    st.download_button(
+        f"⬇ {t('dt.results_csv')}",
+        header.encode("utf-8-sig") + frame.to_csv(index=False).encode("utf-8"),
+        file_name=f"gep_{ctx.dataset.name}_{acc.coefficients.hash[:8]}.csv",
+        mime="text/csv",
+        key="dl_results_csv",
+        on_click="ignore",
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _report(dataset_hash: str, coefficients_hash: str, profile: str, lang: str, year: int, _acc) -> bytes:
+def _report(
+    dataset_hash: str, coefficients_hash: str, profile: str, lang: str, year: int, _acc
+) -> bytes:
     from gep.report import write_xlsx
 
     buf = io.BytesIO()
@@ -125,11 +170,17 @@ def _report(dataset_hash: str, coefficients_hash: str, profile: str, lang: str, 
 with c2:
     try:
         with st.spinner(t("dt.building")):
-            xlsx = _report(ctx.dataset_hash, acc.coefficients.hash, acc.profile, lang, ctx.year, acc)
-        st.download_button(f"⬇ {t('dt.results_xlsx')}", xlsx,
-                           file_name=f"gep_report_{ctx.dataset.name}_{ctx.year}.xlsx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key="dl_results_xlsx", on_click="ignore")
+            xlsx = _report(
+                ctx.dataset_hash, acc.coefficients.hash, acc.profile, lang, ctx.year, acc
+            )
+        st.download_button(
+            f"⬇ {t('dt.results_xlsx')}",
+            xlsx,
+            file_name=f"gep_report_{ctx.dataset.name}_{ctx.year}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="dl_results_xlsx",
+            on_click="ignore",
+        )
     except ImportError as exc:
         ui.module_missing("gep.report", exc)
     except InputError as exc:

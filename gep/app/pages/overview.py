@@ -17,9 +17,19 @@ money = views.money_label(unit, lang)
 st.title(t("ov.title"))
 ds = ctx.dataset
 description = ds.meta.get("description")
-description = description.get(lang, ds.name) if isinstance(description, dict) else str(description or ds.name)
-st.caption(t("ov.caption", ds=description.split("。")[0].split(". ")[0], n=len(acc.regions), y0=acc.years[0],
-             y1=acc.years[-1], cs=ctx.coefficients.name))
+description = (
+    description.get(lang, ds.name) if isinstance(description, dict) else str(description or ds.name)
+)
+st.caption(
+    t(
+        "ov.caption",
+        ds=description.split("。")[0].split(". ")[0],
+        n=len(acc.regions),
+        y0=acc.years[0],
+        y1=acc.years[-1],
+        cs=ctx.coefficients.name,
+    )
+)
 
 # ---- headline numbers
 city = float(acc.city_gep().sel(year=year))
@@ -30,23 +40,43 @@ c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("ov.city_gep", y=year), f"{city / views.scale(unit):,.2f} {money}")
 c2.metric(t("ov.growth"), "—" if growth is None else f"{100 * growth:+.2f} %")
 c3.metric(t("ov.ratio"), "—" if ratio is None else f"{ratio:.2f}")
-c4.metric(f"{t('ov.per_km2')}（{t('unit.per_km2')}）" if lang == "zh" else f"{t('ov.per_km2')} ({t('unit.per_km2')})",
-          "—" if per_km2 is None else f"{per_km2:,.1f}")
+c4.metric(
+    f"{t('ov.per_km2')}（{t('unit.per_km2')}）"
+    if lang == "zh"
+    else f"{t('ov.per_km2')} ({t('unit.per_km2')})",
+    "—" if per_km2 is None else f"{per_km2:,.1f}",
+)
 
 # ---- by category + trend
 left, right = st.columns(2)
 with left:
     cat = views.city_by_category(acc, year, lang, unit)
-    fig = charts.bar(cat, x="label", y="value", y_title=money, color="category", color_map=charts.CATEGORY_COLORS)
+    fig = charts.bar(
+        cat, x="label", y="value", y_title=money, color="category", color_map=charts.CATEGORY_COLORS
+    )
     fig.update_layout(showlegend=False)
-    table = cat.rename(columns={"label": t("col.category"), "value": t("col.value", u=money),
-                                "share": t("col.share")}).drop(columns="category")
+    table = cat.rename(
+        columns={
+            "label": t("col.category"),
+            "value": t("col.value", u=money),
+            "share": t("col.share"),
+        }
+    ).drop(columns="category")
     ui.chart_block(fig, table, "city_by_category", t("ov.by_category", y=year))
 with right:
     tr, problem = views.trend(acc, lang, unit)
     fig = charts.lines(tr, x="year", y="value", color="basis", y_title=money)
-    table = tr.pivot(index="year", columns="basis", values="value").reset_index().rename(columns={"year": t("col.year")})
-    ui.chart_block(fig, table, "city_trend", t("ov.trend") + f"（{money}）" if lang == "zh" else t("ov.trend") + f" ({money})")
+    table = (
+        tr.pivot(index="year", columns="basis", values="value")
+        .reset_index()
+        .rename(columns={"year": t("col.year")})
+    )
+    ui.chart_block(
+        fig,
+        table,
+        "city_trend",
+        t("ov.trend") + f"（{money}）" if lang == "zh" else t("ov.trend") + f" ({money})",
+    )
     if problem:
         st.caption(f"⚠️ {problem}")
 
@@ -55,26 +85,56 @@ MC_DRAWS = 1000
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _monte_carlo(dataset_hash: str, coefficients_hash: str, profile: str, n: int, _dataset, _coefficients):
+def _monte_carlo(
+    dataset_hash: str, coefficients_hash: str, profile: str, n: int, _dataset, _coefficients
+):
     from gep.uncertainty import monte_carlo
 
-    r = monte_carlo(_dataset, _coefficients, n_draws=n, seed=0, profile=profile, levels=("total",), keep_values=False)
+    r = monte_carlo(
+        _dataset,
+        _coefficients,
+        n_draws=n,
+        seed=0,
+        profile=profile,
+        levels=("total",),
+        keep_values=False,
+    )
     return r.summary["total"].to_pandas(), len(r.parameters), list(r.not_varied)
 
 
 if st.toggle(t("ov.mc", n=MC_DRAWS), key="ov_mc"):
     try:
         with st.spinner(t("ov.mc_running", n=MC_DRAWS)):
-            mc, n_params, not_varied = _monte_carlo(ctx.dataset_hash, ctx.coefficients.hash, ctx.profile, MC_DRAWS,
-                                                    ds, ctx.coefficients)
+            mc, n_params, not_varied = _monte_carlo(
+                ctx.dataset_hash, ctx.coefficients.hash, ctx.profile, MC_DRAWS, ds, ctx.coefficients
+            )
         band = (mc / views.scale(unit)).reset_index()
-        band["deterministic"] = acc.city_gep().to_pandas().reindex(band["year"]).to_numpy() / views.scale(unit)
-        fig = charts.band(band, x="year", y="p50", low="p5", high="p95", y_title=money, name="P50",
-                          band_name="P5–P95")
-        fig.add_scatter(x=band["year"], y=band["deterministic"], mode="lines", line={"dash": "dot", "color": "#555"},
-                        name=t("ov.mc_det"))
-        ui.chart_block(fig, band.rename(columns={"year": t("col.year")}), "city_gep_uncertainty",
-                       t("ov.mc_chart", u=money))
+        band["deterministic"] = acc.city_gep().to_pandas().reindex(
+            band["year"]
+        ).to_numpy() / views.scale(unit)
+        fig = charts.band(
+            band,
+            x="year",
+            y="p50",
+            low="p5",
+            high="p95",
+            y_title=money,
+            name="P50",
+            band_name="P5–P95",
+        )
+        fig.add_scatter(
+            x=band["year"],
+            y=band["deterministic"],
+            mode="lines",
+            line={"dash": "dot", "color": "#555"},
+            name=t("ov.mc_det"),
+        )
+        ui.chart_block(
+            fig,
+            band.rename(columns={"year": t("col.year")}),
+            "city_gep_uncertainty",
+            t("ov.mc_chart", u=money),
+        )
         st.caption(t("ov.mc_note", k=n_params, n=MC_DRAWS, nv=", ".join(not_varied) or "—"))
     except ImportError as exc:
         ui.module_missing("gep.uncertainty", exc)
@@ -84,14 +144,33 @@ if st.toggle(t("ov.mc", n=MC_DRAWS), key="ov_mc"):
 # ---- composition
 comp = views.composition(acc, year, lang, unit)
 if not comp.empty:
-    kind = st.segmented_control(" ", ["sunburst", "treemap"], default="sunburst", key="ov_comp_kind",
-                                format_func={"sunburst": "☀️ Sunburst", "treemap": "▦ Treemap"}.get,
-                                label_visibility="collapsed") or "sunburst"
+    kind = (
+        st.segmented_control(
+            " ",
+            ["sunburst", "treemap"],
+            default="sunburst",
+            key="ov_comp_kind",
+            format_func={"sunburst": "☀️ Sunburst", "treemap": "▦ Treemap"}.get,
+            label_visibility="collapsed",
+        )
+        or "sunburst"
+    )
     builder = charts.sunburst if kind == "sunburst" else charts.treemap
-    fig = builder(comp, path=["category", "indicator"], value="value", color="category",
-                  color_map={views.category_label(c, lang): col for c, col in charts.CATEGORY_COLORS.items()}, unit=money)
-    table = comp.drop(columns="category_id").rename(columns={"category": t("col.category"), "indicator": t("col.indicator"),
-                                                             "value": t("col.value", u=money)})
+    fig = builder(
+        comp,
+        path=["category", "indicator"],
+        value="value",
+        color="category",
+        color_map={views.category_label(c, lang): col for c, col in charts.CATEGORY_COLORS.items()},
+        unit=money,
+    )
+    table = comp.drop(columns="category_id").rename(
+        columns={
+            "category": t("col.category"),
+            "indicator": t("col.indicator"),
+            "value": t("col.value", u=money),
+        }
+    )
     ui.chart_block(fig, table, "composition", t("ov.composition", y=year))
 
 # ---- counties: ratio, per km², ranking
@@ -99,28 +178,66 @@ left, right = st.columns(2)
 with left:
     df = views.county_measure(acc, year, "ratio", lang, unit).sort_values("value", ascending=False)
     fig = charts.bar(df, x="name", y="value", y_title=t("unit.ratio"))
-    ui.chart_block(fig, df.rename(columns={"region": t("col.region"), "name": t("col.name"),
-                                           "value": t("unit.ratio")}), "ratio_by_county", t("ov.ratio_chart", y=year))
+    ui.chart_block(
+        fig,
+        df.rename(
+            columns={"region": t("col.region"), "name": t("col.name"), "value": t("unit.ratio")}
+        ),
+        "ratio_by_county",
+        t("ov.ratio_chart", y=year),
+    )
 with right:
     label = t("unit.per_km2")
-    df = views.county_measure(acc, year, "per_km2", lang, unit).sort_values("value", ascending=False)
+    df = views.county_measure(acc, year, "per_km2", lang, unit).sort_values(
+        "value", ascending=False
+    )
     fig = charts.bar(df, x="name", y="value", y_title=label)
-    ui.chart_block(fig, df.rename(columns={"region": t("col.region"), "name": t("col.name"), "value": label}),
-                   "per_km2_by_county", t("ov.per_km2_chart", y=year))
+    ui.chart_block(
+        fig,
+        df.rename(columns={"region": t("col.region"), "name": t("col.name"), "value": label}),
+        "per_km2_by_county",
+        t("ov.per_km2_chart", y=year),
+    )
 
-measure = st.segmented_control(t("ov.rank_measure"), list(views.MEASURES), default="gep", key="ov_rank_measure",
-                               format_func=lambda m: text(f"measure.{m}", lang)) or "gep"
+measure = (
+    st.segmented_control(
+        t("ov.rank_measure"),
+        list(views.MEASURES),
+        default="gep",
+        key="ov_rank_measure",
+        format_func=lambda m: text(f"measure.{m}", lang),
+    )
+    or "gep"
+)
 rank = views.ranking(acc, year, measure, lang, unit)
 m_unit = views.measure_unit(measure, unit, lang)
 fig = charts.bar(rank, x="name", y="value", y_title=m_unit, horizontal=True)
-ui.chart_block(fig, rank.rename(columns={"rank": t("col.rank"), "region": t("col.region"), "name": t("col.name"),
-                                         "value": f"{t(f'measure.{measure}')} ({m_unit})"}),
-               "ranking", t("ov.ranking", y=year))
+ui.chart_block(
+    fig,
+    rank.rename(
+        columns={
+            "rank": t("col.rank"),
+            "region": t("col.region"),
+            "name": t("col.name"),
+            "value": f"{t(f'measure.{measure}')} ({m_unit})",
+        }
+    ),
+    "ranking",
+    t("ov.ranking", y=year),
+)
 
 # ---- map: schematic tiles, or a choropleth from an uploaded boundary file
 st.subheader(t("ov.map"))
-map_measure = st.segmented_control(t("ov.map_measure"), list(views.MEASURES), default="per_km2", key="ov_map_measure",
-                                   format_func=lambda m: text(f"measure.{m}", lang)) or "per_km2"
+map_measure = (
+    st.segmented_control(
+        t("ov.map_measure"),
+        list(views.MEASURES),
+        default="per_km2",
+        key="ov_map_measure",
+        format_func=lambda m: text(f"measure.{m}", lang),
+    )
+    or "per_km2"
+)
 mdf = views.county_measure(acc, year, map_measure, lang, unit)
 m_unit = views.measure_unit(map_measure, unit, lang)
 pos, all_known = geo.tile_positions(mdf["region"])
@@ -145,8 +262,15 @@ if raw is not None:
             matched = None
     except ValueError as exc:
         st.warning(t("ov.geojson_bad", msg=str(exc)))
-table = mdf.drop(columns=["col", "row"]).rename(columns={"region": t("col.region"), "name": t("col.name"),
-                                                        "value": m_unit, "lon": t("col.lon"), "lat": t("col.lat")})
+table = mdf.drop(columns=["col", "row"]).rename(
+    columns={
+        "region": t("col.region"),
+        "name": t("col.name"),
+        "value": m_unit,
+        "lon": t("col.lon"),
+        "lat": t("col.lat"),
+    }
+)
 if matched is not None:
     fig = charts.choropleth(matched, mdf, value="value", label=m_unit)
     ui.chart_block(fig, table, "choropleth", t("ov.choropleth", y=year))
@@ -162,8 +286,15 @@ if acc.not_assessed:
         rows = []
         for n in acc.not_assessed:
             ind = acc.indicator(n["indicator"])
-            rows.append({t("col.indicator"): ind.label(lang), t("col.indicator_id"): ind.id,
-                         t("col.name"): acc.region_name(n["region"], lang) if n.get("region") else t("ov.all_regions"),
-                         t("col.year"): ", ".join(map(str, n.get("years", []))) or "—",
-                         t("col.message"): n["reason"]})
+            rows.append(
+                {
+                    t("col.indicator"): ind.label(lang),
+                    t("col.indicator_id"): ind.id,
+                    t("col.name"): acc.region_name(n["region"], lang)
+                    if n.get("region")
+                    else t("ov.all_regions"),
+                    t("col.year"): ", ".join(map(str, n.get("years", []))) or "—",
+                    t("col.message"): n["reason"],
+                }
+            )
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

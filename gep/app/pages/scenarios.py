@@ -31,10 +31,19 @@ if ds_problems or ws_problems:
     ui.show_problems([*ds_problems, *ws_problems], key="sc_file_problems")
 
 if available:
-    listing = pd.DataFrame([{t("col.scenario"): s.label(lang), t("sc.col.what"): t(f"sc.source.{s.origin}"),
-                             t("sc.description"): (s.scenario.description.get(lang) or s.scenario.description.get("en")
-                                                   or ""),
-                             t("sc.col.change"): "; ".join(s.describe())} for s in available.values()])
+    listing = pd.DataFrame(
+        [
+            {
+                t("col.scenario"): s.label(lang),
+                t("sc.col.what"): t(f"sc.source.{s.origin}"),
+                t("sc.description"): (
+                    s.scenario.description.get(lang) or s.scenario.description.get("en") or ""
+                ),
+                t("sc.col.change"): "; ".join(s.describe()),
+            }
+            for s in available.values()
+        ]
+    )
     st.markdown(f"**{t('sc.available')}**")
     st.dataframe(listing, hide_index=True, width="stretch", key="sc_listing")
 else:
@@ -42,8 +51,15 @@ else:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _stacked(dataset_hash: str, coefficients_hash: str, profile: str, content: str, _dataset, _coefficients,
-             _scenarios):
+def _stacked(
+    dataset_hash: str,
+    coefficients_hash: str,
+    profile: str,
+    content: str,
+    _dataset,
+    _coefficients,
+    _scenarios,
+):
     return scen.stacked(_dataset, _coefficients, _scenarios, profile)
 
 
@@ -60,8 +76,15 @@ if available:
             progress.progress((i + 1) / (len(available) + 1), text=t("sc.checking"))
         if good:
             progress.progress(len(available) / (len(available) + 1), text=t("sc.computing"))
-            stacked = _stacked(ctx.dataset_hash, ctx.coefficients.hash, ctx.profile, scen.content_key(good),
-                               ctx.dataset, ctx.coefficients, good)
+            stacked = _stacked(
+                ctx.dataset_hash,
+                ctx.coefficients.hash,
+                ctx.profile,
+                scen.content_key(good),
+                ctx.dataset,
+                ctx.coefficients,
+                good,
+            )
             results = {s.key: scen.account_for(stacked, s.key, acc) for s in good}
         progress.empty()
     for key, exc in bad.items():
@@ -72,53 +95,109 @@ if results:
     base_total = float(acc.city_gep().sel(year=year))
     rows = [{"scenario": t("sc.baseline"), "value": base_total / views.scale(unit)}]
     for key, alt in results.items():
-        rows.append({"scenario": available[key].label(lang),
-                     "value": float(alt.city_gep().sel(year=year)) / views.scale(unit)})
+        rows.append(
+            {
+                "scenario": available[key].label(lang),
+                "value": float(alt.city_gep().sel(year=year)) / views.scale(unit),
+            }
+        )
     totals = pd.DataFrame(rows)
     totals["diff"] = totals["value"] - totals["value"].iloc[0]
     diffs = totals.iloc[1:].assign(sign=lambda d: d["diff"].ge(0).map({True: "+", False: "−"}))
-    fig = charts.bar(diffs, x="scenario", y="diff", y_title=money, color="sign",
-                     color_map={"+": "#2E8B57", "−": "#C0392B"})
+    fig = charts.bar(
+        diffs,
+        x="scenario",
+        y="diff",
+        y_title=money,
+        color="sign",
+        color_map={"+": "#2E8B57", "−": "#C0392B"},
+    )
     fig.update_layout(showlegend=False)
-    ui.chart_block(fig, totals.rename(columns={"scenario": t("col.scenario"), "value": t("col.gep", u=money),
-                                              "diff": t("col.diff", u=money)}),
-                   "scenario_totals", t("sc.totals", u=money, y=year))
+    ui.chart_block(
+        fig,
+        totals.rename(
+            columns={
+                "scenario": t("col.scenario"),
+                "value": t("col.gep", u=money),
+                "diff": t("col.diff", u=money),
+            }
+        ),
+        "scenario_totals",
+        t("sc.totals", u=money, y=year),
+    )
 
     keys = list(results)
     c1, c2 = st.columns([2, 1])
     with c1:
-        chosen = ui._select(t("sc.choose"), keys, "sc_chosen", default=keys[0],
-                            format_func=lambda k: available[k].label(lang))
+        chosen = ui._select(
+            t("sc.choose"),
+            keys,
+            "sc_chosen",
+            default=keys[0],
+            format_func=lambda k: available[k].label(lang),
+        )
     with c2:
-        by = st.radio(t("sc.compare_by"), ["indicator", "county"], key="sc_by", horizontal=True,
-                      format_func=lambda b: text(f"sc.by_{b}", lang))
+        by = st.radio(
+            t("sc.compare_by"),
+            ["indicator", "county"],
+            key="sc_by",
+            horizontal=True,
+            format_func=lambda b: text(f"sc.by_{b}", lang),
+        )
     alt = results[chosen]
     name = available[chosen].label(lang)
-    diff = views.difference_by(acc, alt, year, "indicator" if by == "indicator" else "region", lang, unit)
+    diff = views.difference_by(
+        acc, alt, year, "indicator" if by == "indicator" else "region", lang, unit
+    )
     shown = diff[diff["delta"].abs() > 1e-12]
     alt_total = float(alt.city_gep().sel(year=year)) / views.scale(unit)
-    fig = charts.waterfall(list(shown["label"]), list(shown["delta"]), t("sc.baseline"),
-                           base_total / views.scale(unit), name, money)
-    table = diff.rename(columns={"key": t("col.indicator_id") if by == "indicator" else t("col.region"),
-                                 "label": t("col.indicator") if by == "indicator" else t("col.name"),
-                                 "delta": t("col.diff", u=money)})
+    fig = charts.waterfall(
+        list(shown["label"]),
+        list(shown["delta"]),
+        t("sc.baseline"),
+        base_total / views.scale(unit),
+        name,
+        money,
+    )
+    table = diff.rename(
+        columns={
+            "key": t("col.indicator_id") if by == "indicator" else t("col.region"),
+            "label": t("col.indicator") if by == "indicator" else t("col.name"),
+            "delta": t("col.diff", u=money),
+        }
+    )
     total_row = {c: "" for c in table.columns}
     total_row[table.columns[1]] = t("sc.total")
     total_row[t("col.diff", u=money)] = alt_total - base_total / views.scale(unit)
     table = pd.concat([table, pd.DataFrame([total_row])], ignore_index=True)
-    ui.chart_block(fig, table, "scenario_waterfall", t("sc.waterfall", y=year, b=t("sc.baseline"), s=name, u=money))
+    ui.chart_block(
+        fig,
+        table,
+        "scenario_waterfall",
+        t("sc.waterfall", y=year, b=t("sc.baseline"), s=name, u=money),
+    )
 
     st.markdown(f"**{t('sc.assumptions')} — {name}**")
     assume = scen.assumptions(available[chosen], ctx.dataset, ctx.coefficients, year, lang)
     st.dataframe(assume, hide_index=True, width="stretch", key="sc_assumptions")
-    st.download_button(f"⬇ {t('dl.csv')}", ui.csv_bytes(assume), file_name="scenario_assumptions.csv",
-                       mime="text/csv", key="dl_sc_assumptions", on_click="ignore")
+    st.download_button(
+        f"⬇ {t('dl.csv')}",
+        ui.csv_bytes(assume),
+        file_name="scenario_assumptions.csv",
+        mime="text/csv",
+        key="dl_sc_assumptions",
+        on_click="ignore",
+    )
 
 # ---- build / change a scenario
 st.divider()
 st.subheader(t("sc.build"))
 coef_ids = sorted(ctx.coefficients.coefficients)
-ecosystems = [str(e) for e in ctx.dataset.data["ecosystem"].values] if "ecosystem" in ctx.dataset.data.coords else []
+ecosystems = (
+    [str(e) for e in ctx.dataset.data["ecosystem"].values]
+    if "ecosystem" in ctx.dataset.data.coords
+    else []
+)
 
 
 def _load_existing() -> None:
@@ -134,8 +213,12 @@ def _load_existing() -> None:
 
 def _add_override() -> None:
     ss = st.session_state
-    cid, op, amount, key = ss.get("sc_helper_coef"), ss.get("sc_helper_op", "scale"), ss.get("sc_helper_amount", 1.0), \
-        ss.get("sc_helper_key") or ""
+    cid, op, amount, key = (
+        ss.get("sc_helper_coef"),
+        ss.get("sc_helper_op", "scale"),
+        ss.get("sc_helper_amount", 1.0),
+        ss.get("sc_helper_key") or "",
+    )
     if not cid:
         return
     sym = {"scale": "*=", "set": "=", "add": "+="}[op]
@@ -145,7 +228,12 @@ def _add_override() -> None:
 
 def _add_conversion() -> None:
     ss = st.session_state
-    src, dst, area, area_unit = ss.get("sc_lc_from"), ss.get("sc_lc_to"), ss.get("sc_lc_area", 0.0), ss.get("sc_lc_unit")
+    src, dst, area, area_unit = (
+        ss.get("sc_lc_from"),
+        ss.get("sc_lc_to"),
+        ss.get("sc_lc_area", 0.0),
+        ss.get("sc_lc_unit"),
+    )
     region, since = ss.get("sc_lc_region") or "", ss.get("sc_lc_year")
     if not src or not dst or src == dst:
         return
@@ -163,8 +251,13 @@ def _add_conversion() -> None:
 
 mine_keys = [s.key for s in mine]
 if mine_keys:
-    st.selectbox(t("sc.edit_existing"), ["", *mine_keys], key="sc_edit_existing", on_change=_load_existing,
-                 format_func=lambda k: "—" if not k else available[k].label(lang))
+    st.selectbox(
+        t("sc.edit_existing"),
+        ["", *mine_keys],
+        key="sc_edit_existing",
+        on_change=_load_existing,
+        format_func=lambda k: "—" if not k else available[k].label(lang),
+    )
 st.text_input(t("sc.name"), key="sc_name")
 st.text_input(t("sc.description"), key="sc_description")
 with st.expander(t("sc.helper")):
@@ -172,8 +265,12 @@ with st.expander(t("sc.helper")):
     with h1:
         cid = st.selectbox(t("sc.coef"), coef_ids, key="sc_helper_coef")
     with h2:
-        st.selectbox(t("sc.op"), ["scale", "set", "add"], key="sc_helper_op",
-                     format_func=lambda o: text(f"sc.op.{o}", lang))
+        st.selectbox(
+            t("sc.op"),
+            ["scale", "set", "add"],
+            key="sc_helper_op",
+            format_func=lambda o: text(f"sc.op.{o}", lang),
+        )
     with h3:
         st.number_input(t("sc.amount"), value=1.1, key="sc_helper_amount", format="%g")
     c = ctx.coefficients.coefficients.get(cid)
@@ -190,19 +287,40 @@ st.text_area(t("sc.overrides"), key="sc_overrides", height=110)
 if ecosystems:
     with st.expander(t("sc.lc_helper")):
         l1, l2, l3, l4, l5, l6 = st.columns([2, 2, 1, 1, 1, 1])
-        l1.selectbox(t("sc.lc_from"), ecosystems, key="sc_lc_from",
-                     index=ecosystems.index("farmland.dry") if "farmland.dry" in ecosystems else 0)
-        l2.selectbox(t("sc.lc_to"), ecosystems, key="sc_lc_to",
-                     index=ecosystems.index("forest.broadleaf") if "forest.broadleaf" in ecosystems else 0)
+        l1.selectbox(
+            t("sc.lc_from"),
+            ecosystems,
+            key="sc_lc_from",
+            index=ecosystems.index("farmland.dry") if "farmland.dry" in ecosystems else 0,
+        )
+        l2.selectbox(
+            t("sc.lc_to"),
+            ecosystems,
+            key="sc_lc_to",
+            index=ecosystems.index("forest.broadleaf") if "forest.broadleaf" in ecosystems else 0,
+        )
         l3.number_input(t("sc.lc_area"), min_value=0.0, value=1000.0, key="sc_lc_area")
         l4.selectbox(t("cb.area_unit"), ["mu", "hectare"], key="sc_lc_unit")
-        l5.selectbox(t("co.select"), ["", *acc.regions], key="sc_lc_region",
-                     format_func=lambda r: "—" if not r else acc.region_name(r, lang))
-        l6.selectbox(t("sc.lc_year"), [None, *acc.years], key="sc_lc_year",
-                     format_func=lambda y: "—" if y is None else str(y))
+        l5.selectbox(
+            t("co.select"),
+            ["", *acc.regions],
+            key="sc_lc_region",
+            format_func=lambda r: "—" if not r else acc.region_name(r, lang),
+        )
+        l6.selectbox(
+            t("sc.lc_year"),
+            [None, *acc.years],
+            key="sc_lc_year",
+            format_func=lambda y: "—" if y is None else str(y),
+        )
         st.button(t("sc.add_line"), on_click=_add_conversion, key="sc_add_lc")
-st.text_area(t("sc.extra"), key="sc_extra", height=110, placeholder="land_conversions:\n  - {from: farmland.dry, "
-             "to: forest.broadleaf, area: 500 mu, from_year: 2022}\ncarbon_price:\n  path: {2022: 60, 2024: 90}")
+st.text_area(
+    t("sc.extra"),
+    key="sc_extra",
+    height=110,
+    placeholder="land_conversions:\n  - {from: farmland.dry, "
+    "to: forest.broadleaf, area: 500 mu, from_year: 2022}\ncarbon_price:\n  path: {2022: 60, 2024: 90}",
+)
 
 
 def _save() -> None:
@@ -212,8 +330,14 @@ def _save() -> None:
         ss["_sc_flash"] = ("error", t("sc.need_name"), [])
         return
     try:
-        raw = scen.build_raw(name, ss.get("sc_description", ""), ss.get("sc_overrides", ""), ss.get("sc_extra", ""),
-                             base_name=ctx.coefficients.name, base_hash=ctx.coefficients.hash)
+        raw = scen.build_raw(
+            name,
+            ss.get("sc_description", ""),
+            ss.get("sc_overrides", ""),
+            ss.get("sc_extra", ""),
+            base_name=ctx.coefficients.name,
+            base_hash=ctx.coefficients.hash,
+        )
         scen.validate(raw, ctx.dataset, ctx.coefficients, file=name)
         path = scen.save(raw)
         ss["_sc_flash"] = ("success", t("sc.saved", name=name, path=str(path)), [])
