@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, Problem
+from ..safeio import atomic_write_bytes, atomic_write_text  # noqa: F401  (re-exported for pages)
 from ..yamlio import load_yaml
 
 _NAME_RE = re.compile(r"[^\w\-. ]+", re.UNICODE)
@@ -54,31 +55,6 @@ def safe_name(name: str) -> str:
             Problem("<name>", "a name is needed (letters, digits, Chinese characters, - or _)")
         )
     return text[:80]
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``.
-
-    A crash or a full disk leaves the previous file intact, never a half-written one.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def atomic_write_text(path: Path, text: str) -> Path:
-    """UTF-8 text version of :func:`atomic_write_bytes`."""
-    return atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def dump_yaml(data: Any) -> str:
