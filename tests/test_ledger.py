@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import xarray as xr
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gep.coefficients import CoefficientSet, coefficient_from_raw
 from gep.errors import InputError
@@ -172,3 +174,65 @@ def test_ledger_unknown_coefficient_is_an_error():
     rule = OutOfRegionRule("regulating.flood_regulation", ShareBasis(coefficient="nope.share"))
     with pytest.raises(InputError, match="nope.share"):
         ledger(_gross(), [rule], None, _coefs())
+
+
+def test_wiring_preview_gbt_profile_on_the_mini_account(mini, mini_coef):
+    """What the engine will do once wired: account → ledger with the profile's own rules."""
+    from gep.accounting import account
+    from gep.coefficients import load_set
+    from gep.profiles import engine_plan, load_profile
+
+    national = load_set("national")
+    prof = load_profile("gbt-46869-2025", coefficients=national)
+    acc = account(mini, mini_coef, **engine_plan(prof).account_kwargs())
+    data = mini.data.copy()
+    regions = [str(r) for r in data["region"].values]
+    years = [int(y) for y in data["year"].values]
+    # illustrative inflow 1, local runoff 3 for every region-year → share 0.25
+    ones = xr.DataArray(
+        np.ones((len(regions), len(years))),
+        dims=["region", "year"],
+        coords={"region": regions, "year": years},
+    )
+    data["inflow"] = ones.assign_attrs(units="m ** 3")
+    data["local_runoff"] = (3 * ones).assign_attrs(units="m ** 3")
+    # the flood share lives in the national set, not the mini one: pass the national set
+    res = ledger(acc.value, prof.out_of_region, data, national)
+    ws = "material.water_supply"
+    np.testing.assert_allclose(
+        res.out_of_region.sel(indicator=ws).values, 0.25 * acc.value.sel(indicator=ws).values
+    )
+    # flood share is the illustrative 0: a zero + unsourced warning, net = gross
+    kinds = {(w.indicator, w.kind) for w in res.warnings}
+    assert kinds == {
+        ("regulating.flood_regulation", "zero"),
+        ("regulating.flood_regulation", "unsourced"),
+    }
+    gep_net = res.value.sum("indicator", min_count=1)
+    gep_gross = acc.gep()
+    assert bool((gep_net <= gep_gross + 1e-6).all())
+
+
+def test_ledger_broadcasts_over_draws():
+    g = _gross().expand_dims(draw=[0, 1, 2]).transpose("region", "year", "indicator", "draw")
+    g = g * xr.DataArray([1.0, 2.0, 3.0], dims=["draw"], coords={"draw": [0, 1, 2]})
+    res = ledger(g, [OutOfRegionRule("material.water_supply", ITEM_RULE)], _inventory(), None)
+    # draw 2: 610902 2023 water supply 3 × 110 = 330 gross, share 0.6 → 198 out
+    out = res.out_of_region.sel(region="610902", year=2023, indicator="material.water_supply")
+    np.testing.assert_allclose(out.values, [66.0, 132.0, 198.0])
+    assert res.value.dims == g.dims
+
+
+@given(
+    gross=st.floats(0, 1e12, allow_nan=False),
+    share=st.floats(0, 1, allow_nan=False),
+    k=st.floats(0.01, 100, allow_nan=False),
+)
+def test_deduct_properties(gross, share, k):
+    ds = deduct(xr.DataArray([gross]), xr.DataArray([share]))
+    net, out = float(ds["value"][0]), float(ds["out_of_region"][0])
+    assert 0 <= out <= gross * (1 + 1e-12) and net >= -1e-6
+    assert net + out == pytest.approx(gross, rel=1e-12, abs=1e-9)
+    # linear in gross
+    ds2 = deduct(xr.DataArray([gross * k]), xr.DataArray([share]))
+    assert float(ds2["value"][0]) == pytest.approx(k * net, rel=1e-9, abs=1e-6)
