@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from .errors import InputError, Problem
@@ -86,6 +87,31 @@ class LedgerResult:
     @property
     def out_of_region(self) -> xr.DataArray:
         return self.ds["out_of_region"]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy rows: region, year, indicator (+ extra dims), gross, share, out_of_region,
+        value [CNY] and the share's ``basis`` ("" where nothing is deducted) — the columns
+        every export adds once the ledger is wired into the account."""
+        df = self.ds.to_dataframe().reset_index()
+        df["basis"] = [self.bases.get(i, "") for i in df["indicator"]]
+        keys = [d for d in self.ds["gross"].dims]
+        return df[[*keys, "gross", "share", "out_of_region", "value", "basis"]]
+
+    def warnings_frame(self, lang: str = "zh") -> pd.DataFrame:
+        """One row per warning (indicator, kind, message, regions, years)."""
+        return pd.DataFrame(
+            [
+                {
+                    "indicator": w.indicator,
+                    "kind": w.kind,
+                    "message": w.message(lang),
+                    "regions": ", ".join(w.regions),
+                    "years": ", ".join(map(str, w.years)),
+                }
+                for w in self.warnings
+            ],
+            columns=["indicator", "kind", "message", "regions", "years"],
+        )
 
 
 # --------------------------------------------------------------------------------------------

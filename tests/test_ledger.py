@@ -236,3 +236,32 @@ def test_deduct_properties(gross, share, k):
     # linear in gross
     ds2 = deduct(xr.DataArray([gross * k]), xr.DataArray([share]))
     assert float(ds2["value"][0]) == pytest.approx(k * net, rel=1e-9, abs=1e-6)
+
+
+def test_ledger_frames():
+    rules = [
+        OutOfRegionRule("material.water_supply", ITEM_RULE),
+        OutOfRegionRule("regulating.flood_regulation", COEF_RULE),
+    ]
+    res = ledger(_gross(), rules, _inventory(), _coefs(0.0, "illustrative"))
+    df = res.to_frame()
+    assert len(df) == 2 * 2 * 3
+    assert list(df.columns) == [
+        "region",
+        "year",
+        "indicator",
+        "gross",
+        "share",
+        "out_of_region",
+        "value",
+        "basis",
+    ]
+    row = df[
+        (df.region == "610902") & (df.year == 2023) & (df.indicator == "material.water_supply")
+    ]
+    assert row[["gross", "share", "out_of_region", "value"]].values.tolist() == [
+        [110.0, 0.6, pytest.approx(66.0), pytest.approx(44.0)]
+    ]
+    assert set(df.loc[df.indicator == "material.hydropower", "basis"]) == {""}
+    w = res.warnings_frame("en")
+    assert set(w["kind"]) == {"zero", "unsourced"}
