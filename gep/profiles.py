@@ -424,13 +424,17 @@ def parse_profile(
         c.bad(("basis", "status"), f"must be one of {', '.join(CLAUSE_STATUSES)}")
     engine = raw.get("engine")
     families = _engine_families()
-    if engine not in families:
+    if not isinstance(engine, str) or engine not in families:
         c.bad(
             ("engine",), f"unknown engine family {engine!r}; known: {', '.join(sorted(families))}"
         )
         engine = None
     categories = {}
-    for cat, names in (raw.get("categories") or {}).items():
+    cat_raw = raw.get("categories") or {}
+    if not isinstance(cat_raw, dict):
+        c.bad(("categories",), "must be a mapping of category → names")
+        cat_raw = {}
+    for cat, names in cat_raw.items():
         if cat not in _CATEGORIES:
             c.bad(("categories", cat), f"unknown category {cat!r}; known: {', '.join(_CATEGORIES)}")
             continue
@@ -444,7 +448,7 @@ def parse_profile(
     engine_ids = _registry_ids(engine) if engine else set()
     for iid, spec in ind_raw.items():
         path = ("indicators", iid)
-        if iid not in METHODS:
+        if not isinstance(iid, str) or iid not in METHODS:
             c.bad(path, f"unknown indicator {iid!r} (see `gep indicators`)")
             continue
         if not isinstance(spec, dict):
@@ -452,7 +456,7 @@ def parse_profile(
             continue
         c.unknown_keys(spec, _IND_KEYS, path)
         method = spec.get("method")
-        if method not in METHODS[iid]:
+        if not isinstance(method, str) or method not in METHODS[iid]:
             c.bad(
                 (*path, "method"),
                 f"unknown method {method!r} for {iid}; known: {', '.join(METHODS[iid])}",

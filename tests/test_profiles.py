@@ -273,3 +273,42 @@ indicators:
 def test_unknown_profile_name():
     with pytest.raises(InputError, match="known: .*ankang"):
         load_profile("no-such-profile")
+
+
+MALFORMED = [
+    None,
+    [],
+    {"id": 5},
+    {"id": "x", "name": "t", "engine": ["ndrc-2022"], "indicators": [1]},
+    {
+        "id": "x",
+        "name": {"zh": "a"},
+        "engine": "ndrc-2022",
+        "categories": ["a"],
+        "indicators": {
+            "material.agriculture": {
+                "method": ["market_value"],
+                "clause": 5,
+                "clause_status": ["U"],
+                "options": [1],
+                "name": "x",
+            }
+        },
+        "out_of_region": {"material.agriculture": {"share": {"items": {"numerator": [1]}}}},
+    },
+    {
+        "id": "x",
+        "name": {"zh": "a"},
+        "engine": "ndrc-2022",
+        "indicators": {"material.agriculture": None},
+        "out_of_region": {"material.agriculture": "all", "material.fishery": {}},
+    },
+]
+
+
+@pytest.mark.parametrize("raw", MALFORMED)
+def test_malformed_profiles_never_crash(raw):
+    from gep.profiles import parse_profile
+
+    with pytest.raises(InputError):
+        parse_profile(raw, "f.yaml")
