@@ -95,12 +95,14 @@ class Component:
 # * regulating.carbon_sequestration — priced_components: rate_method, forest_inventory;
 # * regulating.climate_regulation — priced_components: transpiration, water_evaporation;
 # * material.<group> — one part per product (output.<group>.<product>, each with its price);
-# * material.water_supply — one part per use (water_use.<use>, each with its tariff).
+# * material.water_supply — one part per use (water_use.<use>, each with its tariff);
+# * regulating.pest_control — forest and grassland (level-1 classes: the cost table
+#   regulating.pest_control.cost is keyed by them, one cost each).
 #
 # Soil conservation's components are value parts (sediment, nutrients) of one physical
 # quantity, not physical parts, so soil retention is supplied whole. Indicators without
-# components (hydropower, sand fixation, oxygen release, pest control, recreation, landscape)
-# take whole rows only.
+# components (hydropower, sand fixation, oxygen release, recreation, landscape) take whole
+# rows only.
 # ------------------------------------------------------------------------------------------
 _WATER_CONSERVATION_ECOS = ("forest", "shrub", "grassland", "wetland")
 _SOIL_ECOS = ("forest", "shrub", "grassland", "wetland", "farmland", "garden", "bare")
@@ -130,6 +132,7 @@ PRICED_PER_COMPONENT = {
     "material.water_supply",
     "regulating.air_purification",
     "regulating.water_purification",
+    "regulating.pest_control",
 }
 
 _POLLUTANT_NAMES = {
@@ -189,6 +192,10 @@ def _fixed_components() -> dict[str, dict[str, Component]]:
         },
         "material.water_supply": {
             u: Component(u, *_WATER_USE_NAMES[u], "m ** 3") for u in _WATER_USE_NAMES
+        },
+        "regulating.pest_control": {
+            "forest": Component("forest", "森林", "Forest", "hectare", ("forest",)),
+            "grassland": Component("grassland", "草地", "Grassland", "hectare", ("grassland",)),
         },
     }
 
