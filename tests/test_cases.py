@@ -233,13 +233,15 @@ def account_values(name: str) -> tuple[dict, dict, dict]:
     region, year = dataset.counties[0], dataset.years[0]
     value = acc.value.sel(region=region, year=year)
     indicator = {
-        str(i): float(v) for i, v in zip(value["indicator"].values, value.values) if v == v
+        str(i): float(v)
+        for i, v in zip(value["indicator"].values, value.values, strict=True)
+        if v == v
     }
     parts = {}
     for ind, comps in acc.components.items():
         if "value" in comps:
             cv = comps["value"].sel(region=region, year=year)
-            for comp, v in zip(cv["component"].values, cv.values):
+            for comp, v in zip(cv["component"].values, cv.values, strict=True):
                 parts[(ind, str(comp))] = float(v)
     category: dict[str, float] = defaultdict(float)
     for ind, v in indicator.items():

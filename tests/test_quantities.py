@@ -247,7 +247,7 @@ def test_contradiction_with_inventory_whole(tmp_path):
     (folder / "quantities.csv").write_text(
         HEADER
         + f"100002,2020,regulating.water_conservation,,5e6,m**3,{SRC}\n"
-        + f"100002,2020,regulating.pest_control,,10,hectare,{SRC}\n"
+        + f"100002,2020,regulating.pest_control,forest,10,hectare,{SRC}\n"
         + f"100001,2020,regulating.water_conservation,,5e6,m**3,{SRC}\n",
         encoding="utf-8",
     )
@@ -280,3 +280,20 @@ def test_registry_declared_components_take_precedence():
 
     comps = indicator_components(Declared())
     assert set(comps) == {"cooling"} and comps["cooling"].unit == "kWh"
+
+
+def test_gep_validate_reports_quantities_problems(tmp_path):
+    from typer.testing import CliRunner
+
+    from gep.cli.main import app
+
+    folder = _folder(tmp_path, f"100001,2020,regulating.water_conservation,,-1,m**3,{SRC}\n")
+    coef = str(ROOT / "tests" / "data" / "coefficients" / "mini")
+    result = CliRunner().invoke(app, ["validate", str(folder), "-c", coef, "--format", "json"])
+    assert result.exit_code == 2
+    assert "quantities.csv" in result.output and "negative value" in result.output
+    (folder / "quantities.csv").write_text(
+        HEADER + f"100001,2020,regulating.water_conservation,,1,m**3,{SRC}\n", encoding="utf-8"
+    )
+    ok = CliRunner().invoke(app, ["validate", str(folder), "-c", coef])
+    assert ok.exit_code == 0, ok.output
