@@ -96,7 +96,8 @@ def test_xlsx_sheet(tmp_path, mini):
     folder = tmp_path / "ds"
     shutil.copytree(MINI, folder)
     frame = pd.DataFrame(
-        [["100002", "2021", "regulating.soil_conservation", "", "3.2", "万吨", "RUSLE raster"]],
+        # numeric cells, as Excel stores them
+        [[100002, 2021, "regulating.soil_conservation", "", 3.2, "万吨", "RUSLE raster"]],
         columns=HEADER.strip().split(","),
     )
     with pd.ExcelWriter(folder / "quantities.xlsx") as xw:
