@@ -298,3 +298,19 @@ def test_gep_validate_reports_quantities_problems(tmp_path):
     )
     ok = CliRunner().invoke(app, ["validate", str(folder), "-c", coef])
     assert ok.exit_code == 0, ok.output
+
+
+def test_docs_component_table_matches_the_mapping():
+    import re
+
+    text = (ROOT / "docs" / "quantities.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in text.splitlines():
+        m = re.match(r"\| `(regulating\.[a-z_]+|material\.[a-z_]+|cultural\.[a-z_]+)`", line)
+        if m:
+            cells = line.split("|")
+            rows[m.group(1)] = set(re.findall(r"`([a-z0-9_.]+)`", cells[3]))
+    for ind, comps in COMPONENTS.items():
+        assert rows.get(ind) == set(comps), ind
+    for ind in WHOLE:
+        assert ind in rows or ind.startswith("material."), ind
