@@ -145,6 +145,13 @@ def validate_cmd(
             account(ds, dataset_coefficients(ds, coefficients), profile=profile)
         except InputError as exc:
             problems = exc.problems
+        # supplied physical quantities (quantities.csv / quantities.xlsx), if the dataset has one
+        from ..quantities import load_quantities
+
+        try:
+            load_quantities(Path(ds.path or dataset), ds, profile=profile)
+        except InputError as exc:
+            problems = problems + exc.problems
     if fmt is ShortFmt.json:
         typer.echo(
             json.dumps(

@@ -1,0 +1,632 @@
+"""Physical quantities supplied from outside the account (``quantities.csv``).
+
+GEP practitioners compute many physical quantities outside the accounting table — water
+retention, soil retention, CO₂ fixed, transpiration energy from InVEST/RUSLE rasters, NPP
+products, departments' statistics — and then price them. A dataset may therefore hold a
+``quantities.csv`` (UTF-8 or GB18030) or ``quantities.xlsx`` (sheet ``quantities``) in long
+form::
+
+    region, year, indicator, component, value, unit, source
+
+* ``indicator`` is an indicator id of the profile (``gep indicators``);
+* ``component`` empty means the indicator's whole physical quantity; otherwise one of the
+  indicator's components (see :func:`indicator_components`);
+* ``unit`` is any unit of the right dimension (``万立方米``, ``亿千瓦时``, ``万吨`` …); values
+  are converted to the component's canonical unit;
+* ``source`` is required (who computed the number, with which model/data).
+
+:func:`load_quantities` reads and validates the file against the dataset and the indicator
+registry and returns a tidy frame in canonical units. Every problem (unknown region, year,
+indicator or component, unparsable or wrong-dimension unit, negative or non-numeric value,
+empty source, duplicate key, whole and component rows for the same region-year-indicator, a
+quantity the inventory contradicts) is collected into **one** :class:`~gep.errors.InputError`
+naming file, row and field, as the inventory loader does.
+
+Wiring into ``gep.accounting.account`` (a supplied quantity replaces the computed one and is
+valued with the same price) is done by the engine; this module only reads and validates. It
+is deliberately not called by :func:`gep.inventory.load_dataset`: call
+``load_quantities(folder, dataset)`` after loading a dataset.
+
+Component ids
+-------------
+The indicator registry does not (yet) declare components, so :data:`COMPONENTS` below lists
+them per indicator, derived from what each indicator's formula builds in
+``gep/indicators/*.py`` (``Result.components``). When the registry declares components (an
+``Indicator.components`` attribute), :func:`indicator_components` uses those instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .catalog import OUTPUT_GROUPS, ecosystem_catalog, item_spec
+from .errors import InputError, Problem
+from .indicators import indicators_for
+from .inventory import Dataset, read_table
+from .units import conversion_factor, parse_unit
+
+QUANTITY_COLUMNS = ["region", "year", "indicator", "component", "value", "unit", "source"]
+#: column order of the frame returned by :func:`load_quantities`
+FRAME_COLUMNS = [
+    "region",
+    "year",
+    "indicator",
+    "component",
+    "value",
+    "unit",
+    "value_input",
+    "unit_input",
+    "source",
+    "file",
+    "row",
+]
+QUANTITY_FILES = ("quantities.csv", "quantities.xlsx")
+SHEET = "quantities"
+
+
+@dataclass(frozen=True)
+class Component:
+    """One part of an indicator's physical quantity that can be supplied on its own."""
+
+    id: str
+    zh: str
+    en: str
+    unit: str  # canonical unit of the supplied value
+    #: level-1 ecosystem classes (or full codes) this part is counted over; a positive
+    #: quantity for a region-year where all of them have zero area contradicts the inventory
+    ecosystems: tuple[str, ...] = ()
+
+
+# ------------------------------------------------------------------------------------------
+# Component ids per indicator (ndrc-2022), from the formulas in gep/indicators/*.py:
+#
+# * regulating.water_conservation — Result.components["physical"] by ecosystem (forest,
+#   shrub, grassland, wetland codes: WATER_CONSERVATION_ECOSYSTEMS);
+# * regulating.flood_regulation — priced_components: reservoirs, marshes, lakes;
+# * regulating.air_purification / water_purification — one part per pollutant (so2, nox,
+#   dust / cod, nh3n, tn, tp), each with its own abatement cost;
+# * regulating.carbon_sequestration — priced_components: rate_method, forest_inventory;
+# * regulating.climate_regulation — priced_components: transpiration, water_evaporation;
+# * material.<group> — one part per product (output.<group>.<product>, each with its price);
+# * material.water_supply — one part per use (water_use.<use>, each with its tariff);
+# * regulating.pest_control — forest and grassland (level-1 classes: the cost table
+#   regulating.pest_control.cost is keyed by them, one cost each).
+#
+# Soil conservation's components are value parts (sediment, nutrients) of one physical
+# quantity, not physical parts, so soil retention is supplied whole. Indicators without
+# components (hydropower, sand fixation, oxygen release, recreation, landscape) take whole
+# rows only.
+# ------------------------------------------------------------------------------------------
+_WATER_CONSERVATION_ECOS = ("forest", "shrub", "grassland", "wetland")
+_SOIL_ECOS = ("forest", "shrub", "grassland", "wetland", "farmland", "garden", "bare")
+_VEGETATION = ("forest", "shrub", "grassland", "wetland", "farmland", "garden")
+
+#: whole-quantity unit and the ecosystems an indicator is counted over (for the
+#: inventory-contradiction check); () = not ecosystem-based
+WHOLE: dict[str, tuple[str, tuple[str, ...]]] = {
+    "material.water_supply": ("m ** 3", ()),
+    "material.hydropower": ("kWh", ()),
+    "regulating.water_conservation": ("m ** 3", _WATER_CONSERVATION_ECOS),
+    "regulating.soil_conservation": ("t", _SOIL_ECOS),
+    "regulating.sand_fixation": ("t", ()),
+    "regulating.flood_regulation": ("m ** 3", ()),
+    "regulating.air_purification": ("t", ()),
+    "regulating.water_purification": ("t", ()),
+    "regulating.carbon_sequestration": ("tCO2e", _VEGETATION),
+    "regulating.oxygen_release": ("t", _VEGETATION),
+    "regulating.climate_regulation": ("kWh", _VEGETATION + ("water",)),
+    "regulating.pest_control": ("hectare", ("forest", "grassland")),
+    "cultural.recreation": ("visit", ()),
+    "cultural.landscape": ("m ** 2", ()),
+}
+#: indicators valued per component at different prices: a whole row cannot be valued
+PRICED_PER_COMPONENT = {
+    *(f"material.{g}" for g in OUTPUT_GROUPS),
+    "material.water_supply",
+    "regulating.air_purification",
+    "regulating.water_purification",
+    "regulating.pest_control",
+}
+
+_POLLUTANT_NAMES = {
+    "so2": ("二氧化硫", "SO₂"),
+    "nox": ("氮氧化物", "NOx"),
+    "dust": ("烟（粉）尘", "Dust"),
+    "cod": ("化学需氧量", "COD"),
+    "nh3n": ("氨氮", "NH₃-N"),
+    "tn": ("总氮", "Total nitrogen"),
+    "tp": ("总磷", "Total phosphorus"),
+}
+_WATER_USE_NAMES = {
+    "domestic": ("生活用水", "Domestic"),
+    "industrial": ("工业用水", "Industrial"),
+    "agricultural": ("农业用水", "Agricultural"),
+    "ecological": ("生态用水", "Ecological"),
+}
+
+
+def _ecosystem_components(level1: tuple[str, ...], unit: str) -> dict[str, Component]:
+    out = {}
+    for code, eco in ecosystem_catalog().items():
+        if eco.level1 in level1:
+            out[code] = Component(code, eco.zh, eco.en, unit, (code,))
+    return out
+
+
+def _fixed_components() -> dict[str, dict[str, Component]]:
+    return {
+        "regulating.water_conservation": _ecosystem_components(_WATER_CONSERVATION_ECOS, "m ** 3"),
+        "regulating.flood_regulation": {
+            "reservoirs": Component("reservoirs", "水库", "Reservoirs", "m ** 3"),
+            "marshes": Component("marshes", "沼泽", "Marshes", "m ** 3", ("wetland",)),
+            "lakes": Component("lakes", "湖泊", "Lakes", "m ** 3", ("water", "wetland")),
+        },
+        "regulating.air_purification": {
+            p: Component(p, *_POLLUTANT_NAMES[p], "t") for p in ("so2", "nox", "dust")
+        },
+        "regulating.water_purification": {
+            p: Component(p, *_POLLUTANT_NAMES[p], "t") for p in ("cod", "nh3n", "tn", "tp")
+        },
+        "regulating.carbon_sequestration": {
+            "rate_method": Component(
+                "rate_method", "固碳速率法", "Sequestration-rate method", "tCO2e", _VEGETATION
+            ),
+            "forest_inventory": Component(
+                "forest_inventory", "森林清查（蓄积变化）", "Forest inventory", "tCO2e", ("forest",)
+            ),
+        },
+        "regulating.climate_regulation": {
+            "transpiration": Component(
+                "transpiration", "植被蒸腾", "Vegetation transpiration", "kWh", _VEGETATION
+            ),
+            "water_evaporation": Component(
+                "water_evaporation", "水面蒸发", "Water-surface evaporation", "kWh", ("water",)
+            ),
+        },
+        "material.water_supply": {
+            u: Component(u, *_WATER_USE_NAMES[u], "m ** 3") for u in _WATER_USE_NAMES
+        },
+        "regulating.pest_control": {
+            "forest": Component("forest", "森林", "Forest", "hectare", ("forest",)),
+            "grassland": Component("grassland", "草地", "Grassland", "hectare", ("grassland",)),
+        },
+    }
+
+
+#: declared component ids per indicator (products of material.<group> are an open family and
+#: are resolved by :func:`component_for` through the item catalog)
+COMPONENTS: dict[str, dict[str, Component]] = _fixed_components()
+
+
+def indicator_components(indicator) -> dict[str, Component]:
+    """Components of an indicator: the registry's if it declares them, else :data:`COMPONENTS`."""
+    declared = getattr(indicator, "components", None)
+    if declared:
+        out = {}
+        for c in declared:
+            get = c.get if isinstance(c, Mapping) else lambda k, c=c: getattr(c, k, "")
+            cid = str(get("id"))
+            fallback = COMPONENTS.get(indicator.id, {}).get(cid)
+            out[cid] = Component(
+                cid,
+                str(get("zh") or cid),
+                str(get("en") or cid),
+                str(get("unit") or (fallback.unit if fallback else "")),
+                fallback.ecosystems if fallback else (),
+            )
+        return out
+    return COMPONENTS.get(indicator.id, {})
+
+
+def component_for(indicator, component: str, unit: str | None = None) -> Component | None:
+    """The component ``component`` of ``indicator`` (None if it has no such component).
+
+    Products (``material.<group>``) are an open family: any product name the item catalog
+    accepts as ``output.<group>.<product>`` is a component; its canonical unit is the one of
+    ``output.*`` matching ``unit``'s dimension (t, m³ or head).
+    """
+    known = indicator_components(indicator)
+    if component in known:
+        return known[component]
+    group = indicator.id.split(".", 1)[1] if indicator.id.startswith("material.") else ""
+    if group in OUTPUT_GROUPS and component.replace("_", "").isalnum():
+        spec = item_spec(f"output.{group}.{component}")
+        if spec is None:
+            return None
+        canonical = None
+        if unit:
+            try:
+                canonical = spec.canonical_unit_for(unit)
+            except ValueError:
+                canonical = None
+        return Component(component, component, component, canonical or spec.units[0])
+    return None
+
+
+# ------------------------------------------------------------------------------------------
+# loading
+
+
+def find_quantities_file(folder: str | Path) -> Path | None:
+    """``quantities.csv`` or ``quantities.xlsx`` in a dataset folder (None if neither)."""
+    folder = Path(folder)
+    found = [folder / f for f in QUANTITY_FILES if (folder / f).exists()]
+    if len(found) > 1:
+        raise InputError(
+            Problem(
+                str(folder),
+                "both quantities.csv and quantities.xlsx exist; keep one (nothing is merged)",
+            )
+        )
+    return found[0] if found else None
+
+
+def load_quantities(
+    dataset_dir: str | Path,
+    dataset: Dataset,
+    profile: str | None = None,
+) -> pd.DataFrame:
+    """Read and validate a dataset's supplied physical quantities.
+
+    Parameters
+    ----------
+    dataset_dir : the dataset folder (holding ``quantities.csv`` or ``quantities.xlsx``), or
+        the quantities file itself.
+    dataset : the loaded inventory (regions, years and ecosystem areas are checked against it).
+    profile : indicator profile (default: the dataset's ``profile`` or ``ndrc-2022``).
+
+    Returns
+    -------
+    A tidy frame with columns :data:`FRAME_COLUMNS` — ``value`` in the component's canonical
+    ``unit``, the input value and unit kept, ``component`` ``""`` for a whole quantity — or an
+    empty frame when the dataset has no quantities file.
+
+    Raises
+    ------
+    InputError
+        Listing every problem with file, row and field.
+    """
+    path = Path(dataset_dir)
+    if path.is_dir():
+        found = find_quantities_file(path)
+        if found is None:
+            return pd.DataFrame(columns=FRAME_COLUMNS)
+        path = found
+    elif not path.exists():
+        raise InputError(Problem(str(path), "file not found"))
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        _require_sheet(path)
+        df, first = read_table(path, sheet=SHEET)
+    else:
+        df, first = _read_csv_strict(path)
+    return parse_quantities(
+        df, dataset, str(path), first, profile or dataset.meta.get("profile") or "ndrc-2022"
+    )
+
+
+def _read_csv_strict(path: Path) -> tuple[pd.DataFrame, int]:
+    """CSV (UTF-8 or GB18030) as strings; a row with more or fewer fields is an error.
+
+    (pandas would silently turn a surplus leading field into the index, shifting every
+    column of such a row — e.g. an unquoted comma in ``source``.)
+    """
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputError(Problem(str(path), "cannot decode the file as UTF-8 or GB18030 text"))
+    try:
+        lines = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputError(Problem(str(path), f"cannot parse CSV: {exc}")) from None
+    if not lines:
+        raise InputError(Problem(str(path), "empty file"))
+    header = [h.strip() for h in lines[0]]
+    problems, body = [], []
+    for n, fields in enumerate(lines[1:], start=2):
+        if not fields:
+            continue  # blank line
+        if len(fields) != len(header):
+            problems.append(
+                Problem(
+                    str(path),
+                    f"{len(fields)} fields, expected {len(header)} "
+                    f"(quote a field that contains a comma)",
+                    n,
+                )
+            )
+            continue
+        body.append((n, [f.strip() for f in fields]))
+    if problems:
+        raise InputError(problems)
+    df = pd.DataFrame([f for _, f in body], columns=header, dtype=str)
+    # keep the file's line numbers (blank lines are skipped)
+    df.attrs["rows"] = [n for n, _ in body]
+    return df, 2
+
+
+def _require_sheet(path: Path) -> None:
+    try:
+        names = pd.ExcelFile(path, engine="openpyxl").sheet_names
+    except Exception as exc:
+        raise InputError(Problem(str(path), f"cannot read Excel file: {exc}")) from None
+    if SHEET not in names and len(names) != 1:
+        raise InputError(
+            Problem(str(path), f"no sheet named '{SHEET}' (sheets: {', '.join(names)})")
+        )
+
+
+def parse_quantities(
+    df: pd.DataFrame,
+    dataset: Dataset,
+    file: str = "quantities.csv",
+    first_row: int = 2,
+    profile: str = "ndrc-2022",
+) -> pd.DataFrame:
+    """Validate a raw (string) quantities table; see :func:`load_quantities`."""
+    missing = [c for c in QUANTITY_COLUMNS if c not in df.columns]
+    if missing:
+        raise InputError(
+            Problem(
+                file,
+                f"missing column(s): {', '.join(missing)}; expected {', '.join(QUANTITY_COLUMNS)}",
+            )
+        )
+    extra = [c for c in df.columns if c not in QUANTITY_COLUMNS]
+    problems: list[Problem] = [
+        Problem(file, f"unknown column '{c}' (expected {', '.join(QUANTITY_COLUMNS)})", field=c)
+        for c in extra
+    ]
+    indicators = {i.id: i for i in indicators_for(profile)}
+    regions = set(dataset.counties)
+    years = set(dataset.years)
+    records = []
+    line_numbers = df.attrs.get("rows")
+    for i, rec in enumerate(df[QUANTITY_COLUMNS].to_dict("records")):
+        row = line_numbers[i] if line_numbers else first_row + i
+        if not any(str(v).strip() for v in rec.values()):
+            problems.append(Problem(file, "empty row", row))
+            continue
+        row_problems, out = _check_row(rec, row, file, indicators, regions, years, dataset)
+        problems += row_problems
+        if out is not None:
+            records.append(out)
+    frame = pd.DataFrame(records, columns=FRAME_COLUMNS)
+    problems += _check_keys(frame, file)
+    problems += _check_inventory(frame, dataset, indicators, file)
+    if problems:
+        raise InputError(problems)
+    return frame.sort_values(
+        ["region", "year", "indicator", "component"], kind="stable"
+    ).reset_index(drop=True)
+
+
+def _check_row(rec, row, file, indicators, regions, years, dataset):
+    problems: list[Problem] = []
+    region = rec["region"]
+    if region not in regions:
+        hint = ""
+        if region in dataset.regions.index:
+            hint = " (an aggregate region: supply quantities per county; the account sums them)"
+        problems.append(
+            Problem(file, f"region {region!r} is not a county of the dataset{hint}", row, "region")
+        )
+    year = None
+    try:
+        year = int(rec["year"])
+        if str(year) != rec["year"].strip():
+            raise ValueError
+    except ValueError:
+        problems.append(Problem(file, f"year {rec['year']!r} is not a whole number", row, "year"))
+        year = None
+    if year is not None and year not in years:
+        span = f"{min(years)}–{max(years)}" if years else "none"
+        problems.append(
+            Problem(file, f"year {year} is not a year of the dataset ({span})", row, "year")
+        )
+    ind_id = rec["indicator"]
+    ind = indicators.get(ind_id)
+    comp_id = rec["component"]
+    comp = None
+    if ind is None:
+        problems.append(
+            Problem(file, f"unknown indicator {ind_id!r} (see `gep indicators`)", row, "indicator")
+        )
+    elif comp_id:
+        comp = component_for(ind, comp_id, rec["unit"])
+        if comp is None:
+            known = sorted(indicator_components(ind))
+            if ind_id.startswith("material.") and ind_id.split(".", 1)[1] in OUTPUT_GROUPS:
+                listing = "a product name of output." + ind_id.split(".", 1)[1] + ".<product>"
+            elif known:
+                listing = "one of " + ", ".join(known)
+            else:
+                listing = "empty: this indicator has no components, supply its whole quantity"
+            problems.append(
+                Problem(
+                    file,
+                    f"unknown component {comp_id!r} of {ind_id}; expected {listing}",
+                    row,
+                    "component",
+                )
+            )
+    elif ind_id in PRICED_PER_COMPONENT:
+        problems.append(
+            Problem(
+                file,
+                f"{ind_id} is valued per component at different prices; give one row per "
+                f"component instead of the whole quantity",
+                row,
+                "component",
+            )
+        )
+    elif ind_id not in WHOLE:
+        problems.append(
+            Problem(
+                file,
+                f"{ind_id} cannot take a supplied quantity (no physical quantity to replace)",
+                row,
+                "indicator",
+            )
+        )
+    value = None
+    try:
+        value = float(rec["value"])
+        if not math.isfinite(value):
+            raise ValueError
+    except ValueError:
+        problems.append(Problem(file, f"value {rec['value']!r} is not a number", row, "value"))
+        value = None
+    if value is not None and value < 0:
+        problems.append(
+            Problem(
+                file, f"negative value {rec['value']}: a service is never negative", row, "value"
+            )
+        )
+    target = None
+    if comp is not None:
+        target = comp.unit
+    elif ind is not None and not comp_id and ind_id in WHOLE:
+        target = WHOLE[ind_id][0]
+    factor = None
+    if not rec["unit"]:
+        problems.append(Problem(file, "unit is required", row, "unit"))
+    else:
+        try:
+            parse_unit(rec["unit"])
+        except ValueError as exc:
+            problems.append(Problem(file, str(exc), row, "unit"))
+        else:
+            if target is not None:
+                try:
+                    factor = conversion_factor(rec["unit"], target)
+                except Exception:
+                    what = f"{ind_id}" + (f" component {comp_id}" if comp_id else "")
+                    problems.append(
+                        Problem(
+                            file,
+                            f"unit {rec['unit']!r} does not measure the same thing as {target!r} "
+                            f"({what})",
+                            row,
+                            "unit",
+                        )
+                    )
+    if not rec["source"]:
+        problems.append(
+            Problem(
+                file,
+                "source is required (who computed it, with which model or data)",
+                row,
+                "source",
+            )
+        )
+    if problems or factor is None or value is None or year is None:
+        return problems, None
+    return problems, {
+        "region": region,
+        "year": year,
+        "indicator": ind_id,
+        "component": comp_id,
+        "value": value * factor,
+        "unit": target,
+        "value_input": value,
+        "unit_input": rec["unit"],
+        "source": rec["source"],
+        "file": file,
+        "row": row,
+    }
+
+
+def _check_keys(frame: pd.DataFrame, file: str) -> list[Problem]:
+    """Duplicate keys, and whole and component rows for one region-year-indicator."""
+    problems = []
+    if frame.empty:
+        return problems
+    key = ["region", "year", "indicator", "component"]
+    first_row: dict[tuple, int] = {}
+    for rec in frame[[*key, "row"]].itertuples(index=False):
+        k = tuple(rec[:4])
+        if k in first_row:
+            what = k[2] + (f" component {k[3]}" if k[3] else "")
+            problems.append(
+                Problem(
+                    file,
+                    f"duplicate quantity for region {k[0]}, year {k[1]}, {what} "
+                    f"(first given in row {first_row[k]})",
+                    rec.row,
+                    "component" if k[3] else "indicator",
+                )
+            )
+        else:
+            first_row[k] = rec.row
+    for (region, year, ind), g in frame.groupby(["region", "year", "indicator"], sort=False):
+        whole = g[g["component"] == ""]
+        parts = g[g["component"] != ""]
+        if len(whole) and len(parts):
+            rows = ", ".join(str(r) for r in parts["row"])
+            for r in whole["row"]:
+                problems.append(
+                    Problem(
+                        file,
+                        f"both the whole quantity and component rows (rows {rows}) are given for "
+                        f"region {region}, year {year}, {ind}; give one or the other",
+                        int(r),
+                        "component",
+                    )
+                )
+    return problems
+
+
+def _level1_of(code: str) -> str:
+    eco = ecosystem_catalog().get(code)
+    return eco.level1 if eco else code
+
+
+def _check_inventory(frame, dataset: Dataset, indicators, file: str) -> list[Problem]:
+    """A positive quantity where the inventory says the ecosystems it comes from are absent."""
+    problems = []
+    if frame.empty or "area" not in dataset.data.data_vars:
+        return problems
+    area = dataset.data["area"]
+    if "ecosystem" not in area.dims:
+        return problems
+    codes = [str(e) for e in area["ecosystem"].values]
+    for rec in frame.itertuples(index=False):
+        if rec.value <= 0:
+            continue
+        if rec.component:
+            comp = component_for(indicators[rec.indicator], rec.component, rec.unit)
+            basis = comp.ecosystems if comp is not None else ()
+        else:
+            basis = WHOLE.get(rec.indicator, ("", ()))[1]
+        if not basis:
+            continue
+        counted = [c for c in codes if c in basis or _level1_of(c) in basis]
+        cell = area.sel(region=rec.region, year=rec.year)
+        if cell.isnull().all():
+            continue  # the inventory says nothing about land cover here: nothing contradicts
+        total = float(cell.sel(ecosystem=counted).sum()) if counted else 0.0
+        if total <= 0:
+            what = rec.indicator + (f" component {rec.component}" if rec.component else "")
+            problems.append(
+                Problem(
+                    file,
+                    f"{what} = {rec.value_input:g} {rec.unit_input} for region {rec.region}, year "
+                    f"{rec.year}, but the inventory has no area of {', '.join(basis)} there; "
+                    f"fix the quantity or the inventory's area rows",
+                    rec.row,
+                    "value",
+                )
+            )
+    return problems
