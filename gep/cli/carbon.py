@@ -23,7 +23,7 @@ from ..carbon._units import as_hectares, magnitude
 from ..carbon.appraisal import appraise_project
 from ..carbon.costs import project_defaults
 from ..carbon.curves import project_growth_parameters
-from ..carbon.eligibility import CREDITING_PERIOD_BOUNDS
+from ..carbon.eligibility import CREDITING_PERIOD_BOUNDS, ProjectFacts, overall, screen
 from ..carbon.finance import ProjectCosts
 from ..carbon.inputs import input_help
 from ..carbon.integration import dataset_sink
@@ -238,6 +238,112 @@ def sink(
         typer.echo("  ".join(f"{c:>16}" for c in cells))
 
 
+ELIG_HELP = {
+    "nonforest_since": "Year since when the land has been non-forest (eligibility: ≥ 3 years before the start).",
+    "min_parcel": "Smallest contiguous parcel, with a unit (e.g. '500 m**2', '1 mu'); needs ≥ 400 m².",
+    "key_zone": "The county is in a national key ecological function zone (additionality exempt).",
+    "rainfall": "Mean annual rainfall [mm] (≤ 400 mm: additionality exempt).",
+    "tenure": "Tenure is documented (certificate or contract).",
+    "wetland": "The project land is wetland (not eligible).",
+    "economic_forest": "The planting is economic forest (经济林, not eligible).",
+    "public_welfare_forest": "The land is designated public-welfare forest (生态公益林; rule unverified).",
+}
+
+
+def _facts(
+    area_ha,
+    start,
+    period,
+    nonforest_since,
+    min_parcel,
+    key_zone,
+    rainfall,
+    tenure,
+    wetland,
+    economic_forest,
+    public_welfare_forest,
+) -> ProjectFacts:
+    parcel = None
+    if min_parcel is not None:
+        parcel = magnitude(min_parcel, "m ** 2", "min_parcel", require_unit=True)
+        if not parcel > 0:
+            raise InputError(Problem("--min-parcel", "parcel size must be > 0", field="min_parcel"))
+    if rainfall is not None and not 0 <= rainfall < 20000:
+        raise InputError(Problem("--rainfall", "rainfall must be 0–20000 mm", field="rainfall"))
+    return ProjectFacts(
+        area_ha=area_ha,
+        start=start,
+        period=period,
+        nonforest_since=nonforest_since,
+        min_parcel_m2=parcel,
+        key_ecological_zone=key_zone,
+        rainfall_mm=rainfall,
+        tenure_documented=tenure,
+        wetland=wetland,
+        economic_forest=economic_forest,
+        public_welfare_forest=public_welfare_forest,
+    )
+
+
+def _print_screen(rows: list[dict]) -> None:
+    typer.echo(f"Eligibility screen (CCER-14-001-V01) — overall: {overall(rows)}")
+    for r in rows:
+        mark = {"pass": "PASS", "fail": "FAIL", "needs_evidence": "EVIDENCE"}[r["status"]]
+        note = "" if r["verified"] else " [clause unverified]"
+        info = " (reference only)" if r["informative"] else ""
+        typer.echo(f"  {mark:>8}  {r['zh']} — {r['detail_zh']} | {r['clause']}{note}{info}")
+
+
+@app.command()
+def eligibility(
+    area: Annotated[str, typer.Option(help=input_help("area", "en"))],
+    start: Annotated[int, typer.Option(help=input_help("start", "en"))],
+    period: Annotated[int, typer.Option(help=input_help("period", "en"))] = 40,
+    nonforest_since: Annotated[int | None, typer.Option(help="")] = None,
+    min_parcel: Annotated[str | None, typer.Option(help="")] = None,
+    key_zone: Annotated[bool | None, typer.Option("--key-zone/--no-key-zone")] = None,
+    rainfall: Annotated[float | None, typer.Option()] = None,
+    tenure: Annotated[bool | None, typer.Option("--tenure/--no-tenure")] = None,
+    wetland: Annotated[bool | None, typer.Option("--wetland/--no-wetland")] = None,
+    economic_forest: Annotated[
+        bool | None, typer.Option("--economic-forest/--no-economic-forest")
+    ] = None,
+    public_welfare_forest: Annotated[
+        bool | None, typer.Option("--public-welfare-forest/--no-public-welfare-forest")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """Eligibility screen of an afforestation project against CCER-14-001-V01: each condition
+    pass / fail / needs evidence, with its clause (options as for `gep carbon project`)."""
+    _check_choice("format", fmt, FORMATS)
+    try:
+        area_ha = float(np.sum(as_hectares(area, "--area", require_unit=True)))
+        if not area_ha > 0:
+            raise InputError(Problem("--area", f"area must be > 0, not {area!r}", field="area"))
+        facts = _facts(
+            area_ha,
+            start,
+            period,
+            nonforest_since,
+            min_parcel,
+            key_zone,
+            rainfall,
+            tenure,
+            wetland,
+            economic_forest,
+            public_welfare_forest,
+        )
+    except InputError as exc:
+        _fail(str(exc))
+    rows = screen(facts)
+    if fmt == "json":
+        typer.echo(
+            json.dumps({"overall": overall(rows), "conditions": rows}, ensure_ascii=False, indent=2)
+        )
+        return
+    _print_screen(rows)
+
+
 def _h(name: str) -> str:
     """English help of a project input, from gep/carbon/project_inputs.yaml."""
     return input_help(name, "en")
@@ -327,6 +433,29 @@ def project(
     coefficients: Annotated[
         str, typer.Option("--coefficients", "-c", help="Coefficient set.")
     ] = "national",
+    nonforest_since: Annotated[int | None, typer.Option(help=ELIG_HELP["nonforest_since"])] = None,
+    min_parcel: Annotated[str | None, typer.Option(help=ELIG_HELP["min_parcel"])] = None,
+    key_zone: Annotated[
+        bool | None, typer.Option("--key-zone/--no-key-zone", help=ELIG_HELP["key_zone"])
+    ] = None,
+    rainfall: Annotated[float | None, typer.Option(help=ELIG_HELP["rainfall"])] = None,
+    tenure: Annotated[
+        bool | None, typer.Option("--tenure/--no-tenure", help=ELIG_HELP["tenure"])
+    ] = None,
+    wetland: Annotated[
+        bool | None, typer.Option("--wetland/--no-wetland", help=ELIG_HELP["wetland"])
+    ] = None,
+    economic_forest: Annotated[
+        bool | None,
+        typer.Option("--economic-forest/--no-economic-forest", help=ELIG_HELP["economic_forest"]),
+    ] = None,
+    public_welfare_forest: Annotated[
+        bool | None,
+        typer.Option(
+            "--public-welfare-forest/--no-public-welfare-forest",
+            help=ELIG_HELP["public_welfare_forest"],
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
     """Afforestation carbon project: credits issued at verifications, cash flow, NPV, IRR,
@@ -402,9 +531,24 @@ def project(
             cost_sd=defaults["cost_sd"].value if cost_sd is None else cost_sd,
             growth_sd=growth_sd,
         )
+        facts = _facts(
+            float(np.sum(area_ha)),
+            start,
+            period,
+            nonforest_since,
+            min_parcel,
+            key_zone,
+            rainfall,
+            tenure,
+            wetland,
+            economic_forest,
+            public_welfare_forest,
+        )
     except InputError as exc:
         _fail(str(exc))
     out = result.to_dict()
+    out["eligibility"] = screen(facts)
+    out["eligibility_overall"] = overall(out["eligibility"])
     out["inputs"]["coefficient_set"] = coefficients
     out["inputs"]["growth_curve"] = params.attrs.get("curves", {})
     out["defaults"] = {k: d.as_dict() for k, d in defaults.items()}
@@ -412,6 +556,7 @@ def project(
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     _print_project(out, species, start, period, price_growth, discount_pct, draws, seed)
+    _print_screen(out["eligibility"])
 
 
 def _print_project(out, species, start, period, price_growth, discount_pct, draws, seed) -> None:

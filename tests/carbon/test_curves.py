@@ -105,7 +105,14 @@ def test_monte_carlo_scales_a_yield_table(tmp_path):
     p = project_growth_parameters(cset, 2025, ["pinus_armandii"])
     strata = make_strata(100.0, "pinus_armandii", 2025)
     r = appraise_project(
-        strata, 2025, 20, p, 70.0, costs=ProjectCosts(establishment=15000), draws=200, seed=1,
+        strata,
+        2025,
+        20,
+        p,
+        70.0,
+        costs=ProjectCosts(establishment=15000),
+        draws=200,
+        seed=1,
         growth_sd=0.1,
     )
     lo, mid, hi = (r.npv_percentiles()[f"credited_total_p{q}"] for q in (5, 50, 95))
