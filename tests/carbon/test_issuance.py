@@ -159,3 +159,48 @@ def test_project_defaults_come_from_the_coefficient_set():
     later = project_defaults(load_set("national"), 2040)
     assert later["establishment"].value == pytest.approx(15000.0)
     assert later["establishment"].price_year == 2025
+
+
+def test_sensitivity_scenarios_and_per_area_figures(national_params):
+    from gep.carbon import appraise_project
+
+    strata = make_strata(500.0, "cunninghamia", 2025)
+    costs = ProjectCosts(establishment=15000, management=450, validation=2e5, verification=5e4)
+    kw = {"costs": costs, "schedule": VerificationSchedule(5, 5)}
+    r = appraise_project(strata, 2025, 30, national_params, 70.0, **kw)
+    # the sensitivity curve is exact: NPV at a price on the curve = a full run at that price
+    row = r.sensitivity[7]
+    again = appraise_project(strata, 2025, 30, national_params, row["price_CNY_per_tCO2e"], **kw)
+    assert row["npv_CNY"] == pytest.approx(again.npv, rel=1e-9, abs=1e-6)
+    # scenario table rows equal full runs at the scenario price
+    scen = {s["scenario"]: s for s in r.scenarios}
+    local = appraise_project(strata, 2025, 30, national_params, "local_forestry", **kw)
+    assert scen["local_forestry"]["npv_CNY"] == pytest.approx(local.npv)
+    assert scen["local_forestry"]["irr"] == pytest.approx(local.irr)
+    d = r.to_dict()
+    # per 亩 and per ha: 500 ha = 7500 亩
+    assert d["npv_CNY_per_mu"] == pytest.approx(d["npv_CNY"] / 7500)
+    assert d["credited_total_tCO2e_per_ha"] == pytest.approx(d["credited_total_tCO2e"] / 500)
+    assert d["cumulative_tCO2e_per_mu"][-1] == pytest.approx(d["cumulative_tCO2e"][-1] / 7500)
+    assert sum(d["issued_tCO2e"]) == pytest.approx(d["credited_total_tCO2e"])
+    # the break-even price sits where the sensitivity curve crosses zero
+    be = d["breakeven_price_CNY_per_tCO2e"]
+    at_be = appraise_project(strata, 2025, 30, national_params, be, **kw)
+    assert at_be.npv == pytest.approx(0.0, abs=1e-3)
+
+
+def test_monte_carlo_covers_costs_and_reports_credit_percentiles(national_params):
+    from gep.carbon import appraise_project
+
+    strata = make_strata(500.0, "cunninghamia", 2025)
+    costs = ProjectCosts(establishment=15000, management=450)
+    base = {"costs": costs, "draws": 400, "seed": 3, "price_sd": 0.0, "growth_sd": 0.0}
+    fixed = appraise_project(strata, 2025, 30, national_params, 70.0, **base)
+    spread = appraise_project(strata, 2025, 30, national_params, 70.0, **base, cost_sd=0.3)
+    # without any spread every draw is the deterministic NPV; a cost spread widens it
+    assert float(fixed.npv_draws.std()) == pytest.approx(0.0, abs=1e-6)
+    assert float(spread.npv_draws.std()) > 0
+    d = spread.to_dict()
+    assert d["npv_p5"] < d["npv_p50"] < d["npv_p95"]
+    assert d["npv_CNY_per_mu_p50"] == pytest.approx(d["npv_p50"] / 7500)
+    assert d["credited_total_p50"] == pytest.approx(d["credited_total_tCO2e"])
