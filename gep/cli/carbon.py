@@ -39,6 +39,7 @@ from ..carbon.params import (
 from ..carbon.prices import PRICE_SCENARIOS
 from ..carbon.project import make_strata
 from ..errors import InputError, MissingCoefficientError, Problem
+from ..safeio import atomic_write_bytes, check_output_path
 
 app = typer.Typer(
     help="Forestry carbon sinks (林业碳汇): county sink from a forest inventory; afforestation project "
@@ -456,11 +457,28 @@ def project(
             help=ELIG_HELP["public_welfare_forest"],
         ),
     ] = None,
+    export: Annotated[
+        Path | None,
+        typer.Option(
+            "--export",
+            help="Write a project summary (inputs, sources, results, eligibility, yearly table) "
+            "to FILE.docx or FILE.xlsx.",
+        ),
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the export: zh | en")] = "zh",
     fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
     """Afforestation carbon project: credits issued at verifications, cash flow, NPV, IRR,
     break-even price, per-亩 figures. Every default comes from a sourced coefficient."""
     _check_choice("format", fmt, FORMATS)
+    _check_choice("lang", lang, ("zh", "en"))
+    if export is not None:
+        if export.suffix.lower() not in (".docx", ".xlsx"):
+            _fail(f"--export must end in .docx or .xlsx, not {export.name!r}")
+        try:
+            check_output_path(export, "--export")
+        except InputError as exc:
+            _fail(str(exc))
     try:
         from ..coefficients import load_set
 
@@ -552,6 +570,12 @@ def project(
     out["inputs"]["coefficient_set"] = coefficients
     out["inputs"]["growth_curve"] = params.attrs.get("curves", {})
     out["defaults"] = {k: d.as_dict() for k, d in defaults.items()}
+    if export is not None:
+        from ..carbon.export import summary_docx, summary_xlsx
+
+        build = summary_docx if export.suffix.lower() == ".docx" else summary_xlsx
+        atomic_write_bytes(export, build(out, out["defaults"], lang))
+        typer.echo(f"wrote {export}", err=True)
     if fmt == "json":
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return

@@ -69,3 +69,11 @@ def test_oak_is_appraised(workspace):
     assert_ok(at)
     assert not at.error
     assert any("pooled" in c.value for c in at.caption)
+
+
+def test_summary_download_buttons(workspace):
+    at = new_app("zh")
+    goto(at, "carbon")
+    assert_ok(at)
+    keys = {getattr(b, "key", None) for b in at.get("download_button")}
+    assert {"cb_export_docx", "cb_export_xlsx"} <= keys

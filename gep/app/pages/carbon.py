@@ -585,6 +585,23 @@ elig_view = pd.DataFrame(
 )
 st.dataframe(elig_view, hide_index=True, width="stretch", key="cb_eligibility")
 
+from gep.carbon.export import summary_docx, summary_xlsx  # noqa: E402
+
+x1, x2 = st.columns(2)
+x1.download_button(
+    f"⬇ {tr('export_docx')}",
+    summary_docx(result, defaults, lang),
+    file_name="carbon_project_summary.docx",
+    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    key="cb_export_docx",
+)
+x2.download_button(
+    f"⬇ {tr('export_xlsx')}",
+    summary_xlsx(result, defaults, lang),
+    file_name="carbon_project_summary.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="cb_export_xlsx",
+)
 with st.expander(tr("inputs_title")):
     from gep.carbon.inputs import input_rows
 
