@@ -80,13 +80,21 @@ S: dict[str, tuple[str, str]] = {
     "export_xlsx": ("下载项目摘要（Excel）", "Download project summary (Excel)"),
     "county_title": ("区县碳汇定价", "County carbon-sink pricing"),
     "county_note": (
-        "现有森林的碳汇在新 CCER 体系下没有森林经营方法学（旧 AR-CM-003-V01 已停用），不可计入；"
-        "可计入部分按新增林地面积（造林）所占份额估算。",
-        "Existing-forest removals have no forest-management methodology under the new CCER system "
-        "(the old AR-CM-003-V01 is retired) and are not creditable; the creditable part is "
-        "estimated from the share of newly added forest area (afforestation).",
+        "新 CCER 体系下未找到森林经营方法学（只有旧体系的 AR-CM-003-V01），现有森林的碳汇按不可计入处理；"
+        "可计入部分按新增林地面积（造林，CCER-14-001-V01）所占份额估算，是筛查用的上限。",
+        "No forest-management methodology was found in the new CCER system (only the NDRC-era "
+        "AR-CM-003-V01), so existing-forest removals count as not creditable; the creditable part "
+        "is the area share of newly added forest (afforestation, CCER-14-001-V01) — a screening "
+        "ceiling.",
     ),
     "bad_input": ("输入有误", "Input problem"),
+}
+
+
+#: Why a species group is left out of the county sink, in Chinese.
+EXCLUDED_ZH = {
+    "bamboo": "竹林没有基于材积的生物量模型，请单独核算（如按株数 × 每株 10.44 kg，张茂震等 2009，"
+    "李银等 2016 采用），并从传入的森林清单中去掉",
 }
 
 
@@ -182,6 +190,46 @@ def county_sink(
     )
     result = result.sel(species=[s for s in result["species"].values if str(s) not in excluded])
     return result, excluded
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def county_pricing(
+    dataset_hash: str,
+    coefficients_hash: str,
+    biomass: str,
+    year: int,
+    _dataset: Dataset,
+    _coefficients: CoefficientSet,
+) -> pd.DataFrame:
+    """Per county: sink, afforestation share, value at each price scenario (tidy frame)."""
+    from ..carbon.county import county_pricing as pricing
+    from ..carbon.integration import dataset_sink
+    from ..carbon.prices import PRICE_SCENARIOS
+
+    sink, excluded = dataset_sink(
+        _dataset.data, _coefficients, year, "stock-difference", biomass, by_species=True
+    )
+    sink = sink.sel(species=[s for s in sink["species"].values if str(s) not in excluded])
+    out = pricing(
+        sink, _dataset.data["forest.area"], year, {k: v.price for k, v in PRICE_SCENARIOS.items()}
+    )
+    base = out[
+        [
+            "sink",
+            "forest_area",
+            "new_area",
+            "sink_afforestation",
+            "sink_existing",
+            "creditable_share",
+        ]
+    ].to_dataframe()
+    values = (
+        out["value_creditable"]
+        .to_dataframe()
+        .reset_index()
+        .pivot(index="region", columns="scenario", values="value_creditable")
+    )
+    return base.join(values).reset_index()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -345,6 +345,108 @@ def eligibility(
     _print_screen(rows)
 
 
+@app.command()
+def county(
+    dataset: Annotated[Path, typer.Argument(help="Dataset folder with a forest inventory.")],
+    year: Annotated[int | None, typer.Option(help="Year priced (default: the last).")] = None,
+    biomass: Annotated[str, typer.Option(help="fang (default) | bef | bcef")] = "fang",
+    coefficients: Annotated[
+        str | None,
+        typer.Option("--coefficients", "-c", help="Coefficient set (default: the dataset's)."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """County carbon-sink pricing: sink [tCO2e/yr] from the forest inventory, the share
+    creditable under CCER-14-001-V01 (new afforestation vs existing forest), and its value at
+    each price scenario [CNY/yr]."""
+    _check_choice("biomass", biomass, BIOMASS_METHODS)
+    _check_choice("format", fmt, FORMATS)
+    from ..carbon.county import county_pricing
+    from ..inventory import load_dataset
+
+    try:
+        ds = load_dataset(dataset)
+        data = ds.data
+        missing = [n for n in ("forest.area", "forest.stock") if n not in data]
+        if missing:
+            _fail(
+                f"{dataset}: the inventory has no {', '.join(missing)} rows (forest inventory items)"
+            )
+        years = [int(y) for y in data["year"].values]
+        y = years[-1] if year is None else year
+        if y not in years:
+            _fail(f"year {y} is not in the inventory (years: {', '.join(map(str, years))})")
+        if y == years[0]:
+            _fail(f"year {y} is the first inventory year: no stock change, no sink to price")
+        sink_sp, excluded = dataset_sink(
+            data, make_set(ds, coefficients), y, "stock-difference", biomass, by_species=True
+        )
+        sink_sp = sink_sp.sel(
+            species=[s for s in sink_sp["species"].values if str(s) not in excluded]
+        )
+        prices = {k: v.price for k, v in PRICE_SCENARIOS.items()}
+        out = county_pricing(sink_sp, data["forest.area"], y, prices)
+    except InputError as exc:
+        _fail(str(exc))
+    rows = []
+    for r in out["region"].values:
+        one = out.sel(region=r)
+        rows.append(
+            {
+                "region": str(r),
+                "name": ds.region_name(str(r)),
+                "sink_tCO2e_per_year": _num(one["sink"]),
+                "forest_area_ha": _num(one["forest_area"]),
+                "new_area_ha": _num(one["new_area"]),
+                "sink_afforestation_tCO2e_per_year": _num(one["sink_afforestation"]),
+                "sink_existing_tCO2e_per_year": _num(one["sink_existing"]),
+                "creditable_share": _num(one["creditable_share"]),
+                "value_creditable_CNY_per_year": {
+                    str(k): _num(v)
+                    for k, v in zip(
+                        out["scenario"].values, one["value_creditable"].values, strict=True
+                    )
+                },
+                "value_total_CNY_per_year": {
+                    str(k): _num(v)
+                    for k, v in zip(out["scenario"].values, one["value_total"].values, strict=True)
+                },
+            }
+        )
+    meta = {
+        "dataset": str(dataset),
+        "year": y,
+        "biomass": biomass,
+        "method": "stock-difference",
+        "excluded_species": excluded,
+        "methodology": out.attrs["methodology"],
+        "creditable_rule": "new forest area since the first inventory year "
+        f"({out.attrs['first_inventory_year']}) counts as afforestation; its area share of each "
+        "species' sink is creditable (a screening ceiling); existing forest: no CCER methodology",
+        "price_scenarios": {k: v.as_dict() for k, v in PRICE_SCENARIOS.items()},
+    }
+    if fmt == "json":
+        typer.echo(json.dumps({**meta, "rows": rows}, ensure_ascii=False, indent=2))
+        return
+    typer.echo(
+        f"County carbon-sink pricing {y} ({biomass}); creditable = afforestation share under "
+        "CCER-14-001-V01; values in 10⁴ CNY/yr"
+    )
+    head = ["region", "name", "sink t/yr", "new ha", "creditable %", "afforest t/yr"] + list(prices)
+    typer.echo("  ".join(f"{h:>14}" for h in head))
+    for row in rows:
+        share = row["creditable_share"]
+        cells = [
+            row["region"],
+            row["name"],
+            _fmt(row["sink_tCO2e_per_year"], 0),
+            _fmt(row["new_area_ha"], 0),
+            "—" if share is None else f"{100 * share:.2f}",
+            _fmt(row["sink_afforestation_tCO2e_per_year"], 0),
+        ] + [_fmt((row["value_creditable_CNY_per_year"][k] or 0) / 1e4, 2) for k in prices]
+        typer.echo("  ".join(f"{c:>14}" for c in cells))
+
+
 def _h(name: str) -> str:
     """English help of a project input, from gep/carbon/project_inputs.yaml."""
     return input_help(name, "en")

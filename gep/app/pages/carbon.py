@@ -59,6 +59,8 @@ else:
         df["name"] = [ctx.dataset.region_name(r, lang) for r in df["region"]]
         df["species_label"] = [species_label(s) for s in df["species"]]
         for s, why in excluded.items():
+            if lang == "zh":
+                why = cs_support.EXCLUDED_ZH.get(s, why)
             st.caption(t("cb.excluded", s=species_label(s), why=why))
         one = df[df["year"] == year]
         if one["value"].isna().all():
@@ -90,6 +92,79 @@ else:
     except InputError as exc:
         st.error(t("err.load"))
         cs_support.show_input_error(exc, lang)
+    # ---- county pricing view
+    years_inv = [int(y) for y in ctx.dataset.data["year"].values]
+    st.markdown(f"**{cs_support.tr('county_title', lang)}**")
+    st.caption(cs_support.tr("county_note", lang))
+    if year == years_inv[0]:
+        st.caption(t("cb.first_year"))
+    else:
+        try:
+            price_tbl = cs_support.county_pricing(
+                ctx.dataset_hash,
+                ctx.coefficients.hash,
+                biomass,
+                year,
+                ctx.dataset,
+                ctx.coefficients,
+            )
+            price_tbl.insert(
+                1, "name", [ctx.dataset.region_name(r, lang) for r in price_tbl["region"]]
+            )
+            scen_names = list(carbon.PRICE_SCENARIOS)
+            fig = charts.grouped_bar(
+                price_tbl.melt(
+                    id_vars="name",
+                    value_vars=["sink_afforestation", "sink_existing"],
+                    var_name="part",
+                    value_name="value",
+                ).assign(
+                    part=lambda d: d["part"].map(
+                        {
+                            "sink_afforestation": "造林（可计入）"
+                            if lang == "zh"
+                            else "afforestation (creditable)",
+                            "sink_existing": "现有森林（不可计入）"
+                            if lang == "zh"
+                            else "existing forest (not creditable)",
+                        }
+                    )
+                ),
+                x="name",
+                y="value",
+                color="part",
+                y_title=tco2e,
+                stacked=True,
+            )
+            shown_cp = price_tbl.copy()
+            for k in scen_names:
+                shown_cp[k] = shown_cp[k] / 1e4
+            shown_cp["creditable_share"] = 100 * shown_cp["creditable_share"]
+            shown_cp = shown_cp.rename(
+                columns={
+                    "region": t("col.region"),
+                    "name": t("col.name"),
+                    "sink": f"碳汇 {tco2e}" if lang == "zh" else f"sink {tco2e}",
+                    "forest_area": "森林面积 ha" if lang == "zh" else "forest ha",
+                    "new_area": "新增林地 ha" if lang == "zh" else "new forest ha",
+                    "sink_afforestation": "可计入（造林）"
+                    if lang == "zh"
+                    else "creditable (afforestation)",
+                    "sink_existing": "现有森林" if lang == "zh" else "existing forest",
+                    "creditable_share": "可计入比例 %" if lang == "zh" else "creditable %",
+                    **{
+                        k: f"{carbon.PRICE_SCENARIOS[k].zh if lang == 'zh' else k} {carbon.PRICE_SCENARIOS[k].price:g}元/t（万元/年）"
+                        if lang == "zh"
+                        else f"{k} {carbon.PRICE_SCENARIOS[k].price:g} CNY/t (10⁴ CNY/yr)"
+                        for k in scen_names
+                    },
+                }
+            )
+            ui.chart_block(
+                fig, shown_cp, "carbon_county_pricing", cs_support.tr("county_title", lang)
+            )
+        except InputError as exc:
+            cs_support.show_input_error(exc, lang)
 
 # ---- project calculator
 st.divider()
