@@ -134,6 +134,49 @@ def result_rows(result: dict, lang: str = "zh") -> list[tuple[str, str, str, str
     return rows
 
 
+def results_frame(result: dict, lang: str = "zh") -> pd.DataFrame:
+    """Headline results as numbers (Excel): total, per 亩, per ha."""
+    zh = lang == "zh"
+    rows = [
+        ("计入碳汇量 (tCO₂e)" if zh else "Credited (tCO₂e)", "credited_total_tCO2e"),
+        ("收入 (元)" if zh else "Revenue (CNY)", "revenue_total_CNY"),
+        ("成本 (元)" if zh else "Costs (CNY)", "cost_total_CNY"),
+        ("净现值 NPV (元)" if zh else "NPV (CNY)", "npv_CNY"),
+    ]
+    data = [
+        (label, result[key], result[f"{key}_per_mu"], result[f"{key}_per_ha"])
+        for label, key in rows
+    ]
+    data += [
+        ("内部收益率 IRR" if zh else "IRR", result["irr"], None, None),
+        (
+            "盈亏平衡碳价 (元/tCO₂e)" if zh else "Break-even price (CNY/tCO₂e)",
+            result["breakeven_price_CNY_per_tCO2e"],
+            None,
+            None,
+        ),
+        (
+            "动态投资回收期 (年)" if zh else "Discounted payback (yr)",
+            result["discounted_payback_years"],
+            None,
+            None,
+        ),
+    ]
+    if result.get("npv_p50") is not None:
+        for q in (5, 50, 95):
+            data.append(
+                (
+                    f"NPV P{q}",
+                    result[f"npv_p{q}"],
+                    result[f"npv_CNY_per_mu_p{q}"],
+                    result[f"npv_CNY_per_ha_p{q}"],
+                )
+            )
+    return pd.DataFrame(
+        data, columns=[_t("item", lang), _t("total", lang), _t("per_mu", lang), _t("per_ha", lang)]
+    )
+
+
 def inputs_frame(result: dict, defaults: dict, lang: str = "zh") -> pd.DataFrame:
     """Every finance input: value used, unit, status and source of its default."""
     zh = lang == "zh"
@@ -290,10 +333,7 @@ def summary_xlsx(result: dict, defaults: dict, lang: str = "zh") -> bytes:
         _t("project", lang): pd.DataFrame(
             project_rows(result, lang), columns=[_t("item", lang), ""]
         ),
-        _t("results", lang): pd.DataFrame(
-            result_rows(result, lang),
-            columns=[_t("item", lang), _t("total", lang), _t("per_mu", lang), _t("per_ha", lang)],
-        ),
+        _t("results", lang): results_frame(result, lang),
         _t("elig", lang): eligibility_frame(result.get("eligibility", []), lang)
         if result.get("eligibility")
         else pd.DataFrame(),
