@@ -248,9 +248,10 @@ def irr_with_reason(cash_flow) -> tuple[float, str]:
     -----
     NPV(r) = :math:`\sum_i CF_i (1 + r)^{-i}` is evaluated on a grid of rates from −99 % to
     +1000 %; every bracket where it changes sign (or hits 0) is refined with Brent's method,
-    and the root closest to 0 is returned. A polynomial-root approach (``numpy.roots``)
-    loses real roots of long cash flows to rounding (a 20-year flow whose roots come back
-    with an imaginary part of 1e-9 looks rootless), which is why it is not used.
+    and the root closest to 0 is returned. A flow that changes sign need not have an IRR: an
+    outlay, then income, then a final-year verification cost larger than that year's revenue
+    (first and last flows negative) can have NPV(r) < 0 at every rate — ``"no_root"``, which
+    the interface must not describe as "the cash flow never changes sign".
     """
     from scipy.optimize import brentq
 

@@ -115,7 +115,7 @@ def test_npv_irr_breakeven_payback_hand_computed():
 
 def test_irr_found_for_long_flows_that_change_sign():
     # the 20-year shape of an afforestation project: a large year-1 outlay, small losses, then
-    # income; numpy.roots loses this root to rounding, the bracketing search does not
+    # income — one sign change, one rate
     cf = [-7.9e6, -2.0e5, -1.7e5, -1.3e5, -1.3e5] + [1.5e5 + 1e4 * i for i in range(15)]
     rate, reason = irr_with_reason(cf)
     assert reason == ""
@@ -129,6 +129,13 @@ def test_irr_found_for_long_flows_that_change_sign():
     )
     # +1, −3, +3: NPV(x) = 1 − 3x + 3x² > 0 for every x — a sign change, no real rate
     assert irr_with_reason([1, -3, 3])[1] == "no_root"
+    # the case the old page called "cash flow never changes sign": outlay, income, then a
+    # final verification year costing more than its revenue. With x = 1/(1 + r):
+    # NPV = −100 + 30x + 30x² − 20x³ < 0 for every x > 0 (max ≈ −54.0 near x = 1.37)
+    cf = [-100, 30, 30, -20]
+    x = np.linspace(1e-3, 200, 200_000)
+    assert np.all(-100 + 30 * x + 30 * x**2 - 20 * x**3 < 0)
+    assert irr_with_reason(cf) == (pytest.approx(float("nan"), nan_ok=True), "no_root")
 
 
 PROJECT_FILES = sorted((CARBON_DIR / "project").glob("*.yaml"))
