@@ -240,15 +240,19 @@ def sink(
 
 
 ELIG_HELP = {
-    "nonforest_since": "Year since when the land has been non-forest (eligibility: ≥ 3 years before the start).",
-    "min_parcel": "Smallest contiguous parcel, with a unit (e.g. '500 m**2', '1 mu'); needs ≥ 400 m².",
-    "key_zone": "The county is in a national key ecological function zone (additionality exempt).",
-    "rainfall": "Mean annual rainfall [mm] (≤ 400 mm: additionality exempt).",
-    "tenure": "Tenure is documented (certificate or contract).",
-    "wetland": "The project land is wetland (not eligible).",
-    "economic_forest": "The planting is economic forest (经济林, not eligible).",
-    "public_welfare_forest": "The land is designated public-welfare forest (生态公益林; rule unverified).",
+    name: input_help(name, "en")
+    for name in (
+        "nonforest_since",
+        "min_parcel",
+        "key_zone",
+        "rainfall",
+        "tenure",
+        "wetland",
+        "economic_forest",
+        "public_welfare_forest",
+    )
 }
+ELIG_HELP["min_parcel"] += " Give a unit, e.g. '500 m**2' or '1 mu'."
 
 
 def _facts(
@@ -300,17 +304,28 @@ def eligibility(
     area: Annotated[str, typer.Option(help=input_help("area", "en"))],
     start: Annotated[int, typer.Option(help=input_help("start", "en"))],
     period: Annotated[int, typer.Option(help=input_help("period", "en"))] = 40,
-    nonforest_since: Annotated[int | None, typer.Option(help="")] = None,
-    min_parcel: Annotated[str | None, typer.Option(help="")] = None,
-    key_zone: Annotated[bool | None, typer.Option("--key-zone/--no-key-zone")] = None,
-    rainfall: Annotated[float | None, typer.Option()] = None,
-    tenure: Annotated[bool | None, typer.Option("--tenure/--no-tenure")] = None,
-    wetland: Annotated[bool | None, typer.Option("--wetland/--no-wetland")] = None,
+    nonforest_since: Annotated[int | None, typer.Option(help=ELIG_HELP["nonforest_since"])] = None,
+    min_parcel: Annotated[str | None, typer.Option(help=ELIG_HELP["min_parcel"])] = None,
+    key_zone: Annotated[
+        bool | None, typer.Option("--key-zone/--no-key-zone", help=ELIG_HELP["key_zone"])
+    ] = None,
+    rainfall: Annotated[float | None, typer.Option(help=ELIG_HELP["rainfall"])] = None,
+    tenure: Annotated[
+        bool | None, typer.Option("--tenure/--no-tenure", help=ELIG_HELP["tenure"])
+    ] = None,
+    wetland: Annotated[
+        bool | None, typer.Option("--wetland/--no-wetland", help=ELIG_HELP["wetland"])
+    ] = None,
     economic_forest: Annotated[
-        bool | None, typer.Option("--economic-forest/--no-economic-forest")
+        bool | None,
+        typer.Option("--economic-forest/--no-economic-forest", help=ELIG_HELP["economic_forest"]),
     ] = None,
     public_welfare_forest: Annotated[
-        bool | None, typer.Option("--public-welfare-forest/--no-public-welfare-forest")
+        bool | None,
+        typer.Option(
+            "--public-welfare-forest/--no-public-welfare-forest",
+            help=ELIG_HELP["public_welfare_forest"],
+        ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:

@@ -374,7 +374,9 @@ with st.form("cb_project"):
         key="cb_draws",
         help=helptext("draws"),
     )
-    seed = f2.number_input(t("cb.seed"), min_value=0, value=42, step=1, key="cb_seed")
+    seed = f2.number_input(
+        t("cb.seed"), min_value=0, value=42, step=1, key="cb_seed", help=helptext("seed")
+    )
     price_sd = f3.number_input(
         tr("price_sd"),
         min_value=0.0,
@@ -393,24 +395,53 @@ with st.form("cb_project"):
         key="cb_cost_sd",
         help=helptext("cost_sd"),
     )
-    extrapolate = f5.checkbox(t("cb.extrapolate"), value=False, key="cb_extrapolate")
+    extrapolate = f5.checkbox(
+        t("cb.extrapolate"), value=False, key="cb_extrapolate", help=helptext("extrapolate")
+    )
     with st.expander(tr("elig_facts")):
         g1, g2, g3, g4 = st.columns(4)
         nonforest = g1.number_input(
-            tr("nonforest_since"), min_value=0, max_value=2100, value=0, step=1, key="cb_nonforest"
+            tr("nonforest_since"),
+            min_value=0,
+            max_value=2100,
+            value=0,
+            step=1,
+            key="cb_nonforest",
+            help=helptext("nonforest_since"),
         )
         parcel = g2.number_input(
-            tr("min_parcel"), min_value=0.0, value=0.0, step=100.0, key="cb_parcel"
+            tr("min_parcel"),
+            min_value=0.0,
+            value=0.0,
+            step=100.0,
+            key="cb_parcel",
+            help=helptext("min_parcel"),
         )
         rainfall = g3.number_input(
-            tr("rainfall"), min_value=0.0, max_value=20000.0, value=0.0, step=50.0, key="cb_rain"
+            tr("rainfall"),
+            min_value=0.0,
+            max_value=20000.0,
+            value=0.0,
+            step=50.0,
+            key="cb_rain",
+            help=helptext("rainfall"),
         )
-        key_zone = g4.selectbox(tr("key_zone"), list(tristate), key="cb_key_zone")
+        key_zone = g4.selectbox(
+            tr("key_zone"), list(tristate), key="cb_key_zone", help=helptext("key_zone")
+        )
         h1, h2, h3, h4 = st.columns(4)
-        tenure = h1.selectbox(tr("tenure"), list(tristate), key="cb_tenure")
-        wetland = h2.selectbox(tr("wetland"), list(tristate), key="cb_wetland")
-        economic = h3.selectbox(tr("economic"), list(tristate), key="cb_economic")
-        welfare = h4.selectbox(tr("welfare"), list(tristate), key="cb_welfare")
+        tenure = h1.selectbox(
+            tr("tenure"), list(tristate), key="cb_tenure", help=helptext("tenure")
+        )
+        wetland = h2.selectbox(
+            tr("wetland"), list(tristate), key="cb_wetland", help=helptext("wetland")
+        )
+        economic = h3.selectbox(
+            tr("economic"), list(tristate), key="cb_economic", help=helptext("economic_forest")
+        )
+        welfare = h4.selectbox(
+            tr("welfare"), list(tristate), key="cb_welfare", help=helptext("public_welfare_forest")
+        )
     st.form_submit_button(f"▶ {t('cb.run')}", type="primary")
 
 if curves[species].startswith("REFUSED"):
