@@ -36,6 +36,8 @@ DEFAULT_DISCOUNT_PCT = 8.0
 #: Default log-scale standard deviation of the price level in the Monte Carlo [-] (assumption;
 #: the CLI and the app take it from ``carbon.project.price_sd``).
 DEFAULT_PRICE_SD = 0.3
+#: Most Monte Carlo draws accepted (memory: draws × years × strata floats).
+MAX_DRAWS = 100_000
 #: 亩 per hectare (1 亩 = 10000/15 m², exactly).
 MU_PER_HA = 15.0
 
@@ -416,6 +418,17 @@ def appraise_project(
         max(costs.verification_interval, 3), costs.verification_interval
     )
     check_period(period, period_bounds)
+    if not (np.isfinite(float(discount_pct)) and -100 < float(discount_pct) <= 100):
+        raise InputError(
+            Problem("<input>", "discount rate must be in (−100, 100] %", field="discount")
+        )
+    if int(draws) < 0 or int(draws) > MAX_DRAWS:
+        raise InputError(
+            Problem("<input>", f"draws must be 0–{MAX_DRAWS:,}, not {draws}", field="draws")
+        )
+    for name, value in (("price_sd", price_sd), ("cost_sd", cost_sd)):
+        if not (np.isfinite(float(value)) and 0 <= float(value) <= 3):
+            raise InputError(Problem("<input>", f"{name} must be in [0, 3]", field=name))
     years = crediting_years(start, period)
     path, price_info = resolve_price(price, years, price_growth_pct)
     first_price = float(path.isel(year=0))

@@ -612,6 +612,10 @@ def project(
                 price_value = float(price)
             except ValueError:
                 price_value = price
+        if not (np.isfinite(baseline) and baseline >= 0):
+            raise InputError(
+                Problem("--baseline", "baseline removals must be ≥ 0 tCO2e/ha/yr", field="baseline")
+            )
         strata = make_strata(area_ha, species, start)
         params = project_growth_parameters(
             cset,

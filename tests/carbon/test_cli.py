@@ -141,6 +141,10 @@ def test_project_bad_inputs_name_the_field():
         (["--area", "500ha", "--price-path", "2025:70,2026:70"], "field 'price_path'"),
         (["--area", "500ha", "--price-path", "2025=70"], "field 'price_path'"),
         (["--area", "500ha", "--verification-first", "2"], "field 'verification_first'"),
+        (["--area", "500ha", "--baseline", "-1"], "field 'baseline'"),
+        (["--area", "500ha", "--draws", "1000000"], "field 'draws'"),
+        (["--area", "500ha", "--discount", "-100"], "field 'discount'"),
+        (["--area", "500ha", "--fee-share", "1.5"], "field 'fee_share'"),
     ]
     for extra, field in cases:
         result = run(*BASE, *extra)
