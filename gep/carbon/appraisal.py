@@ -542,6 +542,9 @@ def appraise_project(
             magnitude(uncertainty_deduction, "dimensionless", "uncertainty_deduction")
         ),
         "leakage_share": lshare,
+        "baseline_tCO2e_per_year": float(baseline)
+        if np.ndim(baseline) == 0
+        else "yearly series supplied",
         "verification_first": int(schedule.first),
         "verification_interval": int(schedule.interval),
         "costs": {

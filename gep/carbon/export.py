@@ -213,7 +213,11 @@ def inputs_frame(result: dict, defaults: dict, lang: str = "zh") -> pd.DataFrame
                     "area": inp.get("area_ha"),
                     "period": inp.get("period"),
                     "price": inp.get("price_scenario") or "supplied",
-                    "baseline": None,
+                    "baseline": (
+                        inp["baseline_tCO2e_per_year"] / inp["area_ha"]
+                        if isinstance(inp.get("baseline_tCO2e_per_year"), float)
+                        else inp.get("baseline_tCO2e_per_year")
+                    ),
                 }[name],
                 ("默认值" if zh else "default"): spec.get("default"),
                 ("单位" if zh else "unit"): spec.get("unit"),

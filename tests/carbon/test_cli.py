@@ -286,3 +286,22 @@ def test_project_with_the_real_national_set(monkeypatch):
     monkeypatch.setattr(carbon_cli, "make_lookup", lambda set_name, year: yaml_lookup)
     direct = run(*BASE, "--area", "500ha")
     assert json.loads(real.stdout)["npv_CNY"] == pytest.approx(json.loads(direct.stdout)["npv_CNY"])
+
+
+def test_project_baseline_is_deducted_hand_computed():
+    args = [
+        "project",
+        "--species",
+        "cunninghamia",
+        "--start",
+        2025,
+        "--period",
+        20,
+        "--area",
+        "500ha",
+    ]
+    plain = json.loads(run(*args, "--format", "json").stdout)
+    less = json.loads(run(*args, "--baseline", 0.5, "--format", "json").stdout)
+    # 0.5 t/ha/yr × 500 ha × 20 yr = 5,000 t fewer credits
+    assert plain["credited_total_tCO2e"] - less["credited_total_tCO2e"] == pytest.approx(5000)
+    assert less["inputs"]["baseline_tCO2e_per_year"] == 250
