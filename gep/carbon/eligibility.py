@@ -213,7 +213,7 @@ def screen(facts: ProjectFacts) -> list[dict]:
     -------
     list of dict
         ``condition``, ``zh``, ``en``, ``status`` (pass | fail | needs_evidence),
-        ``status_zh``, ``clause``, ``verified`` (False where the clause is unverified),
+        ``status_zh``, ``clause`` (``clause_zh``), ``verified`` (False where the clause is unverified),
         ``informative`` (True for the old methodology's cut-off, shown for reference),
         ``detail_zh``, ``detail_en``, ``evidence_zh``, ``evidence_en``.
     """
@@ -228,6 +228,7 @@ def screen(facts: ProjectFacts) -> list[dict]:
                 "status": status,
                 "status_zh": STATUS_ZH[status],
                 "clause": cond["clause"],
+                "clause_zh": cond.get("clause_zh", cond["clause"]),
                 "verified": bool(cond.get("verified", False)),
                 "informative": bool(cond.get("informative", False)),
                 "detail_zh": zh,

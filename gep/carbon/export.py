@@ -258,7 +258,8 @@ def eligibility_frame(rows: list[dict], lang: str = "zh") -> pd.DataFrame:
             ("结果" if zh else "status"): [r["status_zh" if zh else "status"] for r in rows],
             ("说明" if zh else "detail"): [r["detail_zh" if zh else "detail_en"] for r in rows],
             ("条款" if zh else "clause"): [
-                r["clause"] + ("" if r["verified"] else (" ［未核实］" if zh else " [unverified]"))
+                r["clause_zh" if zh else "clause"]
+                + ("" if r["verified"] else (" ［未核实］" if zh else " [unverified]"))
                 for r in rows
             ],
         }

@@ -625,8 +625,8 @@ with right:
         barmode="group",
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h"},
-        yaxis={"title": t("unit.tco2e")},
-        yaxis2={"overlaying": "y", "side": "right", "title": "Σ"},
+        yaxis={"title": t("unit.tco2e"), "rangemode": "tozero"},
+        yaxis2={"overlaying": "y", "side": "right", "title": "Σ", "rangemode": "tozero"},
     )
     ui.chart_block(fig, shown, "carbon_project_credits", tr("credits_title"))
 left, right = st.columns(2)
@@ -651,12 +651,14 @@ with right:
     scen = pd.DataFrame(result["price_scenarios"])
     scen["irr"] = [_irr_text(v, r) for v, r in zip(scen["irr"], scen["irr_reason"], strict=True)]
     scen["name"] = scen["zh"] if lang == "zh" else scen["scenario"]
+    scen["npv_CNY"] = (scen["npv_CNY"] / 1e4).round(1)
+    scen["npv_CNY_per_mu"] = scen["npv_CNY_per_mu"].round(0)
     scen = scen[["name", "price_CNY_per_tCO2e", "npv_CNY", "npv_CNY_per_mu", "irr"]].rename(
         columns={
             "name": "情景" if lang == "zh" else "scenario",
             "price_CNY_per_tCO2e": t("cb.col.price"),
-            "npv_CNY": "NPV (元)" if lang == "zh" else "NPV (CNY)",
-            "npv_CNY_per_mu": tr("npv_mu"),
+            "npv_CNY": f"NPV（{t('unit.wan')}）" if lang == "zh" else f"NPV ({t('unit.wan')})",
+            "npv_CNY_per_mu": tr("npv_mu") + ("（元/亩）" if lang == "zh" else " (CNY/mu)"),
             "irr": t("cb.irr"),
         }
     )
@@ -682,7 +684,9 @@ elig_view = pd.DataFrame(
         ("说明" if lang == "zh" else "detail"): elig["detail_zh" if lang == "zh" else "detail_en"],
         ("条款" if lang == "zh" else "clause"): [
             c + ("" if v else (" ［条款未核实］" if lang == "zh" else " [clause unverified]"))
-            for c, v in zip(elig["clause"], elig["verified"], strict=True)
+            for c, v in zip(
+                elig["clause_zh" if lang == "zh" else "clause"], elig["verified"], strict=True
+            )
         ],
         ("需要的证明" if lang == "zh" else "evidence"): elig[
             "evidence_zh" if lang == "zh" else "evidence_en"
