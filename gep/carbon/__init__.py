@@ -22,7 +22,10 @@ from .biomass import (
     co2e_from_carbon,
     dead_organic_matter,
 )
-from .county import county_sink, county_stock
+from .costs import project_defaults
+from .county import county_pricing, county_sink, county_stock
+from .curves import curve_species, project_growth_parameters
+from .eligibility import CREDITING_PERIOD_BOUNDS, ProjectFacts, screen
 from .finance import (
     ProjectCosts,
     breakeven_price,
@@ -31,6 +34,7 @@ from .finance import (
     discount_factors,
     discounted_payback,
     irr,
+    irr_with_reason,
     npv,
 )
 from .growth import beyond_data_range, richards_agc
@@ -43,6 +47,7 @@ from .ipcc import (
     loss_wood_removals,
     stock_difference,
 )
+from .issuance import VerificationSchedule, issued_credits, verification_mask
 from .params import (
     BIOMASS_METHODS,
     PARAMETERS,
@@ -74,6 +79,17 @@ from .project import (
 )
 
 __all__ = [
+    "CREDITING_PERIOD_BOUNDS",
+    "ProjectFacts",
+    "VerificationSchedule",
+    "county_pricing",
+    "curve_species",
+    "irr_with_reason",
+    "issued_credits",
+    "project_defaults",
+    "project_growth_parameters",
+    "screen",
+    "verification_mask",
     "BIOMASS_METHODS",
     "CO2_PER_C",
     "DEFAULT_DISCOUNT_PCT",

@@ -353,3 +353,94 @@ def county_sink(
     attrs["long_name"] = "forest carbon sink (CO2 removals)"
     removal.attrs = attrs
     return removal
+
+
+def county_pricing(
+    sink: xr.DataArray,
+    forest_area: xr.DataArray,
+    year: int,
+    prices: dict[str, float],
+) -> xr.Dataset:
+    r"""County carbon-sink pricing: the sink, the share creditable as afforestation, its value.
+
+    Parameters
+    ----------
+    sink : xarray.DataArray
+        Forest removals [t CO₂e yr⁻¹] over ``region, year, species``
+        (:func:`county_sink` with ``by_species=True``).
+    forest_area : xarray.DataArray
+        Forest area [ha] over ``region, year, species`` (inventory item ``forest.area``).
+    year : int
+        Year priced.
+    prices : dict
+        ``{scenario: price}`` [CNY t CO₂e⁻¹].
+
+    Returns
+    -------
+    xarray.Dataset
+        Over ``region`` (``scenario`` for values): ``sink`` [t CO₂e yr⁻¹], ``forest_area``
+        and ``new_area`` [ha], ``sink_afforestation`` and ``sink_existing``
+        [t CO₂e yr⁻¹], ``creditable_share`` [-], ``value_creditable`` and ``value_total``
+        [CNY yr⁻¹] over ``scenario``.
+
+    Notes
+    -----
+    Only afforestation has a methodology in the new CCER system (CCER-14-001-V01); no
+    forest-management methodology was found (the NDRC-era AR-CM-003-V01 is not in it), so
+    removals of existing forest are counted as not creditable. New forest area since the first
+    inventory year, :math:`A^{new}_{r,s} = \sum_{y \le Y} \max(A_{r,s,y} - A_{r,s,y-1}, 0)`,
+    is taken as afforestation, and its share of each species' sink is area-proportional:
+
+    .. math::
+
+        S^{aff}_r = \sum_s S_{r,s,Y} \, \frac{A^{new}_{r,s}}{A_{r,s,Y}}, \qquad
+        V_{r,k} = S^{aff}_r \, P_k
+
+    Area-proportional shares overstate young stands' removals (they grow slowly at first) and
+    ignore whether the new land meets the eligibility conditions; the figure is a ceiling for
+    screening, not a creditable volume.
+    """
+    years = [int(y) for y in forest_area["year"].values]
+    if int(year) not in years:
+        raise InputError(
+            Problem(
+                "<input>",
+                f"year {year} is not in the forest inventory ({', '.join(map(str, years))})",
+                field="year",
+            )
+        )
+    species = [str(s) for s in sink["species"].values]
+    area = forest_area.sel(species=species, year=[y for y in years if y <= int(year)])
+    gain = (
+        area.diff("year").clip(min=0).sum("year")
+        if area.sizes["year"] > 1
+        else area.isel(year=0) * 0
+    )
+    area_now = area.sel(year=int(year))
+    s_now = sink.sel(year=int(year))
+    share_sp = (gain / area_now.where(area_now > 0)).fillna(0.0).clip(max=1.0)
+    total = s_now.sum("species", min_count=1)
+    aff = (s_now * share_sp).sum("species", min_count=1)
+    scen = list(prices)
+    p = xr.DataArray([float(prices[k]) for k in scen], dims=["scenario"], coords={"scenario": scen})
+    total = total.drop_vars("year", errors="ignore")
+    aff = aff.drop_vars("year", errors="ignore")
+    area_now = area_now.drop_vars("year", errors="ignore")
+    out = xr.Dataset(
+        {
+            "sink": total.assign_attrs(units="tCO2e / year"),
+            "forest_area": area_now.sum("species").assign_attrs(units="hectare"),
+            "new_area": gain.sum("species").assign_attrs(units="hectare"),
+            "sink_afforestation": aff.assign_attrs(units="tCO2e / year"),
+            "sink_existing": (total - aff).assign_attrs(units="tCO2e / year"),
+            "creditable_share": (aff / total.where(total != 0)).assign_attrs(units="dimensionless"),
+            "value_creditable": (aff * p).assign_attrs(units="CNY / year"),
+            "value_total": (total * p).assign_attrs(units="CNY / year"),
+        },
+        attrs={
+            "priced_year": int(year),
+            "first_inventory_year": years[0],
+            "methodology": "CCER-14-001-V01 (afforestation) — existing forest management not creditable",
+        },
+    )
+    return out

@@ -3,7 +3,8 @@
 Conventions: money in CNY at the prices of the path supplied (no inflation adjustment is
 applied); the first crediting year is year 0 and is not discounted, year *i* is discounted by
 :math:`(1 + r)^{-i}` (as in the InVEST carbon valuation); revenue is booked in the year the
-removal happens. All functions broadcast over extra dimensions such as ``draw``.
+credits are issued (:mod:`gep.carbon.issuance`), costs in the year they are paid. All
+functions broadcast over extra dimensions such as ``draw``.
 """
 
 from __future__ import annotations
@@ -29,13 +30,20 @@ class ProjectCosts:
     management : float
         Management and protection cost [CNY ha⁻¹ yr⁻¹] on all planted area.
     validation : float
-        Project validation / registration cost [CNY], paid once in the first year.
+        Project design and validation / registration cost [CNY], paid once in the first year.
     verification : float
         Cost of one monitoring-and-verification event [CNY].
     verification_interval : int
-        Years between verifications (also one in the last crediting year).
+        Years between verifications; used only when no
+        :class:`~gep.carbon.issuance.VerificationSchedule` is given (then the first
+        verification is in the same project year as the interval).
     fee_share : float
-        Transaction fees as a share of carbon revenue [-], 0 ≤ s < 1.
+        Trading fees as a share of carbon revenue [-], 0 ≤ s < 1.
+    registry_fee : float
+        Registry / issuance fee per tonne issued [CNY t CO₂e⁻¹].
+
+    Defaults are zero only for the pure functions; the CLI and the app take every default
+    from the sourced coefficients ``carbon.project.*`` (:func:`gep.carbon.costs.project_defaults`).
     """
 
     establishment: float = 0.0
@@ -44,6 +52,7 @@ class ProjectCosts:
     verification: float = 0.0
     verification_interval: int = 5
     fee_share: float = 0.0
+    registry_fee: float = 0.0
 
     def __post_init__(self):
         conv = {
@@ -52,6 +61,7 @@ class ProjectCosts:
             "validation": "CNY",
             "verification": "CNY",
             "fee_share": "dimensionless",
+            "registry_fee": "CNY / tCO2e",
         }
         for name, unit in conv.items():
             object.__setattr__(
@@ -99,7 +109,9 @@ def discount_factors(years, discount_pct) -> xr.DataArray:
     return (1 + discount_pct / 100.0) ** -(y - years[0])
 
 
-def cost_schedule(years, planted_area, new_area, costs: ProjectCosts) -> xr.DataArray:
+def cost_schedule(
+    years, planted_area, new_area, costs: ProjectCosts, verify=None, issued=0.0
+) -> xr.DataArray:
     r"""Project costs per year [CNY].
 
     Parameters
@@ -111,6 +123,11 @@ def cost_schedule(years, planted_area, new_area, costs: ProjectCosts) -> xr.Data
     new_area : xarray.DataArray
         Area established in each year [ha] (over ``year``).
     costs : ProjectCosts
+    verify : array_like of bool, optional
+        Verification years (:func:`gep.carbon.issuance.verification_mask`); default: every
+        ``costs.verification_interval`` years and the last year.
+    issued : numeric or xarray.DataArray
+        Credits issued per year [t CO₂e] (registry fee base; negative issuance pays none).
 
     Returns
     -------
@@ -122,17 +139,20 @@ def cost_schedule(years, planted_area, new_area, costs: ProjectCosts) -> xr.Data
     .. math::
 
         K_i = c_{est} A^{new}_i + c_{man} A^{planted}_i + c_{val}[i = 0]
-              + c_{ver}[(i + 1) \bmod n_{ver} = 0 \ \lor\ i = n - 1]
+              + c_{ver}[i \in V] + c_{reg} \max(I_i, 0)
     """
     years = np.asarray(years, dtype=int)
     i = np.arange(years.size)
-    verify = ((i + 1) % int(costs.verification_interval) == 0) | (i == years.size - 1)
+    if verify is None:
+        verify = ((i + 1) % int(costs.verification_interval) == 0) | (i == years.size - 1)
+    verify = np.asarray(verify, dtype=bool)
     fixed = xr.DataArray(
         costs.validation * (i == 0) + costs.verification * verify,
         dims=["year"],
         coords={"year": years},
     )
-    out = costs.establishment * new_area + costs.management * planted_area + fixed
+    registry = costs.registry_fee * np.maximum(issued, 0.0)
+    out = costs.establishment * new_area + costs.management * planted_area + fixed + registry
     out.attrs = {"units": "CNY"}
     return out
 
@@ -143,7 +163,8 @@ def cash_flow(credited, price, cost, fee_share=0.0) -> xr.Dataset:
     Parameters
     ----------
     credited : xarray.DataArray
-        Credited removals [t CO₂e yr⁻¹] over ``year``.
+        Credits sold per year [t CO₂e] over ``year`` — the credits issued that year
+        (:func:`gep.carbon.issuance.issued_credits`).
     price : numeric or xarray.DataArray
         Carbon price [CNY t CO₂e⁻¹] (constant or a path over ``year``).
     cost : xarray.DataArray
@@ -194,6 +215,66 @@ def npv(cash_flow, discount_pct, dim: str = "year"):
     return out
 
 
+def _npv_at(cf: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    i = np.arange(cf.size)
+    return (cf[None, :] / (1.0 + rates[:, None]) ** i[None, :]).sum(axis=1)
+
+
+#: Rates scanned for a sign change of NPV(r) [-]: −99 % … +1000 %.
+_IRR_GRID = np.unique(
+    np.concatenate(
+        [np.linspace(-0.99, -0.2, 80), np.linspace(-0.2, 1.0, 1201), np.geomspace(1.0, 10.0, 200)]
+    )
+)
+
+
+def irr_with_reason(cash_flow) -> tuple[float, str]:
+    r"""Internal rate of return and, when there is none, why.
+
+    Parameters
+    ----------
+    cash_flow : array_like
+        Cash flow [CNY], year 0 first.
+
+    Returns
+    -------
+    (float, str)
+        IRR as a fraction [-] (0.08 = 8 %) and ``""``; or NaN and a reason:
+        ``"no_sign_change"`` (all flows of one sign: no rate makes NPV zero),
+        ``"no_root"`` (the flow changes sign but NPV(r) has no zero for −99 % < r ≤ 1000 %),
+        ``"invalid"`` (fewer than two years or non-finite values).
+
+    Notes
+    -----
+    NPV(r) = :math:`\sum_i CF_i (1 + r)^{-i}` is evaluated on a grid of rates from −99 % to
+    +1000 %; every bracket where it changes sign (or hits 0) is refined with Brent's method,
+    and the root closest to 0 is returned. A flow that changes sign need not have an IRR: an
+    outlay, then income, then a final-year verification cost larger than that year's revenue
+    (first and last flows negative) can have NPV(r) < 0 at every rate — ``"no_root"``, which
+    the interface must not describe as "the cash flow never changes sign".
+    """
+    from scipy.optimize import brentq
+
+    cf = np.asarray(cash_flow, dtype=float).ravel()
+    if cf.size < 2 or not np.all(np.isfinite(cf)):
+        return float("nan"), "invalid"
+    nz = cf[cf != 0]
+    if nz.size == 0 or np.all(nz > 0) or np.all(nz < 0):
+        return float("nan"), "no_sign_change"
+    grid = _IRR_GRID
+    values = _npv_at(cf, grid)
+    roots = list(grid[values == 0])
+    change = np.flatnonzero(np.sign(values[:-1]) * np.sign(values[1:]) < 0)
+    for j in change:
+        roots.append(
+            brentq(lambda r: float(_npv_at(cf, np.array([r]))[0]), grid[j], grid[j + 1], xtol=1e-12)
+        )
+    if not roots:
+        return float("nan"), "no_root"
+    roots_arr = np.asarray(roots, dtype=float)
+    return float(roots_arr[np.argmin(np.abs(roots_arr))]), ""
+
+
 def irr(cash_flow) -> float:
     r"""Internal rate of return of a one-dimensional yearly cash flow.
 
@@ -205,26 +286,14 @@ def irr(cash_flow) -> float:
     Returns
     -------
     float
-        IRR as a fraction [-] (0.08 = 8 %), or NaN when no rate > −100 % makes NPV zero (e.g.
-        all flows of one sign). With several roots the one closest to 0 is returned.
+        IRR as a fraction [-] (0.08 = 8 %), or NaN when no rate in (−99 %, 1000 %] makes NPV
+        zero (:func:`irr_with_reason` says why). With several roots the one closest to 0.
 
     Notes
     -----
-    Solves :math:`\sum_i CF_i x^i = 0` for :math:`x = 1/(1 + IRR)` with the polynomial's
-    companion-matrix roots (exact, no starting guess).
+    Solves :math:`\sum_i CF_i (1 + IRR)^{-i} = 0` (:func:`irr_with_reason`).
     """
-    cf = np.asarray(cash_flow, dtype=float).ravel()
-    if cf.size < 2 or not np.all(np.isfinite(cf)) or np.all(cf >= 0) or np.all(cf <= 0):
-        return float("nan")
-    nz = np.flatnonzero(cf)
-    cf = cf[: nz[-1] + 1]  # trailing zeros add roots at x = 0 only
-    roots = np.roots(cf[::-1])  # highest power first
-    real = roots[np.isclose(roots.imag, 0, atol=1e-10)].real
-    real = real[real > 0]
-    if real.size == 0:
-        return float("nan")
-    rates = 1 / real - 1
-    return float(rates[np.argmin(np.abs(rates))])
+    return irr_with_reason(cash_flow)[0]
 
 
 def breakeven_price(

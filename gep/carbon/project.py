@@ -143,6 +143,31 @@ def project_carbon_density(
     return bm.co2e_from_carbon(agc * (1 + root_shoot_ratio + dead_wood_fraction + litter_fraction))
 
 
+def yield_density(
+    agc, a=1.0, root_shoot_ratio=0.0, dead_wood_fraction=0.0, litter_fraction=0.0, calibration=1.0
+):
+    r"""Carbon stock density [t CO₂e ha⁻¹] from a yield table's above-ground carbon.
+
+    Parameters
+    ----------
+    agc : numeric
+        Above-ground tree carbon read from the yield table [t C ha⁻¹].
+    a : numeric, default 1
+        Scale factor on the table [-] (varied by the Monte Carlo).
+    root_shoot_ratio, dead_wood_fraction, litter_fraction : numeric
+        As in :func:`project_carbon_density` [-].
+    calibration : numeric, default 1
+        Local calibration factor [-].
+
+    Notes
+    -----
+    .. math:: S = \frac{44}{12} \cdot c\,a\,AGC_{table}(t) \cdot (1 + R + DF_{DW} + DF_{LI})
+    """
+    return bm.co2e_from_carbon(
+        calibration * a * agc * (1 + root_shoot_ratio + dead_wood_fraction + litter_fraction)
+    )
+
+
 def project_removals(
     strata: xr.Dataset,
     years,
@@ -197,8 +222,22 @@ def project_removals(
         )
     years = np.asarray(years, dtype=int)
     species = [str(s) for s in strata["species"].values]
+    table = params.get("yield_agc", None)
+    table_species = set()
+    if table is not None:
+        table_species = {
+            str(s)
+            for s in table["species"].values
+            if bool(np.isfinite(table.sel(species=s)).any()) and str(s) in species
+        }
     names = project_parameters(dead_wood=dead_wood, litter=litter)
-    p = check_parameters(params, species, names).sel(species=strata["species"])
+    check_parameters(params, [s for s in species if s not in table_species], names)
+    check_parameters(
+        params,
+        sorted(table_species),
+        [n for n in names if n not in ("richards_k", "richards_m")],
+    )
+    p = params.drop_vars(["yield_agc"], errors="ignore").sel(species=strata["species"])
     year = xr.DataArray(years, dims=["year"], coords={"year": years})
     age = stand_age(strata["planting_year"], year)
     beyond = beyond_data_range(age, p["max_age"])
@@ -231,6 +270,19 @@ def project_removals(
     }
     density_end = project_carbon_density(age, **kwargs)
     density_start = project_carbon_density(np.maximum(age - 1, 0), **kwargs)
+    for s in sorted(table_species):
+        col = table.sel(species=s)
+        ok = np.isfinite(col.values)
+        xp = np.concatenate([[0.0], col["age"].values[ok].astype(float)])
+        fp = np.concatenate([[0.0], col.values[ok]])
+        sel = strata["species"] == s
+
+        def tab(a, xp=xp, fp=fp):
+            agc = xr.apply_ufunc(np.interp, a, kwargs={"xp": xp, "fp": fp})
+            return yield_density(agc, **{k: v for k, v in kwargs.items() if k not in ("k", "m")})
+
+        density_end = xr.where(sel, tab(age), density_end)
+        density_start = xr.where(sel, tab(np.maximum(age - 1, 0)), density_start)
     area = as_hectares(strata["area"])
     stock = (area * density_end).sum("stratum")
     removals = (area * (density_end - density_start)).sum("stratum")

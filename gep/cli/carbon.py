@@ -19,23 +19,27 @@ from typing import Annotated
 import numpy as np
 import typer
 
-from ..carbon._units import as_hectares
-from ..carbon.appraisal import DEFAULT_DISCOUNT_PCT, DEFAULT_PRICE_SD, appraise_project
+from ..carbon._units import as_hectares, magnitude
+from ..carbon.appraisal import appraise_project
+from ..carbon.costs import project_defaults
+from ..carbon.curves import project_growth_parameters
+from ..carbon.eligibility import CREDITING_PERIOD_BOUNDS, ProjectFacts, overall, screen
 from ..carbon.finance import ProjectCosts
+from ..carbon.inputs import input_help
 from ..carbon.integration import dataset_sink
+from ..carbon.issuance import VerificationSchedule
 from ..carbon.params import (
     BIOMASS_METHODS,
     NO_VOLUME_MODEL,
     SINK_METHODS,
-    SPECIES,
     lookup_from_set,
-    project_parameters,
     required_parameters,
     species_parameters,
 )
 from ..carbon.prices import PRICE_SCENARIOS
 from ..carbon.project import make_strata
-from ..errors import InputError, MissingCoefficientError
+from ..errors import InputError, MissingCoefficientError, Problem
+from ..safeio import atomic_write_bytes, check_output_path
 
 app = typer.Typer(
     help="Forestry carbon sinks (林业碳汇): county sink from a forest inventory; afforestation project "
@@ -235,43 +239,297 @@ def sink(
         typer.echo("  ".join(f"{c:>16}" for c in cells))
 
 
+ELIG_HELP = {
+    name: input_help(name, "en")
+    for name in (
+        "nonforest_since",
+        "min_parcel",
+        "key_zone",
+        "rainfall",
+        "tenure",
+        "wetland",
+        "economic_forest",
+        "public_welfare_forest",
+    )
+}
+ELIG_HELP["min_parcel"] += " Give a unit, e.g. '500 m**2' or '1 mu'."
+
+
+def _facts(
+    area_ha,
+    start,
+    period,
+    nonforest_since,
+    min_parcel,
+    key_zone,
+    rainfall,
+    tenure,
+    wetland,
+    economic_forest,
+    public_welfare_forest,
+) -> ProjectFacts:
+    parcel = None
+    if min_parcel is not None:
+        parcel = magnitude(min_parcel, "m ** 2", "min_parcel", require_unit=True)
+        if not parcel > 0:
+            raise InputError(Problem("--min-parcel", "parcel size must be > 0", field="min_parcel"))
+    if rainfall is not None and not 0 <= rainfall < 20000:
+        raise InputError(Problem("--rainfall", "rainfall must be 0–20000 mm", field="rainfall"))
+    return ProjectFacts(
+        area_ha=area_ha,
+        start=start,
+        period=period,
+        nonforest_since=nonforest_since,
+        min_parcel_m2=parcel,
+        key_ecological_zone=key_zone,
+        rainfall_mm=rainfall,
+        tenure_documented=tenure,
+        wetland=wetland,
+        economic_forest=economic_forest,
+        public_welfare_forest=public_welfare_forest,
+    )
+
+
+def _print_screen(rows: list[dict]) -> None:
+    typer.echo(f"Eligibility screen (CCER-14-001-V01) — overall: {overall(rows)}")
+    for r in rows:
+        mark = {"pass": "PASS", "fail": "FAIL", "needs_evidence": "EVIDENCE"}[r["status"]]
+        note = "" if r["verified"] else " [clause unverified]"
+        info = " (reference only)" if r["informative"] else ""
+        typer.echo(f"  {mark:>8}  {r['zh']} — {r['detail_zh']} | {r['clause']}{note}{info}")
+
+
+@app.command()
+def eligibility(
+    area: Annotated[str, typer.Option(help=input_help("area", "en"))],
+    start: Annotated[int, typer.Option(help=input_help("start", "en"))],
+    period: Annotated[int, typer.Option(help=input_help("period", "en"))] = 40,
+    nonforest_since: Annotated[int | None, typer.Option(help=ELIG_HELP["nonforest_since"])] = None,
+    min_parcel: Annotated[str | None, typer.Option(help=ELIG_HELP["min_parcel"])] = None,
+    key_zone: Annotated[
+        bool | None, typer.Option("--key-zone/--no-key-zone", help=ELIG_HELP["key_zone"])
+    ] = None,
+    rainfall: Annotated[float | None, typer.Option(help=ELIG_HELP["rainfall"])] = None,
+    tenure: Annotated[
+        bool | None, typer.Option("--tenure/--no-tenure", help=ELIG_HELP["tenure"])
+    ] = None,
+    wetland: Annotated[
+        bool | None, typer.Option("--wetland/--no-wetland", help=ELIG_HELP["wetland"])
+    ] = None,
+    economic_forest: Annotated[
+        bool | None,
+        typer.Option("--economic-forest/--no-economic-forest", help=ELIG_HELP["economic_forest"]),
+    ] = None,
+    public_welfare_forest: Annotated[
+        bool | None,
+        typer.Option(
+            "--public-welfare-forest/--no-public-welfare-forest",
+            help=ELIG_HELP["public_welfare_forest"],
+        ),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """Eligibility screen of an afforestation project against CCER-14-001-V01: each condition
+    pass / fail / needs evidence, with its clause (options as for `gep carbon project`)."""
+    _check_choice("format", fmt, FORMATS)
+    try:
+        area_ha = float(np.sum(as_hectares(area, "--area", require_unit=True)))
+        if not area_ha > 0:
+            raise InputError(Problem("--area", f"area must be > 0, not {area!r}", field="area"))
+        facts = _facts(
+            area_ha,
+            start,
+            period,
+            nonforest_since,
+            min_parcel,
+            key_zone,
+            rainfall,
+            tenure,
+            wetland,
+            economic_forest,
+            public_welfare_forest,
+        )
+    except InputError as exc:
+        _fail(str(exc))
+    rows = screen(facts)
+    if fmt == "json":
+        typer.echo(
+            json.dumps({"overall": overall(rows), "conditions": rows}, ensure_ascii=False, indent=2)
+        )
+        return
+    _print_screen(rows)
+
+
+@app.command()
+def county(
+    dataset: Annotated[Path, typer.Argument(help="Dataset folder with a forest inventory.")],
+    year: Annotated[int | None, typer.Option(help="Year priced (default: the last).")] = None,
+    biomass: Annotated[str, typer.Option(help="fang (default) | bef | bcef")] = "fang",
+    coefficients: Annotated[
+        str | None,
+        typer.Option("--coefficients", "-c", help="Coefficient set (default: the dataset's)."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """County carbon-sink pricing: sink [tCO2e/yr] from the forest inventory, the share
+    creditable under CCER-14-001-V01 (new afforestation vs existing forest), and its value at
+    each price scenario [CNY/yr]."""
+    _check_choice("biomass", biomass, BIOMASS_METHODS)
+    _check_choice("format", fmt, FORMATS)
+    from ..carbon.county import county_pricing
+    from ..inventory import load_dataset
+
+    try:
+        ds = load_dataset(dataset)
+        data = ds.data
+        missing = [n for n in ("forest.area", "forest.stock") if n not in data]
+        if missing:
+            _fail(
+                f"{dataset}: the inventory has no {', '.join(missing)} rows (forest inventory items)"
+            )
+        years = [int(y) for y in data["year"].values]
+        y = years[-1] if year is None else year
+        if y not in years:
+            _fail(f"year {y} is not in the inventory (years: {', '.join(map(str, years))})")
+        if y == years[0]:
+            _fail(f"year {y} is the first inventory year: no stock change, no sink to price")
+        sink_sp, excluded = dataset_sink(
+            data, make_set(ds, coefficients), y, "stock-difference", biomass, by_species=True
+        )
+        sink_sp = sink_sp.sel(
+            species=[s for s in sink_sp["species"].values if str(s) not in excluded]
+        )
+        prices = {k: v.price for k, v in PRICE_SCENARIOS.items()}
+        out = county_pricing(sink_sp, data["forest.area"], y, prices)
+    except InputError as exc:
+        _fail(str(exc))
+    rows = []
+    for r in out["region"].values:
+        one = out.sel(region=r)
+        rows.append(
+            {
+                "region": str(r),
+                "name": ds.region_name(str(r)),
+                "sink_tCO2e_per_year": _num(one["sink"]),
+                "forest_area_ha": _num(one["forest_area"]),
+                "new_area_ha": _num(one["new_area"]),
+                "sink_afforestation_tCO2e_per_year": _num(one["sink_afforestation"]),
+                "sink_existing_tCO2e_per_year": _num(one["sink_existing"]),
+                "creditable_share": _num(one["creditable_share"]),
+                "value_creditable_CNY_per_year": {
+                    str(k): _num(v)
+                    for k, v in zip(
+                        out["scenario"].values, one["value_creditable"].values, strict=True
+                    )
+                },
+                "value_total_CNY_per_year": {
+                    str(k): _num(v)
+                    for k, v in zip(out["scenario"].values, one["value_total"].values, strict=True)
+                },
+            }
+        )
+    meta = {
+        "dataset": str(dataset),
+        "year": y,
+        "biomass": biomass,
+        "method": "stock-difference",
+        "excluded_species": excluded,
+        "methodology": out.attrs["methodology"],
+        "creditable_rule": "new forest area since the first inventory year "
+        f"({out.attrs['first_inventory_year']}) counts as afforestation; its area share of each "
+        "species' sink is creditable (a screening ceiling); existing forest: no CCER methodology",
+        "price_scenarios": {k: v.as_dict() for k, v in PRICE_SCENARIOS.items()},
+    }
+    if fmt == "json":
+        typer.echo(json.dumps({**meta, "rows": rows}, ensure_ascii=False, indent=2))
+        return
+    typer.echo(
+        f"County carbon-sink pricing {y} ({biomass}); creditable = afforestation share under "
+        "CCER-14-001-V01; values in 10⁴ CNY/yr"
+    )
+    head = ["region", "name", "sink t/yr", "new ha", "creditable %", "afforest t/yr"] + list(prices)
+    typer.echo("  ".join(f"{h:>14}" for h in head))
+    for row in rows:
+        share = row["creditable_share"]
+        cells = [
+            row["region"],
+            row["name"],
+            _fmt(row["sink_tCO2e_per_year"], 0),
+            _fmt(row["new_area_ha"], 0),
+            "—" if share is None else f"{100 * share:.2f}",
+            _fmt(row["sink_afforestation_tCO2e_per_year"], 0),
+        ] + [_fmt((row["value_creditable_CNY_per_year"][k] or 0) / 1e4, 2) for k in prices]
+        typer.echo("  ".join(f"{c:>14}" for c in cells))
+
+
+def _h(name: str) -> str:
+    """English help of a project input, from gep/carbon/project_inputs.yaml."""
+    return input_help(name, "en")
+
+
+def _cost(value: str | None, default, name: str):
+    """A cost option: a bare number is in the default's unit; text may carry its own unit."""
+    if value is None:
+        return default.value
+    try:
+        return float(value)
+    except ValueError:
+        return magnitude(value, default.unit, name)
+
+
+def _price_path(text: str) -> dict[int, float]:
+    """``2025:70,2026:72`` → {2025: 70.0, 2026: 72.0} (no expression is evaluated)."""
+    out: dict[int, float] = {}
+    for item in text.split(","):
+        year, sep, value = item.strip().partition(":")
+        try:
+            if not sep:
+                raise ValueError
+            out[int(year)] = float(value)
+        except ValueError:
+            raise InputError(
+                Problem(
+                    "--price-path",
+                    f"{item.strip()!r} is not YEAR:PRICE (e.g. 2025:70,2026:72)",
+                    field="price_path",
+                )
+            ) from None
+    return out
+
+
 @app.command()
 def project(
-    area: Annotated[
-        str, typer.Option(help="Planted area with a unit: 500ha, 7500mu, '7500 亩', 5km**2.")
-    ],
-    species: Annotated[str, typer.Option(help=f"Species group: {', '.join(SPECIES)}.")],
-    start: Annotated[int, typer.Option(help="Planting and first crediting year.")],
-    period: Annotated[
-        int, typer.Option(help="Crediting period [years] (CCER-14-001-V01 practice: 40).")
-    ],
+    area: Annotated[str, typer.Option(help=_h("area"))],
+    species: Annotated[str, typer.Option(help=_h("species"))],
+    start: Annotated[int, typer.Option(help=_h("start"))],
+    period: Annotated[int, typer.Option(help=_h("period"))] = 40,
     price: Annotated[
         str,
-        typer.Option(help="Carbon price [CNY/tCO2e] or scenario: " + ", ".join(PRICE_SCENARIOS)),
-    ],
-    price_growth: Annotated[float, typer.Option(help="Annual price growth [%].")] = 0.0,
-    discount: Annotated[
-        float, typer.Option(help="Discount rate [%] (default 8 %, 社会折现率).")
-    ] = DEFAULT_DISCOUNT_PCT,
-    cost_establishment: Annotated[
-        float, typer.Option(help="Establishment cost [CNY/ha], once.")
-    ] = 0.0,
-    cost_management: Annotated[float, typer.Option(help="Management cost [CNY/ha/yr].")] = 0.0,
-    cost_validation: Annotated[
-        float, typer.Option(help="Validation/registration cost [CNY], once.")
-    ] = 0.0,
-    cost_verification: Annotated[
-        float, typer.Option(help="Cost per monitoring/verification event [CNY].")
-    ] = 0.0,
-    verification_interval: Annotated[int, typer.Option(help="Years between verifications.")] = 5,
-    fee_share: Annotated[
-        float, typer.Option(help="Transaction fees as a share of revenue [0–1).")
-    ] = 0.0,
-    baseline: Annotated[float, typer.Option(help="Baseline removals [tCO2e/ha/yr].")] = 0.0,
-    leakage: Annotated[float, typer.Option(help="Leakage [tCO2e/yr] (0 in AR-CM-001-V01).")] = 0.0,
+        typer.Option(help=_h("price") + " Scenarios: " + ", ".join(PRICE_SCENARIOS)),
+    ] = "ccer_central",
+    price_path: Annotated[
+        str | None,
+        typer.Option(
+            help="Yearly price path YEAR:PRICE,… [CNY/tCO2e] covering every crediting year."
+        ),
+    ] = None,
+    price_growth: Annotated[float, typer.Option(help=_h("price_growth"))] = 0.0,
+    discount: Annotated[float | None, typer.Option(help=_h("discount"))] = None,
+    cost_establishment: Annotated[str | None, typer.Option(help=_h("establishment"))] = None,
+    cost_management: Annotated[str | None, typer.Option(help=_h("management"))] = None,
+    cost_validation: Annotated[str | None, typer.Option(help=_h("validation"))] = None,
+    cost_verification: Annotated[str | None, typer.Option(help=_h("verification"))] = None,
+    verification_first: Annotated[int | None, typer.Option(help=_h("verification_first"))] = None,
+    verification_interval: Annotated[
+        int | None, typer.Option(help=_h("verification_interval"))
+    ] = None,
+    registry_fee: Annotated[str | None, typer.Option(help=_h("registry_fee"))] = None,
+    fee_share: Annotated[float | None, typer.Option(help=_h("fee_share"))] = None,
+    baseline: Annotated[float, typer.Option(help=_h("baseline"))] = 0.0,
+    leakage_share: Annotated[float | None, typer.Option(help=_h("leakage_share"))] = None,
     uncertainty_deduction: Annotated[
-        float, typer.Option(help="Share of net removals withheld [0–1).")
-    ] = 0.0,
+        float | None, typer.Option(help=_h("uncertainty_deduction"))
+    ] = None,
     dead_wood: Annotated[
         bool, typer.Option("--dead-wood", help="Include the dead-wood pool.")
     ] = False,
@@ -285,45 +543,105 @@ def project(
             "--extrapolate", help="Allow ages beyond the growth data (flagged in the output)."
         ),
     ] = False,
-    draws: Annotated[int, typer.Option(help="Monte Carlo draws (0 = none).")] = 0,
+    draws: Annotated[int, typer.Option(help=_h("draws"))] = 0,
     seed: Annotated[int | None, typer.Option(help="Random seed for the Monte Carlo.")] = None,
-    price_sd: Annotated[
-        float, typer.Option(help="Log-sd of the price level in the Monte Carlo.")
-    ] = DEFAULT_PRICE_SD,
-    growth_sd: Annotated[
-        float | None,
-        typer.Option(
-            help="Relative sd of the growth asymptote (default: the curve's standard error)."
-        ),
-    ] = None,
+    price_sd: Annotated[float | None, typer.Option(help=_h("price_sd"))] = None,
+    cost_sd: Annotated[float | None, typer.Option(help=_h("cost_sd"))] = None,
+    growth_sd: Annotated[float | None, typer.Option(help=_h("growth_sd"))] = None,
     coefficients: Annotated[
         str, typer.Option("--coefficients", "-c", help="Coefficient set.")
     ] = "national",
+    nonforest_since: Annotated[int | None, typer.Option(help=ELIG_HELP["nonforest_since"])] = None,
+    min_parcel: Annotated[str | None, typer.Option(help=ELIG_HELP["min_parcel"])] = None,
+    key_zone: Annotated[
+        bool | None, typer.Option("--key-zone/--no-key-zone", help=ELIG_HELP["key_zone"])
+    ] = None,
+    rainfall: Annotated[float | None, typer.Option(help=ELIG_HELP["rainfall"])] = None,
+    tenure: Annotated[
+        bool | None, typer.Option("--tenure/--no-tenure", help=ELIG_HELP["tenure"])
+    ] = None,
+    wetland: Annotated[
+        bool | None, typer.Option("--wetland/--no-wetland", help=ELIG_HELP["wetland"])
+    ] = None,
+    economic_forest: Annotated[
+        bool | None,
+        typer.Option("--economic-forest/--no-economic-forest", help=ELIG_HELP["economic_forest"]),
+    ] = None,
+    public_welfare_forest: Annotated[
+        bool | None,
+        typer.Option(
+            "--public-welfare-forest/--no-public-welfare-forest",
+            help=ELIG_HELP["public_welfare_forest"],
+        ),
+    ] = None,
+    export: Annotated[
+        Path | None,
+        typer.Option(
+            "--export",
+            help="Write a project summary (inputs, sources, results, eligibility, yearly table) "
+            "to FILE.docx or FILE.xlsx.",
+        ),
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the export: zh | en")] = "zh",
     fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
-    """Afforestation carbon project: credited tCO2e, cash flow, NPV, IRR, break-even price."""
+    """Afforestation carbon project: credits issued at verifications, cash flow, NPV, IRR,
+    break-even price, per-亩 figures. Every default comes from a sourced coefficient."""
     _check_choice("format", fmt, FORMATS)
-    if species not in SPECIES:
-        _fail(f"unknown species '{species}' (known: {', '.join(SPECIES)})")
-    try:
-        area_ha = as_hectares(area, "--area", require_unit=True)
+    _check_choice("lang", lang, ("zh", "en"))
+    if export is not None:
+        if export.suffix.lower() not in (".docx", ".xlsx"):
+            _fail(f"--export must end in .docx or .xlsx, not {export.name!r}")
         try:
-            price_value: object = float(price)
-        except ValueError:
-            price_value = price
+            check_output_path(export, "--export")
+        except InputError as exc:
+            _fail(str(exc))
+    try:
+        from ..coefficients import load_set
+
+        cset = load_set(coefficients)
+        defaults = project_defaults(cset, start)
+        area_ha = as_hectares(area, "--area", require_unit=True)
+        if not np.all(np.asarray(area_ha) > 0):
+            raise InputError(Problem("--area", f"area must be > 0, not {area!r}", field="area"))
+        price_value: object
+        if price_path:
+            price_value = _price_path(price_path)
+        else:
+            try:
+                price_value = float(price)
+            except ValueError:
+                price_value = price
+        if not (np.isfinite(baseline) and baseline >= 0):
+            raise InputError(
+                Problem("--baseline", "baseline removals must be ≥ 0 tCO2e/ha/yr", field="baseline")
+            )
         strata = make_strata(area_ha, species, start)
-        names = project_parameters(
-            dead_wood=dead_wood, litter=litter, growth_uncertainty=bool(draws) and growth_sd is None
+        params = project_growth_parameters(
+            cset,
+            start,
+            [species],
+            dead_wood=dead_wood,
+            litter=litter,
+            growth_uncertainty=bool(draws) and growth_sd is None,
         )
-        params = species_parameters(make_lookup(coefficients, start), [species], names)
         costs = ProjectCosts(
-            establishment=cost_establishment,
-            management=cost_management,
-            validation=cost_validation,
-            verification=cost_verification,
-            verification_interval=verification_interval,
-            fee_share=fee_share,
+            establishment=_cost(cost_establishment, defaults["establishment"], "establishment"),
+            management=_cost(cost_management, defaults["management"], "management"),
+            validation=_cost(cost_validation, defaults["validation"], "validation"),
+            verification=_cost(cost_verification, defaults["verification"], "verification"),
+            registry_fee=_cost(registry_fee, defaults["registry_fee"], "registry_fee"),
+            fee_share=defaults["fee_share"].value if fee_share is None else fee_share,
         )
+        schedule = VerificationSchedule(
+            first=int(defaults["verification_first"].value)
+            if verification_first is None
+            else verification_first,
+            interval=int(defaults["verification_interval"].value)
+            if verification_interval is None
+            else verification_interval,
+        )
+        discount_pct = defaults["discount_pct"].value if discount is None else discount
         result = appraise_project(
             strata,
             start,
@@ -331,47 +649,99 @@ def project(
             params,
             price_value,
             price_growth_pct=price_growth,
-            discount_pct=discount,
+            discount_pct=discount_pct,
             costs=costs,
+            schedule=schedule,
             baseline=baseline * float(np.sum(area_ha)),
-            leakage=leakage,
-            uncertainty_deduction=uncertainty_deduction,
+            leakage_share=defaults["leakage_share"].value
+            if leakage_share is None
+            else leakage_share,
+            uncertainty_deduction=defaults["uncertainty_deduction"].value
+            if uncertainty_deduction is None
+            else uncertainty_deduction,
             dead_wood=dead_wood,
             litter=litter,
             calibration=calibration,
             beyond_data="flag" if extrapolate else "raise",
+            period_bounds=CREDITING_PERIOD_BOUNDS,
             draws=draws,
             seed=seed,
-            price_sd=price_sd,
+            price_sd=defaults["price_sd"].value if price_sd is None else price_sd,
+            cost_sd=defaults["cost_sd"].value if cost_sd is None else cost_sd,
             growth_sd=growth_sd,
+        )
+        facts = _facts(
+            float(np.sum(area_ha)),
+            start,
+            period,
+            nonforest_since,
+            min_parcel,
+            key_zone,
+            rainfall,
+            tenure,
+            wetland,
+            economic_forest,
+            public_welfare_forest,
         )
     except InputError as exc:
         _fail(str(exc))
     out = result.to_dict()
+    out["eligibility"] = screen(facts)
+    out["eligibility_overall"] = overall(out["eligibility"])
     out["inputs"]["coefficient_set"] = coefficients
+    out["inputs"]["growth_curve"] = params.attrs.get("curves", {})
+    out["defaults"] = {k: d.as_dict() for k, d in defaults.items()}
+    if export is not None:
+        from ..carbon.export import summary_docx, summary_xlsx
+
+        build = summary_docx if export.suffix.lower() == ".docx" else summary_xlsx
+        atomic_write_bytes(export, build(out, out["defaults"], lang))
+        typer.echo(f"wrote {export}", err=True)
     if fmt == "json":
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
+    _print_project(out, species, start, period, price_growth, discount_pct, draws, seed)
+    _print_screen(out["eligibility"])
+
+
+def _print_project(out, species, start, period, price_growth, discount_pct, draws, seed) -> None:
     inp = out["inputs"]
     typer.echo(
-        f"Afforestation project: {inp['area_ha']:,.1f} ha {species}, planted {start}, "
-        f"crediting {start}–{start + period - 1}; pools: {inp['pools']}"
+        f"Afforestation project: {inp['area_ha']:,.1f} ha ({inp['area_mu']:,.0f} 亩) {species}, "
+        f"planted {start}, crediting {start}–{start + period - 1}; pools: {inp['pools']}"
     )
     typer.echo(
         f"Price: {inp.get('price_scenario', 'supplied')} — {inp['price_basis']}; "
-        f"growth {price_growth:g} %/yr; discount {discount:g} %"
+        f"growth {price_growth:g} %/yr; discount {discount_pct:g} %"
     )
-    typer.echo(f"Credited total: {_fmt(out['cumulative_tCO2e'][-1])} tCO2e")
-    irr_text = "—" if out["irr"] is None else f"{100 * out['irr']:.2f} %"
     typer.echo(
-        f"NPV: {_fmt(out['npv_CNY'], 0)} CNY   IRR: {irr_text}   "
-        f"break-even price: {_fmt(out['breakeven_price_CNY_per_tCO2e'], 2)} CNY/tCO2e   "
+        "Verifications (credits issued, revenue booked): "
+        + ", ".join(map(str, out["verification_years"]))
+    )
+    typer.echo(
+        f"Credited total: {_fmt(out['credited_total_tCO2e'])} tCO2e "
+        f"({_fmt(out['credited_total_tCO2e_per_mu'], 2)} t/亩, "
+        f"{_fmt(out['credited_total_tCO2e_per_ha'], 1)} t/ha)"
+    )
+    irr_text = (
+        f"{100 * out['irr']:.2f} %"
+        if out["irr"] is not None
+        else {"no_sign_change": "none (cash flow never changes sign)"}.get(
+            out["irr_reason"], "none (no rate between −99 % and 1000 % gives NPV 0)"
+        )
+    )
+    typer.echo(
+        f"NPV: {_fmt(out['npv_CNY'], 0)} CNY ({_fmt(out['npv_CNY_per_mu'], 1)} CNY/亩)   "
+        f"IRR: {irr_text}   break-even price: "
+        f"{_fmt(out['breakeven_price_CNY_per_tCO2e'], 2)} CNY/tCO2e   "
         f"discounted payback: {_fmt(out['discounted_payback_years'], 0)} yr"
     )
     if "npv_p50" in out:
         typer.echo(
             f"Monte Carlo ({draws} draws, seed {seed}): NPV P5 {_fmt(out['npv_p5'], 0)}  "
-            f"P50 {_fmt(out['npv_p50'], 0)}  P95 {_fmt(out['npv_p95'], 0)} CNY"
+            f"P50 {_fmt(out['npv_p50'], 0)}  P95 {_fmt(out['npv_p95'], 0)} CNY; credits P5 "
+            f"{_fmt(out['credited_total_p5'], 0)}  P50 {_fmt(out['credited_total_p50'], 0)}  "
+            f"P95 {_fmt(out['credited_total_p95'], 0)} tCO2e"
         )
     if out.get("years_beyond_growth_data"):
         typer.echo(
@@ -379,24 +749,33 @@ def project(
             + ", ".join(map(str, out["years_beyond_growth_data"])),
             err=True,
         )
+    typer.echo("Price scenarios:")
+    for row in out["price_scenarios"]:
+        irr_s = "—" if row["irr"] is None else f"{100 * row['irr']:.2f} %"
+        typer.echo(
+            f"  {row['scenario']:>16}  {row['price_CNY_per_tCO2e']:>9,.2f} CNY/t  "
+            f"NPV {_fmt(row['npv_CNY'], 0):>14} CNY  {_fmt(row['npv_CNY_per_mu'], 1):>10} CNY/亩  IRR {irr_s}"
+        )
     head = [
         "year",
-        "credited tCO2e",
-        "cumulative",
+        "credited t",
+        "issued t",
         "price CNY/t",
         "revenue CNY",
         "cost CNY",
         "cash flow CNY",
+        "cumulative CNY",
     ]
     typer.echo("  ".join(f"{h:>14}" for h in head))
     for i, y in enumerate(out["years"]):
         cells = [
             str(y),
             _fmt(out["credited_tCO2e"][i]),
-            _fmt(out["cumulative_tCO2e"][i]),
+            _fmt(out["issued_tCO2e"][i]),
             _fmt(out["price_CNY_per_tCO2e"][i], 2),
             _fmt(out["revenue_CNY"][i], 0),
             _fmt(out["cost_CNY"][i], 0),
             _fmt(out["cash_flow_CNY"][i], 0),
+            _fmt(out["cumulative_cash_flow_CNY"][i], 0),
         ]
         typer.echo("  ".join(f"{c:>14}" for c in cells))

@@ -59,25 +59,34 @@ def test_carbon_project_calculator_matches_gep_carbon(workspace):
         "Break-even price (CNY/t CO₂e)",
         "Credits over the period (t CO₂e)",
     } <= set(labels)
-    # same inputs straight through gep.carbon: 10,000 亩 = 666.7 ha of Chinese fir from 2025, 20 years
+    # same inputs straight through gep.carbon: 7,500 亩 = 500 ha of Chinese fir from 2025, 20
+    # years, every finance default from the sourced coefficients carbon.project.*
     cs = load_set(MINI_SET)
     names = carbon.project_parameters()
     params = carbon.species_parameters(carbon.lookup_from_set(cs, 2025), ["cunninghamia"], names)
+    from gep.carbon.costs import project_defaults
+    from gep.carbon.issuance import VerificationSchedule
+
+    d = project_defaults(cs, 2025)
     res = carbon.appraise_project(
-        carbon.make_strata(10000 / 15, "cunninghamia", 2025),
+        carbon.make_strata(7500 / 15, "cunninghamia", 2025),
         2025,
         20,
         params,
         "ccer_central",
-        discount_pct=8.0,
+        discount_pct=d["discount_pct"].value,
         costs=carbon.ProjectCosts(
-            establishment=1000 * 15,
-            management=30 * 15,
-            validation=200000,
-            verification=50000,
-            verification_interval=5,
+            establishment=d["establishment"].value,
+            management=d["management"].value,
+            validation=d["validation"].value,
+            verification=d["verification"].value,
+            registry_fee=d["registry_fee"].value,
+            fee_share=d["fee_share"].value,
         ),
-        uncertainty_deduction=0.10,
+        schedule=VerificationSchedule(
+            int(d["verification_first"].value), int(d["verification_interval"].value)
+        ),
+        uncertainty_deduction=d["uncertainty_deduction"].value,
     )
     assert labels["NPV (10⁴ CNY)"] == f"{res.npv / 1e4:,.2f}"
     assert (
@@ -85,7 +94,7 @@ def test_carbon_project_calculator_matches_gep_carbon(workspace):
     )
     assert labels["Break-even price (CNY/t CO₂e)"] == f"{res.breakeven_price:,.2f}"
     # changing an input in the form recomputes
-    at.number_input(key="cb_period").set_value(10)
+    at.number_input(key="cb_period").set_value(25)
     at.button(key="FormSubmitter:cb_project-▶ Calculate").click().run()
     assert_ok(at)
     assert {m.label: m.value for m in at.metric}["NPV (10⁴ CNY)"] != labels["NPV (10⁴ CNY)"]

@@ -112,12 +112,63 @@ def test_project_unknown_species_exits_2():
     assert "unknown species 'oak'" in result.stderr
 
 
-def test_project_species_without_growth_curve_lists_missing():
-    args = [a if a != "pinus_massoniana" else "quercus" for a in BASE]
+def test_project_species_without_growth_curve_is_refused_in_chinese():
+    args = [a if a != "pinus_massoniana" else "pinus_armandii" for a in BASE]
     result = run(*args, "--area", "500ha")
     assert result.exit_code == 2
-    for cid in ("carbon.growth.richards_a", "carbon.growth.richards_k", "carbon.growth.max_age"):
-        assert cid in result.stderr
+    assert "华山松" in result.stderr and "carbon.growth.yield.age_NN" in result.stderr
+    assert "field 'species'" in result.stderr
+
+
+def test_project_oak_uses_the_pooled_curve():
+    args = [a if a != "pinus_massoniana" else "quercus" for a in BASE]
+    result = run(*args, "--area", "500ha")  # 30 years: within the oak curve's 30-yr limit
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert "pooled" in out["inputs"]["growth_curve"]["quercus"]
+    assert out["credited_total_tCO2e"] > 0
+    result = run(*args, "--area", "500ha", "--period", "35")
+    assert result.exit_code == 2
+    assert "30" in result.stderr
+
+
+def test_project_bad_inputs_name_the_field():
+    cases = [
+        (["--area", "0ha"], "field 'area'"),
+        (["--area", "-5ha"], "field 'area'"),
+        (["--area", "500ha", "--period", "10"], "field 'period'"),
+        (["--area", "500ha", "--cost-management", "450 CNY/ha"], "field 'management'"),
+        (["--area", "500ha", "--price-path", "2025:70,2026:70"], "field 'price_path'"),
+        (["--area", "500ha", "--price-path", "2025=70"], "field 'price_path'"),
+        (["--area", "500ha", "--verification-first", "2"], "field 'verification_first'"),
+        (["--area", "500ha", "--baseline", "-1"], "field 'baseline'"),
+        (["--area", "500ha", "--draws", "1000000"], "field 'draws'"),
+        (["--area", "500ha", "--discount", "-100"], "field 'discount'"),
+        (["--area", "500ha", "--fee-share", "1.5"], "field 'fee_share'"),
+    ]
+    for extra, field in cases:
+        result = run(*BASE, *extra)
+        assert result.exit_code == 2, extra
+        assert field in result.stderr, (extra, result.stderr)
+
+
+def test_project_cost_defaults_come_from_the_coefficient_files():
+    # no cost options: the sourced defaults are used, never zero
+    args = ["project", "--species", "cunninghamia", "--start", 2025, "--period", 20]
+    result = run(*args, "--area", "7500mu", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    costs = out["inputs"]["costs"]
+    assert costs["establishment"] == 15000 and costs["validation"] == 200000
+    assert out["breakeven_price_CNY_per_tCO2e"] > 0
+    assert out["defaults"]["establishment"]["status"] == "illustrative"
+    assert out["verification_years"] == [2029, 2034, 2039, 2044]
+    # revenue only in verification years
+    paid = [y for y, r in zip(out["years"], out["revenue_CNY"], strict=True) if r]
+    assert paid == out["verification_years"]
+    # per-亩 = total / 7500
+    assert out["npv_CNY_per_mu"] == pytest.approx(out["npv_CNY"] / 7500)
+    assert out["npv_CNY_per_ha"] == pytest.approx(out["npv_CNY"] / 500)
 
 
 def test_project_beyond_growth_data_exits_2_unless_extrapolating():
@@ -235,3 +286,22 @@ def test_project_with_the_real_national_set(monkeypatch):
     monkeypatch.setattr(carbon_cli, "make_lookup", lambda set_name, year: yaml_lookup)
     direct = run(*BASE, "--area", "500ha")
     assert json.loads(real.stdout)["npv_CNY"] == pytest.approx(json.loads(direct.stdout)["npv_CNY"])
+
+
+def test_project_baseline_is_deducted_hand_computed():
+    args = [
+        "project",
+        "--species",
+        "cunninghamia",
+        "--start",
+        2025,
+        "--period",
+        20,
+        "--area",
+        "500ha",
+    ]
+    plain = json.loads(run(*args, "--format", "json").stdout)
+    less = json.loads(run(*args, "--baseline", 0.5, "--format", "json").stdout)
+    # 0.5 t/ha/yr × 500 ha × 20 yr = 5,000 t fewer credits
+    assert plain["credited_total_tCO2e"] - less["credited_total_tCO2e"] == pytest.approx(5000)
+    assert less["inputs"]["baseline_tCO2e_per_year"] == 250

@@ -89,7 +89,9 @@ def test_revenue_is_credits_times_price_less_fees(national_params):
         make_strata(500.0, "pinus_massoniana", 2025), 2025, 30, national_params, 70.0, costs=COSTS
     )
     t = r.table
-    np.testing.assert_allclose(t["revenue"].values, t["credited"].values * 70.0 * 0.95)
+    # revenue follows issuance, not growth: credits sold when verified
+    np.testing.assert_allclose(t["revenue"].values, t["issued"].values * 70.0 * 0.95)
+    assert float(t["issued"].sum()) == pytest.approx(float(t["credited"].sum()))
     np.testing.assert_allclose(t["cash_flow"].values, t["revenue"].values - t["cost"].values)
     np.testing.assert_allclose(t["cumulative"].values, np.cumsum(t["credited"].values))
 
@@ -137,7 +139,9 @@ def test_price_scenarios_and_tables(national_params):
     by_name = appraise_project(strata, 2025, 10, national_params, "ccer_central")
     by_number = appraise_project(strata, 2025, 10, national_params, 70.0)
     by_string = appraise_project(strata, 2025, 10, national_params, "70 CNY/tCO2e")
-    by_table = appraise_project(strata, 2025, 10, national_params, {2020: 70.0})
+    by_table = appraise_project(
+        strata, 2025, 10, national_params, {y: 70.0 for y in range(2025, 2035)}
+    )
     assert (
         by_name.npv
         == pytest.approx(by_number.npv)
@@ -149,6 +153,10 @@ def test_price_scenarios_and_tables(national_params):
         appraise_project(strata, 2025, 10, national_params, "expensive")
     with pytest.raises(InputError):
         appraise_project(strata, 2025, 10, national_params, "70 CNY/ha")
+    # a price path shorter than the period is refused, naming the field and the missing years
+    with pytest.raises(InputError, match="2030–2034") as err:
+        appraise_project(strata, 2025, 10, national_params, {y: 70.0 for y in range(2025, 2030)})
+    assert err.value.problems[0].field == "price_path"
 
 
 def test_monte_carlo_is_reproducible_with_a_seed(national_params):
