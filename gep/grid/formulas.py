@@ -28,22 +28,41 @@ EARTH_RADIUS_M = 6371007.181
 
 
 def slope_radians(dem: np.ndarray, dx: float, dy: float) -> np.ndarray:
-    """Slope angle from a DEM by central differences.
+    """Slope angle from a DEM by central differences (one-sided next to missing cells).
 
     Parameters
     ----------
-    dem : Elevation z [m], 2-D (rows = y).
+    dem : Elevation z [m], 2-D (rows = y); NaN where unknown.
     dx, dy : Pixel width and height [m] (positive).
 
     Returns
     -------
-    Slope θ [rad], same shape (one-sided differences at the array edge).
+    Slope θ [rad], same shape; NaN where z is NaN or has no known neighbour on an axis.
 
     Notes
     -----
     .. math:: \\theta = \\arctan\\sqrt{(\\partial z/\\partial x)^2 + (\\partial z/\\partial y)^2}
+
+    Each derivative is the mean of the backward and forward differences that exist, i.e. the
+    central difference :math:`(z_{i+1} - z_{i-1}) / 2\\Delta` inside the data and the one-sided
+    difference at its edge (array edge or missing neighbour).
     """
-    gy, gx = np.gradient(np.asarray(dem, dtype=np.float64), dy, dx)
+    z = np.asarray(dem, dtype=np.float64)
+
+    def derivative(axis: int, step: float) -> np.ndarray:
+        d = np.diff(z, axis=axis) / step
+        pad = [(0, 0), (0, 0)]
+        pad[axis] = (1, 0)
+        back = np.pad(d, pad, constant_values=np.nan)
+        pad[axis] = (0, 1)
+        fwd = np.pad(d, pad, constant_values=np.nan)
+        n = np.isfinite(back).astype(np.int8) + np.isfinite(fwd)
+        total = np.where(np.isfinite(back), back, 0.0) + np.where(np.isfinite(fwd), fwd, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(n > 0, total / n, np.nan)
+
+    gx = derivative(1, dx)
+    gy = derivative(0, dy)
     return np.arctan(np.hypot(gx, gy))
 
 

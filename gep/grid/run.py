@@ -244,7 +244,7 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
                 kernels.ls_block,
                 d,
                 depth=1,
-                boundary="nearest",
+                boundary=np.nan,
                 dtype=np.float32,
                 dx=abs(transform[0]),
                 dy=abs(transform[4]),

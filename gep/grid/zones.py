@@ -191,11 +191,11 @@ def rasterize_block(geometries, transform, shape, row0: int, col0: int) -> np.nd
     """
     if geometries is None:
         return np.zeros(shape, dtype=np.int32)
+    from affine import Affine
     from rasterio.features import rasterize
-    from rasterio.windows import Window
-    from rasterio.windows import transform as window_transform
 
-    wt = window_transform(Window(col0, row0, shape[1], shape[0]), transform)
+    a, b, c, d, e, f = tuple(transform)[:6]
+    wt = Affine(a, b, c + a * col0 + b * row0, d, e, f + d * col0 + e * row0)
     return rasterize(
         ((g, i) for i, g in enumerate(geometries)),
         out_shape=shape,
