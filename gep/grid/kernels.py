@@ -264,4 +264,4 @@ def ls_block(dem: np.ndarray, dx: float, dy: float, slope_length: float, factor:
     """LS of a DEM block that carries a one-pixel halo (used with ``dask.array.map_overlap``)."""
     from .formulas import slope_radians
 
-    return ls_factor(slope_radians(dem * factor, dx, dy), slope_length).astype(np.float32)
+    return ls_factor(slope_radians(dem * factor, dx, dy), slope_length)

@@ -124,7 +124,7 @@ def open_layer(spec: LayerSpec, chunks: int, config: str) -> xr.DataArray:
     try:
         if suffix in (".nc", ".nc4", ".zarr"):
             if suffix == ".zarr":
-                ds = xr.open_zarr(spec.path, chunks={})
+                ds = xr.open_zarr(spec.path, chunks={}, decode_coords="all")
             else:
                 ds = xr.open_dataset(spec.path, chunks={}, decode_coords="all")
             names = list(ds.data_vars)

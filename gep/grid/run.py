@@ -245,7 +245,7 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
                 d,
                 depth=1,
                 boundary=np.nan,
-                dtype=np.float32,
+                dtype=np.float64,
                 dx=abs(transform[0]),
                 dy=abs(transform[4]),
                 slope_length=cfg.slope_length,
