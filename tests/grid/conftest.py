@@ -87,14 +87,15 @@ def scene(tmp_path):
         np.float32
     )
     r = (3000 + 500 * rng.random((h, w))).astype(np.float32)
-    files = {
-        "lc": write_tif(tmp_path / "lc.tif", lc, 0),
-        "lc0": write_tif(tmp_path / "lc0.tif", lc0, 0),
-        "p": write_tif(tmp_path / "p.tif", p, -9999),
-        "et": write_tif(tmp_path / "et.tif", et, -9999),
-        "dem": write_tif(tmp_path / "dem.tif", dem, -9999),
-        "r": write_tif(tmp_path / "r.tif", r, -9999),
-    }
+    for name, a, nodata in (
+        ("lc", lc, 0),
+        ("lc0", lc0, 0),
+        ("p", p, -9999),
+        ("et", et, -9999),
+        ("dem", dem, -9999),
+        ("r", r, -9999),
+    ):
+        write_tif(tmp_path / f"{name}.tif", a, nodata)
     ecos = sorted(set(CODES.values()))
     cfg = {
         "year": 2024,
