@@ -121,7 +121,9 @@ def write_config(folder: Path, bas: Path, alt: Path, chunks: int = 2048) -> Path
 
 def valuation_k() -> float:
     n = ALT - BAS
-    return PRICE / n * sum(1.0 / ((1 + DISCOUNT / 100) ** t * (1 + RATE / 100) ** t) for t in range(n))
+    return (
+        PRICE / n * sum(1.0 / ((1 + DISCOUNT / 100) ** t * (1 + RATE / 100) ** t) for t in range(n))
+    )
 
 
 def numpy_floor(bas_path: Path, alt_path: Path) -> dict:
@@ -211,7 +213,17 @@ def carbon_main(a) -> dict:
         for _ in range(a.rounds):
             js = work / "invest.json"
             subprocess.run(
-                [a.invest_python, a.run_carbon, "--size", str(a.size), "--workdir", str(work), "--keep", "--json", str(js)],
+                [
+                    a.invest_python,
+                    a.run_carbon,
+                    "--size",
+                    str(a.size),
+                    "--workdir",
+                    str(work),
+                    "--keep",
+                    "--json",
+                    str(js),
+                ],
                 check=True,
                 capture_output=True,
             )
@@ -271,7 +283,10 @@ _FRESH = textwrap.dedent("""
 def fresh_run(cfg: Path, out: Path, scheduler: str | None = None) -> dict:
     """Run a config in a fresh interpreter; wall time and peak RSS of that process."""
     code = _FRESH.format(
-        root=str(ROOT), cfg=str(cfg), out=str(out), sched=f", scheduler={scheduler!r}" if scheduler else ""
+        root=str(ROOT),
+        cfg=str(cfg),
+        out=str(out),
+        sched=f", scheduler={scheduler!r}" if scheduler else "",
     )
     r = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     return json.loads(r.stdout.strip().splitlines()[-1])

@@ -80,3 +80,18 @@ def test_demo_result_is_a_dataset_gep_accounts(demo):
         "regulating.carbon_sequestration",
     }
     assert (q[q["indicator"] != "regulating.carbon_sequestration"]["value"] > 0).all()
+
+
+def test_run_for_app_gives_choropleth_and_preview(demo):
+    from gep.grid.app import run_for_app
+
+    out, result = demo
+    payload = run_for_app(out / "config.yaml", preview_px=64)
+    feats = payload["geojson"]["features"]
+    assert len(feats) == 10
+    by_code = {f["properties"]["code"]: f["properties"] for f in feats}
+    q = result.quantities.set_index(["region", "indicator"])["value"]
+    for code, props in by_code.items():
+        assert props["regulating.water_conservation"] == q[(code, "regulating.water_conservation")]
+    assert max(payload["preview"].shape) <= 64
+    assert set(np.unique(payload["preview"])) - {0} <= set(payload["classes"])
