@@ -123,51 +123,79 @@ def _param(name, blocks, eco, ctx, shape):
 
 def _bins(key, weights, n):
     out = np.bincount(
-        key.ravel(), weights=None if weights is None else weights.ravel(), minlength=n + 1
+        key.ravel(), weights=None if weights is None else weights.ravel(), minlength=n
     )
     return out[:n].astype(np.float64)
 
 
-def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: BlockContext) -> dict:
-    """Zonal sums of one block. ``zone_hint`` is a precomputed zone block or ``None``."""
-    shape = lc.shape
-    zone = (
-        zone_hint
-        if zone_hint is not None
-        else rasterize_block(ctx.geometries, ctx.transform, shape, row0, col0)
-    )
+def bin_layout(ctx: BlockContext, dtype, nodata=None) -> tuple[int, np.ndarray]:
+    """Bins per zone and the ecosystem of each bin (-1 unmapped, -2 nodata).
+
+    Byte land cover is binned by its raw code (256 bins, no per-pixel lookup: the floor's own
+    method); anything else by ecosystem index + 2 after :func:`classify`.
+    """
+    if ctx.lut is not None and np.dtype(dtype) == np.uint8:
+        eco_of_bin = ctx.lut[:256].astype(np.int16).copy()
+        if nodata is not None and float(nodata).is_integer() and 0 <= nodata < 256:
+            eco_of_bin[int(nodata)] = LC_NODATA
+        return 256, eco_of_bin
     n_eco = len(ctx.ecosystems)
-    n = ctx.n_zones * n_eco
-    eco = classify(lc, ctx, ctx.lc_nodata)
-    in_zone = zone >= 0
-    valid = in_zone & (eco >= 0)
-    key = np.where(valid, zone * n_eco + eco, n)
+    return n_eco + 2, np.arange(-2, n_eco, dtype=np.int16)
+
+
+def _keys(lc, zone, ctx: BlockContext, nodata):
+    """Bin key per pixel (zone row n_zones = outside every zone) and the ecosystem index."""
+    nb, eco_of_bin = bin_layout(ctx, lc.dtype, nodata)
+    if nb == 256:
+        b = lc  # the nodata code keeps its own bin; finalize() drops it
+        eco = None
+    else:
+        eco = classify(lc, ctx, nodata)
+        b = eco + 2
+    if zone is None:
+        key = b.astype(np.intp)
+    else:
+        zrow = np.where(zone >= 0, zone, ctx.n_zones).astype(np.intp)
+        key = zrow * nb + b
+    return key, eco, nb, eco_of_bin
+
+
+def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: BlockContext) -> dict:
+    """Sums of one block by zone × land-cover bin (see :func:`finalize`).
+
+    ``zone_hint`` is a precomputed zone block or ``None`` (rasterized here; nothing to do when
+    the whole grid is one zone).
+    """
+    shape = lc.shape
+    if zone_hint is not None:
+        zone = zone_hint
+    elif ctx.geometries is None:
+        zone = None
+    else:
+        zone = rasterize_block(ctx.geometries, ctx.transform, shape, row0, col0)
+    key, eco, nb, eco_of_bin = _keys(lc, zone, ctx, ctx.lc_nodata)
+    n = (ctx.n_zones + 1) * nb
     area = pixel_area_ha(ctx, row0, shape[0])
     scalar_area = np.ndim(area) == 0
-    out: dict = {}
-    counts = _bins(key, None, n)
-    out["area"] = counts * area if scalar_area else _bins(key, np.broadcast_to(area, shape), n)
-    out["zone_area"] = (
-        np.bincount(np.where(in_zone, zone, ctx.n_zones).ravel(), minlength=ctx.n_zones + 1)[
-            : ctx.n_zones
-        ]
-        * area
-        if scalar_area
-        else np.bincount(
-            np.where(in_zone, zone, ctx.n_zones).ravel(),
-            weights=np.broadcast_to(area, shape).ravel(),
-            minlength=ctx.n_zones + 1,
-        )[: ctx.n_zones]
-    )
-    # unmapped land-cover codes inside the zones, with pixel counts
-    bad = in_zone & (eco == LC_UNMAPPED)
-    if bad.any():
-        vals, cnt = np.unique(lc[bad], return_counts=True)
-        out["unmapped"] = dict(zip(vals.tolist(), cnt.tolist(), strict=True))
-    else:
-        out["unmapped"] = {}
-    out["lc_nodata_px"] = int(np.count_nonzero(in_zone & (eco == LC_NODATA)))
+    area_full = np.broadcast_to(area, shape)
+    out: dict = {"nb": nb}
+    out["px"] = _bins(key, None, n)
+    out["area"] = out["px"] * area if scalar_area else _bins(key, area_full, n)
+    out["unmapped"] = {}
+    if nb != 256:  # codes of unmapped pixels (the byte path reads them off the bins)
+        in_zone = zone >= 0 if zone is not None else np.ones(shape, bool)
+        bad = in_zone & (eco == LC_UNMAPPED)
+        if bad.any():
+            vals, cnt = np.unique(lc[bad], return_counts=True)
+            out["unmapped"] = dict(zip(vals.tolist(), cnt.tolist(), strict=True))
     nodata_px: dict[str, int] = {}
+    need_eco = any(i in ctx.indicators for i in ("water_conservation", "soil_conservation"))
+    if need_eco and eco is None:
+        eco = classify(lc, ctx, ctx.lc_nodata)
+    if need_eco or "hot_days" in ctx.indicators:
+        valid = eco >= 0 if eco is not None else None
+        if zone is not None:
+            valid = valid & (zone >= 0)
 
     def usable(values: dict, ecos_mask: np.ndarray):
         """Pixels where the indicator is counted, and count nodata of each input there."""
@@ -181,7 +209,6 @@ def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: Blo
                 ok &= ~miss
         return ok
 
-    area_full = np.broadcast_to(area, shape)
     if "water_conservation" in ctx.indicators:
         p = _param("precipitation", blocks, eco, ctx, shape)
         p_mm = p * _factor(ctx.units["precipitation"], "mm")
@@ -206,7 +233,7 @@ def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: Blo
             evapotranspiration=(et, et_unit),
             area=(area_full, "hectare"),
         )
-        out["water_conservation"] = _bins(np.where(ok, key, n), np.where(ok, q, 0.0), n)
+        out["water_conservation"] = _bins(key, np.where(ok, q, 0.0), n)
     if "soil_conservation" in ctx.indicators:
         vals = {
             nm: _param(nm, blocks, eco, ctx, shape)
@@ -222,27 +249,82 @@ def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: Blo
             p=(vals["rusle_p"], "dimensionless"),
             area=(area_full, "hectare"),
         )
-        out["soil_conservation"] = _bins(np.where(ok, key, n), np.where(ok, q, 0.0), n)
+        out["soil_conservation"] = _bins(key, np.where(ok, q, 0.0), n)
     if "hot_days" in ctx.indicators:
+        if eco is None:
+            eco = classify(lc, ctx, ctx.lc_nodata)
+            valid = eco >= 0 if zone is None else (eco >= 0) & (zone >= 0)
         d = _param("hot_days", blocks, eco, ctx, shape) * _factor(ctx.units["hot_days"], "day")
-        ok = usable({"hot_days": d}, np.ones(n_eco, bool))
-        out["hot_days_area"] = _bins(np.where(ok, key, n), np.where(ok, d * area_full, 0.0), n)
-        out["hot_days_weight"] = _bins(np.where(ok, key, n), np.where(ok, area_full, 0.0), n)
+        ok = usable({"hot_days": d}, np.ones(len(ctx.ecosystems), bool))
+        out["hot_days_area"] = _bins(key, np.where(ok, d * area_full, 0.0), n)
+        out["hot_days_weight"] = _bins(key, np.where(ok, area_full, 0.0), n)
     if ctx.carbon and prev is not None:
-        eco0 = classify(prev, ctx, ctx.prev_nodata)
-        v0 = in_zone & (eco0 >= 0)
-        key0 = np.where(v0, zone * n_eco + eco0, n)
-        both = v0 & valid
+        key0, eco0, nb0, _ = _keys(prev, zone, ctx, ctx.prev_nodata)
+        if nb0 != nb:  # mixed dtypes: bin both by ecosystem
+            raise TypeError("land cover and previous land cover must share a data type")
         w = None if scalar_area else area_full
         scale = area if scalar_area else 1.0
-        out["area_previous"] = _bins(key0, w, n) * scale
-        if both.all() or not (both ^ valid).any() and not (both ^ v0).any():
+        out["px_previous"] = _bins(key0, None, n)
+        out["area_previous"] = out["px_previous"] * area if scalar_area else _bins(key0, w, n)
+        if nb != 256:
+            in_zone = zone >= 0 if zone is not None else np.ones(shape, bool)
+            bad = in_zone & (eco0 == LC_UNMAPPED)
+            if bad.any():
+                vals, cnt = np.unique(prev[bad], return_counts=True)
+                for v, c in zip(vals.tolist(), cnt.tolist(), strict=True):
+                    out["unmapped"][v] = out["unmapped"].get(v, 0) + c
+        # change counts only pixels valid in both maps (as InVEST does)
+        _, eco_of_bin0 = bin_layout(ctx, prev.dtype, ctx.prev_nodata)
+        nz = ctx.n_zones
+        n_bad = (
+            out["px"].reshape(nz + 1, nb)[:nz, eco_of_bin < 0].sum()
+            + out["px_previous"].reshape(nz + 1, nb)[:nz, eco_of_bin0 < 0].sum()
+        )
+        if n_bad:
+            if nb == 256:
+                either = (eco_of_bin[lc] < 0) | (eco_of_bin0[prev] < 0)
+            else:
+                either = (eco < 0) | (eco0 < 0)
+            keep = ~either
+            ww = None if w is None else w[keep]
+            out["area_both"] = _bins(key[keep], ww, n) * scale
+            out["area_both_previous"] = _bins(key0[keep], ww, n) * scale
+        else:
             out["area_both"] = out["area"].copy()
             out["area_both_previous"] = out["area_previous"].copy()
-        else:
-            out["area_both"] = _bins(np.where(both, key, n), w, n) * scale
-            out["area_both_previous"] = _bins(np.where(both, key0, n), w, n) * scale
     out["nodata_px"] = nodata_px
+    return out
+
+
+def finalize(raw: dict, ctx: BlockContext) -> dict:
+    """Bins → sums by zone × ecosystem (flattened ``zone * n_eco + eco``), zone areas,
+    unmapped codes with pixel counts and the count of nodata land-cover pixels in the zones."""
+    nb = raw["nb"]
+    n_eco = len(ctx.ecosystems)
+    nz = ctx.n_zones
+    dtype = np.uint8 if nb == 256 else np.int16
+    _, eco_cur = bin_layout(ctx, dtype, ctx.lc_nodata)
+    onehot = np.zeros((nb, n_eco))
+    mapped = eco_cur >= 0
+    onehot[np.flatnonzero(mapped), eco_cur[mapped]] = 1.0
+    out: dict = {}
+    for k, v in raw.items():
+        if isinstance(v, np.ndarray) and not k.startswith("px"):
+            out[k] = (v.reshape(nz + 1, nb)[:nz] @ onehot).ravel()
+    out["zone_area"] = raw["area"].reshape(nz + 1, nb)[:nz].sum(axis=1)
+    px = raw["px"].reshape(nz + 1, nb)[:nz].sum(axis=0)
+    unmapped = dict(raw["unmapped"])
+    if nb == 256:
+        checks = [(px, eco_cur)]
+        if "px_previous" in raw:
+            _, eco_prev = bin_layout(ctx, dtype, ctx.prev_nodata)
+            checks.append((raw["px_previous"].reshape(nz + 1, nb)[:nz].sum(axis=0), eco_prev))
+        for counts, eco_of_bin in checks:
+            for code in np.flatnonzero((eco_of_bin == LC_UNMAPPED) & (counts > 0)):
+                unmapped[int(code)] = unmapped.get(int(code), 0) + int(counts[code])
+    out["unmapped"] = unmapped
+    out["lc_nodata_px"] = int(px[eco_cur == LC_NODATA].sum())
+    out["nodata_px"] = raw["nodata_px"]
     return out
 
 
@@ -250,7 +332,9 @@ def merge(a: dict, b: dict) -> dict:
     """Sum two block results."""
     out = {}
     for k in a:
-        if k in ("unmapped", "nodata_px"):
+        if k == "nb":
+            out[k] = a[k]
+        elif k in ("unmapped", "nodata_px"):
             d = dict(a[k])
             for kk, v in b[k].items():
                 d[kk] = d.get(kk, 0) + v

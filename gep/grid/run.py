@@ -337,6 +337,7 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
             sums = client.compute(parts[0]).result()
     else:
         (sums,) = dask.compute(parts[0])
+    sums = kernels.finalize(sums, ctx)
     t_compute = time.perf_counter() - t1
 
     if sums["unmapped"]:

@@ -350,3 +350,22 @@ def test_write_outputs_is_a_dataset(scene):
     ds = load_dataset(folder / "out")
     got = float(ds.data["area"].sum())
     assert got == pytest.approx(float(res.inventory["value"].sum()), rel=1e-9)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "uint16", "int32", "float32"])
+def test_land_cover_dtypes_give_the_same_sums(scene, dtype):
+    """Byte rasters are binned by raw code, other types by ecosystem: same totals and checks."""
+    folder, cfg, arr = scene
+    base = run_grid(write_config(folder, cfg))
+    for name in ("lc", "lc0"):
+        write_tif(folder / f"{name}_{dtype}.tif", arr[name].astype(dtype), 0)
+    cfg["land_cover"]["path"] = f"lc_{dtype}.tif"
+    cfg["previous_land_cover"]["path"] = f"lc0_{dtype}.tif"
+    other = run_grid(write_config(folder, cfg, "other.yaml"))
+    pd.testing.assert_series_equal(base.quantities["value"], other.quantities["value"], rtol=1e-12)
+    assert other.info["land_cover_nodata_px_in_zones"] == 2
+    lc0 = arr["lc0"].astype(dtype)
+    lc0[0, :5] = 77
+    write_tif(folder / f"lc0_{dtype}.tif", lc0, 0)
+    with pytest.raises(InputError, match=r"77 \(5 px\)"):
+        run_grid(write_config(folder, cfg, "other.yaml"))
