@@ -21,6 +21,7 @@ from ..indicators.regulating import (
     SOIL_ECOSYSTEMS,
     WATER_CONSERVATION_ECOSYSTEMS,
     rusle_soil_retention,
+    transpiration_cooling_energy,
     water_balance_retention,
 )
 from ..units import conversion_factor
@@ -69,6 +70,7 @@ class BlockContext:
     tables: dict[str, np.ndarray]  # parameter → value by eco index (NaN: not given)
     indicators: tuple[str, ...]
     carbon: bool
+    eer: float | None = None  # AC energy-efficiency ratio (climate regulation), from the set
     water_ecos: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     soil_ecos: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
@@ -258,6 +260,18 @@ def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: Blo
         ok = usable({"hot_days": d}, np.ones(len(ctx.ecosystems), bool))
         out["hot_days_area"] = _bins(key, np.where(ok, d * area_full, 0.0), n)
         out["hot_days_weight"] = _bins(key, np.where(ok, area_full, 0.0), n)
+        if "transpiration_heat" in ctx.tables:
+            # vegetated pixels: every ecosystem but water (the account's own choice)
+            heat = ctx.tables["transpiration_heat"][np.clip(eco, 0, None)]
+            veg = ok & (heat > 0) & np.isfinite(heat)
+            e, _ = pure(
+                transpiration_cooling_energy,
+                transpiration_heat=(heat, "kJ / m ** 2 / day"),
+                area=(area_full, "hectare"),
+                days=(d, "day"),
+                eer=(ctx.eer, "dimensionless"),
+            )
+            out["transpiration_energy"] = _bins(key, np.where(veg, e, 0.0), n)
     if ctx.carbon and prev is not None:
         key0, eco0, nb0, _ = _keys(prev, zone, ctx, ctx.prev_nodata)
         if nb0 != nb:  # mixed dtypes: bin both by ecosystem

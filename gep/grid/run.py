@@ -259,6 +259,10 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
     tables = {}
     for nm, table in cfg.tables.items():
         tables[nm] = np.array([table.get(e, np.nan) for e in ecosystems])
+    eer = None
+    coef_note = None
+    if "hot_days" in inds and cfg.coefficients:
+        tables["transpiration_heat"], eer, coef_note = _climate_coefficients(cfg, ecosystems)
     zones = load_zones(cfg.zones, crs, f)
     # a zone entirely off the grid is an error (a typo in a code field or the wrong CRS)
     if zones.geometries is not None:
@@ -300,6 +304,7 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
         tables=tables,
         indicators=inds,
         carbon=prev is not None,
+        eer=eer,
     )
     dctx = dask.delayed(ctx, pure=True, traverse=False)
     lc_blocks = lc.data.to_delayed()
@@ -372,7 +377,7 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
             ]
         )
     hashes = _hashes(cfg, [n for n in used])
-    result = _tables(cfg, zones, ecosystems, sums, inds, hashes)
+    result = _tables(cfg, zones, ecosystems, sums, inds, hashes, coef_note)
     result.info = {
         "config": str(cfg.path),
         "config_sha256": cfg.sha256,
@@ -396,7 +401,25 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
     return result
 
 
-def _tables(cfg, zones, ecosystems, sums, inds, hashes) -> GridResult:
+def _climate_coefficients(cfg: GridConfig, ecosystems: list[str]):
+    """Transpiration heat by ecosystem [kJ m⁻² d⁻¹] and the AC EER of the named set's year."""
+    from ..coefficients import load_set
+
+    cset = load_set(cfg.coefficients)
+    c = "regulating.climate_regulation."
+    veg = [e for e in ecosystems if e != "water"]
+    heat = cset.array(c + "transpiration_heat", [cfg.year], keys=veg, unit="kJ / m ** 2 / day")
+    eer = float(cset.array(c + "ac_efficiency", [cfg.year]).values.ravel()[0])
+    table = np.full(len(ecosystems), np.nan)
+    for e, v in zip(veg, heat.values.ravel(), strict=True):
+        table[ecosystems.index(e)] = v
+    note = (
+        f"coefficients {cset.name} sha256:{cset.hash[:16]} ({c}transpiration_heat, ac_efficiency)"
+    )
+    return table, eer, note
+
+
+def _tables(cfg, zones, ecosystems, sums, inds, hashes, coef_note=None) -> GridResult:
     n_eco = len(ecosystems)
     nz = len(zones.codes)
     shape = (nz, n_eco)
@@ -411,10 +434,10 @@ def _tables(cfg, zones, ecosystems, sums, inds, hashes) -> GridResult:
     year = cfg.year
     q_rows, e_rows = [], []
 
-    def add(indicator, per_eco, unit, source, extra_rows=True):
+    def add(indicator, per_eco, unit, source, component=""):
         per_eco = per_eco.reshape(shape)
         for z, code in enumerate(zones.codes):
-            q_rows.append((code, year, indicator, "", float(per_eco[z].sum()), unit, source))
+            q_rows.append((code, year, indicator, component, float(per_eco[z].sum()), unit, source))
         for z, code in enumerate(zones.codes):
             for e, eco in enumerate(ecosystems):
                 if per_eco[z, e] != 0 or area[z, e] > 0:
@@ -444,6 +467,14 @@ def _tables(cfg, zones, ecosystems, sums, inds, hashes) -> GridResult:
             sums["soil_conservation"],
             "t",
             src("rusle_r", "rusle_k", "rusle_ls", "dem", "rusle_c", "rusle_p"),
+        )
+    if "transpiration_energy" in sums:
+        add(
+            "regulating.climate_regulation",
+            sums["transpiration_energy"],
+            "kWh",
+            src("hot_days") + f"; {coef_note}",
+            component="transpiration",
         )
     inv_rows = []
     for z, code in enumerate(zones.codes):

@@ -78,8 +78,11 @@ def test_demo_result_is_a_dataset_gep_accounts(demo):
         "regulating.water_conservation",
         "regulating.soil_conservation",
         "regulating.carbon_sequestration",
+        "regulating.climate_regulation",
     }
     assert (q[q["indicator"] != "regulating.carbon_sequestration"]["value"] > 0).all()
+    climate = q[q["indicator"] == "regulating.climate_regulation"]
+    assert (climate["component"] == "transpiration").all() and (climate["unit"] == "kWh").all()
 
 
 def test_run_for_app_gives_choropleth_and_preview(demo):

@@ -167,6 +167,49 @@ def test_per_pixel_formulas_equal_tabular_account(tmp_path):
     assert float(s.magnitude) == pytest.approx(950 * 0.03 * 950 * 0.95 * PX_HA)
 
 
+def test_transpiration_energy_equals_formula_on_zonal_sums(tmp_path):
+    """Per-pixel E_pt with the set's heat by ecosystem = the formula on area × mean days."""
+    from gep.coefficients import load_set
+    from gep.indicators.regulating import transpiration_cooling_energy
+
+    h, w = 30, 40
+    lc = np.full((h, w), 11, np.uint8)
+    lc[:, 25:] = 30
+    lc[:5, :5] = 50  # water: not counted
+    days = np.tile(np.linspace(20, 60, w, dtype=np.float32), (h, 1))
+    write_tif(tmp_path / "lc.tif", lc, 0)
+    write_tif(tmp_path / "hd.tif", days)
+    cfg = {
+        "year": 2024,
+        "coefficients": "national",
+        "zones": {"whole": "610900"},
+        "land_cover": {"path": "lc.tif", "classes": "gep_ecosystems"},
+        "layers": {"hot_days": {"path": "hd.tif", "unit": "day"}},
+    }
+    res = run_grid(write_config(tmp_path, cfg))
+    cset = load_set("national")
+    c = "regulating.climate_regulation."
+    heat = cset.array(c + "transpiration_heat", [2024], keys=["forest.broadleaf", "grassland"])
+    eer = float(cset.array(c + "ac_efficiency", [2024]).values.ravel()[0])
+    expect = 0.0
+    for j, (eco, code) in enumerate((("forest.broadleaf", 11), ("grassland", 30))):
+        m = lc == code
+        day_area = float((days.astype(float)[m]).sum()) * PX_HA  # Σ d·A [ha·day]
+        e = transpiration_cooling_energy(
+            float(heat.values[0, j]) * ureg("kJ / m**2 / day"),
+            day_area * ureg.hectare,
+            1 * ureg.day,
+            eer,
+        )
+        expect += float(e.to("kWh").magnitude)
+    q = res.quantities
+    row = q[q["indicator"] == "regulating.climate_regulation"]
+    assert list(row["component"]) == ["transpiration"]
+    assert float(row["value"].iloc[0]) == pytest.approx(expect, rel=1e-9)
+    hd = res.inventory[res.inventory["item"] == "climate.hot_days"]["value"].iloc[0]
+    assert hd == pytest.approx(float(days[lc != 0].mean()), rel=1e-6)
+
+
 def test_carbon_stock_difference_and_npv_against_numpy(scene):
     folder, cfg, arr = scene
     cfg["zones"] = {"whole": "610900"}
