@@ -192,7 +192,7 @@ def test_transpiration_energy_equals_formula_on_zonal_sums(tmp_path):
     heat = cset.array(c + "transpiration_heat", [2024], keys=["forest.broadleaf", "grassland"])
     eer = float(cset.array(c + "ac_efficiency", [2024]).values.ravel()[0])
     expect = 0.0
-    for j, (eco, code) in enumerate((("forest.broadleaf", 11), ("grassland", 30))):
+    for j, (_eco, code) in enumerate((("forest.broadleaf", 11), ("grassland", 30))):
         m = lc == code
         day_area = float((days.astype(float)[m]).sum()) * PX_HA  # Σ d·A [ha·day]
         e = transpiration_cooling_energy(
