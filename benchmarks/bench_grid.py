@@ -52,41 +52,49 @@ NODATA = 255
 PRICE, DISCOUNT, RATE, BAS, ALT = 66.0, 7.0, 0.0, 2020, 2030
 
 
-def make_pair(folder: Path, size: int, seed: int = 1) -> tuple[Path, Path]:
-    """A patchy land-cover pair (uint8, tiled LZW GeoTIFF, 30 m, UTM 49N), 20 % changed."""
+def make_pair(folder: Path, size: int, seed: int = 1, strip: int = 1024) -> tuple[Path, Path]:
+    """A patchy land-cover pair (uint8, tiled LZW GeoTIFF, 30 m, UTM 49N), 20 % changed.
+
+    Written in strips of ``strip`` rows, so a 16000 × 16000 pair needs little memory.
+    """
     import rasterio
     from rasterio.transform import from_origin
+    from rasterio.windows import Window
 
     rng = np.random.default_rng(seed)
     codes = np.array(sorted(POOLS), dtype=np.uint8)
     shares = [0.45, 0.15, 0.12, 0.18, 0.06, 0.04]
     coarse = rng.choice(codes, size=(size // 16 + 1, size // 16 + 1), p=shares)
-    bas = np.kron(coarse, np.ones((16, 16), np.uint8))[:size, :size].copy()
-    alt = bas.copy()
-    change = rng.random((size, size)) < 0.2
-    alt[change] = rng.choice(codes, size=int(change.sum()))
-    paths = []
-    for name, arr in (("lulc_bas.tif", bas), ("lulc_alt.tif", alt)):
-        p = folder / name
-        with rasterio.open(
-            p,
-            "w",
-            driver="GTiff",
-            height=size,
-            width=size,
-            count=1,
-            dtype="uint8",
-            crs="EPSG:32649",
-            transform=from_origin(500000.0, 2500000.0, 30.0, 30.0),
-            nodata=NODATA,
-            tiled=True,
-            blockxsize=256,
-            blockysize=256,
-            compress="lzw",
-        ) as dst:
-            dst.write(arr, 1)
-        paths.append(p)
-    return paths[0], paths[1]
+    profile = {
+        "driver": "GTiff",
+        "height": size,
+        "width": size,
+        "count": 1,
+        "dtype": "uint8",
+        "crs": "EPSG:32649",
+        "transform": from_origin(500000.0, 2500000.0, 30.0, 30.0),
+        "nodata": NODATA,
+        "tiled": True,
+        "blockxsize": 256,
+        "blockysize": 256,
+        "compress": "lzw",
+        "BIGTIFF": "IF_SAFER",
+    }
+    paths = (folder / "lulc_bas.tif", folder / "lulc_alt.tif")
+    with (
+        rasterio.open(paths[0], "w", **profile) as fb,
+        rasterio.open(paths[1], "w", **profile) as fa,
+    ):
+        for r0 in range(0, size, strip):
+            h = min(strip, size - r0)
+            rows = np.arange(r0, r0 + h) // 16
+            bas = np.repeat(coarse[rows], 16, axis=1)[:, :size]
+            alt = bas.copy()
+            change = rng.random((h, size)) < 0.2
+            alt[change] = rng.choice(codes, size=int(change.sum()))
+            fb.write(bas, 1, window=Window(0, r0, size, h))
+            fa.write(alt, 1, window=Window(0, r0, size, h))
+    return paths
 
 
 def write_config(folder: Path, bas: Path, alt: Path, chunks: int = 2048) -> Path:

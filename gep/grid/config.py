@@ -8,7 +8,7 @@ Example::
 
     name: ankang-demo
     year: 2024
-    chunks: 2048
+    chunks: 1024
     zones: {cnmaps: "610900"}                 # or {file: zones.gpkg, code_field: code}
     land_cover: {path: lc_2024.tif, classes: gep_ecosystems}
     previous_land_cover: {path: lc_2020.tif, year: 2020}
@@ -135,7 +135,7 @@ class GridConfig:
     carbon_pools: dict[str, dict[str, float]] | None = None
     carbon_unit: str = "t / hectare"
     valuation: dict[str, float] | None = None
-    chunks: int = 2048
+    chunks: int = 1024
     nodata_policy: str = "skip"
     coefficients: str | None = None
     sha256: str = ""
@@ -247,10 +247,10 @@ def load_config(path: str | Path) -> GridConfig:
     if not isinstance(year, int) or isinstance(year, bool):
         problems.append(Problem(file, "missing or non-integer 'year'", field="year"))
         year = 0
-    chunks = raw.get("chunks", 2048)
+    chunks = raw.get("chunks", 1024)
     if not isinstance(chunks, int) or not 64 <= chunks <= 16384:
         problems.append(Problem(file, "chunks must be an integer in 64..16384", field="chunks"))
-        chunks = 2048
+        chunks = 1024
     policy = raw.get("nodata_policy", "skip")
     if policy not in ("skip", "error"):
         problems.append(Problem(file, "nodata_policy must be skip or error", "nodata_policy"))

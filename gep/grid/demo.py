@@ -280,7 +280,7 @@ def build_demo(
         "name": "ankang-demo",
         "year": year,
         "coefficients": "ankang",
-        "chunks": 2048,
+        "chunks": 1024,
         "zones": {"cnmaps": "610900"},
         "land_cover": {"path": f"rasters/land_cover_{year}.tif", "classes": "gep_ecosystems"},
         "previous_land_cover": {

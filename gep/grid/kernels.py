@@ -114,10 +114,11 @@ def pixel_area_ha(ctx: BlockContext, row0: int, nrows: int):
 def _param(name, blocks, eco, ctx, shape):
     """Parameter values in the raster's unit (or NaN where missing/nodata)."""
     if name in blocks:
-        v = np.asarray(blocks[name], dtype=np.float64)
+        raw = blocks[name]
+        v = raw.astype(np.float64)  # a fresh copy: nodata is set in place
         nd = ctx.nodata.get(name)
         if nd is not None:
-            v = np.where(v == nd, np.nan, v)
+            v[raw == nd] = np.nan
         return v
     table = ctx.tables[name]
     return table[np.clip(eco, 0, None)]
