@@ -97,7 +97,7 @@ def make_pair(folder: Path, size: int, seed: int = 1, strip: int = 1024) -> tupl
     return paths
 
 
-def write_config(folder: Path, bas: Path, alt: Path, chunks: int = 2048) -> Path:
+def write_config(folder: Path, bas: Path, alt: Path, chunks: int = 1024) -> Path:
     import yaml
 
     classes = {
@@ -347,7 +347,7 @@ def main(argv=None) -> int:
     c = sub.add_parser("carbon")
     c.add_argument("--size", type=int, default=4000)
     c.add_argument("--rounds", type=int, default=3)
-    c.add_argument("--chunks", type=int, default=2048)
+    c.add_argument("--chunks", type=int, default=1024)
     c.add_argument("--invest-python")
     c.add_argument("--run-carbon")
     c.add_argument("--workdir")
@@ -357,7 +357,7 @@ def main(argv=None) -> int:
     k.add_argument("--workdir")
     s = sub.add_parser("scaling")
     s.add_argument("--sizes", type=int, nargs="+", default=[2000, 4000, 8000, 16000])
-    s.add_argument("--chunks", type=int, default=2048)
+    s.add_argument("--chunks", type=int, default=1024)
     s.add_argument("--workdir")
     a = p.parse_args(argv)
     fn = {"carbon": carbon_main, "ankang": ankang_main, "scaling": scaling_main}[a.cmd]
