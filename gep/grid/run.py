@@ -98,6 +98,17 @@ def _indicators(cfg: GridConfig) -> tuple[str, ...]:
             out.append("soil_conservation")
     if cfg.has("hot_days"):
         out.append("hot_days")
+    for one, others in (
+        ("evapotranspiration", ("pet", "budyko_omega")),
+        ("runoff", ("runoff_coefficient",)),
+        ("rusle_ls", ("dem",)),
+    ):
+        for other in others:
+            if cfg.has(one) and cfg.has(other):
+                where = "layers" if other in cfg.layers else "tables"
+                problems.append(
+                    Problem(f, f"give {one} or {other}, not both", field=f"{where}.{other}")
+                )
     if problems:
         raise InputError(problems)
     return tuple(out)
@@ -203,14 +214,25 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
             used.remove("dem")
     if "hot_days" in inds:
         used.append("hot_days")
-    unused = sorted(set(cfg.layers) - set(used))
+    unused = [f"layers.{u}" for u in sorted(set(cfg.layers) - set(used))]
+    table_users = {
+        "runoff_coefficient": "water_conservation",
+        "budyko_omega": "water_conservation",
+        "evapotranspiration": "water_conservation",
+        "rusle_c": "soil_conservation",
+        "rusle_p": "soil_conservation",
+        "rusle_k": "soil_conservation",
+    }
+    unused += [f"tables.{t}" for t in sorted(cfg.tables) if table_users[t] not in inds]
+    if cfg.previous_land_cover is not None and cfg.carbon_pools is None:
+        unused.append("previous_land_cover")
     if unused:
         raise InputError(
             [
                 Problem(
                     f,
-                    "layer is not used by any indicator (remove it or add its partners)",
-                    f"layers.{u}",
+                    "not used by any indicator (remove it or add its partners, e.g. carbon pools)",
+                    u,
                 )
                 for u in unused
             ]

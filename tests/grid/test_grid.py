@@ -284,6 +284,9 @@ def test_resampling_refused_unless_asked(scene):
         (lambda c: c["zones"].update(code_field="adcode"), "zones.code_field"),
         (lambda c: c["layers"].pop("evapotranspiration"), "water conservation needs"),
         (lambda c: c["carbon"]["pools"].pop("urban"), "carbon.pools"),
+        (lambda c: c.pop("carbon"), "previous_land_cover"),
+        (lambda c: c["tables"].update(budyko_omega={"shrub": 2.0}), "not both"),
+        (lambda c: c["layers"].update(rusle_ls={"path": "dem.tif"}), "give rusle_ls or dem"),
     ],
 )
 def test_bad_config_is_one_input_error(scene, edit, needle):
@@ -412,3 +415,55 @@ def test_land_cover_dtypes_give_the_same_sums(scene, dtype):
     write_tif(folder / f"lc0_{dtype}.tif", lc0, 0)
     with pytest.raises(InputError, match=r"77 \(5 px\)"):
         run_grid(write_config(folder, cfg, "other.yaml"))
+
+
+def test_budyko_et_and_runoff_layer_path(scene):
+    """ET from PET by the Fu curve (ω by ecosystem), runoff as a raster: = numpy reference."""
+    folder, cfg, arr = scene
+    pet = np.full(arr["p"].shape, 800.0, np.float32)
+    ro = (0.1 * arr["p"]).astype(np.float32)
+    ro[arr["p"] == -9999] = -9999
+    write_tif(folder / "pet.tif", pet, -9999)
+    write_tif(folder / "ro.tif", ro, -9999)
+    ecos = sorted(set(CODES.values()))
+    cfg["zones"] = {"whole": "610900"}
+    cfg["layers"].pop("evapotranspiration")
+    cfg["layers"]["pet"] = {"path": "pet.tif", "unit": "mm"}
+    cfg["layers"]["runoff"] = {"path": "ro.tif", "unit": "mm"}
+    cfg["tables"].pop("runoff_coefficient")
+    cfg["tables"]["budyko_omega"] = {e: 2.0 + 0.1 * i for i, e in enumerate(ecos)}
+    res = run_grid(write_config(folder, cfg))
+    eco = np.vectorize(lambda v: CODES.get(int(v), ""))(arr["lc"])
+    omega = np.vectorize(lambda e: cfg["tables"]["budyko_omega"].get(e, np.nan))(eco)
+    p = arr["p"].astype(float)
+    aet = budyko_fu_aet(p, 800.0, omega)
+    q = np.maximum(p - 0.1 * p - aet, 0.0) * PX_HA * 10
+    m = np.isin(eco, list(WATER)) & (arr["p"] != -9999)
+    assert _q(res, "regulating.water_conservation", "610900") == pytest.approx(
+        float(q[m].sum()), rel=1e-6
+    )
+
+
+def test_zones_missing_the_raster_are_an_error(scene):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    folder, cfg, arr = scene
+    far = gpd.GeoDataFrame({"code": ["610902"]}, geometry=[box(0, 0, 10, 10)], crs="EPSG:32649")
+    far.to_file(folder / "far.geojson", driver="GeoJSON")
+    cfg["zones"] = {"file": "far.geojson", "code_field": "code"}
+    with pytest.raises(InputError, match="610902 miss the raster"):
+        run_grid(write_config(folder, cfg))
+
+
+def test_cli_demo_builds_and_runs(tmp_path):
+    pytest.importorskip("cnmaps")
+    from gep.cli.main import app
+
+    r = CliRunner().invoke(
+        app, ["grid", "demo", "--out", str(tmp_path / "d"), "--resolution", "5000", "--run"]
+    )
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "d" / "result" / "quantities.csv").exists()
+    r = CliRunner().invoke(app, ["grid", "demo", "--out", str(tmp_path / "x"), "--resolution", "1"])
+    assert r.exit_code == 2 and "--resolution" in r.output
