@@ -89,7 +89,17 @@ _TOP = {
 }
 _LAYER = {"path", "unit", "variable", "band", "nodata", "resample", "crs"}
 _LC = {"path", "classes", "variable", "band", "nodata", "resample", "crs", "year"}
-_ZONES = {"file", "layer", "code_field", "name_field", "cnmaps", "whole", "name", "code_map"}
+_ZONES = {
+    "file",
+    "layer",
+    "code_field",
+    "name_field",
+    "cnmaps",
+    "whole",
+    "name",
+    "code_map",
+    "exact",
+}
 
 
 @dataclass(frozen=True)
@@ -117,6 +127,7 @@ class ZoneSpec:
     whole: str | None = None
     name: str | None = None
     code_map: dict[str, str] = field(default_factory=dict)
+    exact: bool = False  # exact area weighting of pixels that zone boundaries cross
 
 
 @dataclass(frozen=True)
@@ -293,6 +304,10 @@ def load_config(path: str | Path) -> GridConfig:
         if cn is not None and not (isinstance(cn, str | int) and str(cn).isdigit()):
             problems.append(Problem(file, "cnmaps must be a division code", field="zones.cnmaps"))
         whole = zraw.get("whole")
+        exact = zraw.get("exact", False)
+        if not isinstance(exact, bool):
+            problems.append(Problem(file, "exact must be true or false", field="zones.exact"))
+            exact = False
         zones = ZoneSpec(
             file=zfile,
             layer=zraw.get("layer"),
@@ -302,6 +317,7 @@ def load_config(path: str | Path) -> GridConfig:
             whole=str(whole) if whole is not None else None,
             name=zraw.get("name"),
             code_map={**CODE_CHANGES, **{str(k): str(v) for k, v in code_map.items()}},
+            exact=exact,
         )
 
     # land cover

@@ -26,7 +26,7 @@ from ..indicators.regulating import (
 )
 from ..units import conversion_factor
 from .formulas import budyko_fu_aet, geographic_row_area, ls_factor, runoff_from_coefficient
-from .zones import rasterize_block
+from .zones import edge_fractions, rasterize_block
 
 LC_NODATA = -2
 LC_UNMAPPED = -1
@@ -71,6 +71,7 @@ class BlockContext:
     indicators: tuple[str, ...]
     carbon: bool
     eer: float | None = None  # AC energy-efficiency ratio (climate regulation), from the set
+    exact: bool = False  # exact area weighting of pixels on zone boundaries
     water_ecos: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     soil_ecos: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
@@ -160,7 +161,7 @@ def _keys(lc, zone, ctx: BlockContext, nodata):
     else:
         zrow = np.where(zone >= 0, zone, ctx.n_zones).astype(np.intp)
         key = zrow * nb + b
-    return key, eco, nb, eco_of_bin
+    return key, eco, nb, eco_of_bin, b
 
 
 def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: BlockContext) -> dict:
@@ -176,14 +177,38 @@ def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: Blo
         zone = None
     else:
         zone = rasterize_block(ctx.geometries, ctx.transform, shape, row0, col0)
-    key, eco, nb, eco_of_bin = _keys(lc, zone, ctx, ctx.lc_nodata)
+    key, eco, nb, eco_of_bin, b = _keys(lc, zone, ctx, ctx.lc_nodata)
     n = (ctx.n_zones + 1) * nb
     area = pixel_area_ha(ctx, row0, shape[0])
     scalar_area = np.ndim(area) == 0
     area_full = np.broadcast_to(area, shape)
     out: dict = {"nb": nb}
-    out["px"] = _bins(key, None, n)
-    out["area"] = out["px"] * area if scalar_area else _bins(key, area_full, n)
+    out["px"] = _bins(key, None, n)  # centre rule: pixel counts for the checks
+    exact = ctx.exact and zone is not None
+    border = None
+    if exact:
+        border, pidx, pzone, pfrac = edge_fractions(
+            ctx.geometries, ctx.transform, shape, row0, col0
+        )
+        prow, pcol = np.divmod(pidx, shape[1])
+        outside = ctx.n_zones * nb
+
+    def zsum(weights, k=key, bins=b):
+        """Sums by zone × bin; on boundaries each pixel is shared by its covered fractions."""
+        if not exact:
+            return _bins(k, weights, n)
+        kc = np.where(border, outside + bins.astype(np.intp), k)
+        res = _bins(kc, weights, n)
+        if pidx.size:
+            kp = pzone * nb + bins[prow, pcol]
+            wp = pfrac if weights is None else np.broadcast_to(weights, shape)[prow, pcol] * pfrac
+            res += np.bincount(kp, weights=wp, minlength=n)[:n]
+        return res
+
+    if exact:
+        out["area"] = zsum(None) * area if scalar_area else zsum(area_full)
+    else:
+        out["area"] = out["px"] * area if scalar_area else _bins(key, area_full, n)
     out["unmapped"] = {}
     if nb != 256:  # codes of unmapped pixels (the byte path reads them off the bins)
         in_zone = zone >= 0 if zone is not None else np.ones(shape, bool)
@@ -198,7 +223,7 @@ def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: Blo
     if need_eco or "hot_days" in ctx.indicators:
         valid = eco >= 0 if eco is not None else None
         if zone is not None:
-            valid = valid & (zone >= 0)
+            valid = valid & ((zone >= 0) | border) if exact else valid & (zone >= 0)
 
     def usable(values: dict, ecos_mask: np.ndarray):
         """Pixels where the indicator is counted, and count nodata of each input there."""
@@ -236,7 +261,7 @@ def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: Blo
             evapotranspiration=(et, et_unit),
             area=(area_full, "hectare"),
         )
-        out["water_conservation"] = _bins(key, np.where(ok, q, 0.0), n)
+        out["water_conservation"] = zsum(np.where(ok, q, 0.0))
     if "soil_conservation" in ctx.indicators:
         vals = {
             nm: _param(nm, blocks, eco, ctx, shape)
@@ -252,15 +277,17 @@ def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: Blo
             p=(vals["rusle_p"], "dimensionless"),
             area=(area_full, "hectare"),
         )
-        out["soil_conservation"] = _bins(key, np.where(ok, q, 0.0), n)
+        out["soil_conservation"] = zsum(np.where(ok, q, 0.0))
     if "hot_days" in ctx.indicators:
         if eco is None:
             eco = classify(lc, ctx, ctx.lc_nodata)
             valid = eco >= 0 if zone is None else (eco >= 0) & (zone >= 0)
+            if exact:
+                valid |= (eco >= 0) & border
         d = _param("hot_days", blocks, eco, ctx, shape) * _factor(ctx.units["hot_days"], "day")
         ok = usable({"hot_days": d}, np.ones(len(ctx.ecosystems), bool))
-        out["hot_days_area"] = _bins(key, np.where(ok, d * area_full, 0.0), n)
-        out["hot_days_weight"] = _bins(key, np.where(ok, area_full, 0.0), n)
+        out["hot_days_area"] = zsum(np.where(ok, d * area_full, 0.0))
+        out["hot_days_weight"] = zsum(np.where(ok, area_full, 0.0))
         if "transpiration_heat" in ctx.tables:
             # vegetated pixels: every ecosystem but water (the account's own choice)
             heat = ctx.tables["transpiration_heat"][np.clip(eco, 0, None)]
@@ -272,15 +299,18 @@ def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: Blo
                 days=(d, "day"),
                 eer=(ctx.eer, "dimensionless"),
             )
-            out["transpiration_energy"] = _bins(key, np.where(veg, e, 0.0), n)
+            out["transpiration_energy"] = zsum(np.where(veg, e, 0.0))
     if ctx.carbon and prev is not None:
-        key0, eco0, nb0, _ = _keys(prev, zone, ctx, ctx.prev_nodata)
+        key0, eco0, nb0, _, b0 = _keys(prev, zone, ctx, ctx.prev_nodata)
         if nb0 != nb:  # mixed dtypes: bin both by ecosystem
             raise TypeError("land cover and previous land cover must share a data type")
         w = None if scalar_area else area_full
         scale = area if scalar_area else 1.0
         out["px_previous"] = _bins(key0, None, n)
-        out["area_previous"] = out["px_previous"] * area if scalar_area else _bins(key0, w, n)
+        if exact:
+            out["area_previous"] = zsum(w, key0, b0) * scale
+        else:
+            out["area_previous"] = out["px_previous"] * area if scalar_area else _bins(key0, w, n)
         if nb != 256:
             in_zone = zone >= 0 if zone is not None else np.ones(shape, bool)
             bad = in_zone & (eco0 == LC_UNMAPPED)
@@ -295,15 +325,17 @@ def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: Blo
             out["px"].reshape(nz + 1, nb)[:nz, eco_of_bin < 0].sum()
             + out["px_previous"].reshape(nz + 1, nb)[:nz, eco_of_bin0 < 0].sum()
         )
+        if exact:
+            n_bad = n_bad or bool(border.any())
         if n_bad:
             if nb == 256:
                 either = (eco_of_bin[lc] < 0) | (eco_of_bin0[prev] < 0)
             else:
                 either = (eco < 0) | (eco0 < 0)
-            keep = ~either
-            ww = None if w is None else w[keep]
-            out["area_both"] = _bins(key[keep], ww, n) * scale
-            out["area_both_previous"] = _bins(key0[keep], ww, n) * scale
+            keep = (~either).astype(np.float64)
+            wk = keep if w is None else keep * w
+            out["area_both"] = zsum(wk) * scale
+            out["area_both_previous"] = zsum(wk, key0, b0) * scale
         else:
             out["area_both"] = out["area"].copy()
             out["area_both_previous"] = out["area_previous"].copy()

@@ -327,6 +327,7 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
         indicators=inds,
         carbon=prev is not None,
         eer=eer,
+        exact=cfg.zones.exact,
     )
     dctx = dask.delayed(ctx, pure=True, traverse=False)
     lc_blocks = lc.data.to_delayed()

@@ -467,3 +467,41 @@ def test_cli_demo_builds_and_runs(tmp_path):
     assert (tmp_path / "d" / "result" / "quantities.csv").exists()
     r = CliRunner().invoke(app, ["grid", "demo", "--out", str(tmp_path / "x"), "--resolution", "1"])
     assert r.exit_code == 2 and "--resolution" in r.output
+
+
+def test_exact_zone_edges_give_polygon_areas(scene):
+    """zones.exact: pixels on a boundary are shared by covered fraction (areas = polygons)."""
+    import geopandas as gpd
+    from shapely.geometry import Polygon
+
+    from .conftest import X0, Y1
+
+    folder, cfg, arr = scene
+    # two zones split by a slanted line, not aligned with the pixels; the west one also
+    # sticks out of the raster on the left
+    h, w = arr["lc"].shape
+    xs = [X0 - 100.0, X0 + 37.3 * RES, X0 + 61.9 * RES, X0 + w * RES]
+    top, bottom = Y1, Y1 - h * RES
+    west = Polygon([(xs[0], top), (xs[2], top), (xs[1], bottom), (xs[0], bottom)])
+    east = Polygon([(xs[2], top), (xs[3], top), (xs[3], bottom), (xs[1], bottom)])
+    gpd.GeoDataFrame(
+        {"code": ["610902", "610921"]}, geometry=[west, east], crs="EPSG:32649"
+    ).to_file(folder / "slant.geojson", driver="GeoJSON")
+    cfg["zones"] = {"file": "slant.geojson", "code_field": "code", "exact": True}
+    cfg["chunks"] = 64  # boundaries cross block edges
+    res = run_grid(write_config(folder, cfg))
+    zone_area = res.regions.set_index("code")["land_area"]
+    inside_west = west.intersection(
+        Polygon([(X0, top), (X0 + w * RES, top), (X0 + w * RES, bottom), (X0, bottom)])
+    )
+    assert zone_area["610902"] == pytest.approx(inside_west.area / 1e4, rel=1e-9)
+    assert zone_area["610921"] == pytest.approx(east.area / 1e4, rel=1e-9)
+    # shares add up: every valid pixel's area is counted exactly once over the two zones
+    area = res.inventory[res.inventory["item"] == "area"]["value"].sum()
+    assert area == pytest.approx(int((arr["lc"] != 0).sum()) * PX_HA, rel=1e-9)
+    # and the centre rule gives the same grand totals of every quantity
+    cfg["zones"]["exact"] = False
+    centre = run_grid(write_config(folder, cfg, "centre.yaml"))
+    tot_e = res.quantities.groupby("indicator")["value"].sum()
+    tot_c = centre.quantities.groupby("indicator")["value"].sum()
+    pd.testing.assert_series_equal(tot_e, tot_c, rtol=1e-9)
