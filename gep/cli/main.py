@@ -313,13 +313,14 @@ def template_cmd(
 
 def _mount_subcommands() -> None:
     """Mount the sub-command groups that live in modules of their own."""
-    from . import carbon, profiles, scenario
+    from . import carbon, grid, profiles, scenario
 
     app.add_typer(carbon.app, name="carbon", help="Forestry carbon sinks and carbon-sink pricing.")
     app.add_typer(scenario.scenario_app, name="scenario", help="Scenario comparison.")
     app.command("uncertainty")(scenario.uncertainty_cmd)
     app.command("sensitivity")(scenario.sensitivity_cmd)
     profiles.register(app)  # compare-profiles, profiles (issue 11)
+    app.add_typer(grid.app, name="grid", help="Gridded mode: rasters → county quantities.")
 
 
 _mount_subcommands()
