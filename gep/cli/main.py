@@ -11,7 +11,15 @@ import pandas as pd
 import typer
 
 from ..errors import InputError, Problem
-from .common import Fmt, ShortFmt, dataset_coefficients, fail, load_inputs, user_errors
+from .common import (
+    Fmt,
+    ShortFmt,
+    dataset_coefficients,
+    fail,
+    load_inputs,
+    resolve_coefficients,
+    user_errors,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -36,6 +44,17 @@ def _emit(text: str, out: Path | None) -> None:
     else:
         out.write_text(text, encoding="utf-8")
         typer.echo(f"written: {out}", err=True)
+
+
+def _source_text(source: dict) -> str:
+    if source.get("kind") == "published":
+        return f"store: published version {source['version']}"
+    if source.get("kind") == "version":
+        return f"store: version {source['version']} (not the published one)"
+    if source.get("kind") == "draft":
+        stale = ", based on an older published version" if source.get("stale") else ""
+        return f"store: DRAFT of {source['user']} (revision {source['revision']}{stale})"
+    return "files"
 
 
 @app.command("account")
@@ -65,12 +84,22 @@ def account_cmd(
     fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="write to a file")] = None,
     lang: Annotated[str, typer.Option(help="zh | en")] = "zh",
+    draft: Annotated[
+        str | None,
+        typer.Option("--draft", help="use this user's private draft of the set (store)"),
+    ] = None,
 ):
-    """Compute the GEP account of a dataset."""
+    """Compute the GEP account of a dataset.
+
+    The coefficient set is the store's published version when the store holds it (else the
+    files); ``--draft NAME`` uses that user's private draft instead.
+    """
     from ..accounting import account
+    from ..inventory import load_dataset
     from ..report import json_payload, summary_frame, write_xlsx
 
-    ds, coef = load_inputs(dataset, coefficients, set_ or [])
+    ds = load_dataset(dataset)
+    coef, source = resolve_coefficients(ds, coefficients, set_ or [], draft)
     acc = account(
         ds,
         coef,
@@ -81,7 +110,9 @@ def account_cmd(
         exclude=exclude or (),
     )
     if fmt is Fmt.json:
-        _emit(json.dumps(json_payload(acc, lang), ensure_ascii=False, indent=1), out)
+        payload = json_payload(acc, lang)
+        payload["coefficient_source"] = source  # store version / draft / files
+        _emit(json.dumps(payload, ensure_ascii=False, indent=1), out)
     elif fmt is Fmt.csv:
         _emit(acc.to_frame(lang).to_csv(index=False), out)
     elif fmt is Fmt.xlsx:
@@ -102,7 +133,7 @@ def account_cmd(
         prov = acc.provenance()
         lines = [
             f"GEP account — profile {acc.profile}; dataset {prov['dataset']['name']} ({prov['dataset']['hash']}); "
-            f"coefficients {coef.name} ({coef.hash})",
+            f"coefficients {coef.name} ({coef.hash}) — {_source_text(source)}",
             text,
         ]
         for n in acc.not_assessed:
@@ -306,12 +337,13 @@ def template_cmd(
 
 def _mount_subcommands() -> None:
     """Mount the sub-command groups that live in modules of their own."""
-    from . import carbon, scenario
+    from . import carbon, scenario, store
 
     app.add_typer(carbon.app, name="carbon", help="Forestry carbon sinks and carbon-sink pricing.")
     app.add_typer(scenario.scenario_app, name="scenario", help="Scenario comparison.")
     app.command("uncertainty")(scenario.uncertainty_cmd)
     app.command("sensitivity")(scenario.sensitivity_cmd)
+    store.mount(app)  # users, draft, publish, versions, audit
 
 
 _mount_subcommands()
