@@ -602,11 +602,13 @@ class Store:
             base_content, _ = self._base_set_content(name)
         else:
             base_content = self.version("coefset", name, base_number)[1]
+        new_content = vc.apply_draft(base_content, draft)
         old = vc.set_from_content(base_content, self.cache)
-        new = vc.set_from_content(vc.apply_draft(base_content, draft), self.cache)
+        new = vc.set_from_content(new_content, self.cache)
         if year is None:
             year = _latest_year(new)
-        problems, warnings = vc.check_changes(old, new, year)
+        ids = vc.changed_ids(base_content, new_content)
+        problems, warnings = vc.check_changes(old, new, year, ids)
         if problems:
             raise StoreError(problems)
         return warnings
@@ -912,7 +914,7 @@ class Store:
             "old": va[0].as_dict(),
             "new": vb[0].as_dict(),
             "year": year,
-            "coefficients": vc.diff_sets(sa, sb, year),
+            "coefficients": vc.diff_sets(sa, sb, year, vc.changed_ids(va[1], vb[1])),
             "gep": [],
         }
         if dataset is not None:
@@ -1017,7 +1019,7 @@ class Store:
 
 def _latest_year(cs) -> int:
     years = [e.start.year for c in cs.coefficients.values() for e in c.values]
-    return max(max(years), dt.date.today().year - 2) if years else dt.date.today().year
+    return max(years) if years else dt.date.today().year
 
 
 def gep_effect(dataset, old, new, year: int) -> list[dict]:

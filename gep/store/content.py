@@ -1,7 +1,7 @@
 """Version content: coefficient sets, datasets and scenarios as canonical JSON.
 
 Files stay the exchange format; the store keeps what they say. A coefficient-set version is
-``{"meta": {name, description, chain}, "coefficients": {id: <YAML-shaped dict>},
+``{"meta": {name, description}, "coefficients": {id: <YAML-shaped dict>},
 "overrides": ["ID=VALUE", ...]}`` — the whole flattened set (its ``extends`` chain resolved),
 so a version never changes when files on disk do. To compute with a version it is written
 back as a coefficient-set folder (cached by content hash) and read with :func:`gep.load_set`,
@@ -19,6 +19,7 @@ import math
 import os
 import shutil
 import tempfile
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -56,11 +57,7 @@ def set_content(cs: CoefficientSet, overrides: list[str] | None = None) -> dict:
     return json.loads(
         canonical(
             {
-                "meta": {
-                    "name": cs.name,
-                    "description": cs.description or {},
-                    "chain": list(cs.chain),
-                },
+                "meta": {"name": cs.name, "description": cs.description or {}},
                 "coefficients": {cid: c.to_raw() for cid, c in cs.coefficients.items()},
                 "overrides": list(overrides or []),
             }
@@ -125,13 +122,37 @@ def materialize(content: dict, cache: Path, kind: str = "sets") -> Path:
     return folder
 
 
+_SET_CACHE: OrderedDict[tuple, CoefficientSet] = OrderedDict()
+_SET_CACHE_SIZE = 16
+
+
 def set_from_content(
     content: dict, cache: Path, extra_overrides: list[str | Override] = ()
 ) -> CoefficientSet:
-    """Load a coefficient-set version through the strict file loader."""
+    """Load a coefficient-set version through the strict file loader.
+
+    Sets are immutable, so the last few loaded are kept in memory by content hash.
+    """
+    key = (content_hash(content), str(Path(cache).resolve()), tuple(map(str, extra_overrides)))
+    if key in _SET_CACHE:
+        _SET_CACHE.move_to_end(key)
+        return _SET_CACHE[key]
     folder = materialize(content, cache, "sets")
     overrides = [Override.parse(o, origin="override") for o in content.get("overrides", [])]
-    return load_set(folder, overrides=[*overrides, *extra_overrides])
+    cs = load_set(folder, overrides=[*overrides, *extra_overrides])
+    _SET_CACHE[key] = cs
+    while len(_SET_CACHE) > _SET_CACHE_SIZE:
+        _SET_CACHE.popitem(last=False)
+    return cs
+
+
+def changed_ids(a: dict, b: dict) -> set[str]:
+    """Coefficients whose file content or overrides differ between two set contents."""
+    ca, cb = a.get("coefficients", {}), b.get("coefficients", {})
+    out = {cid for cid in set(ca) | set(cb) if ca.get(cid) != cb.get(cid)}
+    for text in [*a.get("overrides", []), *b.get("overrides", [])]:
+        out.add(Override.parse(text, origin="override").id)
+    return out
 
 
 def import_set_folder(folder: str | Path, root: Path | None = None) -> dict:
@@ -175,25 +196,40 @@ def add_override(draft: dict, text: str) -> dict:
 # comparing two sets
 
 
-def _values(cs: CoefficientSet, year: int) -> dict[tuple[str, str | None], float]:
+def _values(
+    cs: CoefficientSet, year: int, ids: set[str] | None = None
+) -> dict[tuple[str, str | None], float]:
+    """Values resolved for ``year`` (at that year's prices where re-priced), by (id, key)."""
     out: dict[tuple[str, str | None], float] = {}
-    for r in cs.records(year):
-        v = r["value"]
-        if isinstance(v, dict):
-            for k, x in v.items():
-                out[(r["id"], str(k))] = float(x)
+    for cid in cs.coefficients if ids is None else [i for i in ids if i in cs]:
+        c = cs.coefficients[cid]
+        try:
+            entry = c.entry_for(year)
+        except InputError:
+            continue
+        keys = sorted(entry.value) if isinstance(entry.value, dict) else None
+        try:
+            arr = cs.array(cid, [year], keys=keys).values
+            vals = [float(x) for x in arr.ravel()]
+        except InputError:  # e.g. an index not reaching the year: the value as written
+            vals = [float(entry.value[k]) for k in keys] if keys else [float(entry.value)]
+        if keys is None:
+            out[(cid, None)] = vals[0]
         else:
-            out[(r["id"], None)] = float(v)
+            out.update({(cid, str(k)): v for k, v in zip(keys, vals, strict=True)})
     return out
 
 
-def diff_sets(old: CoefficientSet, new: CoefficientSet, year: int) -> list[dict]:
+def diff_sets(
+    old: CoefficientSet, new: CoefficientSet, year: int, ids: set[str] | None = None
+) -> list[dict]:
     """Coefficient values that differ between two sets, resolved for ``year``.
 
     One row per coefficient (and table key): ``id``, ``key``, ``old``, ``new`` (``None`` when
-    absent on that side), ``unit`` and ``ratio`` (new/old).
+    absent on that side), ``unit`` and ``ratio`` (new/old). ``ids`` limits the comparison
+    (e.g. to :func:`changed_ids`).
     """
-    a, b = _values(old, year), _values(new, year)
+    a, b = _values(old, year, ids), _values(new, year, ids)
     rows = []
     for cid, key in sorted(set(a) | set(b), key=lambda t: (t[0], t[1] or "")):
         x, y = a.get((cid, key)), b.get((cid, key))
@@ -225,7 +261,7 @@ def _range(c, file_value: float) -> tuple[float, float] | None:
 
 
 def check_changes(
-    old: CoefficientSet, new: CoefficientSet, year: int
+    old: CoefficientSet, new: CoefficientSet, year: int, ids: set[str] | None = None
 ) -> tuple[list[Problem], list[str]]:
     """Problems (block publication) and warnings for the changes from ``old`` to ``new``.
 
@@ -235,7 +271,7 @@ def check_changes(
     """
     problems: list[Problem] = []
     warnings: list[str] = []
-    for row in diff_sets(old, new, year):
+    for row in diff_sets(old, new, year, ids):
         cid, key, x, y = row["id"], row["key"], row["old"], row["new"]
         label = f"{cid}[{key}]" if key else cid
         if y is None:

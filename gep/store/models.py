@@ -22,6 +22,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -63,7 +64,10 @@ class StoredObject(Base):
 
 class Version(Base):
     __tablename__ = "versions"
-    __table_args__ = (UniqueConstraint("object_id", "number", name="uq_versions_object_number"),)
+    __table_args__ = (
+        UniqueConstraint("object_id", "number", name="uq_versions_object_number"),
+        Index("ix_versions_object", "object_id"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     object_id: Mapped[int] = mapped_column(ForeignKey("objects.id"))
     number: Mapped[int] = mapped_column(Integer)
@@ -118,6 +122,7 @@ class Result(Base):
 
 class AuditEntry(Base):
     __tablename__ = "audit"
+    __table_args__ = (Index("ix_audit_time", "time"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     time: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     user: Mapped[str] = mapped_column(String(120))
