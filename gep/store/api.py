@@ -724,6 +724,18 @@ class Store:
                     )
                 )
             head_before = obj.head_version_id
+            if base_id is None and files_import is not None and head_before is not None:
+                # the draft started from the files; if they were imported since, that version
+                # is its parent (so a conflict is shown against the right version)
+                base_id = s.scalar(
+                    select(Version.id)
+                    .where(
+                        Version.object_id == obj.id,
+                        Version.hash == vc.content_hash(files_import),
+                    )
+                    .order_by(Version.number)
+                    .limit(1)
+                )
             if base_id is None and head_before is None and files_import is not None:
                 # first publication of a set that so far lived only in files: the files first
                 v0 = self._new_version(
