@@ -256,7 +256,7 @@ class Store:
             )
         actor = by or LOCAL_USER
         if by is not None:
-            self._require(by, "admin", "user.add", f"user:{name}")
+            self.require(by, "admin", "user.add", f"user:{name}")
         with self._session.begin() as s:
             u = s.scalar(select(User).where(User.name == name))
             old = None if u is None else u.role
@@ -291,7 +291,7 @@ class Store:
                 pass
         return self.user(LOCAL_USER)
 
-    def _require(self, user: str, need: str, action: str, obj: str) -> dict:
+    def require(self, user: str, need: str, action: str, obj: str) -> dict:
         """The user's record if its role is at least ``need``; else log the refusal and raise."""
         try:
             u = self.user(user)
@@ -466,7 +466,7 @@ class Store:
         — and the content is kept as an unpublished version so nothing is lost."""
         self._check_kind(kind)
         label = _obj_label(kind, name)
-        self._require(user, "analyst", "draft", label)
+        self.require(user, "analyst", "draft", label)
         kept = None
         with self._session.begin() as s:
             obj = self._object(s, kind, name, create=True, lock=True)
@@ -533,7 +533,7 @@ class Store:
     def discard_draft(self, kind: str, name: str, user: str, reason: str = "") -> bool:
         self._check_kind(kind)
         label = _obj_label(kind, name)
-        self._require(user, "analyst", "draft", label)
+        self.require(user, "analyst", "draft", label)
         with self._session.begin() as s:
             obj = self._object(s, kind, name)
             u = s.scalar(select(User).where(User.name == user))
@@ -570,7 +570,7 @@ class Store:
         uncertainty range).
         """
         label = _obj_label("coefset", name)
-        self._require(user, "analyst", "draft", label)
+        self.require(user, "analyst", "draft", label)
         mine = self.draft("coefset", name, user)
         draft = mine["content"] if mine else {"overrides": [], "coefficients": {}}
         try:
@@ -678,7 +678,7 @@ class Store:
         if not str(reason or "").strip():
             self.log(user, "publish.refused", label, ok=False, why="no reason given")
             raise StoreError(Problem("--reason", "publishing needs a reason (--reason TEXT)"))
-        self._require(user, "approver", "publish", label)
+        self.require(user, "approver", "publish", label)
         d = self.draft(kind, name, owner)
         if d is None:
             self.log(user, "publish.refused", label, reason, ok=False, why=f"no draft of {owner}")
@@ -827,7 +827,7 @@ class Store:
         if not str(reason or "").strip():
             self.log(user, "publish.refused", label, ok=False, why="no reason given")
             raise StoreError(Problem("--reason", "publishing needs a reason"))
-        self._require(user, "approver", "publish", label)
+        self.require(user, "approver", "publish", label)
         with self._session.begin() as s:
             obj = self._object(s, kind, name, create=True, lock=True)
             head = s.get(Version, obj.head_version_id) if obj.head_version_id else None
@@ -946,7 +946,7 @@ class Store:
         dataset_version: tuple[str, int] | None = None,
     ) -> int:
         """Publish an account: its totals and the versions (and hashes) it was computed from."""
-        self._require(user, "approver", "result", "result")
+        self.require(user, "approver", "result", "result")
         if not str(reason or "").strip():
             raise StoreError(Problem("--reason", "publishing a result needs a reason"))
         prov = acc.provenance()

@@ -21,6 +21,10 @@ ui.require_account(ctx)
 acc, year, lang, unit = ctx.account, ctx.year, ctx.lang, ctx.unit
 money = views.money_label(unit, lang)
 base, edits = ctx.base, ctx.edits
+CF_TEXT = {  # issue 13 strings (zh, en)
+    "apply": ("应用修改", "Apply edits"),
+    "viewer": ("查看者不能编辑系数（角色由管理员分配）。", "Viewers cannot edit coefficients."),
+}
 
 st.title(t("cf.title"))
 st.caption(t("cf.intro"))
@@ -79,8 +83,15 @@ st.session_state["coef_editor_key"] = editor_key
 st.session_state["_editor_last"] = (editor_key, row_ids)
 
 labels = {c: t(f"cf.col.{c}", y=year) for c in coeftable.COLUMNS if c != "row_id"}
-st.data_editor(
-    shown,
+# issue 13: edits are applied only on an explicit "apply" (a form: no rerun while typing), and
+# the value cell is text parsed by coeftable.check_edits — a browser number cell reformats the
+# partial "0." to "0" while typing fast, so "0.6" became "6"
+can_edit = workspace.role() != "viewer"
+if not can_edit:
+    st.info(CF_TEXT["viewer"][lang != "zh"])
+editor_form = st.form("cf_editor_form", border=False)
+editor_form.data_editor(
+    shown.assign(value=shown["value"].map(lambda v: f"{v:.12g}")),
     key=editor_key,
     hide_index=True,
     width="stretch",
@@ -101,14 +112,12 @@ st.data_editor(
         "source",
         "set",
     ],
-    disabled=[c for c in coeftable.COLUMNS if c != "value"],
+    disabled=[c for c in coeftable.COLUMNS if c != "value" or not can_edit],
     column_config={
         "edited": st.column_config.CheckboxColumn(labels["edited"], width="small"),
         "id": st.column_config.TextColumn(labels["id"], width="large"),
         "key": st.column_config.TextColumn(labels["key"]),
-        "value": st.column_config.NumberColumn(
-            labels["value"], min_value=0.0, format="%.6g", required=True, help=t("cf.intro")
-        ),
+        "value": st.column_config.TextColumn(labels["value"], required=True, help=t("cf.intro")),
         "baseline": st.column_config.NumberColumn(labels["baseline"], format="%.6g"),
         "unit": st.column_config.TextColumn(labels["unit"]),
         "price_year": st.column_config.NumberColumn(labels["price_year"], format="%d"),
@@ -120,6 +129,12 @@ st.data_editor(
         "set": st.column_config.TextColumn(labels["set"]),
     },
 )
+
+editor_form.form_submit_button(
+    f"✔ {CF_TEXT['apply'][lang != 'zh']}", type="primary", disabled=not can_edit
+)
+for w in coeftable.edit_warnings(base, edits, lang):
+    st.warning(w, icon="⚠️")
 
 # ---- edits against the file values, highlighted
 st.subheader(t("cf.changes"))
@@ -141,7 +156,7 @@ else:
 
 def _reset() -> None:
     data.reset_edits()
-    workspace.save_draft(ctx.base_key, str(ctx.base_path), {})
+    workspace.save_draft(ctx.base_key, str(ctx.base_path), {}, name=base.name)
 
 
 def _saved_payload() -> tuple[str, dict[str, dict]]:
