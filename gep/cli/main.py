@@ -43,7 +43,17 @@ def _emit(text: str, out: Path | None) -> None:
         typer.echo(text)
     else:
         out.write_text(text, encoding="utf-8")
+        _log_export(out)
         typer.echo(f"written: {out}", err=True)
+
+
+def _log_export(out: Path) -> None:
+    """Exports made are in the audit log when there is a store (local user)."""
+    from ..store import LOCAL_USER, Store, store_exists
+
+    if store_exists():
+        with Store() as st:
+            st.log(LOCAL_USER, "export", f"file:{out}")
 
 
 def _source_text(source: dict) -> str:
@@ -88,6 +98,13 @@ def account_cmd(
         str | None,
         typer.Option("--draft", help="use this user's private draft of the set (store)"),
     ] = None,
+    record: Annotated[
+        str | None,
+        typer.Option(
+            "--record", help="publish this account in the store as USER (approver; needs --reason)"
+        ),
+    ] = None,
+    reason: Annotated[str, typer.Option(help="why (with --record)")] = "",
 ):
     """Compute the GEP account of a dataset.
 
@@ -109,6 +126,14 @@ def account_cmd(
         include=include or (),
         exclude=exclude or (),
     )
+    if record:
+        from ..store import Store
+
+        with Store() as st:
+            rid = st.record_result(
+                record, acc, reason, coefset_source=source, dataset_label=str(dataset)
+            )
+        typer.echo(f"recorded as published result {rid} (with the versions it used)", err=True)
     if fmt is Fmt.json:
         payload = json_payload(acc, lang)
         payload["coefficient_source"] = source  # store version / draft / files
@@ -119,6 +144,7 @@ def account_cmd(
         if out is None:
             fail("error: --format xlsx needs --out FILE.xlsx")
         write_xlsx(acc, out, lang)
+        _log_export(out)
         typer.echo(f"written: {out}", err=True)
     else:
         with pd.option_context(
@@ -319,6 +345,7 @@ def report_cmd(
     ds, coef = load_inputs(dataset, coefficients, set_ or [])
     acc = account(ds, coef, profile=profile)
     write_xlsx(acc, out, lang=lang, year=year)
+    _log_export(out)
     typer.echo(f"written: {out}")
 
 

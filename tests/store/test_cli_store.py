@@ -112,3 +112,20 @@ def test_conflicting_publish_exits_3_and_keeps_both(cli):
         (2, 1, True),
         (3, 1, False),
     ]
+
+
+def test_account_record_keeps_versions_and_exports_are_logged(cli, tmp_path):
+    assert run("draft", "set", "mini", f"{PRICE}*=2", "--user", "bob").exit_code == 0
+    assert run("publish", "mini", "--user", "bob", "--reason", "ok").exit_code == 0
+    r = run("account", MINI, "--record", "alice", "--reason", "2021 report")
+    assert r.exit_code == 2 and "approver" in r.stderr
+    out = tmp_path / "gep.json"
+    r = run("account", MINI, "--record", "bob", "--reason", "2021 report", "-f", "json", "-o", out)
+    assert r.exit_code == 0, r.output
+    from gep.store import Store
+
+    with Store() as st:
+        [res] = st.results()
+        assert (res["coefset"], res["coefset_version"], res["user"]) == ("mini", 2, "bob")
+        assert res["coefset_hash"] == json.loads(out.read_text())["coefficients"]["hash"]
+        assert st.audit(action="export")[-1]["object"] == f"file:{out}"
