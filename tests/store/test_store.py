@@ -280,3 +280,30 @@ def test_audit_log_is_append_only_in_the_database(store, env):
             c.execute(text(sql))
     engine.dispose()
     assert len(store.audit()) == 6  # 5 users added + the export
+
+
+def test_one_store_shared_by_many_threads(store):
+    """The app shares one Store between browser sessions (threads): concurrent writes queue,
+    none is lost, the log has every one of them."""
+    users = [f"u{i}" for i in range(6)]
+    for u in users:
+        store.add_user(u, "analyst")
+    errors: list[Exception] = []
+
+    def work(u):
+        try:
+            for k in range(3):
+                store.save_draft("scenario", f"s-{u}", u, {"k": k})
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(u,)) for u in users]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    for u in users:
+        d = store.draft("scenario", f"s-{u}", u)
+        assert (d["content"], d["revision"]) == ({"k": 2}, 3)
+    assert len(store.audit(action="draft.save")) == 18
