@@ -24,6 +24,15 @@ base, edits = ctx.base, ctx.edits
 CF_TEXT = {  # issue 13 strings (zh, en)
     "apply": ("应用修改", "Apply edits"),
     "viewer": ("查看者不能编辑系数（角色由管理员分配）。", "Viewers cannot edit coefficients."),
+    "one_row": ("要修改的系数值", "Coefficient value to change"),
+    "one_value": ("新值（文件中的单位与价格年）", "New value (unit and price year of the file)"),
+    "one_apply": ("应用此值", "Apply this value"),
+    "grid_hint": (
+        "也可在下表中编辑，然后点“应用修改”；在表格单元格中请先双击或按回车再输入（直接在选中的单元格上快速输入可能丢失前几个字符）。",
+        "You can also edit in the table below, then press “Apply edits”; in a table cell "
+        "double-click or press Enter before typing (typing straight onto a selected cell can "
+        "lose the first keystrokes).",
+    ),
 }
 
 st.title(t("cf.title"))
@@ -83,10 +92,56 @@ st.session_state["coef_editor_key"] = editor_key
 st.session_state["_editor_last"] = (editor_key, row_ids)
 
 labels = {c: t(f"cf.col.{c}", y=year) for c in coeftable.COLUMNS if c != "row_id"}
-# issue 13: edits are applied only on an explicit "apply" (a form: no rerun while typing), and
-# the value cell is text parsed by coeftable.check_edits — a browser number cell reformats the
-# partial "0." to "0" while typing fast, so "0.6" became "6"
+
+
+def _apply_one() -> None:
+    """Apply the value typed in the plain text box (runs before the rerun recomputes)."""
+    rid = st.session_state.get("cf_one_row")
+    raw = str(st.session_state.get("cf_one_value", "")).strip()
+    if not rid:
+        return
+    good, problems = coeftable.check_edits(base, {rid: raw})
+    if problems or not good:
+        st.session_state["_cf_one_flash"] = problems
+        return
+    new = {**st.session_state.get("gep_edits", {}), **good}
+    st.session_state["gep_edits"] = new
+    # a fresh grid (its old per-row edits would otherwise be merged over this value)
+    st.session_state["_editor_version"] = st.session_state.get("_editor_version", 0) + 1
+    st.session_state.pop("_editor_last", None)
+    workspace.save_draft(
+        ctx.base_key, str(ctx.base_path), new, name=base.name, raw=coeftable.edited_raw(base, new)
+    )
+    st.session_state["cf_one_value"] = ""
+
+
 can_edit = workspace.role() != "viewer"
+# one value in a plain text box: what is typed is what is stored (typing straight onto a
+# selected grid cell can lose the first keystrokes while the grid opens its cell editor —
+# "0.6" arrives as "6"; in the grid, double-click or press Enter before typing)
+with st.form("cf_one_form", border=True):
+    o1, o2 = st.columns([3, 1])
+    row_label = {
+        r.row_id: f"{r.id}{'[' + r.key + ']' if r.key else ''} · {r.value:.6g} {r.unit} ({r.valid_from})"
+        for r in shown.itertuples()
+    }
+    o1.selectbox(
+        CF_TEXT["one_row"][lang != "zh"],
+        list(row_label),
+        key="cf_one_row",
+        format_func=row_label.get,
+        disabled=not can_edit,
+    )
+    o2.text_input(CF_TEXT["one_value"][lang != "zh"], key="cf_one_value", disabled=not can_edit)
+    st.form_submit_button(
+        f"✔ {CF_TEXT['one_apply'][lang != 'zh']}", on_click=_apply_one, disabled=not can_edit
+    )
+    st.caption(CF_TEXT["grid_hint"][lang != "zh"])
+for p in st.session_state.pop("_cf_one_flash", []):
+    st.error(str(p))
+# issue 13: grid edits are applied only on an explicit "apply" (a form: no rerun while typing;
+# the pending value stays visible in the cell), and the value cell is text parsed strictly by
+# coeftable.check_edits
 if not can_edit:
     st.info(CF_TEXT["viewer"][lang != "zh"])
 editor_form = st.form("cf_editor_form", border=False)
