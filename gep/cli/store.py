@@ -33,6 +33,15 @@ class Role(StrEnum):
     admin = "admin"
 
 
+class Kind(StrEnum):
+    coefset = "coefset"
+    dataset = "dataset"
+    scenario = "scenario"
+
+
+KIND_OPT = typer.Option("--kind", help="coefset (default) | dataset | scenario")
+
+
 class AuditFmt(StrEnum):
     table = "table"
     json = "json"
@@ -175,10 +184,11 @@ def publish_cmd(
 def versions_list(
     set_name: Annotated[str, typer.Argument(metavar="SET")],
     fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table,
+    kind: Annotated[Kind, KIND_OPT] = Kind.coefset,
 ):
     """Every stored version of SET (number, parent, author, time, message, hash, published)."""
     with _store() as st:
-        rows = [v.as_dict() for v in st.versions("coefset", set_name)]
+        rows = [v.as_dict() for v in st.versions(kind.value, set_name)]
     if fmt is ShortFmt.json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
@@ -224,11 +234,21 @@ def versions_diff(
     ] = None,
     year: Annotated[int | None, typer.Option(help="year (default: the dataset's latest)")] = None,
     fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table,
+    kind: Annotated[Kind, KIND_OPT] = Kind.coefset,
+    coefficients: Annotated[
+        str | None,
+        typer.Option(
+            "--coefficients", "-c", help="with --kind dataset: the set for the GEP effect"
+        ),
+    ] = None,
 ):
-    """Which coefficients changed from OLD to NEW and the effect on GEP by county."""
+    """Which coefficients (or, with --kind dataset, inventory rows) changed from OLD to NEW,
+    and the effect on GEP by county."""
     from ..inventory import load_dataset
     from ..store import NotFound
 
+    if kind is Kind.dataset:
+        return _dataset_diff(set_name, old, new, coefficients, fmt)
     with _store() as st:
         versions = st.versions("coefset", set_name)
         if not versions:
@@ -260,18 +280,57 @@ def versions_diff(
             typer.echo(df.to_string(index=False))
 
 
+def _dataset_diff(name, old, new, coefficients, fmt) -> None:
+    from ..inventory import load_dataset
+    from ..store import NotFound
+    from .common import resolve_coefficients
+
+    with _store() as st:
+        versions = st.versions("dataset", name)
+        if not versions:
+            raise NotFound(f"no versions of dataset {name} in the store", file=name)
+        if new is None:
+            pub = [v for v in versions if v.published]
+            new = pub[0].number if pub else versions[-1].number
+        if old is None:
+            parent = next(v.parent for v in versions if v.number == new)
+            old = parent if parent is not None else new
+        ds = load_dataset(st.dataset_folder(name, new))
+    cs, _ = resolve_coefficients(ds, coefficients)
+    with _store() as st:
+        out = st.diff_dataset(name, old, new, coefficients=cs)
+    if fmt is ShortFmt.json:
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=1, default=str))
+        return
+    typer.echo(f"dataset {name}: version {old} → {new}; {len(out['rows'])} row(s) differ")
+    if out["rows"]:
+        typer.echo(pd.DataFrame(out["rows"]).to_string(index=False))
+    if out["gep"]:
+        df = pd.DataFrame(out["gep"])
+        for c in ("old", "new", "change"):
+            df[c] = df[c] / 1e4
+        typer.echo(f"\nGEP by county [万元], coefficients {cs.name}:")
+        with pd.option_context("display.float_format", "{:,.2f}".format):
+            typer.echo(df.to_string(index=False))
+
+
 @versions_app.command("import")
 @user_errors
 @conflicts
 def versions_import(
     set_name: Annotated[str, typer.Argument(metavar="SET")],
-    folder: Annotated[Path, typer.Argument(help="coefficient-set folder (set.yaml + files)")],
+    folder: Annotated[Path, typer.Argument(help="coefficient-set (or dataset) folder")],
     user: Annotated[str, typer.Option("--user")],
     reason: Annotated[str, typer.Option("--reason")] = "",
+    kind: Annotated[Kind, KIND_OPT] = Kind.coefset,
 ):
-    """Publish a coefficient-set folder as a new version of SET (approvers only)."""
+    """Publish a coefficient-set folder (or a dataset folder, validated first) as a new
+    version of SET (approvers only)."""
     with _store() as st:
-        v = st.import_set(set_name, folder, user, reason)
+        if kind is Kind.dataset:
+            v = st.import_dataset(set_name, folder, user, reason)
+        else:
+            v = st.import_set(set_name, folder, user, reason)
     typer.echo(f"imported {folder} as {set_name} version {v.number}")
 
 

@@ -933,6 +933,30 @@ class Store:
             out["gep"] = gep_effect(dataset, sa, sb, year)
         return out
 
+    def diff_dataset(self, name: str, a: int | None, b: int | None, coefficients=None) -> dict:
+        """Inventory rows added, removed or changed from dataset version ``a`` to ``b`` (keyed
+        by region, year, item, ecosystem, species), and — with a coefficient set — the effect
+        on GEP by county in every year both versions hold."""
+        from ..inventory import load_dataset
+
+        va, vb = self.version("dataset", name, a), self.version("dataset", name, b)
+        if va is None or vb is None:
+            raise NotFound(Problem(name, "no such dataset version in the store"))
+        da = load_dataset(vc.materialize(va[1], self.cache, "datasets"))
+        db = load_dataset(vc.materialize(vb[1], self.cache, "datasets"))
+        out: dict = {
+            "dataset": name,
+            "old": va[0].as_dict(),
+            "new": vb[0].as_dict(),
+            "rows": dataset_row_diff(da.table, db.table),
+            "gep": [],
+        }
+        if coefficients is not None:
+            years = sorted(set(da.years) & set(db.years))
+            if years:
+                out["gep"] = dataset_gep_effect(da, db, coefficients, years[-1])
+        return out
+
     # ------------------------------------------------------------------------------------
     # published results
 
@@ -1064,4 +1088,71 @@ def gep_effect(dataset, old, new, year: int) -> list[dict]:
             "change_pct": 100 * (tb / ta - 1) if ta else None,
         }
     )
+    return rows
+
+
+_ROW_KEY = ["region", "year", "item", "ecosystem", "species"]
+
+
+def dataset_row_diff(old, new) -> list[dict]:
+    """Rows of two canonical inventory tables that differ: ``change`` is added, removed or
+    changed (value, unit or source), with old and new value/unit/source."""
+    import pandas as pd
+
+    cols = [*_ROW_KEY, "value", "unit", "source"]
+    a = old[cols].copy()
+    b = new[cols].copy()
+    for df in (a, b):
+        for k in _ROW_KEY:
+            df[k] = df[k].fillna("").astype(str)
+    m = pd.merge(a, b, on=_ROW_KEY, how="outer", suffixes=("_old", "_new"), indicator=True)
+    rows = []
+    for rec in m.to_dict("records"):
+        state = rec.pop("_merge")
+        if state == "left_only":
+            change = "removed"
+        elif state == "right_only":
+            change = "added"
+        else:
+            same = (
+                rec["value_old"] == rec["value_new"]
+                and rec["unit_old"] == rec["unit_new"]
+                and rec["source_old"] == rec["source_new"]
+            )
+            if same:
+                continue
+            change = "changed"
+        rows.append(
+            {
+                "change": change,
+                **{k: rec[k] for k in _ROW_KEY},
+                **{
+                    f"{f}_{side}": (None if pd.isna(rec[f"{f}_{side}"]) else rec[f"{f}_{side}"])
+                    for f in ("value", "unit", "source")
+                    for side in ("old", "new")
+                },
+            }
+        )
+    return rows
+
+
+def dataset_gep_effect(old_ds, new_ds, coefficients, year: int) -> list[dict]:
+    """GEP by county with one coefficient set on two inventories, for ``year`` [CNY]."""
+    from ..accounting import account
+
+    ga = account(old_ds, coefficients, years=[year]).gep().sel(year=year).to_pandas()
+    gb = account(new_ds, coefficients, years=[year]).gep().sel(year=year).to_pandas()
+    rows = []
+    for r in sorted(set(ga.index) | set(gb.index), key=str):
+        a = float(ga[r]) if r in ga.index else None
+        b = float(gb[r]) if r in gb.index else None
+        rows.append(
+            {
+                "region": str(r),
+                "year": year,
+                "old": a,
+                "new": b,
+                "change": None if a is None or b is None else b - a,
+            }
+        )
     return rows

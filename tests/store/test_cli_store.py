@@ -129,3 +129,40 @@ def test_account_record_keeps_versions_and_exports_are_logged(cli, tmp_path):
         assert (res["coefset"], res["coefset_version"], res["user"]) == ("mini", 2, "bob")
         assert res["coefset_hash"] == json.loads(out.read_text())["coefficients"]["hash"]
         assert st.audit(action="export")[-1]["object"] == f"file:{out}"
+
+
+def test_dataset_versions_cli(cli, tmp_path):
+    import shutil
+
+    r = run(
+        "versions", "import", "mini", MINI, "--kind", "dataset", "--user", "bob", "--reason", "v1"
+    )
+    assert r.exit_code == 0, r.output
+    changed = tmp_path / "mini2"
+    shutil.copytree(MINI, changed)
+    text = (changed / "inventory.csv").read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("100001,2021,area,forest.broadleaf"))
+    old = line.split(",")[5]
+    new_line = line.replace(f",{old},", f",{float(old) + 100:g},")
+    (changed / "inventory.csv").write_text(text.replace(line, new_line), encoding="utf-8")
+    r = run(
+        "versions",
+        "import",
+        "mini",
+        changed,
+        "--kind",
+        "dataset",
+        "--user",
+        "bob",
+        "--reason",
+        "v2",
+    )
+    assert r.exit_code == 0, r.output
+    out = json.loads(run("versions", "diff", "mini", "--kind", "dataset", "-f", "json").stdout)
+    [row] = out["rows"]
+    assert (row["change"], row["value_old"], row["value_new"]) == (
+        "changed",
+        float(old),
+        float(old) + 100,
+    )
+    assert out["gep"] and out["gep"][0]["region"] == "100001" and out["gep"][0]["change"] > 0

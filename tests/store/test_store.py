@@ -307,3 +307,39 @@ def test_one_store_shared_by_many_threads(store):
         d = store.draft("scenario", f"s-{u}", u)
         assert (d["content"], d["revision"]) == ({"k": 2}, 3)
     assert len(store.audit(action="draft.save")) == 18
+
+
+def test_dataset_versions_diff_rows_and_gep(store, tmp_path):
+    import shutil
+
+    import pandas as pd
+
+    store.import_dataset("mini", MINI, "bob", "v1")
+    changed = tmp_path / "mini2"
+    shutil.copytree(MINI, changed)
+    inv = pd.read_csv(changed / "inventory.csv", dtype=str, keep_default_na=False)
+    hydro = (inv["item"] == "hydropower.generation") & (inv["region"] == "100001")
+    old_values = inv.loc[hydro, "value"].astype(float).tolist()
+    inv.loc[hydro, "value"] = [str(2 * v) for v in old_values]
+    inv.loc[hydro, "source"] = "county hydropower statistics (test)"
+    inv.to_csv(changed / "inventory.csv", index=False)
+    store.import_dataset("mini", changed, "bob", "v2: real hydropower")
+    cs = load_set(MINI_SETS / "mini")
+    out = store.diff_dataset("mini", 1, 2, coefficients=cs)
+    assert {r["change"] for r in out["rows"]} == {"changed"}
+    assert len(out["rows"]) == len(old_values)
+    assert all(
+        r["region"] == "100001" and r["item"] == "hydropower.generation" for r in out["rows"]
+    )
+    assert sorted(r["value_new"] / r["value_old"] for r in out["rows"]) == pytest.approx(
+        [2.0] * len(old_values)
+    )
+    by = {r["region"]: r for r in out["gep"]}
+    year = out["gep"][0]["year"]
+    hydro_value = float(
+        account(load_dataset(MINI), cs).value.sel(
+            region="100001", year=year, indicator="material.hydropower"
+        )
+    )
+    assert by["100001"]["change"] == pytest.approx(hydro_value)  # hydropower value doubled
+    assert by["100002"]["change"] == pytest.approx(0.0)
