@@ -113,3 +113,27 @@ def test_audit_page_lists_and_filters(app_ws):
     at.selectbox(key="au_action").set_value("user.add").run()
     table = next(d.value for d in at.dataframe if "action" in d.value.columns)
     assert set(table["action"]) == {"user.add"}
+
+
+def test_uploads_accepted_and_rejected_are_logged(app_ws):
+    good = (MINI / "inventory.csv").read_bytes()
+    lines = good.decode("utf-8").splitlines()
+    lines[1] = lines[1].replace("100001", "999999", 1)  # unknown region
+    bad = ("\n".join(lines) + "\n").encode("utf-8")
+    at = new_app("en")
+    goto(at, "data")
+    at.file_uploader(key="dt_upload").set_value(("inventory.csv", bad, "text/csv"))
+    at.run()
+    at.button(key="dt_go").click().run()
+    assert_ok(at)
+    st = Store(cache=app_ws / "cache")
+    [rejected] = st.audit(action="upload.rejected")
+    assert rejected["ok"] is False and rejected["user"] == "local"
+    assert any("999999" in p for p in rejected["detail"]["problems"])
+    at.file_uploader(key="dt_upload").set_value(("good.csv", good, "text/csv"))
+    at.run()
+    at.button(key="dt_go").click().run()
+    assert_ok(at)
+    [v] = st.versions("dataset", "good")  # the local admin's upload is a published version
+    assert v.published and v.author == "local"
+    st.close()
