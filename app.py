@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gep.app import data, ui
+from gep.app import data, identity, status, ui
 from gep.app.i18n import t
 
 st.set_page_config(page_title="GEP · 生态产品总值", page_icon="🌲", layout="wide")
 
 lang = ui.language_switch()
+user = identity.current()  # local admin, or the OIDC user mapped to a role (gep.store)
 with st.spinner(t("app.loading")):
     ctx = data.build_context(lang)
 st.session_state["_ctx"] = ctx
@@ -28,6 +29,7 @@ PAGES = [
     ("coefficients", "🧮", "tools"),
     ("carbon", "🌲", "tools"),
     ("data", "🗂️", "tools"),
+    ("audit", "📜", "tools"),
 ]
 sections: dict[str, list] = {}
 for name, icon, section in PAGES:
@@ -41,4 +43,6 @@ for name, icon, section in PAGES:
     sections.setdefault(t(f"nav.section.{section}"), []).append(page)
 nav = st.navigation(sections)
 ui.sidebar(ctx)
+identity.sidebar_box(user, lang)
+status.banner(ctx)  # illustrative-data banner + which coefficient version, on every page
 nav.run()

@@ -39,3 +39,11 @@ def mini_copy(tmp_path) -> Path:
     dst = tmp_path / "mini"
     shutil.copytree(MINI, dst)
     return dst
+
+
+@pytest.fixture(autouse=True)
+def _isolated_store(tmp_path_factory, monkeypatch):
+    """No test reads or writes the developer's own store (~/.gep_workspace/gep.sqlite or
+    GEP_DATABASE_URL): `gep account` reads published versions from it (issue 13)."""
+    monkeypatch.setenv("GEP_WORKSPACE", str(tmp_path_factory.mktemp("workspace")))
+    monkeypatch.delenv("GEP_DATABASE_URL", raising=False)

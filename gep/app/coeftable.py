@@ -228,3 +228,41 @@ def apply_edits(baseline: CoefficientSet, edits: dict[str, float]) -> Coefficien
 def edited_raw(baseline: CoefficientSet, edits: dict[str, float]) -> dict[str, dict]:
     """YAML-shaped dicts of the edited coefficients (for download and named sets)."""
     return {cid: c.to_raw() for cid, c in sorted(edited_coefficients(baseline, edits).items())}
+
+
+def edit_warnings(baseline: CoefficientSet, edits: dict[str, float], lang: str = "zh") -> list[str]:
+    """Warnings for checked edits: a change by more than a factor 10, or a value outside the
+    coefficient's uncertainty range (``triangular``/``uniform`` low–high, ``normal`` ±3 sd,
+    relative or absolute as the file says). Warned, not refused: the user decides."""
+    out = []
+    for rid, v in sorted(edits.items()):
+        cid, key, start = parse_row_id(rid)
+        c = baseline.coefficients.get(cid)
+        entry = next((e for e in c.values if e.start == start), None) if c else None
+        if entry is None:
+            continue
+        old = float(entry.value[key]) if key is not None else float(entry.value)
+        label = f"{cid}[{key}]" if key else cid
+        if old and (v / old > 10 or v / old < 0.1):
+            out.append(
+                f"{label}: {old:.6g} → {v:.6g}，变化超过一个数量级（×{v / old:.3g}），请确认单位和数值"
+                if lang == "zh"
+                else f"{label}: {old:.6g} → {v:.6g} changes it by more than an order of magnitude "
+                f"(×{v / old:.3g}); check the unit and the number"
+            )
+        u = c.uncertainty or {}
+        lo = hi = None
+        if u.get("distribution") in ("triangular", "uniform") and "low" in u and "high" in u:
+            lo, hi = float(u["low"]), float(u["high"])
+            if u.get("relative"):
+                lo, hi = lo * old, hi * old
+        elif u.get("distribution") == "normal" and "sd" in u:
+            sd = float(u["sd"]) * (old if u.get("relative") else 1.0)
+            lo, hi = old - 3 * sd, old + 3 * sd
+        if lo is not None and key is None and not (lo <= v <= hi):
+            out.append(
+                f"{label}: {v:.6g} 超出不确定性范围 {lo:.6g} – {hi:.6g}"
+                if lang == "zh"
+                else f"{label}: {v:.6g} is outside its uncertainty range {lo:.6g} – {hi:.6g}"
+            )
+    return out

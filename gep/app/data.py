@@ -77,6 +77,12 @@ def default_set_path(dataset: Dataset | None) -> Path:
     env = os.environ.get("GEP_COEFFICIENT_SET")
     if env:
         return resolve_set_path(env, dataset)
+    # officials read the published version by default (store, issue 13)
+    published = workspace.published_set(
+        dataset.default_coefficients if dataset is not None else "national"
+    )
+    if published is not None:
+        return published[0]
     return resolve_set_path(
         dataset.default_coefficients if dataset is not None else "national", dataset
     )
@@ -219,6 +225,8 @@ class Context:
     unit: str = "yi"
     error: InputError | None = None
     recompute_seconds: float = 0.0
+    #: where the base set came from: {"kind": "published", "version": …} or {"kind": "files"}
+    store_source: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -304,10 +312,17 @@ def build_context(lang: str) -> Context:
     key = ctx.base_key
     if ss.get("gep_edits_base") != key:  # new session or another base set: restore its draft
         ss["gep_edits_base"] = key
-        ss["gep_edits"] = workspace.load_draft(key)
+        ss["gep_edits"] = workspace.load_draft(key, name=ctx.base.name)
         ss.pop("_editor_last", None)
     if sync_editor_edits(ctx.base):
-        workspace.save_draft(key, str(ctx.base_path), ss["gep_edits"])
+        workspace.save_draft(
+            key,
+            str(ctx.base_path),
+            ss["gep_edits"],
+            name=ctx.base.name,
+            raw=coeftable.edited_raw(ctx.base, ss["gep_edits"]),
+        )
+    ctx.store_source = workspace.set_source(ctx.base_path)
     good, problems = coeftable.check_edits(ctx.base, ss.get("gep_edits", {}))
     ctx.edits = good
     ctx.edit_problems = list(ss.get("_edit_problems", [])) + problems

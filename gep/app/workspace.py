@@ -1,9 +1,22 @@
-"""The user's workspace folder: what the app saves so that nothing is lost.
+"""The user's workspace: what the app saves so that nothing is lost — backed by the store.
 
-``$GEP_WORKSPACE`` (default ``~/.gep_workspace``) holds
+Since issue 13 the record of what was saved, by whom, is the versioned store
+(:mod:`gep.store`: ``$GEP_WORKSPACE/gep.sqlite`` or ``GEP_DATABASE_URL``):
 
-* ``drafts/<set>.yaml`` — the coefficient edits in progress, saved on every change, so a page
-  reload or a server restart brings them back;
+* coefficient edits in progress are the acting user's **private draft** of the set in the
+  store (one per user and set; nobody else sees it), saved on every applied change;
+* saving a named set, a scenario or an uploaded dataset stores an immutable **version**:
+  published at once for an approver/admin (reason: the save), kept as the user's draft for an
+  analyst; a viewer's attempt is refused and logged;
+* the set the app opens by default is the store's **published version** when there is one.
+
+Files stay the exchange format, so the folders below are still written (other tools and
+``gep account --coefficients <folder>`` read them). ``$GEP_WORKSPACE`` (default
+``~/.gep_workspace``) holds
+
+* ``gep.sqlite`` — the store (unless ``GEP_DATABASE_URL`` points elsewhere);
+* ``cache/`` — store versions written out as folders (by content hash) for the loaders;
+* ``drafts/<set>.yaml`` — legacy per-machine drafts (read once if the store has none);
 * ``sets/<name>/`` — edited coefficient sets saved under a user-given name; each is a real
   coefficient set folder (``set.yaml`` extending the base set + one YAML per edited
   coefficient) that ``gep account --coefficients <folder>`` also reads;
@@ -17,10 +30,12 @@ leaves half a file. Nothing here imports Streamlit.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import tempfile
+import threading
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -29,6 +44,9 @@ import yaml
 
 from ..errors import InputError, Problem
 from ..safeio import atomic_write_bytes, atomic_write_text  # noqa: F401  (re-exported for pages)
+from ..store import LOCAL_USER, Store, StoreError
+from ..store import content as store_content
+from ..store.db import default_url
 from ..yamlio import load_yaml
 
 _NAME_RE = re.compile(r"[^\w\-. ]+", re.UNICODE)
@@ -98,25 +116,141 @@ def atomic_replace_dir(target: Path, files: dict[str, str | bytes]) -> Path:
 
 
 # --------------------------------------------------------------------------------------------
-# coefficient drafts and named sets
+# the store and the acting user
+
+_local = threading.local()
+_stores: dict[tuple[str, str], Store] = {}
+_stores_lock = threading.Lock()
+_published_paths: dict[str, dict] = {}
+
+
+def get_store() -> Store:
+    """The store of this workspace (one engine per URL and process)."""
+    key = (default_url(), str(workspace_root()))
+    with _stores_lock:
+        if key not in _stores:
+            st = Store(key[0], cache=workspace_root() / "cache")
+            st.ensure_local_user()  # the local admin (the app without an identity provider)
+            _stores[key] = st
+        return _stores[key]
+
+
+def set_current_user(name: str) -> None:
+    """Who acts in this thread (the app sets it per browser-session run)."""
+    _local.user = name
+
+
+def current_user() -> str:
+    return getattr(_local, "user", LOCAL_USER)
+
+
+def role() -> str:
+    """The acting user's role (``viewer`` for an unknown user)."""
+    try:
+        return get_store().user(current_user())["role"]
+    except StoreError:
+        return "viewer"
+
+
+def _store_version_or_draft(kind: str, name: str, content: dict, reason: str) -> None:
+    """Publish ``content`` (approver/admin) or keep it as the user's draft (analyst).
+
+    A viewer (or an unknown user) is refused here, and the refusal is logged.
+    """
+    st = get_store()
+    user = current_user()
+    me = st.require(user, "analyst", "save", f"{kind}:{name}")
+    if me["role"] in ("approver", "admin"):
+        st.publish_content(kind, name, user, content, reason)
+    else:  # an analyst: the save is the user's private draft
+        st.save_draft(kind, name, user, content, message=reason)
+
+
+def published_set(name: str) -> tuple[Path, dict] | None:
+    """The folder holding the store's published version of set ``name`` (and its record)."""
+    try:
+        st = get_store()
+        got = st.published("coefset", name)
+    except StoreError:
+        return None
+    if got is None:
+        return None
+    info, content = got
+    folder = store_content.materialize(content, st.cache, "sets").resolve()
+    pubs = [
+        e for e in st.audit(action="publish", obj=f"coefset:{name}") if e["to"] == str(info.number)
+    ]
+    record = {
+        "kind": "published",
+        "set": name,
+        "version": info.number,
+        "hash": info.hash,
+        "by": pubs[-1]["user"] if pubs else info.author,
+        "time": (pubs[-1]["time"] if pubs else info.time or "")[:16].replace("T", " "),
+        "reason": pubs[-1]["reason"] if pubs else info.message,
+    }
+    _published_paths[str(folder)] = record
+    return folder, record
+
+
+def set_source(path: Path | str | None) -> dict:
+    """Where the set at ``path`` came from: a published store version or files."""
+    if path is None:
+        return {}
+    return _published_paths.get(str(Path(path).resolve()), {"kind": "files"})
+
+
+# --------------------------------------------------------------------------------------------
+# coefficient drafts (private, in the store) and named sets
 
 
 def draft_path(base_key: str) -> Path:
     return workspace_root() / "drafts" / f"{safe_name(base_key)}.yaml"
 
 
-def save_draft(base_key: str, base_path: str, edits: dict[str, float]) -> Path | None:
-    """Save the edits in progress for one base set (deleted when there are none)."""
-    path = draft_path(base_key)
-    if not edits:
-        path.unlink(missing_ok=True)
+def save_draft(
+    base_key: str,
+    base_path: str,
+    edits: dict[str, float],
+    name: str | None = None,
+    raw: dict[str, dict] | None = None,
+) -> str | None:
+    """Save the edits in progress as the acting user's private draft of set ``name``.
+
+    ``raw``: the edited coefficients as YAML-shaped dicts, so that the draft is also what
+    ``gep account --draft USER`` computes and what ``gep publish`` makes official. No edits:
+    the draft is discarded. A viewer's save is refused and logged by the store (returns None).
+    """
+    obj = name or base_key
+    st = get_store()
+    user = current_user()
+    draft_path(base_key).unlink(missing_ok=True)  # legacy per-machine draft: superseded
+    try:
+        if not edits:
+            if st.draft("coefset", obj, user) is not None:
+                st.discard_draft("coefset", obj, user, "all edits reset in the app")
+            return None
+        content = {
+            "edits": {k: float(v) for k, v in sorted(edits.items())},
+            "coefficients": raw or {},
+            "overrides": [],
+            "base_path": str(base_path),
+        }
+        st.save_draft("coefset", obj, user, content, message=f"{len(edits)} edit(s) in the app")
+    except StoreError:
         return None
-    return write_yaml(
-        path, {"base": base_path, "edits": {k: float(v) for k, v in sorted(edits.items())}}
-    )
+    return obj
 
 
-def load_draft(base_key: str) -> dict[str, float]:
+def load_draft(base_key: str, name: str | None = None) -> dict[str, float]:
+    """The acting user's draft edits of set ``name`` (else a legacy draft file, if any)."""
+    obj = name or base_key
+    try:
+        d = get_store().draft("coefset", obj, current_user())
+    except StoreError:
+        d = None
+    if d is not None:
+        return {str(k): float(v) for k, v in (d["content"].get("edits") or {}).items()}
     path = draft_path(base_key)
     if not path.exists():
         return {}
@@ -149,7 +283,10 @@ def save_set(
     description: str = "",
     base_name: str = "",
 ) -> Path:
-    """Save edited coefficients as a named set extending ``base_path`` (a real set folder)."""
+    """Save edited coefficients as a named set extending ``base_path`` (a real set folder),
+    and as a version in the store (published for an approver, a draft for an analyst; a
+    viewer is refused)."""
+    get_store().require(current_user(), "analyst", "save", f"coefset:{name}")
     folder = sets_root() / safe_name(name)
     meta = {
         "name": str(name).strip(),
@@ -163,7 +300,14 @@ def save_set(
     for cid, raw in coefficients_raw.items():
         rel = Path(*cid.split(".")).with_suffix(".yaml")
         files[str(rel)] = dump_yaml(raw)
-    return atomic_replace_dir(folder, files)
+    path = atomic_replace_dir(folder, files)
+    _store_version_or_draft(
+        "coefset",
+        safe_name(name),
+        store_content.import_set_folder(path),
+        description or f"saved in the app from {base_name or base_path}",
+    )
+    return path
 
 
 # --------------------------------------------------------------------------------------------
@@ -182,7 +326,10 @@ def list_scenarios() -> list[Path]:
 
 
 def save_scenario(name: str, spec: dict) -> Path:
-    return write_yaml(scenarios_root() / f"{safe_name(name)}.yaml", spec)
+    get_store().require(current_user(), "analyst", "save", f"scenario:{name}")
+    path = write_yaml(scenarios_root() / f"{safe_name(name)}.yaml", spec)
+    _store_version_or_draft("scenario", safe_name(name), spec, "scenario saved in the app")
+    return path
 
 
 def delete_scenario(name: str) -> None:
@@ -209,7 +356,22 @@ def list_datasets() -> list[Path]:
 
 
 def save_dataset(name: str, files: dict[str, str | bytes]) -> Path:
-    return atomic_replace_dir(datasets_root() / safe_name(name), files)
+    """Save a validated upload (folder + store version; the upload is in the audit log)."""
+    get_store().require(current_user(), "analyst", "upload", f"dataset:{name}")
+    path = atomic_replace_dir(datasets_root() / safe_name(name), files)
+    _store_version_or_draft(
+        "dataset",
+        safe_name(name),
+        store_content.dataset_content_from_files(files),
+        "upload accepted (validated) in the app",
+    )
+    return path
+
+
+def log_event(action: str, obj: str = "", ok: bool = True, reason: str = "", **detail) -> None:
+    """Append an event (e.g. ``upload.rejected``, ``export``) to the audit log."""
+    with contextlib.suppress(StoreError):
+        get_store().log(current_user(), action, obj, reason, ok, **detail)
 
 
 def boundary_path() -> Path:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pint
 import typer
 
-from ..errors import InputError
+from ..errors import InputError, Problem
 
 
 class Fmt(StrEnum):
@@ -59,9 +59,46 @@ def dataset_coefficients(ds, name: str | None = None, overrides=()):
     return load_set(name or ds.default_coefficients, overrides=overrides, root=root)
 
 
-def load_inputs(dataset: Path, coefficients: str | None = None, overrides=()):
-    """Load a dataset folder and its coefficient set (with overrides)."""
+def _is_folder(name: str | None) -> bool:
+    return name is not None and ("/" in str(name) or "\\" in str(name) or Path(name).is_dir())
+
+
+def resolve_coefficients(ds, name: str | None = None, overrides=(), draft: str | None = None):
+    """``(CoefficientSet, source)``: where the set comes from.
+
+    A set *name* (not a folder) that the store holds is read from the store: its published
+    version, or user ``draft``'s private draft. Otherwise the files, as before (a folder given
+    with ``--coefficients`` is always read from the files).
+    """
+    from ..store import Store, store_exists
+
+    set_name = name or ds.default_coefficients
+    if draft and _is_folder(name):
+        raise InputError(
+            Problem(
+                "--draft", "--draft needs a coefficient-set name held in the store, not a folder"
+            )
+        )
+    if not _is_folder(name) and (draft or store_exists()):
+        if not store_exists():
+            raise InputError(
+                Problem("--draft", "there is no store yet (GEP_WORKSPACE / GEP_DATABASE_URL)")
+            )
+        with Store() as st:
+            st.files_root = Path(ds.path).parent / "coefficients" if ds.path else None
+            got = st.coefficient_set(set_name, draft_user=draft, overrides=overrides)
+        if got is not None:
+            return got
+    return dataset_coefficients(ds, name, overrides), {"kind": "files", "set": set_name}
+
+
+def load_inputs(dataset: Path, coefficients: str | None = None, overrides=(), draft=None):
+    """Load a dataset folder and its coefficient set (with overrides).
+
+    The set is the store's published version when the store holds it, ``draft``'s private
+    draft when given, else the files (see :func:`resolve_coefficients`).
+    """
     from ..inventory import load_dataset
 
     ds = load_dataset(dataset)
-    return ds, dataset_coefficients(ds, coefficients, overrides)
+    return ds, resolve_coefficients(ds, coefficients, overrides, draft)[0]

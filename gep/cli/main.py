@@ -11,7 +11,15 @@ import pandas as pd
 import typer
 
 from ..errors import InputError, Problem
-from .common import Fmt, ShortFmt, dataset_coefficients, fail, load_inputs, user_errors
+from .common import (
+    Fmt,
+    ShortFmt,
+    dataset_coefficients,
+    fail,
+    load_inputs,
+    resolve_coefficients,
+    user_errors,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -35,7 +43,28 @@ def _emit(text: str, out: Path | None) -> None:
         typer.echo(text)
     else:
         out.write_text(text, encoding="utf-8")
+        _log_export(out)
         typer.echo(f"written: {out}", err=True)
+
+
+def _log_export(out: Path) -> None:
+    """Exports made are in the audit log when there is a store (local user)."""
+    from ..store import LOCAL_USER, Store, store_exists
+
+    if store_exists():
+        with Store() as st:
+            st.log(LOCAL_USER, "export", f"file:{out}")
+
+
+def _source_text(source: dict) -> str:
+    if source.get("kind") == "published":
+        return f"store: published version {source['version']}"
+    if source.get("kind") == "version":
+        return f"store: version {source['version']} (not the published one)"
+    if source.get("kind") == "draft":
+        stale = ", based on an older published version" if source.get("stale") else ""
+        return f"store: DRAFT of {source['user']} (revision {source['revision']}{stale})"
+    return "files"
 
 
 @app.command("account")
@@ -65,12 +94,29 @@ def account_cmd(
     fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="write to a file")] = None,
     lang: Annotated[str, typer.Option(help="zh | en")] = "zh",
+    draft: Annotated[
+        str | None,
+        typer.Option("--draft", help="use this user's private draft of the set (store)"),
+    ] = None,
+    record: Annotated[
+        str | None,
+        typer.Option(
+            "--record", help="publish this account in the store as USER (approver; needs --reason)"
+        ),
+    ] = None,
+    reason: Annotated[str, typer.Option(help="why (with --record)")] = "",
 ):
-    """Compute the GEP account of a dataset."""
+    """Compute the GEP account of a dataset.
+
+    The coefficient set is the store's published version when the store holds it (else the
+    files); ``--draft NAME`` uses that user's private draft instead.
+    """
     from ..accounting import account
+    from ..inventory import load_dataset
     from ..report import json_payload, summary_frame, write_xlsx
 
-    ds, coef = load_inputs(dataset, coefficients, set_ or [])
+    ds = load_dataset(dataset)
+    coef, source = resolve_coefficients(ds, coefficients, set_ or [], draft)
     acc = account(
         ds,
         coef,
@@ -80,14 +126,25 @@ def account_cmd(
         include=include or (),
         exclude=exclude or (),
     )
+    if record:
+        from ..store import Store
+
+        with Store() as st:
+            rid = st.record_result(
+                record, acc, reason, coefset_source=source, dataset_label=str(dataset)
+            )
+        typer.echo(f"recorded as published result {rid} (with the versions it used)", err=True)
     if fmt is Fmt.json:
-        _emit(json.dumps(json_payload(acc, lang), ensure_ascii=False, indent=1), out)
+        payload = json_payload(acc, lang)
+        payload["coefficient_source"] = source  # store version / draft / files
+        _emit(json.dumps(payload, ensure_ascii=False, indent=1), out)
     elif fmt is Fmt.csv:
         _emit(acc.to_frame(lang).to_csv(index=False), out)
     elif fmt is Fmt.xlsx:
         if out is None:
             fail("error: --format xlsx needs --out FILE.xlsx")
         write_xlsx(acc, out, lang)
+        _log_export(out)
         typer.echo(f"written: {out}", err=True)
     else:
         with pd.option_context(
@@ -102,7 +159,7 @@ def account_cmd(
         prov = acc.provenance()
         lines = [
             f"GEP account — profile {acc.profile}; dataset {prov['dataset']['name']} ({prov['dataset']['hash']}); "
-            f"coefficients {coef.name} ({coef.hash})",
+            f"coefficients {coef.name} ({coef.hash}) — {_source_text(source)}",
             text,
         ]
         for n in acc.not_assessed:
@@ -295,6 +352,7 @@ def report_cmd(
     ds, coef = load_inputs(dataset, coefficients, set_ or [])
     acc = account(ds, coef, profile=profile)
     write_xlsx(acc, out, lang=lang, year=year)
+    _log_export(out)
     typer.echo(f"written: {out}")
 
 
@@ -313,7 +371,7 @@ def template_cmd(
 
 def _mount_subcommands() -> None:
     """Mount the sub-command groups that live in modules of their own."""
-    from . import carbon, grid, profiles, scenario
+    from . import carbon, grid, profiles, scenario, store
 
     app.add_typer(carbon.app, name="carbon", help="Forestry carbon sinks and carbon-sink pricing.")
     app.add_typer(scenario.scenario_app, name="scenario", help="Scenario comparison.")
@@ -321,6 +379,7 @@ def _mount_subcommands() -> None:
     app.command("sensitivity")(scenario.sensitivity_cmd)
     profiles.register(app)  # compare-profiles, profiles (issue 11)
     app.add_typer(grid.app, name="grid", help="Gridded mode: rasters → county quantities.")
+    store.mount(app)  # users, draft, publish, versions, audit
 
 
 _mount_subcommands()

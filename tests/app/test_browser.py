@@ -99,7 +99,7 @@ def server(tmp_path_factory):
 
 
 PRICE = "regulating.water_conservation.reservoir_cost"
-NEW_VALUE = 6
+NEW_VALUE = 0.6  # typed at full speed: the issue-13 report had "0.6" stored as 6
 
 
 def expected_total() -> str:
@@ -170,10 +170,15 @@ def test_dashboard_in_a_real_browser(server):
                 page.wait_for_timeout(100)
             metric = page.locator('[data-testid="stMetricValue"]').first
             before = metric.inner_text()
-            page.keyboard.type(str(NEW_VALUE))
+            page.keyboard.press("Enter")  # open the cell editor before typing (see the page)
             page.wait_for_timeout(300)
-            t0 = time.perf_counter()
+            page.keyboard.type(str(NEW_VALUE))  # at full speed
+            page.wait_for_timeout(300)
             page.keyboard.press("Enter")
+            page.wait_for_timeout(300)
+            assert metric.inner_text() == before  # nothing applied until "Apply" (issue 13)
+            t0 = time.perf_counter()
+            page.get_by_role("button", name="Apply edits").click()
             deadline = time.time() + 30
             while metric.inner_text() == before and time.time() < deadline:
                 page.wait_for_timeout(20)
@@ -186,6 +191,18 @@ def test_dashboard_in_a_real_browser(server):
             )
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "coefficients_en.png"), full_page=False)
+
+            # the plain "one value" box: "0.6" typed at full speed is stored as 0.6 (issue 13)
+            page.get_by_role("button", name="Reset all edits").click()
+            page.wait_for_timeout(2000)
+            box = page.get_by_label("New value (unit and price year of the file)")
+            box.click()
+            page.keyboard.type(str(NEW_VALUE))
+            page.get_by_role("button", name="Apply this value").click()
+            deadline = time.time() + 30
+            while metric.inner_text() != expected_total() and time.time() < deadline:
+                page.wait_for_timeout(50)
+            assert metric.inner_text() == expected_total()
         finally:
             browser.close()
     for name in ("overview_zh.png", "county_en.png", "coefficients_en.png"):

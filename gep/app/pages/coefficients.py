@@ -21,6 +21,19 @@ ui.require_account(ctx)
 acc, year, lang, unit = ctx.account, ctx.year, ctx.lang, ctx.unit
 money = views.money_label(unit, lang)
 base, edits = ctx.base, ctx.edits
+CF_TEXT = {  # issue 13 strings (zh, en)
+    "apply": ("应用修改", "Apply edits"),
+    "viewer": ("查看者不能编辑系数（角色由管理员分配）。", "Viewers cannot edit coefficients."),
+    "one_row": ("要修改的系数值", "Coefficient value to change"),
+    "one_value": ("新值（文件中的单位与价格年）", "New value (unit and price year of the file)"),
+    "one_apply": ("应用此值", "Apply this value"),
+    "grid_hint": (
+        "也可在下表中编辑，然后点“应用修改”；在表格单元格中请先双击或按回车再输入（直接在选中的单元格上快速输入可能丢失前几个字符）。",
+        "You can also edit in the table below, then press “Apply edits”; in a table cell "
+        "double-click or press Enter before typing (typing straight onto a selected cell can "
+        "lose the first keystrokes).",
+    ),
+}
 
 st.title(t("cf.title"))
 st.caption(t("cf.intro"))
@@ -79,8 +92,61 @@ st.session_state["coef_editor_key"] = editor_key
 st.session_state["_editor_last"] = (editor_key, row_ids)
 
 labels = {c: t(f"cf.col.{c}", y=year) for c in coeftable.COLUMNS if c != "row_id"}
-st.data_editor(
-    shown,
+
+
+def _apply_one() -> None:
+    """Apply the value typed in the plain text box (runs before the rerun recomputes)."""
+    rid = st.session_state.get("cf_one_row")
+    raw = str(st.session_state.get("cf_one_value", "")).strip()
+    if not rid:
+        return
+    good, problems = coeftable.check_edits(base, {rid: raw})
+    if problems or not good:
+        st.session_state["_cf_one_flash"] = problems
+        return
+    new = {**st.session_state.get("gep_edits", {}), **good}
+    st.session_state["gep_edits"] = new
+    # a fresh grid (its old per-row edits would otherwise be merged over this value)
+    st.session_state["_editor_version"] = st.session_state.get("_editor_version", 0) + 1
+    st.session_state.pop("_editor_last", None)
+    workspace.save_draft(
+        ctx.base_key, str(ctx.base_path), new, name=base.name, raw=coeftable.edited_raw(base, new)
+    )
+    st.session_state["cf_one_value"] = ""
+
+
+can_edit = workspace.role() != "viewer"
+# one value in a plain text box: what is typed is what is stored (typing straight onto a
+# selected grid cell can lose the first keystrokes while the grid opens its cell editor —
+# "0.6" arrives as "6"; in the grid, double-click or press Enter before typing)
+with st.form("cf_one_form", border=True):
+    o1, o2 = st.columns([3, 1])
+    row_label = {
+        r.row_id: f"{r.id}{'[' + r.key + ']' if r.key else ''} · {r.value:.6g} {r.unit} ({r.valid_from})"
+        for r in shown.itertuples()
+    }
+    o1.selectbox(
+        CF_TEXT["one_row"][lang != "zh"],
+        list(row_label),
+        key="cf_one_row",
+        format_func=row_label.get,
+        disabled=not can_edit,
+    )
+    o2.text_input(CF_TEXT["one_value"][lang != "zh"], key="cf_one_value", disabled=not can_edit)
+    st.form_submit_button(
+        f"✔ {CF_TEXT['one_apply'][lang != 'zh']}", on_click=_apply_one, disabled=not can_edit
+    )
+    st.caption(CF_TEXT["grid_hint"][lang != "zh"])
+for p in st.session_state.pop("_cf_one_flash", []):
+    st.error(str(p))
+# issue 13: grid edits are applied only on an explicit "apply" (a form: no rerun while typing;
+# the pending value stays visible in the cell), and the value cell is text parsed strictly by
+# coeftable.check_edits
+if not can_edit:
+    st.info(CF_TEXT["viewer"][lang != "zh"])
+editor_form = st.form("cf_editor_form", border=False)
+editor_form.data_editor(
+    shown.assign(value=shown["value"].map(lambda v: f"{v:.12g}")),
     key=editor_key,
     hide_index=True,
     width="stretch",
@@ -101,14 +167,12 @@ st.data_editor(
         "source",
         "set",
     ],
-    disabled=[c for c in coeftable.COLUMNS if c != "value"],
+    disabled=[c for c in coeftable.COLUMNS if c != "value" or not can_edit],
     column_config={
         "edited": st.column_config.CheckboxColumn(labels["edited"], width="small"),
         "id": st.column_config.TextColumn(labels["id"], width="large"),
         "key": st.column_config.TextColumn(labels["key"]),
-        "value": st.column_config.NumberColumn(
-            labels["value"], min_value=0.0, format="%.6g", required=True, help=t("cf.intro")
-        ),
+        "value": st.column_config.TextColumn(labels["value"], required=True, help=t("cf.intro")),
         "baseline": st.column_config.NumberColumn(labels["baseline"], format="%.6g"),
         "unit": st.column_config.TextColumn(labels["unit"]),
         "price_year": st.column_config.NumberColumn(labels["price_year"], format="%d"),
@@ -120,6 +184,12 @@ st.data_editor(
         "set": st.column_config.TextColumn(labels["set"]),
     },
 )
+
+editor_form.form_submit_button(
+    f"✔ {CF_TEXT['apply'][lang != 'zh']}", type="primary", disabled=not can_edit
+)
+for w in coeftable.edit_warnings(base, edits, lang):
+    st.warning(w, icon="⚠️")
 
 # ---- edits against the file values, highlighted
 st.subheader(t("cf.changes"))
@@ -141,7 +211,7 @@ else:
 
 def _reset() -> None:
     data.reset_edits()
-    workspace.save_draft(ctx.base_key, str(ctx.base_path), {})
+    workspace.save_draft(ctx.base_key, str(ctx.base_path), {}, name=base.name)
 
 
 def _saved_payload() -> tuple[str, dict[str, dict]]:

@@ -7,7 +7,7 @@ import io
 import streamlit as st
 
 from gep.accounting import account
-from gep.app import data, ingest, ui
+from gep.app import data, ingest, ui, workspace
 from gep.app.i18n import t
 from gep.errors import InputError
 
@@ -58,6 +58,12 @@ def _ingest() -> None:
         ss["_dt_flash"] = ("ok", t("dt.ok", n=len(ds.table), path=str(path)), [])
     except InputError as exc:
         ss["_dt_flash"] = ("bad", t("dt.bad"), exc.problems)
+        workspace.log_event(  # issue 13: rejected uploads are in the audit log
+            "upload.rejected",
+            f"dataset:{up.name}",
+            ok=False,
+            problems=[str(p) for p in exc.problems[:50]],
+        )
 
 
 def _use_default() -> None:

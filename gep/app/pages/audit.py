@@ -1,0 +1,81 @@
+"""审计日志 Audit log: who did what, when, from which version to which, and why (read-only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import streamlit as st
+
+from gep.app import data, workspace
+from gep.app.status import s
+
+ctx = data.current()
+lang = ctx.lang
+
+st.title(s("au.title", lang))
+st.caption(s("au.intro", lang))
+
+store = workspace.get_store()
+entries = store.audit()
+frame = pd.DataFrame(
+    entries, columns=["time", "user", "action", "object", "from", "to", "reason", "ok", "detail"]
+)
+all_label = s("au.all", lang)
+c1, c2, c3, c4 = st.columns(4)
+with c1:
+    user = st.selectbox(
+        s("au.user", lang), [all_label, *sorted(frame["user"].unique())], key="au_user"
+    )
+with c2:
+    action = st.selectbox(
+        s("au.action", lang), [all_label, *sorted(frame["action"].unique())], key="au_action"
+    )
+with c3:
+    obj = st.text_input(s("au.object", lang), key="au_object").strip()
+with c4:
+    since = st.date_input(s("au.since", lang), value=None, key="au_since")
+
+shown = frame
+if user != all_label:
+    shown = shown[shown["user"] == user]
+if action != all_label:
+    shown = shown[shown["action"] == action]
+if obj:
+    shown = shown[shown["object"].str.contains(obj, regex=False)]
+if since:
+    shown = shown[shown["time"] >= dt.datetime.combine(since, dt.time()).isoformat()]
+shown = shown.iloc[::-1]  # newest first
+
+st.caption(s("au.n", lang, n=len(shown)))
+if shown.empty:
+    st.info(s("au.empty", lang))
+else:
+    table = shown.drop(columns=["detail"]).fillna("")
+    st.dataframe(table, hide_index=True, width="stretch", key="au_table")
+    d1, d2 = st.columns(2)
+    d1.download_button(
+        f"⬇ {s('au.csv', lang)}",
+        table.to_csv(index=False).encode("utf-8-sig"),
+        file_name="gep-audit.csv",
+        mime="text/csv",
+        key="au_dl_csv",
+        on_click="ignore",
+    )
+    d2.download_button(
+        f"⬇ {s('au.json', lang)}",
+        json.dumps(shown.to_dict("records"), ensure_ascii=False, indent=1, default=str).encode(),
+        file_name="gep-audit.json",
+        mime="application/json",
+        key="au_dl_json",
+        on_click="ignore",
+    )
+
+if ctx.base is not None:
+    versions = store.versions("coefset", ctx.base.name)
+    if versions:
+        st.subheader(f"{s('au.versions', lang)} · {ctx.base.name}")
+        vt = pd.DataFrame([v.as_dict() for v in versions]).drop(columns=["kind", "name"])
+        vt["hash"] = vt["hash"].str[:16]
+        st.dataframe(vt.iloc[::-1], hide_index=True, width="stretch", key="au_versions")

@@ -1,0 +1,154 @@
+"""Data status: how much of an account rests on illustrative (synthesized) inputs.
+
+A value of indicator *i* for region *r* in year *y* **rests on illustrative data** when at
+least one of its inputs is illustrative:
+
+* an inventory row of that region and year whose item is one the indicator reads
+  (``Indicator.items``; ``prefix.*`` patterns) and whose ``source`` starts with
+  ``illustrative``; or
+* a coefficient the indicator reads (``Indicator.coefficients``; ``prefix.<key>`` patterns)
+  whose value in force for *y* has status ``illustrative``.
+
+Pure functions of an :class:`~gep.accounting.Account` and its dataset (no I/O).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+_ILLUSTRATIVE = re.compile(r"^\s*illustrative", re.IGNORECASE)
+ILLUSTRATIVE_STATUS = "illustrative"
+
+
+def is_illustrative_source(source: object) -> bool:
+    """True for an inventory ``source`` text that says it is illustrative."""
+    return isinstance(source, str) and bool(_ILLUSTRATIVE.match(source))
+
+
+def _item_matches(item: str, patterns: Iterable[str]) -> bool:
+    for p in patterns:
+        if p.endswith("*"):
+            if item.startswith(p[:-1]):
+                return True
+        elif item == p:
+            return True
+    return False
+
+
+def _coefficient_ids(patterns: Iterable[str], ids: Iterable[str]) -> list[str]:
+    ids = list(ids)
+    out = []
+    for p in patterns:
+        if "<" in p:
+            prefix = p.split("<", 1)[0]
+            out += [c for c in ids if c.startswith(prefix)]
+        elif p in ids:
+            out.append(p)
+    return out
+
+
+def illustrative_flags(acc, dataset=None) -> pd.DataFrame:
+    """Which (region, year, indicator) values rest on illustrative inputs, and why.
+
+    Parameters
+    ----------
+    acc : Account
+        The account (its coefficient set gives the coefficient statuses).
+    dataset : Dataset, optional
+        The inventory the account was computed from (default ``acc.dataset``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``region``, ``year``, ``indicator``, ``value`` [CNY] (0 when not assessed),
+        ``inventory`` (bool), ``coefficients`` (bool), ``illustrative`` (either).
+    """
+    dataset = dataset if dataset is not None else acc.dataset
+    table = dataset.table
+    flagged_rows = table[table["source"].map(is_illustrative_source)]
+    # (region, year, item) triples with at least one illustrative row
+    ill_items = flagged_rows.groupby(["region", "year"])["item"].agg(lambda s: set(map(str, s)))
+    cs = acc.coefficients
+    value = acc.value.fillna(0.0)
+    rows = []
+    for ind in acc.indicators:
+        if ind.id not in acc.indicator_ids:
+            continue
+        cids = _coefficient_ids(ind.coefficients, cs.coefficients)
+        for year in acc.years:
+            coef_ill = False
+            for cid in cids:
+                try:
+                    if cs.coefficients[cid].entry_for(year).status == ILLUSTRATIVE_STATUS:
+                        coef_ill = True
+                        break
+                except Exception:  # no value for that year: the account says not assessed
+                    continue
+            for region in acc.regions:
+                items = ill_items.get((region, year), set())
+                inv_ill = any(_item_matches(it, ind.items) for it in items)
+                v = float(value.sel(region=region, year=year, indicator=ind.id))
+                rows.append((region, year, ind.id, v, inv_ill, coef_ill))
+    df = pd.DataFrame(
+        rows, columns=["region", "year", "indicator", "value", "inventory", "coefficients"]
+    )
+    df["illustrative"] = df["inventory"] | df["coefficients"]
+    return df
+
+
+def illustrative_share(acc, dataset=None) -> pd.DataFrame:
+    """Share of each county's GEP that rests on illustrative inputs, per year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``region``, ``year``, ``gep`` [CNY], ``illustrative_value`` [CNY], ``share`` [1]
+        (NaN where GEP is 0) and ``indicators`` (ids of the illustrative indicators).
+
+    Notes
+    -----
+    .. math:: s_{r,y} = \\frac{\\sum_i V_{r,y,i}\\,[i \\text{ illustrative at } (r, y)]}
+              {\\sum_i V_{r,y,i}}
+
+    with :math:`V` the assessed values (not-assessed ones count as 0).
+    """
+    flags = illustrative_flags(acc, dataset)
+    flags["ill_value"] = np.where(flags["illustrative"], flags["value"], 0.0)
+    g = flags.groupby(["region", "year"], sort=False)
+    out = g.agg(gep=("value", "sum"), illustrative_value=("ill_value", "sum")).reset_index()
+    out["share"] = out["illustrative_value"] / out["gep"].where(out["gep"] != 0)
+    ids = (
+        flags[flags["illustrative"] & (flags["value"] != 0)]
+        .groupby(["region", "year"])["indicator"]
+        .agg(lambda s: sorted(s))
+    )
+    out["indicators"] = [
+        ids.get((r, y), []) for r, y in zip(out["region"], out["year"], strict=True)
+    ]
+    return out
+
+
+def dataset_status(dataset) -> dict:
+    """Rows of an inventory that are illustrative: ``{"rows", "illustrative", "share"}``."""
+    n = len(dataset.table)
+    k = int(dataset.table["source"].map(is_illustrative_source).sum())
+    return {"rows": n, "illustrative": k, "share": k / n if n else 0.0}
+
+
+def coefficient_status(cs, year: int) -> dict:
+    """Coefficients whose value in force for ``year`` is illustrative: count and ids."""
+    ids = []
+    n = 0
+    for cid, c in cs.coefficients.items():
+        try:
+            status = c.entry_for(year).status
+        except Exception:
+            continue
+        n += 1
+        if status == ILLUSTRATIVE_STATUS:
+            ids.append(cid)
+    return {"coefficients": n, "illustrative": len(ids), "ids": ids}
