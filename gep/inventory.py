@@ -58,10 +58,15 @@ class Dataset:
 
     @property
     def hash(self) -> str:
-        cols = ["region", "year", "item", "ecosystem", "species", "value", "unit"]
-        t = self.table[cols].sort_values(cols[:5]).to_csv(index=False)
-        r = self.regions.to_csv()
-        return hashlib.sha256((t + r).encode("utf-8")).hexdigest()[:16]
+        """Content hash of the inventory (computed once: a Dataset is not edited in place)."""
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cols = ["region", "year", "item", "ecosystem", "species", "value", "unit"]
+            t = self.table[cols].sort_values(cols[:5]).to_csv(index=False)
+            r = self.regions.to_csv()
+            cached = hashlib.sha256((t + r).encode("utf-8")).hexdigest()[:16]
+            self.__dict__["_hash"] = cached
+        return cached
 
     @property
     def counties(self) -> list[str]:

@@ -1075,7 +1075,7 @@ class RecordingSet(CoefficientSet):
         self.requests: dict[str, Request] = {}
         self.calls: dict[str, int] = {}
 
-    def array(self, cid, years, keys=None, unit=None):  # noqa: D102 - see CoefficientSet.array
+    def _cached(self, cid, years, keys, unit):  # every resolution (array() and variable())
         self.calls[cid] = self.calls.get(cid, 0) + 1
         req = self.requests.setdefault(cid, Request())
         if self.coefficients.get(cid) is not None and self.coefficients[cid].by is not None:
@@ -1083,7 +1083,7 @@ class RecordingSet(CoefficientSet):
                 req.all_keys = True
             else:
                 req.keys = list(dict.fromkeys([*(req.keys or []), *map(str, keys)]))
-        return super().array(cid, years, keys=keys, unit=unit)
+        return super()._cached(cid, years, keys, unit)
 
 
 def probe(
