@@ -50,6 +50,19 @@ class Account:
     prices: dict[str, xr.DataArray] = field(default_factory=dict)
     #: coefficients the indicators resolved through the set: [(id, table keys or None)]
     coefficient_reads: list = field(default_factory=list)
+    #: per indicator: the inventory items and coefficients it read (gep.indicators.base.Trace)
+    trace: dict = field(default_factory=dict)
+    #: per indicator: where its physical quantity came from ("formula" | "supplied")
+    routes: dict[str, str] = field(default_factory=dict)
+
+    def explain(self, region: str, year: int, indicator: str) -> dict:
+        """One number traced to its equation, inputs (with sources) and coefficients.
+
+        See :func:`gep.explain.explain` for the keys.
+        """
+        from .explain import explain
+
+        return explain(self, region, year, indicator)
 
     # -- basic views --------------------------------------------------------------------
     @property
@@ -340,6 +353,7 @@ def account(
         coords={"region": data["region"].values, "year": years},
     )
     values, physicals, not_assessed, notes, components, prices = [], {}, [], {}, {}, {}
+    routes: dict[str, str] = {}
     missing_coefs: list[Problem] = []
     for ind in chosen:
         try:
@@ -351,6 +365,7 @@ def account(
                 components[ind.id] = res.components
             if res.price is not None:
                 prices[ind.id] = res.price
+            routes[ind.id] = res.route
         except MissingCoefficientError as exc:
             # keep going: the analyst gets every missing coefficient in one message
             missing_coefs += [p for p in exc.problems if p not in missing_coefs]
@@ -412,4 +427,6 @@ def account(
         components=components,
         prices=prices,
         coefficient_reads=list(ctx.reads),
+        trace=dict(ctx.trace),
+        routes=routes,
     )

@@ -31,6 +31,7 @@ def dataset_sink(
     litter: bool = False,
     by_species: bool = True,
     exclude_species=None,
+    record=None,
 ) -> tuple[xr.DataArray, dict[str, str]]:
     """County forest sink of an inventory with a coefficient set's species parameters.
 
@@ -38,6 +39,8 @@ def dataset_sink(
     ``exclude_species`` says otherwise; the second return value says which and why.
     Parameters are resolved for ``year``; a missing parameter raises one
     :class:`~gep.errors.MissingCoefficientError` listing every (coefficient, species) pair.
+    ``record(coefficient_id, species)`` is called for every parameter table read (the
+    account's trace of reads).
     """
     forest = data[["forest.area", "forest.stock", *[n for n in LOSS_ITEMS if n in data]]]
     present = [str(s) for s in forest["species"].values]
@@ -57,7 +60,15 @@ def dataset_sink(
         litter=litter,
         disturbance="forest.disturbance_area" in forest,
     )
-    params = species_parameters(lookup_from_set(coefficients, year), species, names)
+    lookup = lookup_from_set(coefficients, year)
+    if record is not None:
+        inner = lookup
+
+        def lookup(cid, keys):
+            record(cid, tuple(keys))
+            return inner(cid, keys)
+
+    params = species_parameters(lookup, species, names)
     sink = county_sink(
         forest,
         params,
@@ -85,6 +96,7 @@ def forest_sink_for_account(ctx) -> tuple[xr.DataArray, str, list[str], xr.DataA
         "stock-difference",
         biomass,
         by_species=False,
+        record=lambda cid, keys: ctx.traced().coefficients.append((cid, keys)),
     )
     sink = sink.sel(year=ctx.years)
     out = xr.DataArray(sink.values, dims=sink.dims, coords={d: sink[d].values for d in sink.dims})

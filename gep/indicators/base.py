@@ -287,6 +287,25 @@ class Trace:
 
     items: list[str] = field(default_factory=list)
     coefficients: list[tuple[str, tuple[str, ...] | None]] = field(default_factory=list)
+    #: items also read at the year before (stock-difference methods)
+    previous_year: list[str] = field(default_factory=list)
+    #: labels of an item's ecosystem/species dim actually used (absent: all of them)
+    item_keys: dict[str, list[str]] = field(default_factory=dict)
+
+    def read_item(
+        self, name: str, previous_year: bool = False, keys: Sequence[str] | None = None
+    ) -> None:
+        if name not in self.items:
+            self.items.append(name)
+            if keys is not None:
+                self.item_keys[name] = list(keys)
+        elif name in self.item_keys:
+            if keys is None:
+                del self.item_keys[name]
+            else:
+                self.item_keys[name] = list(dict.fromkeys([*self.item_keys[name], *keys]))
+        if previous_year and name not in self.previous_year:
+            self.previous_year.append(name)
 
 
 class Context:
@@ -382,6 +401,10 @@ class Context:
         )
 
     # -- reading ----------------------------------------------------------------------------
+    def traced(self) -> Trace:
+        """The trace of the indicator being evaluated (reads made outside ``item``/``coef``)."""
+        return self._traced()
+
     def _traced(self) -> Trace:
         key = self.current or ""
         t = self.trace.get(key)
@@ -392,14 +415,20 @@ class Context:
     def has(self, item: str) -> bool:
         return item in self.data.data_vars
 
-    def item(self, name: str) -> xr.Variable:
+    def require(self, item: str) -> None:
+        """Raise :class:`NotAssessed` unless the inventory has ``item`` (nothing is read)."""
+        if item not in self.data.data_vars:
+            raise NotAssessed(f"inventory has no '{item}'")
+
+    def item(self, name: str, ecosystem: Sequence[str] | str | None = None) -> xr.Variable:
+        """Inventory variable ``name`` (optionally at some ecosystems), ``units`` attr kept."""
         if name not in self.data.data_vars:
             raise NotAssessed(f"inventory has no '{name}'")
-        t = self._traced()
-        if name not in t.items:
-            t.items.append(name)
+        keys = [ecosystem] if isinstance(ecosystem, str) else ecosystem
+        self._traced().read_item(name, keys=keys)
         var = self.data[name].variable
-        return xr.Variable(var.dims, var.data, attrs=dict(var.attrs))
+        out = xr.Variable(var.dims, var.data, attrs=dict(var.attrs))
+        return out if ecosystem is None else self.select(out, "ecosystem", ecosystem)
 
     def items_with_prefix(self, prefix: str) -> list[str]:
         return sorted(str(v) for v in self.data.data_vars if str(v).startswith(prefix))

@@ -95,11 +95,11 @@ def shadow_project_value(volume, unit_cost):
 
 def _water_conservation(ctx: Context) -> Quantities:
     ecos = ecosystems_in(WATER_CONSERVATION_ECOSYSTEMS, ctx.ecosystems())
-    a = ctx.select(ctx.item("area"), "ecosystem", ecos)
+    a = ctx.item("area", ecosystem=ecos)
     q = water_balance_retention(
         ctx.item("precipitation"),
-        ctx.select(ctx.item("runoff"), "ecosystem", ecos),
-        ctx.select(ctx.item("evapotranspiration"), "ecosystem", ecos),
+        ctx.item("runoff", ecosystem=ecos),
+        ctx.item("evapotranspiration", ecosystem=ecos),
         a,
     )
     physical = weighted_sum_over("ecosystem", q, a > 0)
@@ -227,13 +227,13 @@ def nutrient_retention_value(retained, n_content, p_content, n_price, p_price):
 
 def _soil_conservation(ctx: Context) -> Quantities:
     ecos = ecosystems_in(SOIL_ECOSYSTEMS, ctx.ecosystems())
-    a = ctx.select(ctx.item("area"), "ecosystem", ecos)
+    a = ctx.item("area", ecosystem=ecos)
     q = rusle_soil_retention(
         ctx.item("rusle.r"),
         ctx.item("rusle.k"),
-        ctx.select(ctx.item("rusle.ls"), "ecosystem", ecos),
-        ctx.select(ctx.item("rusle.c"), "ecosystem", ecos),
-        ctx.select(ctx.item("rusle.p"), "ecosystem", ecos),
+        ctx.item("rusle.ls", ecosystem=ecos),
+        ctx.item("rusle.c", ecosystem=ecos),
+        ctx.item("rusle.p", ecosystem=ecos),
         a,
     )
     return Quantities(weighted_sum_over("ecosystem", q, a > 0), "t")
@@ -412,12 +412,12 @@ def _flood_regulation(ctx: Context) -> Quantities:
             ctx.coef("regulating.flood_regulation.reservoir_flood_share"),
         )
     parts = {"reservoirs": reservoirs}
-    area = ctx.item("area")
+    ctx.require("area")
     wet = ecosystems_in(("wetland",), ctx.ecosystems())
     if wet:
-        wet_area = ctx.select(area, "ecosystem", wet).sum("ecosystem", skipna=False)
+        wet_area = ctx.item("area", ecosystem=wet)
         parts["marshes"] = marsh_flood_storage(
-            with_units(wet_area, area.attrs["units"]),
+            with_units(wet_area.sum("ecosystem", skipna=False), wet_area.attrs["units"]),
             ctx.coef("regulating.flood_regulation.marsh_retention_depth"),
         )
     if ctx.has("lake.flood_storage"):
@@ -625,7 +625,7 @@ def carbon_value(co2, price):
 
 
 def _carbon(ctx: Context) -> Quantities:
-    area = ctx.item("area")
+    ctx.require("area")
     ecos = ctx.ecosystems()
     notes = []
     use_inventory = ctx.options.get("forest_carbon", "auto")
@@ -639,7 +639,7 @@ def _carbon(ctx: Context) -> Quantities:
     covered = forest_sink[2] if forest_sink is not None else []
     rate_ecos = [e for e in ecos if e not in covered]
     rate = ctx.coef("regulating.carbon_sequestration.rate", keys=rate_ecos)
-    a = ctx.select(area, "ecosystem", rate_ecos)
+    a = ctx.item("area", ecosystem=rate_ecos)
     by_rate = weighted_sum_over("ecosystem", sequestration_rate_method(rate, a), a > 0)
     parts = {"rate_method": by_rate}
     if forest_sink is not None:
@@ -648,7 +648,7 @@ def _carbon(ctx: Context) -> Quantities:
         inventory_area = inventory_area_da.variable
         # where no earlier forest inventory exists (first year), the covered forests fall
         # back to their per-area rate, and the notes say so
-        fa = ctx.select(area, "ecosystem", covered)
+        fa = ctx.item("area", ecosystem=covered)
         by_rate_forest = sequestration_rate_method(
             ctx.coef("regulating.carbon_sequestration.rate", keys=covered), fa
         )
@@ -713,6 +713,9 @@ def _forest_sink(ctx: Context):
         return None
     from ..carbon.integration import forest_sink_for_account  # late import: optional layer
 
+    trace = ctx.traced()
+    trace.read_item("forest.area", previous_year=True)
+    trace.read_item("forest.stock", previous_year=True)
     return forest_sink_for_account(ctx)
 
 
@@ -821,10 +824,10 @@ def electricity_value(energy, price):
 
 
 def _climate(ctx: Context) -> Quantities:
-    area = ctx.item("area")
+    ctx.require("area")
     c = "regulating.climate_regulation."
     veg = [e for e in ctx.ecosystems() if e != "water"]
-    a = ctx.select(area, "ecosystem", veg)
+    a = ctx.item("area", ecosystem=veg)
     eer = ctx.coef(c + "ac_efficiency")
     e_pt = transpiration_cooling_energy(
         ctx.coef(c + "transpiration_heat", keys=veg),
@@ -834,7 +837,7 @@ def _climate(ctx: Context) -> Quantities:
     )
     parts = {"transpiration": weighted_sum_over("ecosystem", e_pt, a > 0)}
     if "water" in ctx.ecosystems():
-        water_area = ctx.select(area, "ecosystem", "water")
+        water_area = ctx.item("area", ecosystem="water")
         evap = with_units(ctx.item("climate.water_evaporation") * water_area * 10.0, "m ** 3")
         parts["water_evaporation"] = evaporation_cooling_energy(
             evap,
@@ -890,7 +893,7 @@ def pest_control_value(area, unit_cost):
 
 def _pest(ctx: Context) -> Quantities:
     ecos = ecosystems_in(("forest", "grassland"), ctx.ecosystems())
-    a = ctx.select(ctx.item("area"), "ecosystem", ecos)
+    a = ctx.item("area", ecosystem=ecos)
     return Quantities(
         a.sum("ecosystem", skipna=False), "hectare", parts=split(a, "ecosystem", ecos)
     )
