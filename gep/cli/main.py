@@ -239,6 +239,8 @@ def indicators_cmd(
             "default": i.default,
             "items": list(i.items),
             "coefficients": list(i.coefficients),
+            "components": [c.to_dict() for c in i.components],
+            "equation": i.equation(),
         }
         for i in inds
     ]

@@ -692,6 +692,7 @@ register(
         coefficients=(
             "regulating.carbon_sequestration.rate",
             "regulating.carbon_sequestration.price",
+            "carbon.<species_parameter>",
         ),
         quantify=_carbon,
         valuate=PriceValuation("regulating.carbon_sequestration.price", carbon_value),
@@ -746,8 +747,12 @@ register(
         method="stoichiometry 32/44 of CO2 fixed; industrial oxygen price",
         method_zh="化学计量法；替代成本法",
         reference="[1] §2.4.7 (not in [2] as far as known)",
-        items=("area",),
-        coefficients=("regulating.oxygen_release.price", "regulating.carbon_sequestration.rate"),
+        items=("area", "forest.area", "forest.stock"),
+        coefficients=(
+            "regulating.oxygen_release.price",
+            "regulating.carbon_sequestration.rate",
+            "carbon.<species_parameter>",
+        ),
         quantify=_oxygen,
         valuate=PriceValuation("regulating.oxygen_release.price", oxygen_value),
         default=False,
