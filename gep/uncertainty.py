@@ -33,9 +33,10 @@ The resolved coefficient × factor arrays (dims ``year[, key], draw``) go to
 every formula. In memory this is one call. With ``chunks`` (or a dask.distributed ``client``)
 the same function runs per block of (draws × regions) through :func:`xarray.map_blocks`; draws
 are generated inside each block, summaries are dask reductions, so memory is bounded by the
-block size, not by N × regions. Coefficients read by code outside the evaluation context (the
-forest-carbon module's ``carbon.*`` parameters) are not varied; they are listed in
-``MonteCarloResult.not_varied``.
+block size, not by N × regions. Every coefficient the account reads — the forest-carbon
+module's ``carbon.*`` species parameters included — goes through the account's one coefficient
+route, so every one with an uncertainty spec is varied (``MonteCarloResult.not_varied`` stays
+empty; it is kept for callers that display it).
 """
 
 from __future__ import annotations
@@ -342,17 +343,6 @@ def prepare(
                 Problem("scenarios", "scenarios need a loaded Dataset, not a bare xarray inventory")
             )
         stack = stack_scenarios(dataset, coefficients, scenarios, **kwargs)
-        if stack.separate:
-            raise InputError(
-                [
-                    Problem(
-                        next(s.file for s in stack.scenarios if s.id == sid),
-                        "this scenario changes coefficients read outside the account context "
-                        "(forest carbon parameters); Monte Carlo over scenarios needs one stacked call",
-                    )
-                    for sid in stack.separate
-                ]
-            )
         deterministic, requests, data, fixed, names = (
             stack.baseline,
             stack.requests,
@@ -390,9 +380,6 @@ def prepare(
         c = coefficients[cid]
         spec = specs.get(cid, c.uncertainty)
         if not spec or (vary_set is not None and cid not in vary_set):
-            continue
-        if not req.via_context:
-            not_varied.append(cid)
             continue
         spec = {k: v for k, v in spec.items() if k != "note"}
         file = c.file if cid not in specs else f"specs[{cid}]"
