@@ -491,13 +491,15 @@ def to_xarray(table: pd.DataFrame, regions: Sequence[str], years: Sequence[int])
     """Pivot the canonical long table into one variable per item (vectorized per item)."""
     regions = list(regions)
     years = [int(y) for y in years]
-    eco_codes = [c for c in ecosystem_catalog() if c in set(table["ecosystem"])]
+    present = set(table["ecosystem"].tolist())
+    eco_codes = [c for c in ecosystem_catalog() if c in present]
     species = sorted(s for s in table["species"].unique() if s)
-    ds = xr.Dataset(coords={"region": regions, "year": years})
+    coords: dict = {"region": regions, "year": years}
     if eco_codes:
-        ds = ds.assign_coords(ecosystem=eco_codes)
+        coords["ecosystem"] = eco_codes
     if species:
-        ds = ds.assign_coords(species=species)
+        coords["species"] = species
+    variables: dict[str, xr.Variable] = {}
     r_index = {r: i for i, r in enumerate(regions)}
     y_index = {y: i for i, y in enumerate(years)}
     e_index = {e: i for i, e in enumerate(eco_codes)}
@@ -531,12 +533,13 @@ def to_xarray(table: pd.DataFrame, regions: Sequence[str], years: Sequence[int])
                 present[ri, yi] = True
                 arr[present] = 0.0
             arr[ri, yi, third] = vals
-        ds[item] = xr.DataArray(
+        variables[str(item)] = xr.Variable(
+            dims,
             arr,
-            dims=dims,
             attrs={"units": group["unit"].iloc[0], "long_name": spec.en, "long_name_zh": spec.zh},
         )
-    return ds
+    # one construction (assigning item by item re-aligns the whole Dataset each time)
+    return xr.Dataset(variables, coords=coords)
 
 
 # --------------------------------------------------------------------------------------------
