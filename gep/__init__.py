@@ -37,7 +37,6 @@ _LAZY = {
     "sobol": "sensitivity",
     "tornado": "sensitivity",
     "monte_carlo": "uncertainty",
-    "explain": "explain",
 }
 
 
@@ -77,6 +76,5 @@ __all__ = [
     "monte_carlo",
     "sobol",
     "tornado",
-    "explain",
 ]
 __version__ = "0.1.0"

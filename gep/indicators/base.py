@@ -1,14 +1,22 @@
-"""Unit checking for the science layer, the indicator registry and the evaluation context.
+"""Unit checking, the indicator registry and the evaluation core.
 
 Two layers, as in xclim: the *pure* formulas (``material.py``, ``regulating.py``,
 ``cultural.py``, ``xie2015.py``) are small functions decorated with :func:`declare_units`;
-the *metadata* layer (:class:`Indicator`) names each indicator in zh/en, gives its physical
-unit, method and reference, and says which inventory items and coefficients it reads.
+each :class:`Indicator` names them (``formulas``: its equation comes from their docstrings),
+gives its zh/en names, physical unit, components, method and reference, declares the inventory
+items and coefficients it reads (checked against the actual reads by
+``tests/test_declarations.py``), and evaluates in two steps:
+
+* ``quantify(ctx) -> Quantities`` — the physical quantity and its components;
+* ``valuate(ctx, quantities) -> Valuation`` — quantity × resolved price(s).
+
+:func:`evaluate` runs both and labels the result; it is the one point where a physical
+quantity supplied from outside (DESIGN §10) replaces the formula's.
 
 :func:`declare_units` converts every quantity argument to the unit the formula is written in
 (so the body is the textbook equation on plain numbers) and refuses an argument of the wrong
-dimension, naming the parameter. Arguments may be ``xarray.DataArray`` with a ``units``
-attribute, ``pint.Quantity``, or plain numbers for dimensionless parameters.
+dimension, naming the parameter. Arguments may be ``xarray.Variable``/``DataArray`` with a
+``units`` attribute, ``pint.Quantity``, or plain numbers for dimensionless parameters.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ import pint
 import xarray as xr
 
 from ..coefficients import unit_factor
-from ..errors import InputError, MissingCoefficientError, Problem
+from ..errors import InputError, Problem
 from ..units import parse_unit, ureg
 
 
@@ -338,7 +346,6 @@ class Context:
         # coefficient arrays supplied from outside (Monte Carlo draws, scenario stacks):
         # {id: DataArray with units attr}; they replace the set's resolution for that id.
         self.extra = {k: self._align_extra(v) for k, v in dict(extra_coefficients or {}).items()}
-        self.used_coefficients: set[str] = set()
         # every resolution through the coefficient set, in order: (id, keys or None)
         self.reads: list[tuple[str, tuple[str, ...] | None]] = []
         self.trace: dict[str, Trace] = {}
@@ -440,7 +447,6 @@ class Context:
         self, cid: str, keys: Sequence[str] | None = None, unit: str | None = None
     ) -> xr.Variable:
         """Resolved coefficient over ``year`` (+ its table dim), with ``units`` attr."""
-        self.used_coefficients.add(cid)
         self._traced().coefficients.append((cid, tuple(keys) if keys is not None else None))
         if cid in self.extra:
             arr = self.extra[cid]
@@ -458,23 +464,6 @@ class Context:
             return resolve(cid, self.years, keys=keys, unit=unit)
         arr = self.coefficients.array(cid, self.years, keys=keys, unit=unit)
         return xr.Variable(arr.dims, arr.data, attrs=dict(arr.attrs))
-
-    def has_coef(self, cid: str) -> bool:
-        return cid in self.coefficients or cid in self.extra
-
-    def require_coef(self, ids: Sequence[str]) -> None:
-        missing = [c for c in ids if not self.has_coef(c)]
-        if missing:
-            raise MissingCoefficientError(
-                [
-                    Problem(
-                        getattr(self.coefficients, "path", None)
-                        or str(getattr(self.coefficients, "name", "coefficients")),
-                        f"coefficient '{c}' is needed but not in the set",
-                    )
-                    for c in missing
-                ]
-            )
 
 
 def evaluate(ind: Indicator, ctx: Context, quantities: Quantities | None = None) -> Result:
