@@ -233,9 +233,10 @@ class Account:
 
 def _flagged(value: xr.DataArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(region labels, year labels, mask[region, year]) of NaN values (any extra dim)."""
-    missing = value.isnull()
-    extra = [d for d in missing.dims if d not in ("region", "year")]
-    m = np.asarray(missing.transpose("region", "year", *extra).values)
+    data = np.asarray(value.data)  # (a dask-backed account is computed here)
+    first = [value.get_axis_num("region"), value.get_axis_num("year")]
+    order = first + [i for i in range(data.ndim) if i not in first]
+    m = np.isnan(np.transpose(data, order))
     m = m.reshape(m.shape[0], m.shape[1], -1).any(axis=2)
     return value["region"].values, value["year"].values, m
 

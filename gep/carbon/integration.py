@@ -8,9 +8,10 @@ so bamboo forest (``forest.bamboo``) keeps its per-area rate and the notes say s
 
 from __future__ import annotations
 
+import numpy as np
 import xarray as xr
 
-from ..errors import InputError, Problem
+from ..errors import InputError, MissingCoefficientError, Problem
 from .county import county_sink
 from .params import (
     NO_VOLUME_MODEL,
@@ -102,6 +103,21 @@ def _presence_lookup(coefficients, year: int):
     return lookup
 
 
+def _all_present(coefficients, species: list[str], names: list[str], year: int) -> bool:
+    """True when every parameter table has a finite value for every species in ``year``."""
+    for name in names:
+        cid = PARAMETERS[name].coefficient_id
+        if cid not in coefficients or coefficients[cid].by != "species":
+            return False
+        try:
+            table = coefficients[cid].entry_for(int(year)).value
+        except MissingCoefficientError:
+            return False
+        if any(not np.isfinite(table.get(sp, np.nan)) for sp in species):
+            return False
+    return True
+
+
 def account_parameters(ctx, species: list[str], names: list[str], year: int) -> xr.Dataset:
     """Species parameters through the account's one coefficient route (``ctx.coef``).
 
@@ -110,7 +126,9 @@ def account_parameters(ctx, species: list[str], names: list[str], year: int) -> 
     trace, and replaced by outside arrays when the account carries them — Monte Carlo draws
     (a ``draw`` dim) or stacked scenarios (a ``scenario`` dim) then flow through the sink.
     """
-    species_parameters(_presence_lookup(ctx.coefficients, year), species, names)  # all gaps
+    if not _all_present(ctx.coefficients, species, names, year):
+        # the carbon module's own check: every missing (coefficient, species) pair at once
+        species_parameters(_presence_lookup(ctx.coefficients, year), species, names)
     at = ctx.years.index(int(year))
     data = {}
     for name in names:
