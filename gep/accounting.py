@@ -21,6 +21,7 @@ import xarray as xr
 from .coefficients import CoefficientSet
 from .errors import InputError, MissingCoefficientError, Problem
 from .indicators import CATEGORIES, Context, Indicator, NotAssessed, indicators_for
+from .indicators.base import evaluate, stack
 from .inventory import Dataset
 
 CATEGORY_ORDER = list(CATEGORIES)
@@ -49,6 +50,19 @@ class Account:
     prices: dict[str, xr.DataArray] = field(default_factory=dict)
     #: coefficients the indicators resolved through the set: [(id, table keys or None)]
     coefficient_reads: list = field(default_factory=list)
+    #: per indicator: the inventory items and coefficients it read (gep.indicators.base.Trace)
+    trace: dict = field(default_factory=dict)
+    #: per indicator: where its physical quantity came from ("formula" | "supplied")
+    routes: dict[str, str] = field(default_factory=dict)
+
+    def explain(self, region: str, year: int, indicator: str) -> dict:
+        """One number traced to its equation, inputs (with sources) and coefficients.
+
+        See :func:`gep.explain.explain` for the keys.
+        """
+        from .explain import explain
+
+        return explain(self, region, year, indicator)
 
     # -- basic views --------------------------------------------------------------------
     @property
@@ -217,33 +231,56 @@ class Account:
         return df[[*extra, *cols]] if extra else df[cols]
 
 
-def _missing_inputs(data: xr.Dataset, ind: Indicator, region: str, years: list[int]) -> str:
-    """Say which of the indicator's inventory items have gaps for a region (for the reason)."""
-    gaps = []
+def _flagged(value: xr.DataArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(region labels, year labels, mask[region, year]) of NaN values (any extra dim)."""
+    data = np.asarray(value.data)  # (a dask-backed account is computed here)
+    first = [value.get_axis_num("region"), value.get_axis_num("year")]
+    order = first + [i for i in range(data.ndim) if i not in first]
+    m = np.isnan(np.transpose(data, order))
+    m = m.reshape(m.shape[0], m.shape[1], -1).any(axis=2)
+    return value["region"].values, value["year"].values, m
+
+
+def _region_year_cube(arr: xr.DataArray, regions, years, first: tuple[str, ...] = ()) -> np.ndarray:
+    """``arr`` at ``regions × years`` as numpy (region, year, *first, rest flattened)."""
+    sub = arr.sel(region=regions, year=years)
+    rest = [d for d in sub.dims if d not in ("region", "year", *first)]
+    out = np.asarray(sub.transpose("region", "year", *first, *rest).values)
+    return out.reshape(*out.shape[: 2 + len(first)], -1)
+
+
+def _missing_inputs(data: xr.Dataset, ind: Indicator, regions, years, mask) -> list[str]:
+    """Say, for each flagged region, which inventory items have gaps (one vectorized pass).
+
+    ``mask[r, y]`` marks the region × year values that are NaN; the reason for region ``r``
+    looks at its flagged years only: an item with no value there is "(no rows)"; an item by
+    ecosystem missing where the ecosystem has area names those ecosystems.
+    """
+    gaps: list[list[str]] = [[] for _ in regions]
+    has_area = "area" in data
     for pattern in ind.items:
-        names = (
-            [v for v in data.data_vars if str(v).startswith(pattern[:-1])]
-            if pattern.endswith("*")
-            else [pattern]
-            if pattern in data.data_vars
-            else []
-        )
-        if not names and not pattern.endswith("*"):
-            continue
+        if pattern.endswith("*"):
+            names = [str(v) for v in data.data_vars if str(v).startswith(pattern[:-1])]
+        else:
+            names = [pattern] if pattern in data.data_vars else []
         for name in names:
-            sub = data[name].sel(region=region, year=years)
-            if bool(sub.isnull().all()):
-                gaps.append(f"{name} (no rows)")
-            elif "ecosystem" in sub.dims and "area" in data and bool(sub.isnull().any()):
-                area = data["area"].sel(region=region, year=years)
-                lacking = [
-                    str(e)
-                    for e in sub["ecosystem"].values
-                    if bool((sub.sel(ecosystem=e).isnull() & (area.sel(ecosystem=e) > 0)).any())
-                ]
-                if lacking:
-                    gaps.append(f"{name} for {', '.join(lacking)}")
-    return "inputs missing for this region" + (f": {'; '.join(gaps)}" if gaps else "")
+            item = data[name]
+            cube = np.isnan(_region_year_cube(item, regions, years))  # (R, Y, rest)
+            in_years = mask[:, :, None]
+            all_null = np.all(cube | ~in_years, axis=(1, 2))
+            lacking = None
+            if "ecosystem" in item.dims and has_area:
+                lack = item.isnull() & (data["area"] > 0)
+                lcube = _region_year_cube(lack, regions, years, ("ecosystem",))  # (R, Y, E, rest)
+                lacking = (lcube & mask[:, :, None, None]).any(axis=(1, 3))  # (R, E)
+                ecos = [str(e) for e in lack["ecosystem"].values]
+            for r in range(len(regions)):
+                if all_null[r]:
+                    gaps[r].append(f"{name} (no rows)")
+                elif lacking is not None and lacking[r].any():
+                    names_r = [e for e, flag in zip(ecos, lacking[r], strict=True) if flag]
+                    gaps[r].append(f"{name} for {', '.join(names_r)}")
+    return ["inputs missing for this region" + (f": {'; '.join(g)}" if g else "") for g in gaps]
 
 
 def _resolve_indicators(
@@ -308,20 +345,20 @@ def account(
     if unknown_opts:
         raise InputError(Problem("options", f"unknown option(s): {', '.join(unknown_opts)}"))
     chosen = _resolve_indicators(profile, include, exclude)
-    ctx = Context(data, coefficients, years, opts, extra_coefficients)
-    ctx.full_data = (
-        inventory.data if isinstance(inventory, Dataset) else inventory
-    )  # stock change needs earlier years
+    # stock change needs earlier years: the full inventory rides along
+    full = inventory.data if isinstance(inventory, Dataset) else inventory
+    ctx = Context(data, coefficients, years, opts, extra_coefficients, full_data=full)
     template = xr.DataArray(
         np.full((data.sizes["region"], len(years)), np.nan),
         dims=["region", "year"],
         coords={"region": data["region"].values, "year": years},
     )
     values, physicals, not_assessed, notes, components, prices = [], {}, [], {}, {}, {}
+    routes: dict[str, str] = {}
     missing_coefs: list[Problem] = []
     for ind in chosen:
         try:
-            res = ind.compute(ctx)
+            res = evaluate(ind, ctx)
             value = res.value
             physical = res.physical
             notes[ind.id] = list(res.notes)
@@ -329,6 +366,7 @@ def account(
                 components[ind.id] = res.components
             if res.price is not None:
                 prices[ind.id] = res.price
+            routes[ind.id] = res.route
         except MissingCoefficientError as exc:
             # keep going: the analyst gets every missing coefficient in one message
             missing_coefs += [p for p in exc.problems if p not in missing_coefs]
@@ -346,26 +384,26 @@ def account(
         )
         # regions with missing inputs (NaN) are "not assessed" for that indicator
         if not any(n["indicator"] == ind.id and n["region"] is None for n in not_assessed):
-            missing = value.isnull()
-            extra_dims = [d for d in missing.dims if d not in ("region", "year")]
-            if extra_dims:
-                missing = missing.any(extra_dims)
-            for region in missing["region"].values[missing.any("year").values]:
-                ys = [int(y) for y in missing["year"].values[missing.sel(region=region).values]]
-                not_assessed.append(
-                    {
-                        "indicator": ind.id,
-                        "region": str(region),
-                        "years": ys,
-                        "reason": _missing_inputs(data, ind, str(region), ys),
-                    }
-                )
+            region_labels, year_labels, mask = _flagged(value)
+            rows = np.flatnonzero(mask.any(axis=1))
+            if rows.size:
+                year_list = [int(y) for y in year_labels]
+                reasons = _missing_inputs(data, ind, region_labels[rows], year_labels, mask[rows])
+                for r, reason in zip(rows, reasons, strict=True):
+                    not_assessed.append(
+                        {
+                            "indicator": ind.id,
+                            "region": str(region_labels[r]),
+                            "years": [y for y, f in zip(year_list, mask[r], strict=True) if f],
+                            "reason": reason,
+                        }
+                    )
     if missing_coefs:
         raise MissingCoefficientError(missing_coefs)
-    value = xr.concat(values, dim="indicator", coords="minimal", compat="override", join="outer")
-    value = value.assign_coords(
-        indicator=[i.id for i in chosen], category=("indicator", [i.category for i in chosen])
+    value = stack(
+        [v.transpose("region", "year", ...) for v in values], [i.id for i in chosen], "indicator"
     )
+    value = value.assign_coords(category=("indicator", [i.category for i in chosen]))
     value = value.transpose("region", "year", "indicator", ...)
     value.attrs = {"units": "CNY"}
     ds = xr.Dataset({"value": value, **physicals})
@@ -390,4 +428,6 @@ def account(
         components=components,
         prices=prices,
         coefficient_reads=list(ctx.reads),
+        trace=dict(ctx.trace),
+        routes=routes,
     )

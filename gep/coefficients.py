@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -85,7 +86,7 @@ class Coefficient:
     set_name: str = ""
     note: str | None = None
 
-    @property
+    @functools.cached_property
     def is_money(self) -> bool:
         return "[currency]" in str(parse_unit(self.unit).dimensionality)
 
@@ -431,6 +432,8 @@ class CoefficientSet:
         self.coefficients = dict(sorted(coefficients.items()))
         self.overrides: tuple[Override, ...] = tuple(overrides)
         self._index_cache: dict[str, dict[int, float]] = {}
+        # resolved arrays by (id, years, keys, unit); the set is immutable, so never stale
+        self._array_cache: dict[tuple, xr.DataArray] = {}
         self._hash: str | None = None  # the set is immutable once built
         problems = [p for o in self.overrides for p in self._check_override(o)]
         if problems:
@@ -569,10 +572,39 @@ class CoefficientSet:
         with magnitudes in ``unit`` (default: the coefficient's unit) and ``attrs["units"]``.
         A table missing any of ``keys`` raises one error listing all the missing keys.
         """
-        c = self[cid]
+        hit = self._cached(cid, years, keys, unit)
+        # a fresh wrapper around the same (read-only) data: callers may set attrs freely
+        return xr.DataArray(
+            hit.variable.copy(deep=False), coords=hit.coords, name=hit.name, attrs=dict(hit.attrs)
+        )
+
+    def variable(
+        self,
+        cid: str,
+        years: Sequence[int],
+        keys: Sequence[str] | None = None,
+        unit: str | None = None,
+    ) -> xr.Variable:
+        """:meth:`array` without labels (dims ``year`` [, table dim] in the order asked)."""
+        hit = self._cached(cid, years, keys, unit).variable
+        return xr.Variable(hit.dims, hit.data, attrs=dict(hit.attrs))
+
+    def _cached(
+        self, cid: str, years: Sequence[int], keys: Sequence[str] | None, unit: str | None
+    ) -> xr.DataArray:
         years = [int(y) for y in years]
+        key = (cid, tuple(years), None if keys is None else tuple(keys), unit)
+        hit = self._array_cache.get(key)
+        if hit is None:
+            hit = self._array_cache[key] = self._resolve(cid, years, keys, unit)
+        return hit
+
+    def _resolve(
+        self, cid: str, years: list[int], keys: Sequence[str] | None, unit: str | None
+    ) -> xr.DataArray:
+        c = self[cid]
         target = unit or c.unit
-        factor = ureg.Quantity(1.0, parse_unit(c.unit)).to(parse_unit(target)).magnitude
+        factor = unit_factor(c.unit, target)
         entries = [c.entry_for(y) for y in years]
         if c.by is None:
             data = np.array([float(e.value) for e in entries])
@@ -612,6 +644,7 @@ class CoefficientSet:
         coords: dict[str, Any] = {"year": years}
         if c.by is not None:
             coords[c.by] = keys
+        data.flags.writeable = False
         return xr.DataArray(data, dims=dims, coords=coords, name=cid, attrs={"units": target})
 
     def _apply_overrides(
@@ -624,7 +657,7 @@ class CoefficientSet:
         for o in relevant:
             value = o.value
             if o.unit is not None and o.op != "scale":
-                value = ureg.Quantity(value, parse_unit(o.unit)).to(parse_unit(c.unit)).magnitude
+                value = value * unit_factor(o.unit, c.unit)
             rows = np.array([o.from_year is None or y >= o.from_year for y in years])
             if o.op == "set" and c.is_money and c.price_index and o.price_year is not None:
                 new = np.array(
@@ -695,6 +728,14 @@ class CoefficientSet:
                 }
             )
         return rows
+
+
+@functools.lru_cache(maxsize=4096)
+def unit_factor(from_unit: str, to_unit: str) -> float:
+    """Factor taking magnitudes in ``from_unit`` to ``to_unit`` (cached: units are strings)."""
+    if from_unit == to_unit:
+        return 1.0
+    return float(ureg.Quantity(1.0, parse_unit(from_unit)).to(parse_unit(to_unit)).magnitude)
 
 
 def _key_matches(key: str, wanted: str) -> bool:

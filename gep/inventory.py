@@ -58,10 +58,15 @@ class Dataset:
 
     @property
     def hash(self) -> str:
-        cols = ["region", "year", "item", "ecosystem", "species", "value", "unit"]
-        t = self.table[cols].sort_values(cols[:5]).to_csv(index=False)
-        r = self.regions.to_csv()
-        return hashlib.sha256((t + r).encode("utf-8")).hexdigest()[:16]
+        """Content hash of the inventory (computed once: a Dataset is not edited in place)."""
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cols = ["region", "year", "item", "ecosystem", "species", "value", "unit"]
+            t = self.table[cols].sort_values(cols[:5]).to_csv(index=False)
+            r = self.regions.to_csv()
+            cached = hashlib.sha256((t + r).encode("utf-8")).hexdigest()[:16]
+            self.__dict__["_hash"] = cached
+        return cached
 
     @property
     def counties(self) -> list[str]:
@@ -486,13 +491,15 @@ def to_xarray(table: pd.DataFrame, regions: Sequence[str], years: Sequence[int])
     """Pivot the canonical long table into one variable per item (vectorized per item)."""
     regions = list(regions)
     years = [int(y) for y in years]
-    eco_codes = [c for c in ecosystem_catalog() if c in set(table["ecosystem"])]
+    present = set(table["ecosystem"].tolist())
+    eco_codes = [c for c in ecosystem_catalog() if c in present]
     species = sorted(s for s in table["species"].unique() if s)
-    ds = xr.Dataset(coords={"region": regions, "year": years})
+    coords: dict = {"region": regions, "year": years}
     if eco_codes:
-        ds = ds.assign_coords(ecosystem=eco_codes)
+        coords["ecosystem"] = eco_codes
     if species:
-        ds = ds.assign_coords(species=species)
+        coords["species"] = species
+    variables: dict[str, xr.Variable] = {}
     r_index = {r: i for i, r in enumerate(regions)}
     y_index = {y: i for i, y in enumerate(years)}
     e_index = {e: i for i, e in enumerate(eco_codes)}
@@ -526,12 +533,13 @@ def to_xarray(table: pd.DataFrame, regions: Sequence[str], years: Sequence[int])
                 present[ri, yi] = True
                 arr[present] = 0.0
             arr[ri, yi, third] = vals
-        ds[item] = xr.DataArray(
+        variables[str(item)] = xr.Variable(
+            dims,
             arr,
-            dims=dims,
             attrs={"units": group["unit"].iloc[0], "long_name": spec.en, "long_name_zh": spec.zh},
         )
-    return ds
+    # one construction (assigning item by item re-aligns the whole Dataset each time)
+    return xr.Dataset(variables, coords=coords)
 
 
 # --------------------------------------------------------------------------------------------

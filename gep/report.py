@@ -143,13 +143,8 @@ def county_table(
 def coefficient_table(acc: Account, year: int) -> pd.DataFrame:
     """Every coefficient the account used, resolved for ``year``, with its source."""
     records = {r["id"]: r for r in acc.coefficients.records(year)}
-    used = set()
-    for ind in acc.indicators:
-        for cid in records:
-            for pattern in ind.coefficients:
-                base = pattern.split("<")[0]
-                if cid == pattern or (base.endswith(".") and cid.startswith(base)):
-                    used.add(cid)
+    # the coefficients the evaluation actually read (its trace), not the declared patterns
+    used = {cid for t in acc.trace.values() for cid, _ in t.coefficients if cid in records}
     for cid in list(records):
         if cid.startswith("price_index."):
             used.add(cid)

@@ -35,9 +35,9 @@ Order of application: ``overrides``, then ``paths``/``carbon_price`` (coefficien
 Evaluation (:func:`account_scenarios`) stacks the scenario inventories along a ``scenario``
 dimension (only the variables a scenario changes carry it) and passes the coefficients that
 differ as ``extra_coefficients`` arrays with a ``scenario`` dimension, so baseline and every
-scenario go through **one** call of :func:`gep.accounting.account`. A scenario that changes a
-coefficient the indicators do not read through the evaluation context (the forest carbon
-module's ``carbon.*`` parameters) is evaluated by its own account call and joined in. When a
+scenario go through **one** call of :func:`gep.accounting.account` — every coefficient,
+the forest carbon module's ``carbon.*`` parameters included, is read through the account's
+one coefficient route, so each can differ by scenario. When a
 land conversion creates an ecosystem the dataset lacks, every stacked inventory gets that
 ecosystem with zero area (other items NaN: "not assessed" where the new land needs them).
 """
@@ -1051,60 +1051,34 @@ def apply_scenario(
 
 @dataclass
 class Request:
-    """How the account read one coefficient."""
+    """How the account read one coefficient (from its record of reads)."""
 
     keys: list[str] | None = None  # union of the table keys asked for (None: scalar)
     all_keys: bool = False  # a table read without keys (the table's own keys)
-    via_context: bool = False  # read through Context.coef (so extra_coefficients can replace it)
-    direct: bool = False  # read by other code (e.g. the forest carbon module) straight from the set
-
-
-class RecordingSet(CoefficientSet):
-    """A coefficient set that records every ``array()`` request (the probe run of the account)."""
-
-    def __init__(self, base: CoefficientSet):
-        super().__init__(
-            base.name,
-            base.coefficients,
-            description=base.description,
-            path=base.path,
-            chain=base.chain,
-            overrides=base.overrides,
-        )
-        self._hash = base.hash
-        self.requests: dict[str, Request] = {}
-        self.calls: dict[str, int] = {}
-
-    def array(self, cid, years, keys=None, unit=None):  # noqa: D102 - see CoefficientSet.array
-        self.calls[cid] = self.calls.get(cid, 0) + 1
-        req = self.requests.setdefault(cid, Request())
-        if self.coefficients.get(cid) is not None and self.coefficients[cid].by is not None:
-            if keys is None:
-                req.all_keys = True
-            else:
-                req.keys = list(dict.fromkeys([*(req.keys or []), *map(str, keys)]))
-        return super().array(cid, years, keys=keys, unit=unit)
 
 
 def probe(
     data: Dataset | xr.Dataset, coefficients: CoefficientSet, **kwargs
 ) -> tuple[Account, dict[str, Request]]:
-    """Run the deterministic account once, recording which coefficients it reads and how.
+    """Run the deterministic account once; say which coefficients (and table keys) it read.
 
-    Reads through the evaluation context (``Account.coefficient_reads``) can be replaced by
-    ``extra_coefficients`` arrays; any further read of the same id came from other code
-    (the forest carbon module reads ``carbon.*`` straight from the set).
+    Every coefficient — the forest carbon module's ``carbon.*`` parameters included — is read
+    through the account's one route (:meth:`gep.indicators.base.Context.coef`), so the
+    account's record of reads is complete and each of them can be replaced by an
+    ``extra_coefficients`` array (scenario stacks, Monte Carlo draws).
     """
-    rec = RecordingSet(coefficients)
-    acc = account(data, rec, **kwargs)
-    acc.coefficients = coefficients
-    via_context: dict[str, int] = {}
-    for cid, _keys in acc.coefficient_reads:
-        via_context[cid] = via_context.get(cid, 0) + 1
-    for cid, req in rec.requests.items():
-        req.via_context = via_context.get(cid, 0) > 0
-        req.direct = rec.calls[cid] > via_context.get(cid, 0)
-    return acc, rec.requests
+    acc = account(data, coefficients, **kwargs)
+    requests: dict[str, Request] = {}
+    for cid, keys in acc.coefficient_reads:
+        req = requests.setdefault(cid, Request())
+        c = coefficients.coefficients.get(cid)
+        if c is None or c.by is None:
+            continue
+        if keys is None:
+            req.all_keys = True
+        else:
+            req.keys = list(dict.fromkeys([*(req.keys or []), *map(str, keys)]))
+    return acc, requests
 
 
 def request_keys(
@@ -1149,7 +1123,6 @@ class ScenarioStack:
     names: list[str]
     data: xr.Dataset  # inventory; changed variables carry a ``scenario`` dim
     extra: dict[str, xr.DataArray]  # coefficients that differ, with a ``scenario`` dim
-    separate: dict[str, tuple[Dataset, CoefficientSet]]  # evaluated by their own call
     applied: dict[str, tuple[Dataset, CoefficientSet]]
     scenarios: list[Scenario]
     baseline: Account  # the probe run on the stacked inventory (coefficients unchanged)
@@ -1236,24 +1209,11 @@ def stack_scenarios(
     baseline, requests = probe(data if "scenario" in data.dims else dataset, coefficients, **kwargs)
     acc_years = baseline.years
 
-    # scenarios changing a coefficient read outside the evaluation context: their own call
-    separate = {}
-    for s in scens:
-        _, cs = applied[s.id]
-        if cs is not coefficients and any(
-            r.direct and _differs(cs, coefficients, cid) for cid, r in requests.items()
-        ):
-            separate[s.id] = applied[s.id]
-    stacked = [n for n in names if n not in separate]
-    if separate and "scenario" in data.dims:
-        data = data.isel(scenario=[names.index(n) for n in stacked])
-
     # coefficients: arrays with a scenario dim for the ids that differ
     extra = {}
+    stacked = list(names)
     sets = {n: (coefficients if n == BASELINE else applied[n][1]) for n in stacked}
     for cid, req in requests.items():
-        if not req.via_context:
-            continue
         if all(cs is coefficients or not _differs(cs, coefficients, cid) for cs in sets.values()):
             continue
         arrays = [resolved(sets[n], cid, req, acc_years) for n in stacked]
@@ -1265,7 +1225,6 @@ def stack_scenarios(
         names=names,
         data=data,
         extra=extra,
-        separate=separate,
         applied=applied,
         scenarios=scens,
         baseline=baseline,
@@ -1315,19 +1274,11 @@ def account_scenarios(
         "include": include,
         "exclude": exclude,
     }
-    stacked_names = [n for n in stack.names if n not in stack.separate]
     acc = account(stack.data, coefficients, extra_coefficients=stack.extra or None, **kwargs)
     ds = acc.ds
     if "scenario" in ds.dims:
-        ds = ds.assign_coords(scenario=stacked_names)
-    ds = _expand(ds, "scenario", stacked_names)
-    parts = [ds]
-    for sid, (sds, scs) in stack.separate.items():
-        one = account(sds, scs, **kwargs).ds
-        parts.append(_expand(one, "scenario", [sid]))
-    if len(parts) > 1:
-        ds = xr.concat(parts, dim="scenario", coords="minimal", compat="override", join="outer")
-    ds = ds.sel(scenario=stack.names)
+        ds = ds.assign_coords(scenario=stack.names)
+    ds = _expand(ds, "scenario", stack.names)
     labels = {
         BASELINE: {"zh": "基准情景", "en": "Baseline"},
         **{s.id: s.name for s in stack.scenarios},
@@ -1352,7 +1303,7 @@ def account_scenarios(
                 "hash": stack.applied[s.id][1].hash,
                 "overrides": [o.describe() for o in stack.applied[s.id][1].overrides],
             },
-            "evaluation": "separate" if s.id in stack.separate else "stacked",
+            "evaluation": "stacked",
         }
         for s in stack.scenarios
     }

@@ -8,7 +8,7 @@ varied coefficient (or, with ``table_draws="key"``, every key of a table coeffic
 ``SeedSequence(seed, spawn_key=(crc32(parameter), block))`` for fixed blocks of 4096 draws, so
 draw *i* of a parameter is the same whatever the chunking (dask and in-memory agree) and
 whatever other parameters are varied. ``u`` becomes a **factor** on the resolved coefficient
-through the inverse CDF of the spec:
+through the inverse CDF (``ppf`` of the ``scipy.stats`` distribution) of the spec:
 
 * ``relative: true`` — the numbers are factors: triangular(low, mode=1 unless given, high),
   uniform(low, high), normal(mean 1, sd), lognormal(median 1, sigma = sd);
@@ -33,9 +33,10 @@ The resolved coefficient × factor arrays (dims ``year[, key], draw``) go to
 every formula. In memory this is one call. With ``chunks`` (or a dask.distributed ``client``)
 the same function runs per block of (draws × regions) through :func:`xarray.map_blocks`; draws
 are generated inside each block, summaries are dask reductions, so memory is bounded by the
-block size, not by N × regions. Coefficients read by code outside the evaluation context (the
-forest-carbon module's ``carbon.*`` parameters) are not varied; they are listed in
-``MonteCarloResult.not_varied``.
+block size, not by N × regions. Every coefficient the account reads — the forest-carbon
+module's ``carbon.*`` species parameters included — goes through the account's one coefficient
+route, so every one with an uncertainty spec is varied (``MonteCarloResult.not_varied`` stays
+empty; it is kept for callers that display it).
 """
 
 from __future__ import annotations
@@ -49,7 +50,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xarray as xr
-from scipy.special import ndtri
 
 from .accounting import CATEGORY_ORDER, Account, account
 from .coefficients import CoefficientSet, _check_uncertainty
@@ -104,12 +104,30 @@ class Parameter:
 
 
 def _ppf_triangular(u: np.ndarray, a: float, c: np.ndarray | float, b: float) -> np.ndarray:
+    """Triangular(low a, mode c, high b) quantiles (``scipy.stats.triang``)."""
+    from scipy import stats
+
     if b == a:
         return np.broadcast_to(np.asarray(a, dtype=float), np.broadcast(u, c).shape).copy()
-    fc = (c - a) / (b - a)
-    left = a + np.sqrt(u * (b - a) * (c - a))
-    right = b - np.sqrt((1.0 - u) * (b - a) * (b - c))
-    return np.where(u < fc, left, right)
+    return stats.triang.ppf(u, (np.asarray(c, dtype=float) - a) / (b - a), loc=a, scale=b - a)
+
+
+def _ppf_uniform(u: np.ndarray, a: float, b: float) -> np.ndarray:
+    """Uniform(a, b) quantiles (``scipy.stats.uniform``; a point mass when a = b)."""
+    from scipy import stats
+
+    if b == a:
+        return np.full(np.shape(u), float(a))
+    return stats.uniform.ppf(u, loc=a, scale=b - a)
+
+
+def _ppf_normal(u: np.ndarray, mean, sd: float) -> np.ndarray:
+    """Normal(mean, sd) quantiles (``scipy.stats.norm``; the mean when sd = 0)."""
+    from scipy import stats
+
+    if sd == 0:
+        return np.broadcast_to(np.asarray(mean, dtype=float), np.broadcast(u, mean).shape).copy()
+    return stats.norm.ppf(u, loc=mean, scale=sd)
 
 
 def factors_from_u(p: Parameter, u: np.ndarray, nominal: np.ndarray | None = None) -> np.ndarray:
@@ -127,14 +145,17 @@ def factors_from_u(p: Parameter, u: np.ndarray, nominal: np.ndarray | None = Non
         else np.where(nominal_mask, 0.5, u)
     )
     if dist == "lognormal":
-        f = np.exp(float(s["sd"]) * ndtri(uc))
+        from scipy import stats
+
+        sd = float(s["sd"])  # median 1, sigma = sd
+        f = stats.lognorm.ppf(uc, sd) if sd > 0 else np.ones(np.shape(uc))
     elif p.relative:
         if dist == "triangular":
             f = _ppf_triangular(uc, float(s["low"]), float(s.get("mode", 1.0)), float(s["high"]))
         elif dist == "uniform":
-            f = float(s["low"]) + uc * (float(s["high"]) - float(s["low"]))
+            f = _ppf_uniform(uc, float(s["low"]), float(s["high"]))
         else:  # normal
-            f = np.maximum(1.0 + float(s["sd"]) * ndtri(uc), 0.0)
+            f = np.maximum(_ppf_normal(uc, 1.0, float(s["sd"])), 0.0)
     else:
         v = np.asarray(nominal, dtype=float)[None, :]
         uu = uc[:, None]
@@ -142,9 +163,9 @@ def factors_from_u(p: Parameter, u: np.ndarray, nominal: np.ndarray | None = Non
             mode = float(s["mode"]) if "mode" in s else v
             d = _ppf_triangular(uu, float(s["low"]), mode, float(s["high"]))
         elif dist == "uniform":
-            d = float(s["low"]) + uu * (float(s["high"]) - float(s["low"]))
+            d = _ppf_uniform(uu, float(s["low"]), float(s["high"]))
         else:  # normal
-            d = np.maximum(v + float(s["sd"]) * ndtri(uu), 0.0)
+            d = np.maximum(_ppf_normal(uu, v, float(s["sd"])), 0.0)
         f = d / v
     f = np.asarray(f, dtype=float)
     mask = nominal_mask if f.ndim == 1 else nominal_mask[:, None]
@@ -342,17 +363,6 @@ def prepare(
                 Problem("scenarios", "scenarios need a loaded Dataset, not a bare xarray inventory")
             )
         stack = stack_scenarios(dataset, coefficients, scenarios, **kwargs)
-        if stack.separate:
-            raise InputError(
-                [
-                    Problem(
-                        next(s.file for s in stack.scenarios if s.id == sid),
-                        "this scenario changes coefficients read outside the account context "
-                        "(forest carbon parameters); Monte Carlo over scenarios needs one stacked call",
-                    )
-                    for sid in stack.separate
-                ]
-            )
         deterministic, requests, data, fixed, names = (
             stack.baseline,
             stack.requests,
@@ -390,9 +400,6 @@ def prepare(
         c = coefficients[cid]
         spec = specs.get(cid, c.uncertainty)
         if not spec or (vary_set is not None and cid not in vary_set):
-            continue
-        if not req.via_context:
-            not_varied.append(cid)
             continue
         spec = {k: v for k, v in spec.items() if k != "note"}
         file = c.file if cid not in specs else f"specs[{cid}]"

@@ -214,3 +214,9 @@ def test_national_set_loads_with_sources_everywhere():
             assert e.status != "standard"  # the 规范 body is unchecked: nothing may claim it
             if c.is_money:
                 assert e.price_year is not None
+
+
+def test_mini_test_set_does_not_inherit_from_national(mini_coef):
+    """Hand-computed expectations must not move when coefficients/national changes."""
+    assert mini_coef.chain == ("mini",)
+    assert all(c.set_name == "mini" for c in mini_coef.coefficients.values())

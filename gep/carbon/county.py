@@ -142,7 +142,7 @@ def county_stock(
             p["dead_wood_fraction"] if dead_wood else 0.0,
             p["litter_fraction"] if litter else 0.0,
         )
-    carbon = carbon.transpose(*volume.dims)
+    carbon = carbon.transpose(*volume.dims, ...)
     carbon.name = "carbon_stock"
     carbon.attrs = {
         "units": "t",
@@ -188,7 +188,7 @@ def _stock_difference(carbon: xr.DataArray) -> xr.DataArray:
         output_core_dims=[["year"]],
         dask="parallelized",
         output_dtypes=[float],
-    ).transpose(*carbon.dims)
+    ).transpose(*carbon.dims, ...)
 
 
 def _zero_if_absent(data: xr.Dataset, name: str, like: xr.DataArray) -> xr.DataArray:
@@ -339,7 +339,7 @@ def county_sink(
                 b_w = p["fang_a"] * density + p["fang_b"]
             dist = ipcc.loss_disturbance(disturbed, b_w, root, cf, disturbance_fraction)
             loss = loss + xr.where(disturbed == 0, 0.0, dist)
-        removal = bm.co2e_from_carbon(ipcc.gain_loss(gain, loss)).transpose(*increment.dims)
+        removal = bm.co2e_from_carbon(ipcc.gain_loss(gain, loss)).transpose(*increment.dims, ...)
         attrs.update(
             pools="above-ground biomass, below-ground biomass",
             coefficients=_parameter_sources(p, names),

@@ -170,6 +170,57 @@ def account_cmd(
         _emit("\n".join(lines), out)
 
 
+@app.command("explain")
+@user_errors
+def explain_cmd(
+    dataset: Annotated[Path, typer.Argument(help="dataset folder, e.g. datasets/ankang")],
+    region: Annotated[str, typer.Option("--region", "-r", help="region code, e.g. 610923")],
+    year: Annotated[int, typer.Option("--year", "-y", help="accounting year")],
+    indicator: Annotated[
+        str,
+        typer.Option("--indicator", "-i", help="indicator id, e.g. regulating.water_conservation"),
+    ],
+    coefficients: Annotated[
+        str | None, typer.Option("--coefficients", "-c", help="coefficient set name or folder")
+    ] = None,
+    profile: Annotated[str, typer.Option(help="ndrc-2022 | xie-2015")] = "ndrc-2022",
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="override ID=VALUE[ UNIT][@PRICEYEAR], ID*=F, ID+=D"),
+    ] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(help="method option KEY=VALUE (purification_rule, recreation_method, ...)"),
+    ] = None,
+    fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table,
+    lang: Annotated[str, typer.Option(help="zh | en")] = "zh",
+):
+    """Explain one number: equation, inputs with sources, coefficients with price-index factors."""
+    from ..accounting import account
+    from ..explain import explain, explain_text
+
+    ds, coef = load_inputs(dataset, coefficients, set_ or [])
+    acc = account(
+        ds,
+        coef,
+        profile=profile,
+        options=_parse_options(option or []),
+        include=[indicator] if _optional(indicator, profile) else (),
+    )
+    ex = explain(acc, region, year, indicator)
+    if fmt is ShortFmt.json:
+        typer.echo(json.dumps(ex, ensure_ascii=False, indent=1))
+    else:
+        typer.echo(explain_text(ex, lang))
+
+
+def _optional(indicator: str, profile: str) -> bool:
+    """True for an indicator that is off by default in ``profile`` (explain switches it on)."""
+    from ..indicators import indicators_for
+
+    return any(i.id == indicator and not i.default for i in indicators_for(profile))
+
+
 @app.command("validate")
 def validate_cmd(
     dataset: Annotated[Path, typer.Argument(help="dataset folder")],
@@ -252,6 +303,8 @@ def indicators_cmd(
             "default": i.default,
             "items": list(i.items),
             "coefficients": list(i.coefficients),
+            "components": [c.to_dict() for c in i.components],
+            "equation": i.equation(),
         }
         for i in inds
     ]

@@ -1,14 +1,22 @@
-"""Unit checking for the science layer, the indicator registry and the evaluation context.
+"""Unit checking, the indicator registry and the evaluation core.
 
 Two layers, as in xclim: the *pure* formulas (``material.py``, ``regulating.py``,
 ``cultural.py``, ``xie2015.py``) are small functions decorated with :func:`declare_units`;
-the *metadata* layer (:class:`Indicator`) names each indicator in zh/en, gives its physical
-unit, method and reference, and says which inventory items and coefficients it reads.
+each :class:`Indicator` names them (``formulas``: its equation comes from their docstrings),
+gives its zh/en names, physical unit, components, method and reference, declares the inventory
+items and coefficients it reads (checked against the actual reads by
+``tests/test_declarations.py``), and evaluates in two steps:
+
+* ``quantify(ctx) -> Quantities`` — the physical quantity and its components;
+* ``valuate(ctx, quantities) -> Valuation`` — quantity × resolved price(s).
+
+:func:`evaluate` runs both and labels the result; it is the one point where a physical
+quantity supplied from outside (DESIGN §10) replaces the formula's.
 
 :func:`declare_units` converts every quantity argument to the unit the formula is written in
 (so the body is the textbook equation on plain numbers) and refuses an argument of the wrong
-dimension, naming the parameter. Arguments may be ``xarray.DataArray`` with a ``units``
-attribute, ``pint.Quantity``, or plain numbers for dimensionless parameters.
+dimension, naming the parameter. Arguments may be ``xarray.Variable``/``DataArray`` with a
+``units`` attribute, ``pint.Quantity``, or plain numbers for dimensionless parameters.
 """
 
 from __future__ import annotations
@@ -23,7 +31,8 @@ import numpy as np
 import pint
 import xarray as xr
 
-from ..errors import InputError, MissingCoefficientError, Problem
+from ..coefficients import unit_factor
+from ..errors import InputError, Problem
 from ..units import parse_unit, ureg
 
 
@@ -31,9 +40,14 @@ class NotAssessed(Exception):
     """Raised inside an indicator when the inventory lacks what it needs (→ NaN + reason)."""
 
 
+@functools.lru_cache(maxsize=4096)
+def _dimensionless(unit: str) -> bool:
+    return bool(parse_unit(unit).dimensionless)
+
+
 def _factor(from_unit: str, to_unit: str, name: str) -> float:
     try:
-        return float(ureg.Quantity(1.0, parse_unit(from_unit)).to(parse_unit(to_unit)).magnitude)
+        return unit_factor(from_unit, to_unit)
     except pint.DimensionalityError:
         raise pint.DimensionalityError(
             parse_unit(from_unit),
@@ -44,10 +58,10 @@ def _factor(from_unit: str, to_unit: str, name: str) -> float:
 
 def to_magnitude(x: Any, unit: str, name: str) -> Any:
     """Magnitude of ``x`` in ``unit`` (DataArray keeps its coords, drops the units attr)."""
-    if isinstance(x, xr.DataArray):
+    if isinstance(x, xr.DataArray | xr.Variable):
         src = x.attrs.get("units")
         if src is None:
-            if parse_unit(unit).dimensionless:
+            if _dimensionless(unit):
                 return x
             raise TypeError(f"parameter '{name}' has no 'units' attribute; expected {unit}")
         f = _factor(src, unit, name)
@@ -63,7 +77,7 @@ def to_magnitude(x: Any, unit: str, name: str) -> Any:
                 parse_unit(unit),
                 extra_msg=f" — parameter '{name}' must be convertible to {unit}",
             ) from None
-    if parse_unit(unit).dimensionless:
+    if _dimensionless(unit):
         return x
     raise TypeError(f"parameter '{name}' must carry units ({unit}); got a bare {type(x).__name__}")
 
@@ -86,6 +100,9 @@ def declare_units(out: str, **params: str) -> Callable:
                 if name in bound.arguments and bound.arguments[name] is not None:
                     bound.arguments[name] = to_magnitude(bound.arguments[name], unit, name)
             result = func(*bound.args, **bound.kwargs)
+            if isinstance(result, xr.Variable):
+                result.attrs = {"units": out}  # a new dict: never an operand's
+                return result
             if isinstance(result, xr.DataArray):
                 result.attrs["units"] = out
                 return result
@@ -103,9 +120,71 @@ def declare_units(out: str, **params: str) -> Callable:
 
 def positive_part(x):
     """max(x, 0): a service cannot be negative (e.g. P − R − ET below zero retains nothing)."""
-    if isinstance(x, xr.DataArray):
+    if isinstance(x, xr.DataArray | xr.Variable):
         return x.where(x > 0, 0.0).where(x.notnull())
     return np.maximum(x, 0.0)
+
+
+# --------------------------------------------------------------------------------------------
+# what an indicator produces: quantities first, then their valuation
+
+
+@dataclass(frozen=True)
+class Component:
+    """One named part of an indicator's physical quantity (or value) — for listings."""
+
+    id: str
+    zh: str
+    en: str
+    unit: str
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "zh": self.zh, "en": self.en, "unit": self.unit}
+
+
+@dataclass
+class Quantities:
+    """The physical side of one indicator, before any price is applied.
+
+    ``total`` is the indicator's physical quantity (``attrs["units"]``); ``parts`` its
+    components by name (each with its own ``units`` attr). Valuation reads only this object
+    and coefficients, so a physical quantity supplied from outside (DESIGN §10: a
+    ``quantities.csv`` row replacing a region × year × indicator[/component] quantity) is
+    inserted by replacing ``total``/``parts`` here — :func:`evaluate` is that one point.
+    """
+
+    total: xr.Variable
+    unit: str
+    parts: dict[str, xr.Variable] = field(default_factory=dict)
+    #: common unit of the parts when they are reported as ``components["physical"]``
+    parts_unit: str | None = None
+    notes: list[str] = field(default_factory=list)
+    route: str = "formula"
+
+    def stacked(self, dim: str = "component") -> xr.Variable:
+        return stack(list(self.parts.values()), list(self.parts), dim)
+
+
+@dataclass
+class Valuation:
+    """The money side: value [CNY], optional value parts and the unit price applied."""
+
+    value: xr.Variable
+    parts: dict[str, xr.Variable] | None = None
+    price: xr.Variable | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    """What an indicator returns to the account, labelled: physical, value, components."""
+
+    physical: xr.DataArray
+    value: xr.DataArray
+    components: xr.Dataset | None = None
+    notes: list[str] = field(default_factory=list)
+    price: xr.DataArray | None = None  # effective unit price (value / physical), for reports
+    route: str = "formula"
 
 
 # --------------------------------------------------------------------------------------------
@@ -114,7 +193,7 @@ def positive_part(x):
 
 @dataclass(frozen=True)
 class Indicator:
-    """Metadata and evaluation hook of one indicator (the metadata layer)."""
+    """One indicator: its metadata and its two evaluation steps (quantities, then value)."""
 
     id: str
     category: str
@@ -126,7 +205,9 @@ class Indicator:
     reference: str
     items: tuple[str, ...]
     coefficients: tuple[str, ...]
-    compute: Callable[[Context], Result]
+    quantify: Callable[[Context], Quantities]
+    valuate: Callable[[Context, Quantities], Valuation]
+    components: tuple[Component, ...] = ()
     deflator: str = "price_index.cpi"
     profiles: tuple[str, ...] = ("ndrc-2022",)
     default: bool = True
@@ -135,16 +216,39 @@ class Indicator:
     def label(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
 
+    def compute(self, ctx: Context) -> Result:
+        """Quantities, valuation and labels for every region and year of ``ctx``."""
+        return evaluate(self, ctx)
 
-@dataclass
-class Result:
-    """What an indicator returns: physical quantity, value in CNY, optional components."""
+    def equation(self) -> str:
+        """The equations of the formulas this indicator applies (from their docstrings)."""
+        return "\n".join(_notes_math(f) for f in self.formulas() if _notes_math(f))
 
-    physical: xr.DataArray
-    value: xr.DataArray
-    components: xr.Dataset | None = None
-    notes: list[str] = field(default_factory=list)
-    price: xr.DataArray | None = None  # effective unit price (value / physical), for reports
+    def formulas(self) -> list[Callable]:
+        return [f for f in FORMULAS.get(self.id, ())]
+
+
+#: indicator id → the pure formula functions it applies, in order (for ``equation``)
+FORMULAS: dict[str, tuple[Callable, ...]] = {}
+
+
+def _notes_math(func: Callable) -> str:
+    doc = inspect.getdoc(func) or ""
+    lines = doc.splitlines()
+    out = []
+    for i, line in enumerate(lines):
+        if line.strip().startswith(".. math::"):
+            out.append(line.split("::", 1)[1].strip())
+            for cont in lines[i + 1 :]:
+                if cont.startswith("    ") and cont.strip():
+                    out.append(cont.strip())
+                else:
+                    break
+    if not out:
+        first = doc.split("\n\n", 1)[0]
+        if ":math:`" in first:
+            out.append(first.split(":math:`", 1)[1].split("`", 1)[0])
+    return " ".join(out).replace("\\\\", "\\")
 
 
 REGISTRY: dict[str, Indicator] = {}
@@ -156,9 +260,11 @@ CATEGORIES = {
 }
 
 
-def register(indicator: Indicator) -> Indicator:
+def register(indicator: Indicator, formulas: Sequence[Callable] = ()) -> Indicator:
     key = f"{indicator.profiles[0]}:{indicator.id}"
     REGISTRY[key] = indicator
+    if formulas:
+        FORMULAS[indicator.id] = tuple(formulas)
     return indicator
 
 
@@ -183,8 +289,43 @@ def get_indicator(indicator_id: str, profile: str = "ndrc-2022") -> Indicator:
 # evaluation context
 
 
+@dataclass
+class Trace:
+    """What one indicator read: inventory items and coefficients (with table keys)."""
+
+    items: list[str] = field(default_factory=list)
+    coefficients: list[tuple[str, tuple[str, ...] | None]] = field(default_factory=list)
+    #: items also read at the year before (stock-difference methods)
+    previous_year: list[str] = field(default_factory=list)
+    #: labels of an item's ecosystem/species dim actually used (absent: all of them)
+    item_keys: dict[str, list[str]] = field(default_factory=dict)
+
+    def read_item(
+        self, name: str, previous_year: bool = False, keys: Sequence[str] | None = None
+    ) -> None:
+        if name not in self.items:
+            self.items.append(name)
+            if keys is not None:
+                self.item_keys[name] = list(keys)
+        elif name in self.item_keys:
+            if keys is None:
+                del self.item_keys[name]
+            else:
+                self.item_keys[name] = list(dict.fromkeys([*self.item_keys[name], *keys]))
+        if previous_year and name not in self.previous_year:
+            self.previous_year.append(name)
+
+
 class Context:
-    """What an indicator may read: inventory variables and resolved coefficients."""
+    """What an indicator may read: inventory variables and resolved coefficients.
+
+    The inventory is aligned once (one ``xarray.Dataset`` shares every coordinate); the
+    formulas then run on :class:`xarray.Variable` objects — named dimensions, no
+    coordinates, no index alignment per operation — and :func:`evaluate` wraps each result
+    once with the labels in :attr:`labels`. Extra dims (``scenario``, ``draw``) broadcast by
+    name. Every read is recorded per indicator in :attr:`trace` (for ``explain``, the
+    scenario/Monte Carlo machinery and the declaration test).
+    """
 
     def __init__(
         self,
@@ -193,41 +334,120 @@ class Context:
         years: Sequence[int],
         options: dict | None = None,
         extra_coefficients: dict | None = None,
+        full_data: xr.Dataset | None = None,
     ):
         self.data = data
+        self.full_data = data if full_data is None else full_data
         self.coefficients = coefficients
         self.years = [int(y) for y in years]
         self.options = dict(options or {})
+        self.labels: dict[str, list] = {str(d): list(data[d].values) for d in data.dims}
+        self.labels["year"] = list(self.years)
         # coefficient arrays supplied from outside (Monte Carlo draws, scenario stacks):
         # {id: DataArray with units attr}; they replace the set's resolution for that id.
-        self.extra = dict(extra_coefficients or {})
-        self.used_coefficients: set[str] = set()
+        self.extra = {k: self._align_extra(v) for k, v in dict(extra_coefficients or {}).items()}
         # every resolution through the coefficient set, in order: (id, keys or None)
         self.reads: list[tuple[str, tuple[str, ...] | None]] = []
+        self.trace: dict[str, Trace] = {}
+        self.current: str | None = None
+        self._positions: dict[str, dict] = {}
+        self._coords: dict[tuple, xr.Coordinates] = {}
+
+    # -- alignment --------------------------------------------------------------------------
+    def _align_extra(self, arr: xr.DataArray) -> xr.DataArray:
+        """Order an outside array's shared dims like the inventory (positions, not labels)."""
+        for d in arr.dims:
+            d = str(d)
+            if d == "year" and list(arr["year"].values) != self.years:
+                arr = arr.sel(year=self.years)
+            elif d in ("draw", "scenario") and d in arr.coords:
+                if d not in self.labels:
+                    self.labels[d] = list(arr[d].values)
+                elif list(arr[d].values) != self.labels[d]:
+                    arr = arr.sel({d: self.labels[d]})
+            # table dims (ecosystem, species, …) are selected by label in coef()
+        return arr
+
+    def positions(self, dim: str, labels: Sequence) -> list[int]:
+        index = self._positions.get(dim)
+        if index is None:
+            index = self._positions[dim] = {v: i for i, v in enumerate(self.labels[dim])}
+        return [index[v] for v in labels]
+
+    def select(self, var: xr.Variable, dim: str, labels: Sequence | str) -> xr.Variable:
+        """``var`` at some labels of ``dim`` (a single label drops the dim)."""
+        if isinstance(labels, str):
+            return var.isel({dim: self.positions(dim, [labels])[0]})
+        return var.isel({dim: self.positions(dim, labels)})
+
+    def wrap(self, var: xr.Variable, extra_coords: dict | None = None) -> xr.DataArray:
+        """Label a result once: coordinates from the inventory and the outside arrays.
+
+        The coordinate objects (with their pandas indexes) are built once per set of dims
+        and shared by every result of the run.
+        """
+        extra = {str(k): tuple(v) for k, v in (extra_coords or {}).items() if k in var.dims}
+        key = (frozenset(var.dims), tuple(sorted(extra.items())))
+        coords = self._coords.get(key)
+        if coords is None:
+            labels = {}
+            for d in var.dims:
+                if d in extra:
+                    labels[d] = list(extra[d])
+                elif d in self.labels:
+                    labels[d] = self.labels[d]
+            shape = tuple(len(v) for v in labels.values())
+            probe = xr.DataArray(np.broadcast_to(0.0, shape), dims=list(labels), coords=labels)
+            coords = self._coords[key] = probe.coords
+        return xr.DataArray(var, coords=coords)
+
+    def template(self) -> xr.Variable:
+        """NaN over region × year."""
+        return xr.Variable(
+            ("region", "year"), np.full((len(self.labels["region"]), len(self.years)), np.nan)
+        )
+
+    # -- reading ----------------------------------------------------------------------------
+    def traced(self) -> Trace:
+        """The trace of the indicator being evaluated (reads made outside ``item``/``coef``)."""
+        return self._traced()
+
+    def _traced(self) -> Trace:
+        key = self.current or ""
+        t = self.trace.get(key)
+        if t is None:
+            t = self.trace[key] = Trace()
+        return t
 
     def has(self, item: str) -> bool:
         return item in self.data.data_vars
 
-    def item(self, name: str) -> xr.DataArray:
+    def require(self, item: str) -> None:
+        """Raise :class:`NotAssessed` unless the inventory has ``item`` (nothing is read)."""
+        if item not in self.data.data_vars:
+            raise NotAssessed(f"inventory has no '{item}'")
+
+    def item(self, name: str, ecosystem: Sequence[str] | str | None = None) -> xr.Variable:
+        """Inventory variable ``name`` (optionally at some ecosystems), ``units`` attr kept."""
         if name not in self.data.data_vars:
             raise NotAssessed(f"inventory has no '{name}'")
-        return self.data[name]
+        keys = [ecosystem] if isinstance(ecosystem, str) else ecosystem
+        self._traced().read_item(name, keys=keys)
+        var = self.data[name].variable
+        out = xr.Variable(var.dims, var.data, attrs=dict(var.attrs))
+        return out if ecosystem is None else self.select(out, "ecosystem", ecosystem)
 
     def items_with_prefix(self, prefix: str) -> list[str]:
-        return sorted(v for v in self.data.data_vars if str(v).startswith(prefix))
+        return sorted(str(v) for v in self.data.data_vars if str(v).startswith(prefix))
 
     def ecosystems(self) -> list[str]:
-        return (
-            [str(e) for e in self.data["ecosystem"].values]
-            if "ecosystem" in self.data.coords
-            else []
-        )
+        return [str(e) for e in self.labels.get("ecosystem", [])]
 
     def coef(
         self, cid: str, keys: Sequence[str] | None = None, unit: str | None = None
-    ) -> xr.DataArray:
+    ) -> xr.Variable:
         """Resolved coefficient over ``year`` (+ its table dim), with ``units`` attr."""
-        self.used_coefficients.add(cid)
+        self._traced().coefficients.append((cid, tuple(keys) if keys is not None else None))
         if cid in self.extra:
             arr = self.extra[cid]
             if keys is not None:
@@ -236,31 +456,52 @@ class Context:
                     arr = arr.sel({by[0]: list(keys)})
             if unit is not None:
                 arr = to_magnitude(arr, unit, cid).assign_attrs(units=unit)
-            return arr
+            var = arr.variable
+            return xr.Variable(var.dims, var.data, attrs=dict(arr.attrs))
         self.reads.append((cid, tuple(keys) if keys is not None else None))
-        return self.coefficients.array(cid, self.years, keys=keys, unit=unit)
-
-    def has_coef(self, cid: str) -> bool:
-        return cid in self.coefficients or cid in self.extra
-
-    def require_coef(self, ids: Sequence[str]) -> None:
-        missing = [c for c in ids if not self.has_coef(c)]
-        if missing:
-            raise MissingCoefficientError(
-                [
-                    Problem(
-                        getattr(self.coefficients, "path", None)
-                        or str(getattr(self.coefficients, "name", "coefficients")),
-                        f"coefficient '{c}' is needed but not in the set",
-                    )
-                    for c in missing
-                ]
-            )
+        resolve = getattr(self.coefficients, "variable", None)
+        if resolve is not None:
+            return resolve(cid, self.years, keys=keys, unit=unit)
+        arr = self.coefficients.array(cid, self.years, keys=keys, unit=unit)
+        return xr.Variable(arr.dims, arr.data, attrs=dict(arr.attrs))
 
 
-def weighted_sum_over(
-    dim: str, term: xr.DataArray, weight_mask: xr.DataArray | None = None
-) -> xr.DataArray:
+def evaluate(ind: Indicator, ctx: Context, quantities: Quantities | None = None) -> Result:
+    """Run one indicator: quantities (from its formula unless given), valuation, labels."""
+    ctx.current = ind.id
+    try:
+        q = ind.quantify(ctx) if quantities is None else quantities
+        v = ind.valuate(ctx, q)
+    finally:
+        ctx.current = None
+    comp = {}
+    if q.parts_unit is not None and q.parts:
+        names = list(q.parts)
+        comp["physical"] = ctx.wrap(q.stacked(), {"component": names}).assign_attrs(
+            units=q.parts_unit
+        )
+    if v.parts:
+        names = list(v.parts)
+        comp["value"] = ctx.wrap(
+            stack(list(v.parts.values()), names), {"component": names}
+        ).assign_attrs(units="CNY")
+    return Result(
+        physical=ctx.wrap(q.total).assign_attrs(units=q.unit),
+        value=ctx.wrap(v.value).assign_attrs(units="CNY"),
+        components=xr.Dataset(comp) if comp else None,
+        notes=[*q.notes, *v.notes],
+        price=ctx.wrap(v.price).assign_attrs(units=v.price.attrs.get("units"))
+        if v.price is not None
+        else None,
+        route=q.route,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# helpers shared by the formulas' glue
+
+
+def weighted_sum_over(dim: str, term, weight_mask=None):
     """Sum over ``dim`` where NaN terms count only if their weight (area) is positive.
 
     An ecosystem with zero area contributes zero even if its factors are missing; one with
@@ -271,7 +512,7 @@ def weighted_sum_over(
     return term.sum(dim, skipna=False)
 
 
-def family_sum(components: xr.DataArray, dim: str = "component") -> xr.DataArray:
+def family_sum(components, dim: str = "component"):
     """Sum the members of an item family (products, water uses, pollutants).
 
     A member missing for a region that reports other members of the family is genuinely
@@ -280,36 +521,74 @@ def family_sum(components: xr.DataArray, dim: str = "component") -> xr.DataArray
     return components.sum(dim, min_count=1)
 
 
-def priced_components(
-    parts: list[xr.DataArray],
-    names: list[str],
-    unit: str,
-    price: xr.DataArray,
-    valuation: Callable,
-    notes: Sequence[str] = (),
-) -> Result:
-    """Result of an indicator whose physical quantity is a sum of named parts valued at one price.
-
-    All parts must be present (NaN in any part makes the region "not assessed").
-    """
-    comp = stack(parts, names).assign_attrs(units=unit)
-    physical = comp.sum("component", skipna=False).assign_attrs(units=unit)
-    return Result(
-        physical=physical,
-        value=valuation(physical, price),
-        price=price,
-        notes=list(notes),
-        components=xr.Dataset({"physical": comp}),
-    )
+def with_units(var: xr.Variable, unit: str) -> xr.Variable:
+    """The same data labelled with ``unit`` (a new attrs dict; data not copied)."""
+    return xr.Variable(var.dims, var.data, attrs={"units": unit})
 
 
-def stack(
-    parts: Sequence[xr.DataArray], names: Sequence[str], dim: str = "component"
-) -> xr.DataArray:
+def split(var: xr.Variable, dim: str, labels: Sequence[str]) -> dict[str, xr.Variable]:
+    """{label: var at that label} along ``dim`` (positions follow ``labels``)."""
+    return {str(k): var.isel({dim: i}) for i, k in enumerate(labels)}
+
+
+@dataclass(frozen=True)
+class PriceValuation:
+    """Valuation of the total physical quantity at one coefficient price: ``func(q, price)``."""
+
+    coefficient: str
+    func: Callable
+
+    def __call__(self, ctx: Context, q: Quantities) -> Valuation:
+        price = ctx.coef(self.coefficient)
+        return Valuation(value=self.func(with_units(q.total, q.unit), price), price=price)
+
+
+def stack(parts: Sequence, names: Sequence, dim: str = "component"):
     """Concatenate parts along a new labelled dim.
 
-    Parts may differ in extra dims (one price carries ``draw`` or ``scenario``, another not):
-    ``coords="minimal", compat="override"`` lets xarray broadcast them instead of refusing.
+    ``xarray.Variable`` parts (the evaluation core) are broadcast to their union of dims and
+    stacked by position; ``DataArray`` parts are concatenated with labels. Parts may differ in
+    extra dims (one price carries ``draw`` or ``scenario``, another not).
     """
-    out = xr.concat(list(parts), dim=dim, coords="minimal", compat="override", join="outer")
+    parts = list(parts)
+    if all(isinstance(p, xr.Variable) for p in parts):
+        sizes: dict = {}
+        for p in parts:
+            for d, n in zip(p.dims, p.shape, strict=True):
+                if sizes.get(d, 1) == 1:
+                    sizes[d] = n
+        dims = tuple(sizes)
+        same = all(p.dims == dims for p in parts)
+        vs = parts if same else [p.set_dims(sizes) for p in parts]
+        if all(isinstance(p.data, np.ndarray) for p in vs):
+            return xr.Variable((dim, *dims), np.stack([p.data for p in vs], axis=0))
+        return xr.Variable.concat(vs, dim)
+    fast = _stack_same_grid(parts, list(names), dim)
+    if fast is not None:
+        return fast
+    out = xr.concat(parts, dim=dim, coords="minimal", compat="override", join="outer")
     return out.assign_coords({dim: list(names)})
+
+
+def _stack_same_grid(parts: list[xr.DataArray], names: list, dim: str) -> xr.DataArray | None:
+    """``np.stack`` when every part has the same dims and indexes (the usual case).
+
+    Gives what ``xr.concat`` gives there, without its alignment machinery; ``None`` when
+    the parts differ in dims or labels (then ``xr.concat`` broadcasts and aligns).
+    """
+    first = parts[0]
+    dims = first.dims
+    for p in parts[1:]:
+        if p.dims != dims or p.shape != first.shape:
+            return None
+        for d in dims:
+            if d in first.indexes and not p.indexes[d].equals(first.indexes[d]):
+                return None
+    if any(not isinstance(p.data, np.ndarray) for p in parts):
+        return None  # dask and other duck arrays: let xarray handle them
+    data = np.stack([p.data for p in parts], axis=0)
+    coords = {k: v.variable for k, v in first.coords.items()}
+    coords[dim] = xr.Variable((dim,), np.asarray(list(names)))
+    return xr.DataArray(
+        data, dims=(dim, *dims), coords=coords, name=first.name, attrs=dict(first.attrs)
+    )

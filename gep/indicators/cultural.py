@@ -11,7 +11,16 @@ References
 from __future__ import annotations
 
 from ..errors import InputError, Problem
-from .base import Context, Indicator, Result, declare_units, register
+from .base import (
+    Context,
+    Indicator,
+    PriceValuation,
+    Quantities,
+    Valuation,
+    declare_units,
+    register,
+    with_units,
+)
 
 RECREATION_METHODS = ("travel_cost", "spending")
 
@@ -42,24 +51,24 @@ def hedonic_premium_value(floor_area, premium):
     return floor_area * premium
 
 
-def _recreation(ctx: Context) -> Result:
+def _recreation(ctx: Context) -> Quantities:
     method = ctx.options.get("recreation_method", "travel_cost")
     if method not in RECREATION_METHODS:
         raise InputError(
             Problem("options", f"recreation_method must be one of {', '.join(RECREATION_METHODS)}")
         )
-    visitors = ctx.item("visitors")
-    if method == "spending":
-        revenue = ctx.item("tourism.revenue")
-        return Result(
-            physical=visitors.assign_attrs(units="visit"),
-            value=revenue.assign_attrs(units="CNY"),
+    return Quantities(with_units(ctx.item("visitors"), "visit"), "visit")
+
+
+def _recreation_value(ctx: Context, q: Quantities) -> Valuation:
+    if ctx.options.get("recreation_method", "travel_cost") == "spending":
+        return Valuation(
+            value=with_units(ctx.item("tourism.revenue"), "CNY"),
             notes=["valued at reported tourism spending"],
         )
     price = ctx.coef("cultural.recreation.travel_cost")
-    return Result(
-        physical=visitors.assign_attrs(units="visit"),
-        value=travel_cost_value(visitors, price),
+    return Valuation(
+        value=travel_cost_value(with_units(q.total, q.unit), price),
         price=price,
         notes=["travel-cost method"],
     )
@@ -77,20 +86,16 @@ register(
         reference="[1] §2.4.10; [2]",
         items=("visitors", "tourism.revenue"),
         coefficients=("cultural.recreation.travel_cost",),
-        compute=_recreation,
+        quantify=_recreation,
+        valuate=_recreation_value,
         deflator="price_index.cpi",
-    )
+    ),
+    formulas=(travel_cost_value,),
 )
 
 
-def _landscape(ctx: Context) -> Result:
-    area = ctx.item("landscape.premium_area")
-    price = ctx.coef("cultural.landscape.premium")
-    return Result(
-        physical=area.assign_attrs(units="m ** 2"),
-        value=hedonic_premium_value(area, price),
-        price=price,
-    )
+def _landscape(ctx: Context) -> Quantities:
+    return Quantities(with_units(ctx.item("landscape.premium_area"), "m ** 2"), "m ** 2")
 
 
 register(
@@ -105,7 +110,9 @@ register(
         reference="[2] (unverified); [3]",
         items=("landscape.premium_area",),
         coefficients=("cultural.landscape.premium",),
-        compute=_landscape,
+        quantify=_landscape,
+        valuate=PriceValuation("cultural.landscape.premium", hedonic_premium_value),
         deflator="price_index.cpi",
-    )
+    ),
+    formulas=(hedonic_premium_value,),
 )

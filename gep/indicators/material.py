@@ -10,13 +10,27 @@ References
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from functools import partial
 
 import xarray as xr
 
 from ..catalog import OUTPUT_GROUPS
 from ..units import parse_unit, ureg
-from .base import Context, Indicator, NotAssessed, Result, family_sum, register, stack
+from .base import (
+    Component,
+    Context,
+    Indicator,
+    NotAssessed,
+    PriceValuation,
+    Quantities,
+    Valuation,
+    family_sum,
+    register,
+    stack,
+    with_units,
+)
 
 
 def market_value(quantity, price):
@@ -50,20 +64,35 @@ def market_value(quantity, price):
 
 
 def _units(x, name: str) -> str:
-    if isinstance(x, xr.DataArray):
+    if isinstance(x, xr.DataArray | xr.Variable):
         if "units" not in x.attrs:
             raise TypeError(f"parameter '{name}' has no 'units' attribute")
         return x.attrs["units"]
     return str(x.units)
 
 
-def _market_value(quantity, price, q_unit: str, p_unit: str):
+@functools.lru_cache(maxsize=1024)
+def _money_factor(q_unit: str, p_unit: str) -> float:
     # raises DimensionalityError when quantity x price is not money
-    factor = float((1.0 * parse_unit(q_unit) * parse_unit(p_unit)).to("CNY").magnitude)
-    if isinstance(quantity, xr.DataArray) or isinstance(price, xr.DataArray):
-        q = quantity if isinstance(quantity, xr.DataArray) else quantity.magnitude
-        p = price if isinstance(price, xr.DataArray) else price.magnitude
-        return (q * p * factor).assign_attrs(units="CNY")
+    return float((1.0 * parse_unit(q_unit) * parse_unit(p_unit)).to("CNY").magnitude)
+
+
+@functools.lru_cache(maxsize=1024)
+def _same_dimension(unit_a: str, unit_b: str) -> bool:
+    return parse_unit(unit_a).dimensionality == parse_unit(unit_b).dimensionality
+
+
+def _market_value(quantity, price, q_unit: str, p_unit: str):
+    factor = _money_factor(q_unit, p_unit)
+    labelled = (xr.DataArray, xr.Variable)
+    if isinstance(quantity, labelled) or isinstance(price, labelled):
+        q = quantity if isinstance(quantity, labelled) else quantity.magnitude
+        p = price if isinstance(price, labelled) else price.magnitude
+        out = q * p * factor
+        if isinstance(out, xr.Variable):
+            out.attrs = {"units": "CNY"}
+            return out
+        return out.assign_attrs(units="CNY")
     return ureg.Quantity(quantity.magnitude * price.magnitude * factor, "CNY")
 
 
@@ -71,42 +100,43 @@ def _market_value(quantity, price, q_unit: str, p_unit: str):
 GROUP_UNITS = {"agriculture": "t", "forestry": "m ** 3", "livestock": "t", "fishery": "t"}
 
 
-def _products(ctx: Context, group: str) -> Result:
+def _products(ctx: Context, group: str) -> Quantities:
     items = ctx.items_with_prefix(f"output.{group}.")
     reported = f"output_value.{group}"
     if not items and not ctx.has(reported):
         raise NotAssessed(f"inventory has no output.{group}.* nor {reported}")
-    values = []
-    names = []
-    mass = []
+    parts = {item.split(".", 2)[2]: ctx.item(item) for item in items}
+    unit = GROUP_UNITS[group]
+    mass = [q for q in parts.values() if _same_dimension(q.attrs["units"], unit)]
     notes = []
-    for item in items:
-        product = item.split(".", 2)[2]
-        price = ctx.coef(f"material.{group}.price.{product}")
-        v = market_value(ctx.item(item), price)
-        values.append(v)
-        names.append(product)
-        q = ctx.item(item)
-        if (
-            parse_unit(q.attrs["units"]).dimensionality
-            == parse_unit(GROUP_UNITS[group]).dimensionality
-        ):
-            mass.append(q)
     if ctx.has(reported):
-        values.append(ctx.item(reported).assign_attrs(units="CNY"))
-        names.append("reported_output_value")
         notes.append(
             f"includes reported output value ({reported}) for products not listed by quantity"
         )
-    comp_value = stack(values, names)
-    value = family_sum(comp_value).assign_attrs(units="CNY")
     if mass:
-        physical = family_sum(stack(mass, range(len(mass)))).assign_attrs(units=GROUP_UNITS[group])
-        notes.append(f"physical quantity = products counted in {GROUP_UNITS[group]}")
+        physical = family_sum(stack(mass, range(len(mass))))
+        notes.append(f"physical quantity = products counted in {unit}")
     else:
-        physical = xr.full_like(value, float("nan")).assign_attrs(units=GROUP_UNITS[group])
-    components = xr.Dataset({"value": comp_value.assign_attrs(units="CNY")})
-    return Result(physical=physical, value=value, components=components, notes=notes)
+        physical = ctx.template()
+    return Quantities(physical, unit, parts=parts, notes=notes)
+
+
+@dataclass(frozen=True)
+class _ProductValuation:
+    """Each product at its own price, plus any reported output value (market value)."""
+
+    group: str
+
+    def __call__(self, ctx: Context, q: Quantities) -> Valuation:
+        values = {
+            product: market_value(quantity, ctx.coef(f"material.{self.group}.price.{product}"))
+            for product, quantity in q.parts.items()
+        }
+        reported = f"output_value.{self.group}"
+        if ctx.has(reported):
+            values["reported_output_value"] = with_units(ctx.item(reported), "CNY")
+        value = family_sum(stack(list(values.values()), list(values)))
+        return Valuation(value=value, parts=values)
 
 
 _PRODUCT_NAMES = {
@@ -130,34 +160,35 @@ for _group in OUTPUT_GROUPS:
             reference="[1] §2.4.1; [2]",
             items=(f"output.{_group}.*", f"output_value.{_group}"),
             coefficients=(f"material.{_group}.price.<product>",),
-            compute=partial(_products, group=_group),  # partial, not lambda: accounts must pickle
+            quantify=partial(_products, group=_group),  # partial, not lambda: accounts must pickle
+            valuate=_ProductValuation(_group),
+            components=(
+                Component(
+                    "<product>", "各产品", "each product", f"item unit ({GROUP_UNITS[_group]}, …)"
+                ),
+                Component("reported_output_value", "报告产值", "reported output value", "CNY"),
+            ),
             deflator="price_index.cpi",
-        )
+        ),
+        formulas=(market_value,),
     )
 
 
-def _water_supply(ctx: Context) -> Result:
+def _water_supply(ctx: Context) -> Quantities:
     uses = ctx.items_with_prefix("water_use.")
     if not uses:
         raise NotAssessed("inventory has no water_use.*")
-    values, quantities, names = [], [], []
-    for item in uses:
-        use = item.split(".", 1)[1]
-        values.append(market_value(ctx.item(item), ctx.coef(f"material.water_supply.price.{use}")))
-        quantities.append(ctx.item(item))
-        names.append(use)
-    comp_value = stack(values, names)
-    comp_q = stack(quantities, names)
-    return Result(
-        physical=family_sum(comp_q).assign_attrs(units="m ** 3"),
-        value=family_sum(comp_value).assign_attrs(units="CNY"),
-        components=xr.Dataset(
-            {
-                "value": comp_value.assign_attrs(units="CNY"),
-                "physical": comp_q.assign_attrs(units="m ** 3"),
-            }
-        ),
-    )
+    parts = {item.split(".", 1)[1]: ctx.item(item) for item in uses}
+    total = family_sum(stack(list(parts.values()), list(parts)))
+    return Quantities(total, "m ** 3", parts=parts, parts_unit="m ** 3")
+
+
+def _water_supply_value(ctx: Context, q: Quantities) -> Valuation:
+    values = {
+        use: market_value(quantity, ctx.coef(f"material.water_supply.price.{use}"))
+        for use, quantity in q.parts.items()
+    }
+    return Valuation(value=family_sum(stack(list(values.values()), list(values))), parts=values)
 
 
 register(
@@ -172,17 +203,18 @@ register(
         reference="[1] §2.4.1 (水资源); inclusion in [2] unverified",
         items=("water_use.*",),
         coefficients=("material.water_supply.price.<use>",),
-        compute=_water_supply,
+        quantify=_water_supply,
+        valuate=_water_supply_value,
+        components=(Component("<use>", "各用水类型", "each water use", "m ** 3"),),
         deflator="price_index.cpi",
         notes="Overlaps with water conservation if both are read as 'water'; reported separately.",
-    )
+    ),
+    formulas=(market_value,),
 )
 
 
-def _hydropower(ctx: Context) -> Result:
-    q = ctx.item("hydropower.generation")
-    price = ctx.coef("material.hydropower.price")
-    return Result(physical=q.assign_attrs(units="kWh"), value=market_value(q, price))
+def _hydropower(ctx: Context) -> Quantities:
+    return Quantities(with_units(ctx.item("hydropower.generation"), "kWh"), "kWh")
 
 
 register(
@@ -197,7 +229,9 @@ register(
         reference="[1] §2.4.1 (生态能源)",
         items=("hydropower.generation",),
         coefficients=("material.hydropower.price",),
-        compute=_hydropower,
+        quantify=_hydropower,
+        valuate=PriceValuation("material.hydropower.price", market_value),
         deflator="price_index.cpi",
-    )
+    ),
+    formulas=(market_value,),
 )

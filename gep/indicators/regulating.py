@@ -16,23 +16,29 @@ References
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 
+import numpy as np
 import xarray as xr
 
 from ..catalog import ecosystems_in
 from .base import (
+    Component,
     Context,
     Indicator,
     NotAssessed,
-    Result,
+    PriceValuation,
+    Quantities,
+    Valuation,
     declare_units,
     family_sum,
     positive_part,
-    priced_components,
     register,
+    split,
     stack,
     weighted_sum_over,
+    with_units,
 )
 
 #: ecosystems whose water retention is counted (natural ecosystems, as in [1] §2.4.1)
@@ -87,26 +93,17 @@ def shadow_project_value(volume, unit_cost):
     return volume * unit_cost
 
 
-def _water_conservation(ctx: Context) -> Result:
-    area = ctx.item("area")
+def _water_conservation(ctx: Context) -> Quantities:
     ecos = ecosystems_in(WATER_CONSERVATION_ECOSYSTEMS, ctx.ecosystems())
-    a = area.sel(ecosystem=ecos)
+    a = ctx.item("area", ecosystem=ecos)
     q = water_balance_retention(
         ctx.item("precipitation"),
-        ctx.item("runoff").sel(ecosystem=ecos),
-        ctx.item("evapotranspiration").sel(ecosystem=ecos),
+        ctx.item("runoff", ecosystem=ecos),
+        ctx.item("evapotranspiration", ecosystem=ecos),
         a,
     )
-    physical = weighted_sum_over("ecosystem", q, a > 0).assign_attrs(units="m ** 3")
-    price = ctx.coef("regulating.water_conservation.reservoir_cost")
-    return Result(
-        physical=physical,
-        value=shadow_project_value(physical, price),
-        price=price,
-        components=xr.Dataset(
-            {"physical": q.rename(ecosystem="component").assign_attrs(units="m ** 3")}
-        ),
-    )
+    physical = weighted_sum_over("ecosystem", q, a > 0)
+    return Quantities(physical, "m ** 3", parts=split(q, "ecosystem", ecos), parts_unit="m ** 3")
 
 
 register(
@@ -121,10 +118,15 @@ register(
         reference="[1] §2.4.1; [2]",
         items=("precipitation", "runoff", "evapotranspiration", "area"),
         coefficients=("regulating.water_conservation.reservoir_cost",),
-        compute=_water_conservation,
+        quantify=_water_conservation,
+        valuate=PriceValuation(
+            "regulating.water_conservation.reservoir_cost", shadow_project_value
+        ),
+        components=(Component("<ecosystem>", "各生态系统", "each ecosystem", "m ** 3"),),
         deflator="price_index.construction",
         notes="Counted over forest, shrub, grassland and wetland.",
-    )
+    ),
+    formulas=(water_balance_retention, shadow_project_value),
 )
 
 
@@ -223,19 +225,22 @@ def nutrient_retention_value(retained, n_content, p_content, n_price, p_price):
     return retained * (n_content * n_price + p_content * p_price)
 
 
-def _soil_conservation(ctx: Context) -> Result:
-    area = ctx.item("area")
+def _soil_conservation(ctx: Context) -> Quantities:
     ecos = ecosystems_in(SOIL_ECOSYSTEMS, ctx.ecosystems())
-    a = area.sel(ecosystem=ecos)
+    a = ctx.item("area", ecosystem=ecos)
     q = rusle_soil_retention(
         ctx.item("rusle.r"),
         ctx.item("rusle.k"),
-        ctx.item("rusle.ls").sel(ecosystem=ecos),
-        ctx.item("rusle.c").sel(ecosystem=ecos),
-        ctx.item("rusle.p").sel(ecosystem=ecos),
+        ctx.item("rusle.ls", ecosystem=ecos),
+        ctx.item("rusle.c", ecosystem=ecos),
+        ctx.item("rusle.p", ecosystem=ecos),
         a,
     )
-    physical = weighted_sum_over("ecosystem", q, a > 0).assign_attrs(units="t")
+    return Quantities(weighted_sum_over("ecosystem", q, a > 0), "t")
+
+
+def _soil_value(ctx: Context, q: Quantities) -> Valuation:
+    physical = with_units(q.total, q.unit)
     c = "regulating.soil_conservation."
     v_sd = sediment_reduction_value(
         physical,
@@ -250,13 +255,7 @@ def _soil_conservation(ctx: Context) -> Result:
         ctx.coef(c + "nitrogen_price"),
         ctx.coef(c + "phosphorus_price"),
     )
-    value = (v_sd + v_np).assign_attrs(units="CNY")
-    comp = stack([v_sd, v_np], ["sediment", "nutrients"])
-    return Result(
-        physical=physical,
-        value=value,
-        components=xr.Dataset({"value": comp.assign_attrs(units="CNY")}),
-    )
+    return Valuation(value=v_sd + v_np, parts={"sediment": v_sd, "nutrients": v_np})
 
 
 register(
@@ -282,9 +281,15 @@ register(
                 "phosphorus_price",
             )
         ),
-        compute=_soil_conservation,
+        quantify=_soil_conservation,
+        valuate=_soil_value,
+        components=(
+            Component("sediment", "减少泥沙淤积", "avoided sedimentation", "CNY"),
+            Component("nutrients", "减少面源污染", "avoided N/P pollution", "CNY"),
+        ),
         deflator="price_index.construction",
-    )
+    ),
+    formulas=(rusle_soil_retention, sediment_reduction_value, nutrient_retention_value),
 )
 
 
@@ -313,16 +318,19 @@ def sand_fixation_value(fixed, bulk_density, cover_depth, control_cost):
     return fixed / (bulk_density * cover_depth) * control_cost
 
 
-def _sand_fixation(ctx: Context) -> Result:
-    q = ctx.item("sand.fixation")
+def _sand_fixation(ctx: Context) -> Quantities:
+    return Quantities(with_units(ctx.item("sand.fixation"), "t"), "t")
+
+
+def _sand_value(ctx: Context, q: Quantities) -> Valuation:
     c = "regulating.sand_fixation."
     v = sand_fixation_value(
-        q,
+        with_units(q.total, q.unit),
         ctx.coef(c + "sand_bulk_density"),
         ctx.coef(c + "cover_depth"),
         ctx.coef(c + "control_cost"),
     )
-    return Result(physical=q.assign_attrs(units="t"), value=v)
+    return Valuation(value=v)
 
 
 register(
@@ -341,10 +349,12 @@ register(
             "regulating.sand_fixation.cover_depth",
             "regulating.sand_fixation.control_cost",
         ),
-        compute=_sand_fixation,
+        quantify=_sand_fixation,
+        valuate=_sand_value,
         deflator="price_index.construction",
         notes="Expected ≈ 0 in humid subtropical mountains; not assessed when the inventory has no sand.fixation.",
-    )
+    ),
+    formulas=(sand_fixation_value,),
 )
 
 
@@ -382,7 +392,7 @@ def marsh_flood_storage(marsh_area, retention_depth):
     return marsh_area * retention_depth * 1.0e4
 
 
-def _flood_regulation(ctx: Context) -> Result:
+def _flood_regulation(ctx: Context) -> Quantities:
     notes = []
     if ctx.has("reservoir.flood_capacity"):
         reported = ctx.item("reservoir.flood_capacity")
@@ -401,30 +411,21 @@ def _flood_regulation(ctx: Context) -> Result:
             ctx.item("reservoir.capacity"),
             ctx.coef("regulating.flood_regulation.reservoir_flood_share"),
         )
-    parts = [reservoirs]
-    names = ["reservoirs"]
-    area = ctx.item("area")
+    parts = {"reservoirs": reservoirs}
+    ctx.require("area")
     wet = ecosystems_in(("wetland",), ctx.ecosystems())
     if wet:
-        marsh = marsh_flood_storage(
-            area.sel(ecosystem=wet).sum("ecosystem", skipna=False),
+        wet_area = ctx.item("area", ecosystem=wet)
+        parts["marshes"] = marsh_flood_storage(
+            with_units(wet_area.sum("ecosystem", skipna=False), wet_area.attrs["units"]),
             ctx.coef("regulating.flood_regulation.marsh_retention_depth"),
         )
-        parts.append(marsh)
-        names.append("marshes")
     if ctx.has("lake.flood_storage"):
-        parts.append(ctx.item("lake.flood_storage"))
-        names.append("lakes")
+        parts["lakes"] = ctx.item("lake.flood_storage")
     else:
         notes.append("lake term not included (no lake.flood_storage in the inventory)")
-    return priced_components(
-        parts,
-        names,
-        "m ** 3",
-        ctx.coef("regulating.water_conservation.reservoir_cost"),
-        shadow_project_value,
-        notes,
-    )
+    total = stack(list(parts.values()), list(parts)).sum("component", skipna=False)
+    return Quantities(total, "m ** 3", parts=parts, parts_unit="m ** 3", notes=notes)
 
 
 register(
@@ -443,9 +444,18 @@ register(
             "regulating.flood_regulation.marsh_retention_depth",
             "regulating.water_conservation.reservoir_cost",
         ),
-        compute=_flood_regulation,
+        quantify=_flood_regulation,
+        valuate=PriceValuation(
+            "regulating.water_conservation.reservoir_cost", shadow_project_value
+        ),
+        components=(
+            Component("reservoirs", "水库", "reservoirs", "m ** 3"),
+            Component("marshes", "沼泽", "marshes", "m ** 3"),
+            Component("lakes", "湖泊", "lakes", "m ** 3"),
+        ),
         deflator="price_index.construction",
-    )
+    ),
+    formulas=(reservoir_flood_storage, marsh_flood_storage, shadow_project_value),
 )
 
 
@@ -478,7 +488,7 @@ def purified_amount(emission, capacity=None, rule="emission"):
     if rule == "min":
         return (
             xr.where(emission < capacity, emission, capacity)
-            if isinstance(emission, xr.DataArray)
+            if isinstance(emission, xr.DataArray | xr.Variable)
             else min(emission, capacity)
         )
     raise ValueError(f"unknown purification rule {rule!r}; use one of {PURIFICATION_RULES}")
@@ -500,7 +510,7 @@ def abatement_cost_value(amount, unit_cost):
     return amount * unit_cost
 
 
-def _purification(ctx: Context, kind: str, pollutants: tuple[str, ...]) -> Result:
+def _purification(ctx: Context, kind: str, pollutants: tuple[str, ...]) -> Quantities:
     rule = ctx.options.get(f"{kind}_rule", ctx.options.get("purification_rule", "emission"))
     if rule not in PURIFICATION_RULES:
         from ..errors import InputError, Problem
@@ -514,7 +524,7 @@ def _purification(ctx: Context, kind: str, pollutants: tuple[str, ...]) -> Resul
     present = [p for p in pollutants if ctx.has(f"emission.{p}")]
     if not present:
         raise NotAssessed(f"inventory has no emission.{{{','.join(pollutants)}}}")
-    amounts, values = [], []
+    amounts = {}
     area = ctx.item("area") if rule != "emission" else None
     for pol in present:
         emission = ctx.item(f"emission.{pol}")
@@ -524,20 +534,24 @@ def _purification(ctx: Context, kind: str, pollutants: tuple[str, ...]) -> Resul
             rate = ctx.coef(
                 f"regulating.{kind}.capacity.{pol}", keys=ecos, unit="t / hectare / year"
             )
-            capacity = (rate * area).sum("ecosystem", skipna=False).assign_attrs(units="t")
-        q = purified_amount(emission, capacity, rule=rule)
-        amounts.append(q)
-        values.append(abatement_cost_value(q, ctx.coef(f"regulating.{kind}.cost.{pol}")))
-    comp_q = stack(amounts, present)
-    comp_v = stack(values, present)
-    return Result(
-        physical=family_sum(comp_q).assign_attrs(units="t"),
-        value=family_sum(comp_v).assign_attrs(units="CNY"),
-        components=xr.Dataset(
-            {"physical": comp_q.assign_attrs(units="t"), "value": comp_v.assign_attrs(units="CNY")}
-        ),
-        notes=[f"rule: {rule}"],
-    )
+            capacity = with_units((rate * area).sum("ecosystem", skipna=False), "t")
+        amounts[pol] = purified_amount(emission, capacity, rule=rule)
+    total = family_sum(stack(list(amounts.values()), present))
+    return Quantities(total, "t", parts=amounts, parts_unit="t", notes=[f"rule: {rule}"])
+
+
+@dataclass(frozen=True)
+class _AbatementValuation:
+    kind: str
+
+    def __call__(self, ctx: Context, q: Quantities) -> Valuation:
+        values = {
+            pol: abatement_cost_value(
+                with_units(amount, "t"), ctx.coef(f"regulating.{self.kind}.cost.{pol}")
+            )
+            for pol, amount in q.parts.items()
+        }
+        return Valuation(value=family_sum(stack(list(values.values()), list(values))), parts=values)
 
 
 register(
@@ -552,9 +566,12 @@ register(
         reference="[1] §2.4.5; [2]",
         items=("emission.so2", "emission.nox", "emission.dust"),
         coefficients=("regulating.air_purification.cost.<pollutant>",),
-        compute=partial(_purification, kind="air_purification", pollutants=("so2", "nox", "dust")),
+        quantify=partial(_purification, kind="air_purification", pollutants=("so2", "nox", "dust")),
+        valuate=_AbatementValuation("air_purification"),
+        components=(Component("<pollutant>", "各污染物", "each pollutant", "t"),),
         deflator="price_index.construction",
-    )
+    ),
+    formulas=(purified_amount, abatement_cost_value),
 )
 register(
     Indicator(
@@ -568,11 +585,14 @@ register(
         reference="[1] §2.4.6; [2]",
         items=("emission.cod", "emission.nh3n", "emission.tn", "emission.tp"),
         coefficients=("regulating.water_purification.cost.<pollutant>",),
-        compute=partial(
+        quantify=partial(
             _purification, kind="water_purification", pollutants=("cod", "nh3n", "tn", "tp")
         ),
+        valuate=_AbatementValuation("water_purification"),
+        components=(Component("<pollutant>", "各污染物", "each pollutant", "t"),),
         deflator="price_index.construction",
-    )
+    ),
+    formulas=(purified_amount, abatement_cost_value),
 )
 
 
@@ -604,8 +624,8 @@ def carbon_value(co2, price):
     return co2 * price
 
 
-def _carbon(ctx: Context) -> Result:
-    area = ctx.item("area")
+def _carbon(ctx: Context) -> Quantities:
+    ctx.require("area")
     ecos = ctx.ecosystems()
     notes = []
     use_inventory = ctx.options.get("forest_carbon", "auto")
@@ -619,15 +639,16 @@ def _carbon(ctx: Context) -> Result:
     covered = forest_sink[2] if forest_sink is not None else []
     rate_ecos = [e for e in ecos if e not in covered]
     rate = ctx.coef("regulating.carbon_sequestration.rate", keys=rate_ecos)
-    a = area.sel(ecosystem=rate_ecos)
+    a = ctx.item("area", ecosystem=rate_ecos)
     by_rate = weighted_sum_over("ecosystem", sequestration_rate_method(rate, a), a > 0)
-    comp = [by_rate.assign_attrs(units="tCO2e")]
-    names = ["rate_method"]
+    parts = {"rate_method": by_rate}
     if forest_sink is not None:
-        sink, method_note, _, inventory_area = forest_sink
+        sink_da, method_note, _, inventory_area_da = forest_sink
+        sink = sink_da.variable
+        inventory_area = inventory_area_da.variable
         # where no earlier forest inventory exists (first year), the covered forests fall
         # back to their per-area rate, and the notes say so
-        fa = area.sel(ecosystem=covered)
+        fa = ctx.item("area", ecosystem=covered)
         by_rate_forest = sequestration_rate_method(
             ctx.coef("regulating.carbon_sequestration.rate", keys=covered), fa
         )
@@ -644,18 +665,17 @@ def _carbon(ctx: Context) -> Result:
                 "forest area beyond the forest inventory credited at the per-area forest rate"
             )
         if bool(sink.isnull().any()):
-            missing = sorted(
-                {int(y) for y in sink["year"].values[sink.isnull().any("region").values]}
+            null_by_year = np.asarray(
+                sink.isnull().any([d for d in sink.dims if d != "year"]).values
             )
+            missing = sorted({int(y) for y in np.asarray(sink_da["year"].values)[null_by_year]})
             notes.append(
                 f"forest removals by per-area rate in {', '.join(map(str, missing))} (no earlier forest inventory)"
             )
-        comp.append(forest.assign_attrs(units="tCO2e"))
-        names.append("forest_inventory")
+        parts["forest_inventory"] = forest
         notes.append(method_note)
-    return priced_components(
-        comp, names, "tCO2e", ctx.coef("regulating.carbon_sequestration.price"), carbon_value, notes
-    )
+    total = stack(list(parts.values()), list(parts)).sum("component", skipna=False)
+    return Quantities(total, "tCO2e", parts=parts, parts_unit="tCO2e", notes=notes)
 
 
 register(
@@ -672,10 +692,19 @@ register(
         coefficients=(
             "regulating.carbon_sequestration.rate",
             "regulating.carbon_sequestration.price",
+            "carbon.<species_parameter>",
         ),
-        compute=_carbon,
+        quantify=_carbon,
+        valuate=PriceValuation("regulating.carbon_sequestration.price", carbon_value),
+        components=(
+            Component("rate_method", "固碳速率法", "per-area rates", "tCO2e"),
+            Component(
+                "forest_inventory", "森林蓄积量变化法", "forest inventory stock change", "tCO2e"
+            ),
+        ),
         deflator="price_index.cpi",
-    )
+    ),
+    formulas=(sequestration_rate_method, carbon_value),
 )
 
 
@@ -685,6 +714,9 @@ def _forest_sink(ctx: Context):
         return None
     from ..carbon.integration import forest_sink_for_account  # late import: optional layer
 
+    trace = ctx.traced()
+    trace.read_item("forest.area", previous_year=True)
+    trace.read_item("forest.stock", previous_year=True)
     return forest_sink_for_account(ctx)
 
 
@@ -700,10 +732,9 @@ def oxygen_value(oxygen, price):
     return oxygen * price
 
 
-def _oxygen(ctx: Context) -> Result:
-    co2 = _carbon(ctx).physical
-    o2 = oxygen_from_co2(co2)
-    return Result(physical=o2, value=oxygen_value(o2, ctx.coef("regulating.oxygen_release.price")))
+def _oxygen(ctx: Context) -> Quantities:
+    co2 = _carbon(ctx)
+    return Quantities(oxygen_from_co2(with_units(co2.total, co2.unit)), "t")
 
 
 register(
@@ -716,13 +747,19 @@ register(
         method="stoichiometry 32/44 of CO2 fixed; industrial oxygen price",
         method_zh="化学计量法；替代成本法",
         reference="[1] §2.4.7 (not in [2] as far as known)",
-        items=("area",),
-        coefficients=("regulating.oxygen_release.price", "regulating.carbon_sequestration.rate"),
-        compute=_oxygen,
+        items=("area", "forest.area", "forest.stock"),
+        coefficients=(
+            "regulating.oxygen_release.price",
+            "regulating.carbon_sequestration.rate",
+            "carbon.<species_parameter>",
+        ),
+        quantify=_oxygen,
+        valuate=PriceValuation("regulating.oxygen_release.price", oxygen_value),
         default=False,
         deflator="price_index.cpi",
         notes="Off by default in ndrc-2022 (the 规范 is believed to count 固碳 only).",
-    )
+    ),
+    formulas=(sequestration_rate_method, oxygen_from_co2, oxygen_value),
 )
 
 
@@ -791,36 +828,30 @@ def electricity_value(energy, price):
     return energy * price
 
 
-def _climate(ctx: Context) -> Result:
-    area = ctx.item("area")
+def _climate(ctx: Context) -> Quantities:
+    ctx.require("area")
     c = "regulating.climate_regulation."
     veg = [e for e in ctx.ecosystems() if e != "water"]
-    a = area.sel(ecosystem=veg)
+    a = ctx.item("area", ecosystem=veg)
     eer = ctx.coef(c + "ac_efficiency")
     e_pt = transpiration_cooling_energy(
         ctx.coef(c + "transpiration_heat", keys=veg),
-        a.assign_attrs(units="hectare"),
+        with_units(a, "hectare"),
         ctx.item("climate.hot_days"),
         eer,
     )
-    e_pt = weighted_sum_over("ecosystem", e_pt, a > 0).assign_attrs(units="kWh")
-    parts, names = [e_pt], ["transpiration"]
+    parts = {"transpiration": weighted_sum_over("ecosystem", e_pt, a > 0)}
     if "water" in ctx.ecosystems():
-        water_area = area.sel(ecosystem="water", drop=True)
-        evap = (ctx.item("climate.water_evaporation") * water_area * 10.0).assign_attrs(
-            units="m ** 3"
-        )
-        e_we = evaporation_cooling_energy(
+        water_area = ctx.item("area", ecosystem="water")
+        evap = with_units(ctx.item("climate.water_evaporation") * water_area * 10.0, "m ** 3")
+        parts["water_evaporation"] = evaporation_cooling_energy(
             evap,
             ctx.coef(c + "latent_heat"),
             ctx.coef(c + "humidifier_energy"),
             eer if ctx.options.get("evaporation_divide_by_eer", False) else None,
         )
-        parts.append(e_we)
-        names.append("water_evaporation")
-    return priced_components(
-        parts, names, "kWh", ctx.coef(c + "electricity_price"), electricity_value
-    )
+    total = stack(list(parts.values()), list(parts)).sum("component", skipna=False)
+    return Quantities(total, "kWh", parts=parts, parts_unit="kWh")
 
 
 register(
@@ -844,9 +875,17 @@ register(
                 "electricity_price",
             )
         ),
-        compute=_climate,
+        quantify=_climate,
+        valuate=PriceValuation(
+            "regulating.climate_regulation.electricity_price", electricity_value
+        ),
+        components=(
+            Component("transpiration", "植被蒸腾", "vegetation transpiration", "kWh"),
+            Component("water_evaporation", "水面蒸发", "water-surface evaporation", "kWh"),
+        ),
         deflator="price_index.cpi",
-    )
+    ),
+    formulas=(transpiration_cooling_energy, evaporation_cooling_energy, electricity_value),
 )
 
 
@@ -857,15 +896,21 @@ def pest_control_value(area, unit_cost):
     return area * unit_cost
 
 
-def _pest(ctx: Context) -> Result:
-    area = ctx.item("area")
+def _pest(ctx: Context) -> Quantities:
     ecos = ecosystems_in(("forest", "grassland"), ctx.ecosystems())
-    a = area.sel(ecosystem=ecos)
-    v = pest_control_value(a, ctx.coef("regulating.pest_control.cost", keys=ecos))
-    return Result(
-        physical=a.sum("ecosystem", skipna=False).assign_attrs(units="hectare"),
-        value=weighted_sum_over("ecosystem", v, a > 0).assign_attrs(units="CNY"),
+    a = ctx.item("area", ecosystem=ecos)
+    return Quantities(
+        a.sum("ecosystem", skipna=False), "hectare", parts=split(a, "ecosystem", ecos)
     )
+
+
+def _pest_value(ctx: Context, q: Quantities) -> Valuation:
+    ecos = list(q.parts)
+    if not ecos:  # no forest or grassland: nothing to protect
+        return Valuation(value=q.total * 0.0)
+    a = with_units(q.stacked("ecosystem"), "hectare")
+    v = pest_control_value(a, ctx.coef("regulating.pest_control.cost", keys=ecos))
+    return Valuation(value=weighted_sum_over("ecosystem", v, a > 0))
 
 
 register(
@@ -880,9 +925,12 @@ register(
         reference="[1] §2.4.9",
         items=("area",),
         coefficients=("regulating.pest_control.cost",),
-        compute=_pest,
+        quantify=_pest,
+        valuate=_pest_value,
+        components=(Component("<ecosystem>", "各生态系统", "each ecosystem", "hectare"),),
         default=False,
         deflator="price_index.construction",
         notes="Off by default in ndrc-2022 (not in the 规范 as far as known).",
-    )
+    ),
+    formulas=(pest_control_value,),
 )

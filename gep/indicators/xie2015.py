@@ -19,7 +19,18 @@ import numpy as np
 import xarray as xr
 
 from ..catalog import ecosystem_catalog
-from .base import Context, Indicator, Result, declare_units, register, stack
+from .base import (
+    Component,
+    Context,
+    Indicator,
+    Quantities,
+    Valuation,
+    declare_units,
+    register,
+    split,
+    stack,
+    with_units,
+)
 
 #: service → (category, zh, en)
 SERVICES = {
@@ -62,41 +73,41 @@ def equivalent_factor_value(equivalents, standard_equivalent):
     return equivalents * standard_equivalent
 
 
-def _factor_by_ecosystem(ctx: Context, service: str, ecos: list[str]) -> xr.DataArray:
+def _factor_by_ecosystem(ctx: Context, service: str, ecos: list[str]) -> xr.Variable:
     catalog = ecosystem_catalog()
     classes = sorted({catalog[e].xie2015 for e in ecos if catalog[e].xie2015})
     table = ctx.coef(f"xie2015.factor.{service}", keys=classes)
+    position = {c: i for i, c in enumerate(classes)}
     cols = []
     for e in ecos:
         cls = catalog[e].xie2015
-        cols.append(
-            table.sel(xie_class=cls, drop=True)
-            if cls
-            else xr.zeros_like(table.isel(xie_class=0, drop=True))
-        )
-    out = stack(cols, ecos, dim="ecosystem")
-    return out.assign_attrs(units="dimensionless")
+        first = table.isel(xie_class=position[cls] if cls else 0)
+        cols.append(first if cls else xr.Variable(first.dims, np.zeros_like(first.data)))
+    return with_units(stack(cols, ecos, dim="ecosystem"), "dimensionless")
 
 
-def _service(ctx: Context, service: str) -> Result:
+def _service(ctx: Context, service: str) -> Quantities:
     area = ctx.item("area")
     ecos = ctx.ecosystems()
-    factor = _factor_by_ecosystem(ctx, service, ecos)
-    eq = equivalent_area(area, factor)
-    physical = eq.sum("ecosystem", skipna=False).assign_attrs(units="hectare")
+    eq = equivalent_area(area, _factor_by_ecosystem(ctx, service, ecos))
+    return Quantities(
+        eq.sum("ecosystem", skipna=False), "hectare", parts=split(eq, "ecosystem", ecos)
+    )
+
+
+def _equivalent_value(ctx: Context, q: Quantities) -> Valuation:
     d = ctx.coef("xie2015.standard_equivalent")
-    value = equivalent_factor_value(physical, d)
-    comp = equivalent_factor_value(eq, d).rename(ecosystem="component")
-    return Result(
-        physical=physical,
+    value = equivalent_factor_value(with_units(q.total, q.unit), d)
+    parts = {e: equivalent_factor_value(with_units(eq, "hectare"), d) for e, eq in q.parts.items()}
+    return Valuation(
         value=value,
+        parts=parts,
         price=d,
-        components=xr.Dataset({"value": comp.assign_attrs(units="CNY")}),
         notes=[
             "D = "
             + ", ".join(
                 f"{y}: {v:,.2f} CNY/ha"
-                for y, v in zip(d["year"].values, np.atleast_1d(d.values).ravel(), strict=False)
+                for y, v in zip(ctx.years, np.atleast_1d(d.values).ravel(), strict=False)
             )
         ],
     )
@@ -115,9 +126,12 @@ for _svc, (_cat, _zh, _en) in SERVICES.items():
             reference="[1]; [2]",
             items=("area",),
             coefficients=(f"xie2015.factor.{_svc}", "xie2015.standard_equivalent"),
-            compute=partial(_service, service=_svc),
+            quantify=partial(_service, service=_svc),
+            valuate=_equivalent_value,
+            components=(Component("<ecosystem>", "各生态系统", "each ecosystem", "CNY"),),
             profiles=("xie-2015",),
             deflator="price_index.cpi",
             notes="Physical quantity = area × equivalent factor (ha of standard equivalents).",
-        )
+        ),
+        formulas=(equivalent_area, equivalent_factor_value),
     )
