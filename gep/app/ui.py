@@ -159,6 +159,60 @@ def chart_block(fig, table: pd.DataFrame, key: str, title: str | None = None) ->
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _report_cached(
+    dataset_hash: str,
+    coefficients_hash: str,
+    profile: str,
+    fmt: str,
+    year: int,
+    region: str | None,
+    lang: str,
+    unit: str,
+    _acc,
+) -> bytes:
+    from ..report.writers import report_bytes
+
+    return report_bytes(_acc, fmt, year, region, lang, unit)
+
+
+def report_downloads(ctx: data.Context, region: str | None, key: str = "report") -> None:
+    """Word / PDF / Excel accounting report of ``region`` (None: every county) for the year.
+
+    The file is made only when a button is pressed (deferred download), then cached on the
+    dataset and coefficient hashes.
+    """
+    from ..report.writers import MIME, report_filename
+
+    acc, year, lang = ctx.account, ctx.year, ctx.lang
+    unit = "wan_CNY" if ctx.unit == "wan" else "yi_CNY"
+    cols = st.columns(3)
+    for col, fmt in zip(cols, ("docx", "pdf", "xlsx"), strict=True):
+
+        def make(fmt=fmt) -> bytes:
+            return _report_cached(
+                ctx.dataset_hash,
+                acc.coefficients.hash,
+                acc.profile,
+                fmt,
+                year,
+                region,
+                lang,
+                unit,
+                acc,
+            )
+
+        col.download_button(
+            f"⬇ {t(f'dl.report.{fmt}')}",
+            make,
+            file_name=report_filename(acc, fmt, year, region, lang),
+            mime=MIME[fmt],
+            key=f"dl_{key}_{fmt}",
+            on_click="ignore",
+            width="stretch",
+        )
+
+
 def module_missing(module: str, exc: Exception) -> None:
     st.warning(t("err.module", mod=module, err=f"{type(exc).__name__}: {exc}"), icon="🧩")
 

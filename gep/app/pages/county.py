@@ -36,6 +36,9 @@ c3.metric(
     delta=f"{100 * (gep_value / average - 1):+.1f} %" if average else None,
 )
 
+st.caption(t("co.report", name=name, y=year))
+ui.report_downloads(ctx, region, key="county_report")
+
 # ---- accounting table: physical quantity, unit, price, value, share
 table = views.county_table(acc, region, year, lang, unit)
 shown = views.county_table_display(table, lang, unit)
