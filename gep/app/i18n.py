@@ -156,6 +156,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "measure.category": ("按类别", "By category"),
     "measure.indicator": ("按指标", "By indicator"),
     # county
+    "co.growth": ("比上年增长（{b}年可比价）", "Growth on last year ({b} prices)"),
+    "co.growth_help": (
+        "首个核算年份没有上年数据",
+        "The first accounting year has no previous year",
+    ),
+    "co.ratio_gdp": ("GEP 与 GDP 之比", "GEP/GDP"),
+    "co.share": ("占全市 GEP 比重", "Share of the city GEP"),
+    "co.rank_history": ("{name} 历年 GEP 排名", "{name}: GEP rank by year"),
+    "unit.times": ("倍", "×"),
     "co.title": ("区县", "County"),
     "co.select": ("选择区县", "County"),
     "co.gep": ("{y} 年 GEP", "GEP {y}"),

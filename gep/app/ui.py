@@ -24,8 +24,51 @@ def _select(label: str, options: list, key: str, default=None, format_func=str, 
     return st.selectbox(label, options, index=index, key=key, format_func=format_func, **kw)
 
 
+#: what ``?lang=`` may say for each language
+LANG_ALIASES = {
+    "zh": "zh",
+    "zh-cn": "zh",
+    "cn": "zh",
+    "chinese": "zh",
+    "中文": "zh",
+    "en": "en",
+    "en-us": "en",
+    "english": "en",
+}
+
+
+def apply_query_params() -> None:
+    """Take ``?lang=``, ``?year=`` and ``?county=`` from the URL on a session's first run
+    (a shared link opens the view it names); later the widgets own the values."""
+    ss = st.session_state
+    if ss.get("_query_applied"):
+        return
+    ss["_query_applied"] = True
+    qp = st.query_params
+    lang = LANG_ALIASES.get(str(qp.get("lang", "")).strip().lower())
+    if lang:
+        ss["lang"] = lang
+    year = str(qp.get("year", "")).strip()
+    if year.isdigit():
+        ss["year"] = int(year)
+    county = str(qp.get("county", "")).strip()
+    if county:
+        ss["county_choice"] = county
+
+
+def sync_query_params(**values) -> None:
+    """Write the current choices into the URL so the address can be shared."""
+    for k, v in values.items():
+        if v is None:
+            if k in st.query_params:
+                del st.query_params[k]
+        elif st.query_params.get(k) != str(v):
+            st.query_params[k] = str(v)
+
+
 def language_switch() -> str:
     """The 中文 / English switch at the top of the sidebar (also kept in the URL: ?lang=en)."""
+    apply_query_params()
     if st.session_state.get("lang") not in LANGS:
         st.session_state.pop("lang", None)
     with st.sidebar:
@@ -35,9 +78,22 @@ def language_switch() -> str:
             key="lang",
             horizontal=True,
             format_func=LANG_NAMES.get,
-            bind="query-params",
         )
-    return st.session_state.get("lang", "zh")
+    lang = st.session_state.get("lang", "zh")
+    sync_query_params(lang=lang)
+    return lang
+
+
+def county_choice(regions: list[str], label: str, format_func) -> str:
+    """The county selectbox; the choice survives page changes and is kept in the URL."""
+    ss = st.session_state
+    remembered = ss.get("county_choice")
+    if "county" not in ss and remembered in regions:
+        ss["county"] = remembered
+    region = _select(label, regions, "county", default=regions[0], format_func=format_func)
+    ss["county_choice"] = region
+    sync_query_params(county=region)
+    return region
 
 
 def sidebar(ctx: data.Context) -> None:
@@ -89,7 +145,8 @@ def sidebar(ctx: data.Context) -> None:
         )
         if ctx.dataset is not None:
             years = ctx.dataset.years
-            _select(t("side.year"), years, "year", default=ctx.year or years[-1])
+            year = _select(t("side.year"), years, "year", default=ctx.year or years[-1])
+            sync_query_params(year=year)
         st.radio(
             t("side.unit"),
             ["wan", "yi"],

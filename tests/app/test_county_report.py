@@ -7,10 +7,11 @@ import io
 
 import docx
 import openpyxl
+from streamlit.testing.v1 import AppTest
 
 from gep.app import ui
 
-from .helpers import assert_ok, goto, new_app
+from .helpers import APP, TIMEOUT, assert_ok, goto, new_app
 
 
 def test_county_page_report_buttons(workspace):
@@ -45,3 +46,31 @@ def test_report_download_contents():
     )
     wb = openpyxl.load_workbook(io.BytesIO(raw))
     assert wb.sheetnames[0] == "说明" and any(s.startswith("100001") for s in wb.sheetnames)
+
+
+def test_link_opens_county_year_and_language(workspace):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["county"] = "100002"
+    at.query_params["year"] = "2020"
+    at.query_params["lang"] = "English"
+    at.run(timeout=TIMEOUT)
+    goto(at, "county")
+    assert_ok(at)
+    assert at.title[0].value == "County"
+    assert at.selectbox(key="county").value == "100002"
+    assert at.sidebar.selectbox(key="year").value == 2020
+    labels = [m.label for m in at.metric]
+    assert "GEP 2020" in labels and "GEP/GDP" in labels
+    # the choice stays when leaving the page and coming back
+    goto(at, "overview")
+    goto(at, "county")
+    assert at.selectbox(key="county").value == "100002"
+
+
+def test_lang_en_alias(workspace):
+    for alias in ("en", "English"):
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        at.query_params["lang"] = alias
+        at.run(timeout=TIMEOUT)
+        assert_ok(at)
+        assert at.title[0].value == "Overview"
