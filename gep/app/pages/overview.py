@@ -239,6 +239,7 @@ map_measure = (
     or "per_km2"
 )
 mdf = views.county_measure(acc, year, map_measure, lang, unit)
+mdf["rank"] = mdf["value"].rank(ascending=False, method="min")
 m_unit = views.measure_unit(map_measure, unit, lang)
 pos, all_known = geo.tile_positions(mdf["region"])
 mdf = mdf.join(pos, on="region")
@@ -249,31 +250,54 @@ if upload is not None:
     raw = upload.getvalue()
 elif boundary.exists():
     raw = boundary.read_bytes()
-matched = None
+rings, map_source = None, None
 if raw is not None:
     try:
         gj = geo.parse_geojson(raw)
         matched, prop, _ = geo.match_features(gj, ds.regions)
+        found = geo.outlines(matched)
         if upload is not None:
             workspace.atomic_write_bytes(boundary, raw)
-        st.caption(t("ov.geojson_ok", n=len(matched["features"]), prop=prop))
+        rings, map_source = found, t("ov.geojson_ok", n=len(found), prop=prop)
+        missing = [acc.region_name(r, lang) for r in acc.regions if r not in found]
+        if missing:
+            st.warning(
+                t(
+                    "ov.geojson_missing",
+                    names="、".join(missing) if lang == "zh" else ", ".join(missing),
+                )
+            )
         if st.button(t("ov.geojson_forget"), key="ov_geojson_forget"):
             boundary.unlink(missing_ok=True)
-            matched = None
-    except ValueError as exc:
-        st.warning(t("ov.geojson_bad", msg=str(exc)))
+            rings = None
+    except geo.BoundaryError as exc:
+        st.error(t("ov.geojson_bad", msg=exc.message(lang)))
+if rings is None:
+    bundled = geo.bundled_boundaries(acc.regions)
+    if bundled is not None:
+        rings = geo.outlines(bundled)
+        map_source = t("ov.map_bundled", src=geo.BUNDLED_SOURCE[0 if lang == "zh" else 1])
 table = mdf.drop(columns=["col", "row"]).rename(
     columns={
         "region": t("col.region"),
         "name": t("col.name"),
         "value": m_unit,
+        "rank": t("co.rank"),
         "lon": t("col.lon"),
         "lat": t("col.lat"),
     }
 )
-if matched is not None:
-    fig = charts.choropleth(matched, mdf, value="value", label=m_unit)
-    ui.chart_block(fig, table, "choropleth", t("ov.choropleth", y=year))
+if rings:
+    fig = charts.boundary_map(
+        rings,
+        mdf,
+        value="value",
+        label=m_unit,
+        rank_label=t("co.rank"),
+        missing_label=t("ov.no_data"),
+    )
+    ui.chart_block(fig, table, "county_map", t("ov.choropleth", y=year))
+    st.caption(map_source)
 else:
     short = mdf.assign(name=mdf["name"].str.replace(r" (County|District|City)$", "", regex=True))
     fig = charts.tile_map(short, value="value", label=m_unit)
