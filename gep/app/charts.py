@@ -14,8 +14,26 @@ CATEGORY_COLORS = {
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "legend_title_text": ""}
 
 
-def _style(fig: go.Figure, title: str | None = None, height: int | None = None) -> go.Figure:
-    fig.update_layout(**_LAYOUT)
+#: value-axis numbers: Chinese digit grouping, up to two decimals, never SI suffixes (k, M)
+VALUE_TICKS = ",.2~f"
+VALUE_HOVER = ",.2f"
+
+
+def value_axis(fig: go.Figure, axis: str = "y", from_zero: bool = True) -> go.Figure:
+    """Format the value axis: grouped digits, no k/M, starting at zero for bars."""
+    upd = {"tickformat": VALUE_TICKS, "hoverformat": VALUE_HOVER, "exponentformat": "none"}
+    if from_zero:
+        upd["rangemode"] = "tozero"
+    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**upd)
+    return fig
+
+
+def _style(
+    fig: go.Figure, title: str | None = None, height: int | None = None, axis: str | None = "y"
+) -> go.Figure:
+    fig.update_layout(**_LAYOUT, separators=".,")
+    if axis:
+        value_axis(fig, axis)
     if title:
         fig.update_layout(title={"text": title, "x": 0, "font": {"size": 14}})
     if height:
@@ -33,7 +51,7 @@ def bar(
     title: str | None = None,
     horizontal: bool = False,
     barmode: str = "relative",
-    text_fmt: str = ".4~s",
+    text_fmt: str = ",.2f",
     category_orders: dict | None = None,
 ) -> go.Figure:
     if horizontal:
@@ -62,7 +80,7 @@ def bar(
         fig.update_yaxes(title=y_title)
         fig.update_xaxes(title="")
     fig.update_traces(hovertemplate=None)
-    return _style(fig, title)
+    return _style(fig, title, axis="x" if horizontal else "y")
 
 
 def lines(
@@ -110,7 +128,7 @@ def sunburst(
         hovertemplate=f"%{{label}}<br>%{{value:,.2f}} {unit}<br>%{{percentRoot:.1%}}<extra></extra>",
         insidetextorientation="radial",
     )
-    return _style(fig, title, height=460)
+    return _style(fig, title, height=460, axis=None)
 
 
 def treemap(
@@ -127,7 +145,7 @@ def treemap(
         hovertemplate=f"%{{label}}<br>%{{value:,.2f}} {unit}<br>%{{percentRoot:.1%}}<extra></extra>",
         texttemplate="%{label}<br>%{percentRoot:.1%}",
     )
-    return _style(fig, title, height=460)
+    return _style(fig, title, height=460, axis=None)
 
 
 def tile_map(df, value: str, label: str, name: str = "name", title: str | None = None) -> go.Figure:
@@ -168,7 +186,7 @@ def tile_map(df, value: str, label: str, name: str = "name", title: str | None =
     fig.update_yaxes(
         visible=False, range=[-df["row"].max() - 0.7, 0.7], scaleanchor="x", scaleratio=1
     )
-    return _style(fig, title, height=max(360, 80 * n_rows + 60))
+    return _style(fig, title, height=max(360, 80 * n_rows + 60), axis=None)
 
 
 def boundary_map(
@@ -277,7 +295,7 @@ def boundary_map(
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
     fig.update_layout(plot_bgcolor="rgba(0,0,0,0)", hoverlabel={"bgcolor": "white"})
-    return _style(fig, title, height=560)
+    return _style(fig, title, height=560, axis=None)
 
 
 def waterfall(
@@ -289,8 +307,8 @@ def waterfall(
     unit: str,
     title: str | None = None,
 ) -> go.Figure:
-    """Baseline → one bar per difference → alternate. When the differences are small next to the
-    totals the value axis is zoomed onto them (it then does not start at zero)."""
+    """Baseline → one bar per difference → alternate, on a value axis from zero (a zoomed axis
+    would exaggerate the differences; the numbers are printed on the bars)."""
     fig = go.Figure(
         go.Waterfall(
             x=[start_label, *labels, end_label],
@@ -308,10 +326,6 @@ def waterfall(
     path = [start]
     for d in deltas:
         path.append(path[-1] + d)
-    lo, hi = min(path), max(path)
-    span = hi - lo
-    if 0 < span < 0.2 * abs(start):
-        fig.update_yaxes(range=[lo - 1.5 * span, hi + 0.6 * span])
     fig.update_traces(
         text=[f"{start:,.2f}", *[f"{d:+,.2f}" for d in deltas], f"{path[-1]:,.2f}"],
         texttemplate="%{text}",

@@ -65,6 +65,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dl.report.pdf": ("核算报告（PDF）", "Report (PDF)"),
     "dl.report.xlsx": ("核算表（Excel）", "Workbook (Excel)"),
     "co.report": ("下载 {name}{y}年核算报告", "Download the {y} report of {name}"),
+    "chart.source": (
+        "{where} · 来源：数据集 {d}（{dh}），系数集 {c}（{ch}）；GEP 核算系统",
+        "{where} · Source: dataset {d} ({dh}), coefficients {c} ({ch}); GEP accounting system",
+    ),
+    "side.image_format": ("图表下载格式（📷 按钮）", "Chart download format (📷 button)"),
+    "profile.ndrc-2022": ("核算规范（发改 2022）", "National spec. (NDRC 2022)"),
+    "profile.xie-2015": ("当量因子法（谢高地 2015）", "Equivalent factors (Xie 2015)"),
     "col.file": ("文件", "File"),
     "col.row": ("行", "Row"),
     "col.field": ("字段", "Field"),
@@ -144,7 +151,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Boundaries: the uploaded file, {n} counties matched (property {prop}); drawn offline.",
     ),
     "ov.geojson_forget": ("移除已上传的边界", "Remove the uploaded boundaries"),
-    "ov.choropleth": ("{y} 年区县分区图", "County choropleth, {y}"),
+    "ov.choropleth": ("{where}{y}年各区县{m}（{u}）", "{where}: {m} by county, {y} ({u})"),
     "ov.mc": (
         "显示不确定性区间（蒙特卡洛 {n} 次）",
         "Show the uncertainty band (Monte Carlo, {n} draws)",

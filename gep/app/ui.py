@@ -155,7 +155,20 @@ def sidebar(ctx: data.Context) -> None:
             horizontal=True,
             format_func=lambda u: text(f"unit.choice.{u}", lang),
         )
-        _select(t("side.profile"), list(data.PROFILES), "profile", default="ndrc-2022")
+        _select(
+            t("side.profile"),
+            list(data.PROFILES),
+            "profile",
+            default="ndrc-2022",
+            format_func=lambda p: text(f"profile.{p}", lang),
+        )
+        st.radio(
+            t("side.image_format"),
+            ["png", "svg"],
+            key="image_format",
+            horizontal=True,
+            format_func=str.upper,
+        )
         if ctx.ok:
             if ctx.edits:
                 st.info(t("side.edits", n=len(ctx.edits)), icon="✏️")
@@ -197,19 +210,78 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     return df.to_csv(index=False).encode("utf-8-sig")
 
 
-def chart_block(fig, table: pd.DataFrame, key: str, title: str | None = None) -> None:
-    """A chart, its table one click away (tab), and a CSV download of that table."""
+def file_stem(title: str) -> str:
+    """A file name from a chart title (Chinese kept; characters no file system accepts → _)."""
+    stem = re.sub(r'[\\/:*?"<>|\s]+', "_", title).strip("_.")
+    return stem[:80] or "chart"
+
+
+def source_line(ctx: data.Context | None = None) -> str:
+    """The source line every exported chart carries: region, data and coefficient versions."""
+    ctx = ctx or st.session_state.get("_ctx")
+    if ctx is None or not ctx.ok:
+        return ""
+    ds = ctx.dataset
+    top = ds.region_name(ds.top_region, ctx.lang) if ds is not None and ds.top_region else ""
+    return t(
+        "chart.source",
+        where=top,
+        d=ds.name if ds is not None else "",
+        dh=ctx.dataset_hash[:8],
+        c=ctx.coefficients.name,
+        ch=ctx.coefficients.hash[:8],
+    )
+
+
+def dress(fig, title: str | None) -> None:
+    """Put the title and the source line into the figure itself, so a downloaded image says
+    what it shows, where, when, and from which data."""
     if title:
-        st.markdown(f"**{title}**")
+        fig.update_layout(title={"text": title, "x": 0, "font": {"size": 15}})
+    src = source_line()
+    if src:
+        fig.add_annotation(
+            text=src,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            yshift=-8,
+            yanchor="top",
+            xanchor="left",
+            showarrow=False,
+            font={"size": 10, "color": "#666666"},
+        )
+        margin = fig.layout.margin
+        fig.update_layout(margin={"b": max((margin.b or 10), 60), "t": max((margin.t or 40), 50)})
+
+
+def chart_block(fig, table: pd.DataFrame, key: str, title: str | None = None) -> None:
+    """A chart, its table one click away (tab), and a CSV download of that table.
+
+    The chart's camera button saves a PNG or SVG (sidebar choice) named after the title, with
+    the title and the source line drawn in the image.
+    """
+    dress(fig, title)
+    fmt = st.session_state.get("image_format", "png")
+    stem = file_stem(title or key)
+    config = {
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": fmt,
+            "filename": stem,
+            "scale": 2 if fmt == "png" else 1,
+        },
+    }
     tab_chart, tab_table = st.tabs([f"📈 {t('tab.chart')}", f"📋 {t('tab.table')}"])
     with tab_chart:
-        st.plotly_chart(fig, key=f"fig_{key}", config={"displaylogo": False})
+        st.plotly_chart(fig, key=f"fig_{key}", config=config)
     with tab_table:
         st.dataframe(table, hide_index=True, width="stretch", key=f"tbl_{key}")
     st.download_button(
         f"⬇ {t('dl.csv')}",
         csv_bytes(table),
-        file_name=f"{slug(key)}.csv",
+        file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"dl_{key}",
         on_click="ignore",

@@ -287,6 +287,13 @@ table = mdf.drop(columns=["col", "row"]).rename(
         "lat": t("col.lat"),
     }
 )
+map_title = t(
+    "ov.choropleth",
+    y=year,
+    m=text(f"measure.{map_measure}", lang),
+    u=m_unit,
+    where=ds.region_name(ds.top_region, lang) if ds.top_region else "",
+)
 if rings:
     fig = charts.boundary_map(
         rings,
@@ -296,12 +303,12 @@ if rings:
         rank_label=t("co.rank"),
         missing_label=t("ov.no_data"),
     )
-    ui.chart_block(fig, table, "county_map", t("ov.choropleth", y=year))
+    ui.chart_block(fig, table, "county_map", map_title)
     st.caption(map_source)
 else:
     short = mdf.assign(name=mdf["name"].str.replace(r" (County|District|City)$", "", regex=True))
     fig = charts.tile_map(short, value="value", label=m_unit)
-    ui.chart_block(fig, table, "tile_map")
+    ui.chart_block(fig, table, "tile_map", map_title)
     st.caption(t("ov.map_note") if all_known else t("ov.map_grid"))
 
 # ---- what was not assessed
