@@ -24,6 +24,7 @@ PAGES = [
     ("overview", "🏞️", "results"),
     ("county", "📍", "results"),
     ("compare", "📊", "results"),
+    ("methods", "📖", "results"),
     ("scenarios", "🔀", "tools"),
     ("coefficients", "🧮", "tools"),
     ("carbon", "🌲", "tools"),

@@ -443,7 +443,7 @@ def build_report(
                 blocks.append(Para(latex_to_text(eq), "equation"))
             if not _zh(lang):
                 blocks.append(Para(f.summary, "small"))
-        cited = note.cited()
+        cited = note.cited(lang)
         ref_text = "；".join(f"[{n}] {t}" for n, t in cited) or ind.reference
         blocks.append(Para(_t(lang, "依据：", "References: ") + ref_text, "small"))
         # the engine's notes are English program records: shown in the English report only

@@ -19,6 +19,8 @@ from ..indicators import Indicator
 _MATH = re.compile(r"\.\. math::\s*\n?(.*?)(?:\n\s*\n|\Z)", re.S)
 _INLINE_MATH = re.compile(r":math:`([^`]+)`")
 _REF = re.compile(r"^\s*\.\.\s*\[(\d+)\]\s*(.+?)(?=^\s*\.\.\s*\[\d+\]|\Z)", re.S | re.M)
+#: remarks pointing at the project's own notes ("(gep_indicators.md §0)"): not a citation
+_INTERNAL_NOTE = re.compile(r"\s*\([^()]*\.md\b[^()]*\)")
 _CALL = re.compile(r"\b([a-z_][a-z0-9_]*)\s*\(")
 
 
@@ -40,10 +42,28 @@ class MethodNote:
     formulas: list[Formula]
     references: dict[str, str]
 
-    def cited(self) -> list[tuple[str, str]]:
-        """The references the indicator's ``reference`` field cites, as (number, text)."""
+    def cited(self, lang: str = "en") -> list[tuple[str, str]]:
+        """The references the indicator's ``reference`` field cites, as (number, text); in
+        Chinese without the English remarks the docstrings add (the citation itself stays)."""
         nums = re.findall(r"\[(\d+)\]", self.indicator.reference)
-        return [(n, self.references[n]) for n in dict.fromkeys(nums) if n in self.references]
+        return [
+            (n, reference_text(self.references[n], lang))
+            for n in dict.fromkeys(nums)
+            if n in self.references
+        ]
+
+
+_ASCII_REMARK = re.compile(r"\s*\((?=[^()]*[A-Za-z])[ -~]*\)")
+_ASCII_TAIL = re.compile(r"\s+—\s+[ -~]*$")
+
+
+def reference_text(text: str, lang: str = "zh") -> str:
+    """A citation for ``lang``: in Chinese, English remarks in brackets or after a dash are
+    dropped when the citation itself is Chinese."""
+    if lang != "zh" or not re.search(r"[\u4e00-\u9fff]", text):
+        return text
+    out = _ASCII_TAIL.sub("", _ASCII_REMARK.sub("", text))
+    return out.rstrip(" ;,") + ("" if out.endswith(".") else "")
 
 
 def _section(doc: str, name: str) -> str:
@@ -78,7 +98,10 @@ def module_references(module_name: str) -> dict[str, str]:
     """Numbered references ``.. [n] text`` of a module docstring."""
     mod = sys.modules.get(module_name)
     doc = inspect.getdoc(mod) or "" if mod is not None else ""
-    return {n: " ".join(t.split()) for n, t in _REF.findall(_section(doc, "References") or doc)}
+    return {
+        n: _INTERNAL_NOTE.sub("", " ".join(t.split())).rstrip(" ;,—")
+        for n, t in _REF.findall(_section(doc, "References") or doc)
+    }
 
 
 def _compute_function(ind: Indicator):

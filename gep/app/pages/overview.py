@@ -8,6 +8,7 @@ import streamlit as st
 from gep.app import charts, data, geo, ui, views, workspace
 from gep.app.i18n import t, text
 from gep.errors import InputError
+from gep.report.labels import reason_label
 
 ctx = data.current()
 ui.require_account(ctx)
@@ -320,12 +321,11 @@ if acc.not_assessed:
             rows.append(
                 {
                     t("col.indicator"): ind.label(lang),
-                    t("col.indicator_id"): ind.id,
                     t("col.name"): acc.region_name(n["region"], lang)
                     if n.get("region")
                     else t("ov.all_regions"),
                     t("col.year"): ", ".join(map(str, n.get("years", []))) or "—",
-                    t("col.message"): n["reason"],
+                    t("col.message"): reason_label(n["reason"], lang),
                 }
             )
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
