@@ -174,9 +174,24 @@ def _rings(geom: dict) -> list[list]:
     return out
 
 
-def outlines(gj: dict) -> dict[str, list[list]]:
+def simplify(ring: list, tol: float = 0.003) -> list:
+    """Drop vertices closer than ``tol`` degrees (≈ 300 m) to the last one kept; the ring
+    stays closed. County maps need no finer outline, and the page loads faster."""
+    if len(ring) <= 8:
+        return ring
+    out = [ring[0]]
+    for pt in ring[1:-1]:
+        last = out[-1]
+        if abs(pt[0] - last[0]) > tol or abs(pt[1] - last[1]) > tol:
+            out.append(pt)
+    out.append(ring[-1])
+    return out if len(out) >= 4 else ring
+
+
+def outlines(gj: dict, tol: float = 0.003) -> dict[str, list[list]]:
     """{region code: outer rings as [[lon, lat], …]} of a matched FeatureCollection; a
-    malformed geometry raises :class:`BoundaryError` naming the feature."""
+    malformed geometry raises :class:`BoundaryError` naming the feature. Rings are thinned
+    with :func:`simplify` (``tol`` in degrees; 0 keeps every vertex)."""
     out: dict[str, list[list]] = {}
     for i, f in enumerate(gj.get("features", [])):
         code = (f.get("properties") or {}).get("gep_code")
@@ -184,7 +199,8 @@ def outlines(gj: dict) -> dict[str, list[list]]:
         if not isinstance(geom, dict):
             raise BoundaryError(f"第 {i + 1} 个要素没有几何", f"feature {i + 1} has no geometry")
         try:
-            out.setdefault(code, []).extend(_rings(geom))
+            rings = _rings(geom)
+            out.setdefault(code, []).extend(simplify(r, tol) if tol else r for r in rings)
         except BoundaryError as exc:
             raise BoundaryError(
                 f"第 {i + 1} 个要素（{code}）：{exc.zh}", f"feature {i + 1} ({code}): {exc.en}"
@@ -259,3 +275,15 @@ def match_features(gj: dict, regions: pd.DataFrame) -> tuple[dict, str, dict[str
         out["features"].append(f)
         labels[code] = str(props.get("name", code))
     return out, best[1], labels
+
+
+def rings_key(rings: dict[str, list[list]]) -> str:
+    """A short content key of outlines (to cache the map drawn from them)."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for code in sorted(rings):
+        h.update(code.encode())
+        for ring in rings[code]:
+            h.update(f"{len(ring)}:{ring[0]}:{ring[len(ring) // 2]}".encode())
+    return h.hexdigest()[:16]

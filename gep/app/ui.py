@@ -256,13 +256,46 @@ def dress(fig, title: str | None) -> None:
         fig.update_layout(margin={"b": max((margin.b or 10), 60), "t": max((margin.t or 40), 50)})
 
 
-def chart_block(fig, table: pd.DataFrame, key: str, title: str | None = None) -> None:
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _dressed_figure(key: tuple, _build, _title: str | None):
+    fig = _build()
+    dress(fig, _title)
+    return fig
+
+
+def context_key(ctx: data.Context | None = None) -> tuple:
+    """What every figure of a page depends on: data and coefficient hashes, profile, year,
+    money unit and language."""
+    ctx = ctx or st.session_state.get("_ctx")
+    if ctx is None or not ctx.ok:
+        return ()
+    return (
+        ctx.dataset_hash,
+        ctx.coefficients.hash,
+        ctx.profile,
+        ctx.year,
+        ctx.unit,
+        ctx.lang,
+    )
+
+
+def chart_block(
+    fig, table: pd.DataFrame, key: str, title: str | None = None, cache: tuple | None = None
+) -> None:
     """A chart, its table one click away (tab), and a CSV download of that table.
 
+    ``fig`` is a figure or a function building one. With ``cache`` (the page's own inputs
+    that the figure depends on, beyond :func:`context_key`) the built and dressed figure is
+    kept across reruns and sessions, so a control that does not change it costs nothing.
     The chart's camera button saves a PNG or SVG (sidebar choice) named after the title, with
     the title and the source line drawn in the image.
     """
-    dress(fig, title)
+    if callable(fig) and cache is not None:
+        full_key = (key, *context_key(), *cache, title or "", source_line())
+        fig = _dressed_figure(full_key, fig, title)
+    else:
+        fig = fig() if callable(fig) else fig
+        dress(fig, title)
     fmt = st.session_state.get("image_format", "png")
     stem = file_stem(title or key)
     config = {

@@ -37,10 +37,13 @@ city = float(acc.city_gep().sel(year=year))
 growth = views.growth_city(acc, year)
 ratio = views.city_ratio(acc, year)
 per_km2 = views.city_per_km2(acc, year)
-c1, c2, c3, c4 = st.columns(4)
-c1.metric(t("ov.city_gep", y=year), f"{city / views.scale(unit):,.2f} {money}")
+c1, c2, c3, c4 = st.columns([1.5, 1, 1, 1])
+c1.metric(
+    t("ov.city_gep", y=year),
+    f"{city / views.scale(unit):,.{0 if unit == 'wan' else 2}f} {money}",
+)
 c2.metric(t("ov.growth"), "—" if growth is None else f"{100 * growth:+.2f} %")
-c3.metric(t("ov.ratio"), "—" if ratio is None else f"{ratio:.2f}")
+c3.metric(t("ov.ratio"), "—" if ratio is None else f"{ratio:.2f} {t('unit.times')}")
 c4.metric(
     f"{t('ov.per_km2')}（{t('unit.per_km2')}）"
     if lang == "zh"
@@ -52,10 +55,18 @@ c4.metric(
 left, right = st.columns(2)
 with left:
     cat = views.city_by_category(acc, year, lang, unit)
-    fig = charts.bar(
-        cat, x="label", y="value", y_title=money, color="category", color_map=charts.CATEGORY_COLORS
-    )
-    fig.update_layout(showlegend=False)
+
+    def by_category_fig():
+        f = charts.bar(
+            cat,
+            x="label",
+            y="value",
+            y_title=money,
+            color="category",
+            color_map=charts.CATEGORY_COLORS,
+        )
+        return f.update_layout(showlegend=False)
+
     table = cat.rename(
         columns={
             "label": t("col.category"),
@@ -63,20 +74,22 @@ with left:
             "share": t("col.share"),
         }
     ).drop(columns="category")
-    ui.chart_block(fig, table, "city_by_category", t("ov.by_category", y=year))
+    ui.chart_block(
+        by_category_fig, table, "city_by_category", t("ov.by_category", y=year), cache=()
+    )
 with right:
     tr, problem = views.trend(acc, lang, unit)
-    fig = charts.lines(tr, x="year", y="value", color="basis", y_title=money)
     table = (
         tr.pivot(index="year", columns="basis", values="value")
         .reset_index()
         .rename(columns={"year": t("col.year")})
     )
     ui.chart_block(
-        fig,
+        lambda: charts.lines(tr, x="year", y="value", color="basis", y_title=money),
         table,
         "city_trend",
         t("ov.trend") + f"（{money}）" if lang == "zh" else t("ov.trend") + f" ({money})",
+        cache=(),
     )
     if problem:
         st.caption(f"⚠️ {problem}")
@@ -157,14 +170,19 @@ if not comp.empty:
         or "sunburst"
     )
     builder = charts.sunburst if kind == "sunburst" else charts.treemap
-    fig = builder(
-        comp,
-        path=["category", "indicator"],
-        value="value",
-        color="category",
-        color_map={views.category_label(c, lang): col for c, col in charts.CATEGORY_COLORS.items()},
-        unit=money,
-    )
+
+    def composition_fig():
+        return builder(
+            comp,
+            path=["category", "indicator"],
+            value="value",
+            color="category",
+            color_map={
+                views.category_label(c, lang): col for c, col in charts.CATEGORY_COLORS.items()
+            },
+            unit=money,
+        )
+
     table = comp.drop(columns="category_id").rename(
         columns={
             "category": t("col.category"),
@@ -172,32 +190,34 @@ if not comp.empty:
             "value": t("col.value", u=money),
         }
     )
-    ui.chart_block(fig, table, "composition", t("ov.composition", y=year))
+    ui.chart_block(
+        composition_fig, table, "composition", t("ov.composition", y=year), cache=(kind,)
+    )
 
 # ---- counties: ratio, per km², ranking
 left, right = st.columns(2)
 with left:
     df = views.county_measure(acc, year, "ratio", lang, unit).sort_values("value", ascending=False)
-    fig = charts.bar(df, x="name", y="value", y_title=t("unit.ratio"))
     ui.chart_block(
-        fig,
+        lambda: charts.bar(df, x="name", y="value", y_title=t("unit.ratio")),
         df.rename(
             columns={"region": t("col.region"), "name": t("col.name"), "value": t("unit.ratio")}
         ),
         "ratio_by_county",
         t("ov.ratio_chart", y=year),
+        cache=(),
     )
 with right:
     label = t("unit.per_km2")
     df = views.county_measure(acc, year, "per_km2", lang, unit).sort_values(
         "value", ascending=False
     )
-    fig = charts.bar(df, x="name", y="value", y_title=label)
     ui.chart_block(
-        fig,
+        lambda: charts.bar(df, x="name", y="value", y_title=label),
         df.rename(columns={"region": t("col.region"), "name": t("col.name"), "value": label}),
         "per_km2_by_county",
         t("ov.per_km2_chart", y=year),
+        cache=(),
     )
 
 measure = (
@@ -212,9 +232,8 @@ measure = (
 )
 rank = views.ranking(acc, year, measure, lang, unit)
 m_unit = views.measure_unit(measure, unit, lang)
-fig = charts.bar(rank, x="name", y="value", y_title=m_unit, horizontal=True)
 ui.chart_block(
-    fig,
+    lambda: charts.bar(rank, x="name", y="value", y_title=m_unit, horizontal=True),
     rank.rename(
         columns={
             "rank": t("col.rank"),
@@ -225,6 +244,7 @@ ui.chart_block(
     ),
     "ranking",
     t("ov.ranking", y=year),
+    cache=(measure,),
 )
 
 # ---- map: schematic tiles, or a choropleth from an uploaded boundary file
@@ -296,15 +316,20 @@ map_title = t(
     where=ds.region_name(ds.top_region, lang) if ds.top_region else "",
 )
 if rings:
-    fig = charts.boundary_map(
-        rings,
-        mdf,
-        value="value",
-        label=m_unit,
-        rank_label=t("co.rank"),
-        missing_label=t("ov.no_data"),
+    ui.chart_block(
+        lambda: charts.boundary_map(
+            rings,
+            mdf,
+            value="value",
+            label=m_unit,
+            rank_label=t("co.rank"),
+            missing_label=t("ov.no_data"),
+        ),
+        table,
+        "county_map",
+        map_title,
+        cache=(map_measure, geo.rings_key(rings)),
     )
-    ui.chart_block(fig, table, "county_map", map_title)
     st.caption(map_source)
 else:
     short = mdf.assign(name=mdf["name"].str.replace(r" (County|District|City)$", "", regex=True))
