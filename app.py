@@ -42,4 +42,5 @@ for name, icon, section in PAGES:
     sections.setdefault(t(f"nav.section.{section}"), []).append(page)
 nav = st.navigation(sections)
 ui.sidebar(ctx)
+ui.collapse_sidebar_after_navigation(nav.url_path)
 nav.run()

@@ -177,6 +177,28 @@ def sidebar(ctx: data.Context) -> None:
         st.caption(t("side.workspace", path=str(workspace.workspace_root())))
 
 
+_COLLAPSE_ON_PHONE = """<script>
+const w = window.parent;
+if (w.innerWidth < 768) {
+  const b = w.document.querySelector('[data-testid="stSidebarCollapseButton"] button')
+    || w.document.querySelector('[data-testid="stSidebarCollapseButton"]');
+  if (b) { b.click(); }
+}
+</script>"""
+
+
+def collapse_sidebar_after_navigation(page_key: str) -> None:
+    """On a phone (viewport under 768 px) close the sidebar once the user has chosen another
+    page, so the page is not hidden behind it; on wider screens nothing happens."""
+    ss = st.session_state
+    previous = ss.get("_page_shown")
+    ss["_page_shown"] = page_key
+    if previous is not None and previous != page_key:
+        import streamlit.components.v1 as components
+
+        components.html(_COLLAPSE_ON_PHONE, height=0)
+
+
 def _forget_set_choice() -> None:
     st.session_state["coef_choice"] = ""
 

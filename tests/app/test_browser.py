@@ -278,3 +278,30 @@ def test_offline_map_and_control_latency(server):
                 assert seconds < 5.0, (name, seconds)  # target < 1 s; generous on a shared CI box
         finally:
             browser.close()
+
+
+def test_phone_sidebar_closes_after_choosing_a_page(server):
+    """390 × 844 (a phone): after choosing a page in the sidebar, the sidebar closes."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(
+                viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+            )
+            page.goto(f"{server}/?lang=zh", wait_until="domcontentloaded")
+            page.get_by_role("heading", name="总览").wait_for(timeout=60_000)
+            expand = page.locator('[data-testid="stExpandSidebarButton"]')
+            expand.wait_for(timeout=30_000)  # a phone starts with the sidebar closed
+            expand.click()
+            nav = page.locator('[data-testid="stSidebarNav"]')
+            nav.get_by_text("区县", exact=True).click()
+            page.get_by_role("heading", name="区县", exact=True).wait_for(timeout=30_000)
+            expand.wait_for(state="visible", timeout=15_000)  # closed again
+            assert (
+                not nav.is_visible() or nav.bounding_box()["x"] + nav.bounding_box()["width"] <= 1
+            )
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(ARTIFACTS / "phone_county_zh.png"))
+        finally:
+            browser.close()
