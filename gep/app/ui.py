@@ -179,11 +179,13 @@ def sidebar(ctx: data.Context) -> None:
 
 _COLLAPSE_ON_PHONE = """<script>
 const w = window.parent;
-if (w.innerWidth < 768) {
+function collapse(tries) {
+  if (w.innerWidth >= 768) { return; }
   const b = w.document.querySelector('[data-testid="stSidebarCollapseButton"] button')
     || w.document.querySelector('[data-testid="stSidebarCollapseButton"]');
-  if (b) { b.click(); }
+  if (b) { b.click(); } else if (tries > 0) { setTimeout(() => collapse(tries - 1), 100); }
 }
+collapse(20);
 </script>"""
 
 

@@ -295,9 +295,12 @@ def test_phone_sidebar_closes_after_choosing_a_page(server):
             expand.wait_for(timeout=30_000)  # a phone starts with the sidebar closed
             expand.click()
             nav = page.locator('[data-testid="stSidebarNav"]')
-            nav.get_by_text("区县", exact=True).click()
-            page.get_by_role("heading", name="区县", exact=True).wait_for(timeout=30_000)
-            expand.wait_for(state="visible", timeout=15_000)  # closed again
+            link = nav.get_by_text("区县", exact=True)
+            link.wait_for(state="visible", timeout=30_000)
+            page.wait_for_timeout(500)  # the sidebar's opening animation
+            link.click()
+            page.get_by_role("heading", name="区县", exact=True).wait_for(timeout=60_000)
+            expand.wait_for(state="visible", timeout=30_000)  # closed again
             assert (
                 not nav.is_visible() or nav.bounding_box()["x"] + nav.bounding_box()["width"] <= 1
             )

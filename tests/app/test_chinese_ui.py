@@ -36,3 +36,33 @@ def test_no_identifiers_or_none_in_chinese_ui(page, monkeypatch, tmp_path):
     texts = [(k, s) for k, s in visible_text(at) if not _label_is_input_syntax(k, s)]
     bad = leaks(texts, ALLOWED)
     assert not bad, bad[:15]
+
+
+@pytest.mark.skipif(not ANKANG, reason="datasets/ankang not present")
+@pytest.mark.parametrize("page", CHECKED)
+def test_english_ui_is_complete(page, monkeypatch, tmp_path):
+    """No Chinese text on the English pages, except what is Chinese by nature: the 中文
+    switch, the 万元/亿元 names beside their English units, citations of Chinese papers and
+    the Chinese method names the formula documentation gives in brackets, and Chinese proper
+    names inside English descriptions from data files."""
+    import re
+
+    monkeypatch.delenv("GEP_DATASET", raising=False)
+    monkeypatch.delenv("GEP_COEFFICIENT_SET", raising=False)
+    monkeypatch.setenv("GEP_WORKSPACE", str(tmp_path / "ws"))
+    at = new_app("en")
+    goto(at, page)
+    assert_ok(at)
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    bad = []
+    for kind, s in visible_text(at):
+        if not cjk.search(s):
+            continue
+        if kind == "Radio" and (s in ("中文", "语言 / Language") or "万元" in s or "亿元" in s):
+            continue
+        if kind == "Markdown" and (s.startswith("References:") or s.startswith("*")):
+            continue
+        if len(cjk.findall(s)) <= 4 and len(re.findall(r"[A-Za-z]{3,}", s)) >= 3:
+            continue  # a Chinese proper name inside English text from data (洞河 reservoir)
+        bad.append((kind, s[:100]))
+    assert not bad, bad[:10]

@@ -72,26 +72,34 @@ st.download_button(
 left, right = st.columns(2)
 with left:
     tr = views.category_trend(acc, region, lang, unit)
-    fig = charts.area(
-        tr,
-        x="year",
-        y="value",
-        color="label",
-        y_title=money,
-        color_map={views.category_label(c, lang): col for c, col in charts.CATEGORY_COLORS.items()},
-    )
+
+    def trend_fig():
+        return charts.area(
+            tr,
+            x="year",
+            y="value",
+            color="label",
+            y_title=money,
+            color_map={
+                views.category_label(c, lang): col for c, col in charts.CATEGORY_COLORS.items()
+            },
+        )
+
     tbl = (
         tr.pivot(index="year", columns="label", values="value")
         .reset_index()
         .rename(columns={"year": t("col.year")})
     )
     tbl[f"GEP ({money})"] = tbl.drop(columns=t("col.year")).sum(axis=1, min_count=1)
-    ui.chart_block(fig, tbl, "county_trend", t("co.trend", name=name))
+    ui.chart_block(trend_fig, tbl, "county_trend", t("co.trend", name=name), cache=(region,))
 with right:
     st_df = views.standing(acc, region, year, lang, unit)
     plot = st_df.assign(what=st_df["what"])
-    fig = charts.bar(plot, x="what", y="ratio", y_title=t("co.ratio"))
-    fig.add_hline(y=1.0, line_dash="dot", line_color="#888")
+
+    def standing_fig():
+        f = charts.bar(plot, x="what", y="ratio", y_title=t("co.ratio"))
+        return f.add_hline(y=1.0, line_dash="dot", line_color="#888")
+
     tbl = st_df.rename(
         columns={
             "what": t("col.measure"),
@@ -101,7 +109,9 @@ with right:
             "ratio": t("co.ratio"),
         }
     )
-    ui.chart_block(fig, tbl, "county_standing", t("co.standing", name=name, y=year))
+    ui.chart_block(
+        standing_fig, tbl, "county_standing", t("co.standing", name=name, y=year), cache=(region,)
+    )
 
 # ---- rank history over all years
 hist = rank_history(acc, region)
@@ -113,12 +123,17 @@ hist_tbl = pd.DataFrame(
         t("co.share"): (100 * hist["share"]).round(1),
     }
 )
-fig = charts.lines(
-    hist.assign(series=name),
-    x="year",
-    y="rank",
-    color="series",
-    y_title=t("co.rank"),
+
+
+def rank_fig():
+    f = charts.lines(
+        hist.assign(series=name), x="year", y="rank", color="series", y_title=t("co.rank")
+    )
+    return f.update_yaxes(
+        autorange="reversed", rangemode="normal", dtick=1, range=[len(regions) + 0.5, 0.5]
+    )
+
+
+ui.chart_block(
+    rank_fig, hist_tbl, "county_rank_history", t("co.rank_history", name=name), cache=(region,)
 )
-fig.update_yaxes(autorange="reversed", rangemode="normal", dtick=1, range=[len(regions) + 0.5, 0.5])
-ui.chart_block(fig, hist_tbl, "county_rank_history", t("co.rank_history", name=name))
