@@ -25,6 +25,7 @@ PAGES = [
     ("overview", "🏞️", "results"),
     ("county", "📍", "results"),
     ("compare", "📊", "results"),
+    ("methods", "📖", "results"),
     ("scenarios", "🔀", "tools"),
     ("coefficients", "🧮", "tools"),
     ("carbon", "🌲", "tools"),
@@ -45,4 +46,5 @@ nav = st.navigation(sections)
 ui.sidebar(ctx)
 identity.sidebar_box(user, lang)
 status.banner(ctx)  # illustrative-data banner + which coefficient version, on every page
+ui.collapse_sidebar_after_navigation(nav.url_path)
 nav.run()

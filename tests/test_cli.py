@@ -115,16 +115,16 @@ def test_report_xlsx(tmp_path):
     r = run("report", *MINI, "--out", str(out))
     assert r.exit_code == 0, r.output
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[0] == "汇总 Summary"
+    assert wb.sheetnames[:3] == ["说明", "汇总", "历年GEP"]
     assert any(s.startswith("100001") for s in wb.sheetnames)
-    assert "系数 Coefficients" in wb.sheetnames
+    assert "系数" in wb.sheetnames and "原始数据" in wb.sheetnames
     county = wb[next(s for s in wb.sheetnames if s.startswith("100001"))]
-    header = [c.value for c in county[1]]
-    assert header[:3] == ["类别", "指标", "id"] and "实物量" in header and "占比" in header
-    coef = wb["系数 Coefficients"]
-    cols = [c.value for c in coef[1]]
-    assert {"id", "value", "unit", "price_year", "status", "source"} <= set(cols)
-    ids = [row[0].value for row in coef.iter_rows(min_row=2)]
+    header = [c.value for c in county[3]]
+    assert header[:3] == ["类别", "指标", "实物量"] and "占比" in header
+    coef = wb["系数"]
+    cols = [c.value for c in coef[3]]
+    assert {"系数", "系数代码", "单位", "价格年份", "状态", "来源"} <= set(cols)
+    ids = [row[1].value for row in coef.iter_rows(min_row=4)]
     assert "regulating.water_conservation.reservoir_cost" in ids
 
 

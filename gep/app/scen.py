@@ -29,6 +29,13 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..report.labels import (
+    coefficient_label,
+    describe_scenario,
+    ecosystem_label,
+    item_label,
+    unit_label,
+)
 from ..yamlio import load_yaml, loads_yaml
 from . import workspace
 
@@ -237,18 +244,19 @@ def account_for(ds, key: str, base_account):
 # what differs
 
 
-def _coef_text(cs, cid: str, year: int, key: str | None) -> str:
+def _coef_text(cs, cid: str, year: int, key: str | None, lang: str = "zh") -> str:
     try:
         c = cs[cid]
         values = cs.array(cid, [year], keys=[key] if key else None).values.ravel()
     except Exception:  # shown blank; the account reports what it cannot resolve
         return ""
+    unit = unit_label(c.unit, lang)
     if c.by is None or key:
-        return f"{float(values[0]):.6g} {c.unit}"
-    return f"{float(values.min()):.4g}–{float(values.max()):.4g} {c.unit}"
+        return f"{float(values[0]):,.6g} {unit}"
+    return f"{float(values.min()):,.4g}–{float(values.max()):,.4g} {unit}"
 
 
-def _item_text(data, item: str, year: int, ecosystem: str | None = None) -> str:
+def _item_text(data, item: str, year: int, ecosystem: str | None = None, lang: str = "zh") -> str:
     if item not in data:
         return ""
     arr = data[item]
@@ -263,7 +271,7 @@ def _item_text(data, item: str, year: int, ecosystem: str | None = None) -> str:
             ]
         )
     total = float(arr.sum(skipna=True))
-    return f"{total:,.6g} {arr.attrs.get('units', '')}".strip()
+    return f"{total:,.6g} {unit_label(arr.attrs.get('units', ''), lang)}".strip()
 
 
 def assumptions(sc: AppScenario, dataset, coefficients, year: int, lang: str) -> pd.DataFrame:
@@ -289,53 +297,49 @@ def assumptions(sc: AppScenario, dataset, coefficients, year: int, lang: str) ->
             }
         )
 
+    described = describe_scenario(
+        s, lang, coefficients, lambda r: dataset.region_name(r, lang) if dataset is not None else r
+    )
+    lines = iter(described)
     if s.coefficient_set:
-        add(
-            "set",
-            s.coefficient_set,
-            f"coefficient set: {s.coefficient_set}",
-            coefficients.name,
-            new_set.name,
-        )
+        add("set", s.coefficient_set, next(lines), coefficients.name, new_set.name)
     for spec in s.overrides:
         o = spec.override
+        what = coefficient_label(o.id, coefficients, lang)
+        if o.key:
+            what += f" · {ecosystem_label(o.key, lang)}"
         add(
             "coef",
-            o.id + (f"[{o.key}]" if o.key else ""),
-            o.describe(),
-            _coef_text(coefficients, o.id, year, o.key),
-            _coef_text(new_set, o.id, year, o.key),
+            what,
+            next(lines),
+            _coef_text(coefficients, o.id, year, o.key, lang),
+            _coef_text(new_set, o.id, year, o.key, lang),
         )
     for p in s.paths:
-        pts = ", ".join(f"{y}: {v:g}" for y, v in p.points)
         add(
             "coef",
-            p.id,
-            f"path ({p.interpolate}) {{{pts}}}",
-            _coef_text(coefficients, p.id, year, None),
-            _coef_text(new_set, p.id, year, None),
+            coefficient_label(p.id, coefficients, lang),
+            next(lines),
+            _coef_text(coefficients, p.id, year, None, lang),
+            _coef_text(new_set, p.id, year, None, lang),
         )
-    described = s.describe()
-    n_coef = (1 if s.coefficient_set else 0) + len(s.overrides) + len(s.paths)
-    for e, line in zip(
-        s.inventory_edits, described[n_coef : n_coef + len(s.inventory_edits)], strict=True
-    ):
+    for e in s.inventory_edits:
         add(
             "item",
-            e.item + (f" · {e.ecosystem}" if e.ecosystem else ""),
-            line,
-            _item_text(dataset.data, e.item, year, e.ecosystem),
-            _item_text(new_data.data, e.item, year, e.ecosystem),
+            item_label(e.item, lang)
+            + (f" · {ecosystem_label(e.ecosystem, lang)}" if e.ecosystem else ""),
+            next(lines),
+            _item_text(dataset.data, e.item, year, e.ecosystem, lang),
+            _item_text(new_data.data, e.item, year, e.ecosystem, lang),
         )
-    for c, line in zip(
-        s.land_conversions, described[n_coef + len(s.inventory_edits) :], strict=True
-    ):
+    for c in s.land_conversions:
+        line = next(lines)
         for eco in (c.source, c.target):
             add(
                 "land",
-                f"area · {eco}",
+                f"{item_label('area', lang)} · {ecosystem_label(eco, lang)}",
                 line,
-                _item_text(dataset.data, "area", year, eco),
-                _item_text(new_data.data, "area", year, eco),
+                _item_text(dataset.data, "area", year, eco, lang),
+                _item_text(new_data.data, "area", year, eco, lang),
             )
     return pd.DataFrame(rows)

@@ -24,8 +24,51 @@ def _select(label: str, options: list, key: str, default=None, format_func=str, 
     return st.selectbox(label, options, index=index, key=key, format_func=format_func, **kw)
 
 
+#: what ``?lang=`` may say for each language
+LANG_ALIASES = {
+    "zh": "zh",
+    "zh-cn": "zh",
+    "cn": "zh",
+    "chinese": "zh",
+    "中文": "zh",
+    "en": "en",
+    "en-us": "en",
+    "english": "en",
+}
+
+
+def apply_query_params() -> None:
+    """Take ``?lang=``, ``?year=`` and ``?county=`` from the URL on a session's first run
+    (a shared link opens the view it names); later the widgets own the values."""
+    ss = st.session_state
+    if ss.get("_query_applied"):
+        return
+    ss["_query_applied"] = True
+    qp = st.query_params
+    lang = LANG_ALIASES.get(str(qp.get("lang", "")).strip().lower())
+    if lang:
+        ss["lang"] = lang
+    year = str(qp.get("year", "")).strip()
+    if year.isdigit():
+        ss["year"] = int(year)
+    county = str(qp.get("county", "")).strip()
+    if county:
+        ss["county_choice"] = county
+
+
+def sync_query_params(**values) -> None:
+    """Write the current choices into the URL so the address can be shared."""
+    for k, v in values.items():
+        if v is None:
+            if k in st.query_params:
+                del st.query_params[k]
+        elif st.query_params.get(k) != str(v):
+            st.query_params[k] = str(v)
+
+
 def language_switch() -> str:
     """The 中文 / English switch at the top of the sidebar (also kept in the URL: ?lang=en)."""
+    apply_query_params()
     if st.session_state.get("lang") not in LANGS:
         st.session_state.pop("lang", None)
     with st.sidebar:
@@ -35,9 +78,22 @@ def language_switch() -> str:
             key="lang",
             horizontal=True,
             format_func=LANG_NAMES.get,
-            bind="query-params",
         )
-    return st.session_state.get("lang", "zh")
+    lang = st.session_state.get("lang", "zh")
+    sync_query_params(lang=lang)
+    return lang
+
+
+def county_choice(regions: list[str], label: str, format_func) -> str:
+    """The county selectbox; the choice survives page changes and is kept in the URL."""
+    ss = st.session_state
+    remembered = ss.get("county_choice")
+    if "county" not in ss and remembered in regions:
+        ss["county"] = remembered
+    region = _select(label, regions, "county", default=regions[0], format_func=format_func)
+    ss["county_choice"] = region
+    sync_query_params(county=region)
+    return region
 
 
 def sidebar(ctx: data.Context) -> None:
@@ -89,7 +145,8 @@ def sidebar(ctx: data.Context) -> None:
         )
         if ctx.dataset is not None:
             years = ctx.dataset.years
-            _select(t("side.year"), years, "year", default=ctx.year or years[-1])
+            year = _select(t("side.year"), years, "year", default=ctx.year or years[-1])
+            sync_query_params(year=year)
         st.radio(
             t("side.unit"),
             ["wan", "yi"],
@@ -98,13 +155,50 @@ def sidebar(ctx: data.Context) -> None:
             horizontal=True,
             format_func=lambda u: text(f"unit.choice.{u}", lang),
         )
-        _select(t("side.profile"), list(data.PROFILES), "profile", default="ndrc-2022")
+        _select(
+            t("side.profile"),
+            list(data.PROFILES),
+            "profile",
+            default="ndrc-2022",
+            format_func=lambda p: text(f"profile.{p}", lang),
+        )
+        st.radio(
+            t("side.image_format"),
+            ["png", "svg"],
+            key="image_format",
+            horizontal=True,
+            format_func=str.upper,
+        )
         if ctx.ok:
             if ctx.edits:
                 st.info(t("side.edits", n=len(ctx.edits)), icon="✏️")
             st.caption(t("side.recompute", ms=1000 * ctx.recompute_seconds))
             st.caption(t("side.hashes", d=ctx.dataset_hash[:8], c=ctx.coefficients.hash[:8]))
         st.caption(t("side.workspace", path=str(workspace.workspace_root())))
+
+
+_COLLAPSE_ON_PHONE = """<script>
+const w = window.parent;
+function collapse(tries) {
+  if (w.innerWidth >= 768) { return; }
+  const b = w.document.querySelector('[data-testid="stSidebarCollapseButton"] button')
+    || w.document.querySelector('[data-testid="stSidebarCollapseButton"]');
+  if (b) { b.click(); } else if (tries > 0) { setTimeout(() => collapse(tries - 1), 100); }
+}
+collapse(20);
+</script>"""
+
+
+def collapse_sidebar_after_navigation(page_key: str) -> None:
+    """On a phone (viewport under 768 px) close the sidebar once the user has chosen another
+    page, so the page is not hidden behind it; on wider screens nothing happens."""
+    ss = st.session_state
+    previous = ss.get("_page_shown")
+    ss["_page_shown"] = page_key
+    if previous is not None and previous != page_key:
+        import streamlit.components.v1 as components
+
+        components.html(_COLLAPSE_ON_PHONE, height=0)
 
 
 def _forget_set_choice() -> None:
@@ -140,23 +234,169 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     return df.to_csv(index=False).encode("utf-8-sig")
 
 
-def chart_block(fig, table: pd.DataFrame, key: str, title: str | None = None) -> None:
-    """A chart, its table one click away (tab), and a CSV download of that table."""
+def file_stem(title: str) -> str:
+    """A file name from a chart title (Chinese kept; characters no file system accepts → _)."""
+    stem = re.sub(r'[\\/:*?"<>|\s]+', "_", title).strip("_.")
+    return stem[:80] or "chart"
+
+
+def source_line(ctx: data.Context | None = None) -> str:
+    """The source line every exported chart carries: region, data and coefficient versions."""
+    ctx = ctx or st.session_state.get("_ctx")
+    if ctx is None or not ctx.ok:
+        return ""
+    ds = ctx.dataset
+    top = ds.region_name(ds.top_region, ctx.lang) if ds is not None and ds.top_region else ""
+    return t(
+        "chart.source",
+        where=top,
+        d=ds.name if ds is not None else "",
+        dh=ctx.dataset_hash[:8],
+        c=ctx.coefficients.name,
+        ch=ctx.coefficients.hash[:8],
+    )
+
+
+def dress(fig, title: str | None) -> None:
+    """Put the title and the source line into the figure itself, so a downloaded image says
+    what it shows, where, when, and from which data."""
     if title:
-        st.markdown(f"**{title}**")
+        fig.update_layout(title={"text": title, "x": 0, "font": {"size": 15}})
+    src = source_line()
+    if src:
+        fig.add_annotation(
+            text=src,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            yshift=-8,
+            yanchor="top",
+            xanchor="left",
+            showarrow=False,
+            font={"size": 10, "color": "#666666"},
+        )
+        margin = fig.layout.margin
+        fig.update_layout(margin={"b": max((margin.b or 10), 60), "t": max((margin.t or 40), 50)})
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _dressed_figure(key: tuple, _build, _title: str | None):
+    fig = _build()
+    dress(fig, _title)
+    return fig
+
+
+def context_key(ctx: data.Context | None = None) -> tuple:
+    """What every figure of a page depends on: data and coefficient hashes, profile, year,
+    money unit and language."""
+    ctx = ctx or st.session_state.get("_ctx")
+    if ctx is None or not ctx.ok:
+        return ()
+    return (
+        ctx.dataset_hash,
+        ctx.coefficients.hash,
+        ctx.profile,
+        ctx.year,
+        ctx.unit,
+        ctx.lang,
+    )
+
+
+def chart_block(
+    fig, table: pd.DataFrame, key: str, title: str | None = None, cache: tuple | None = None
+) -> None:
+    """A chart, its table one click away (tab), and a CSV download of that table.
+
+    ``fig`` is a figure or a function building one. With ``cache`` (the page's own inputs
+    that the figure depends on, beyond :func:`context_key`) the built and dressed figure is
+    kept across reruns and sessions, so a control that does not change it costs nothing.
+    The chart's camera button saves a PNG or SVG (sidebar choice) named after the title, with
+    the title and the source line drawn in the image.
+    """
+    if callable(fig) and cache is not None:
+        full_key = (key, *context_key(), *cache, title or "", source_line())
+        fig = _dressed_figure(full_key, fig, title)
+    else:
+        fig = fig() if callable(fig) else fig
+        dress(fig, title)
+    fmt = st.session_state.get("image_format", "png")
+    stem = file_stem(title or key)
+    config = {
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": fmt,
+            "filename": stem,
+            "scale": 2 if fmt == "png" else 1,
+        },
+    }
     tab_chart, tab_table = st.tabs([f"📈 {t('tab.chart')}", f"📋 {t('tab.table')}"])
     with tab_chart:
-        st.plotly_chart(fig, key=f"fig_{key}", config={"displaylogo": False})
+        st.plotly_chart(fig, key=f"fig_{key}", config=config)
     with tab_table:
         st.dataframe(table, hide_index=True, width="stretch", key=f"tbl_{key}")
     st.download_button(
         f"⬇ {t('dl.csv')}",
         csv_bytes(table),
-        file_name=f"{slug(key)}.csv",
+        file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"dl_{key}",
         on_click="ignore",
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _report_cached(
+    dataset_hash: str,
+    coefficients_hash: str,
+    profile: str,
+    fmt: str,
+    year: int,
+    region: str | None,
+    lang: str,
+    unit: str,
+    _acc,
+) -> bytes:
+    from ..report.writers import report_bytes
+
+    return report_bytes(_acc, fmt, year, region, lang, unit)
+
+
+def report_downloads(ctx: data.Context, region: str | None, key: str = "report") -> None:
+    """Word / PDF / Excel accounting report of ``region`` (None: every county) for the year.
+
+    The file is made only when a button is pressed (deferred download), then cached on the
+    dataset and coefficient hashes.
+    """
+    from ..report.writers import MIME, report_filename
+
+    acc, year, lang = ctx.account, ctx.year, ctx.lang
+    unit = "wan_CNY" if ctx.unit == "wan" else "yi_CNY"
+    cols = st.columns(3)
+    for col, fmt in zip(cols, ("docx", "pdf", "xlsx"), strict=True):
+
+        def make(fmt=fmt) -> bytes:
+            return _report_cached(
+                ctx.dataset_hash,
+                acc.coefficients.hash,
+                acc.profile,
+                fmt,
+                year,
+                region,
+                lang,
+                unit,
+                acc,
+            )
+
+        col.download_button(
+            f"⬇ {t(f'dl.report.{fmt}')}",
+            make,
+            file_name=report_filename(acc, fmt, year, region, lang),
+            mime=MIME[fmt],
+            key=f"dl_{key}_{fmt}",
+            on_click="ignore",
+            width="stretch",
+        )
 
 
 def module_missing(module: str, exc: Exception) -> None:

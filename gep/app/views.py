@@ -7,8 +7,6 @@ labels columns in the page language. Column names carry the unit.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
@@ -174,52 +172,34 @@ def city_per_km2(acc: Account, year: int) -> float | None:
 
 
 def county_table(acc: Account, region: str, year: int, lang: str, unit: str) -> pd.DataFrame:
-    """One county's indicators: physical quantity and unit, unit price, value, share."""
-    total = float(acc.gep().sel(region=region, year=year))
-    rows = []
-    for ind in acc.indicators:
-        value = float(acc.value.sel(region=region, year=year, indicator=ind.id))
-        phys = float(acc.physical(ind.id).sel(region=region, year=year))
-        price, price_unit, implied = math.nan, "", False
-        p = acc.prices.get(ind.id)
-        if p is not None and set(p.dims) <= {"year", "region"}:
-            sel = {d: v for d, v in (("year", year), ("region", region)) if d in p.dims}
-            price = float(p.sel(sel)) if sel else float(p)
-            price_unit = nice_unit(p.attrs.get("units", ""), lang)
-        elif np.isfinite(phys) and phys and np.isfinite(value):
-            price, implied = value / phys, True
-            price_unit = nice_unit(f"CNY / ({ind.physical_unit})", lang) + " "
-        rows.append(
-            {
-                "category": category_label(ind.category, lang),
-                "indicator": ind.label(lang),
-                "physical": phys,
-                "physical_unit": nice_unit(ind.physical_unit, lang),
-                "price": price,
-                "price_unit": price_unit + (text("co.implied", lang) if implied else ""),
-                "value": value / scale(unit),
-                "share": 100 * value / total if total else math.nan,
-                "method": ind.method_zh if lang == "zh" else ind.method,
-                "indicator_id": ind.id,
-            }
-        )
-    return pd.DataFrame(rows)
+    """One county's indicators: physical quantity and unit, unit price, value, share [%].
+
+    The same table as the report's (:func:`gep.report.tables.county_table`), value in the
+    page's money unit and the share in per cent.
+    """
+    from ..report.tables import county_table as report_table
+
+    df = report_table(acc, region, year, lang, {"wan": "wan_CNY", "yi": "yi_CNY"}[unit])
+    df["share"] = 100 * df["share"]
+    return df
 
 
 def county_table_display(df: pd.DataFrame, lang: str, unit: str) -> pd.DataFrame:
+    """The county table for people: value first after the indicator, no code ids."""
     names = {
-        "category": text("col.category", lang),
         "indicator": text("col.indicator", lang),
+        "value": text("col.value", lang, u=money_label(unit, lang)),
+        "share": text("col.share", lang),
+        "category": text("col.category", lang),
         "physical": text("col.physical", lang),
         "physical_unit": text("col.physical_unit", lang),
         "price": text("col.price", lang),
         "price_unit": text("col.price_unit", lang),
-        "value": text("col.value", lang, u=money_label(unit, lang)),
-        "share": text("col.share", lang),
+        "price_basis": text("col.price_basis", lang),
         "method": text("col.method", lang),
-        "indicator_id": text("col.indicator_id", lang),
+        "status": text("col.status", lang),
     }
-    return df.rename(columns=names)
+    return df[list(names)].rename(columns=names)
 
 
 def category_trend(acc: Account, region: str | None, lang: str, unit: str) -> pd.DataFrame:
@@ -338,3 +318,55 @@ def problems_frame(problems, lang: str) -> pd.DataFrame:
             "message": text("col.message", lang),
         }
     )
+
+
+# -------------------------------------------------------------------------------- data page
+
+
+def preview_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Inventory rows for people: item, ecosystem and unit in words; the source as written."""
+    from ..report.labels import ecosystem_label, item_label, species_label, unit_label
+
+    out = pd.DataFrame(
+        {
+            text("col.region", lang): table["region"].astype(str),
+            text("col.year", lang): table["year"],
+            text("col.item", lang): [item_label(str(i), lang) for i in table["item"]],
+            text("col.ecosystem", lang): [
+                ecosystem_label(str(e), lang) if isinstance(e, str) and e else "—"
+                for e in table["ecosystem"]
+            ],
+            text("col.species", lang): [
+                species_label(x, lang) if isinstance(x, str) and x else "—"
+                for x in table["species"]
+            ],
+            text("col.value_raw", lang): table["value"],
+            text("col.physical_unit", lang): [unit_label(str(u), lang) for u in table["unit"]],
+            text("col.source", lang): table["source"].astype(str),
+        }
+    )
+    return out
+
+
+def provenance_table(acc: Account, dataset_hash: str, lang: str) -> pd.DataFrame:
+    """Where the numbers come from, in words (profile, data, coefficients, options)."""
+    from ..report.labels import option_label, profile_label
+
+    prov = acc.provenance()
+    rows = [
+        (text("prov.profile", lang), profile_label(acc.profile, lang)),
+        (
+            text("prov.dataset", lang),
+            f"{prov.get('dataset', {}).get('name', '—')}（{dataset_hash}）",
+        ),
+        (
+            text("prov.coefficients", lang),
+            f"{acc.coefficients.name}（{' → '.join(prov['coefficients']['chain'])}；{acc.coefficients.hash}）",
+        ),
+        (
+            text("prov.overrides", lang),
+            "；".join(prov["coefficients"]["overrides"]) or text("prov.none", lang),
+        ),
+    ]
+    rows += [option_label(k, v, lang) for k, v in sorted(acc.options.items())]
+    return pd.DataFrame(rows, columns=[text("prov.item", lang), text("prov.value", lang)])

@@ -389,22 +389,32 @@ def items_cmd(fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFm
 @user_errors
 def report_cmd(
     dataset: Annotated[Path, typer.Argument(help="dataset folder")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="report.xlsx")],
-    coefficients: Annotated[str | None, typer.Option("--coefficients", "-c")] = None,
-    year: Annotated[
-        int | None, typer.Option(help="year of the county sheets (default: latest)")
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="report.docx | report.pdf | report.xlsx")
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="docx | pdf | xlsx (default: from the --out suffix)"),
     ] = None,
+    year: Annotated[int | None, typer.Option(help="accounting year (default: latest)")] = None,
+    region: Annotated[
+        str | None, typer.Option(help="county code, e.g. 610926 (default: every county)")
+    ] = None,
+    coefficients: Annotated[str | None, typer.Option("--coefficients", "-c")] = None,
     profile: Annotated[str, typer.Option()] = "ndrc-2022",
     set_: Annotated[list[str] | None, typer.Option("--set")] = None,
-    lang: Annotated[str, typer.Option()] = "zh",
+    lang: Annotated[str, typer.Option(help="zh | en")] = "zh",
 ):
-    """Write the Excel report: summary, per-county GEP tables, coefficients with sources."""
+    """Write the GEP accounting report: Word, PDF (Chinese, font embedded) or formatted Excel."""
     from ..accounting import account
-    from ..report import write_xlsx
+    from ..report.writers import format_for, write_report
+    from ..safeio import check_output_path
 
+    fmt = format_for(out, fmt)
+    check_output_path(out)  # refuse a bad --out before the work
     ds, coef = load_inputs(dataset, coefficients, set_ or [])
     acc = account(ds, coef, profile=profile)
-    write_xlsx(acc, out, lang=lang, year=year)
+    write_report(acc, out, fmt, year=year, region=region, lang="en" if lang == "en" else "zh")
     _log_export(out)
     typer.echo(f"written: {out}")
 

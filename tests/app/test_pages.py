@@ -12,6 +12,7 @@ TITLES = {
     "overview": "ov.title",
     "county": "co.title",
     "compare": "cmp.title",
+    "methods": "me.title",
     "scenarios": "sc.title",
     "coefficients": "cf.title",
     "carbon": "cb.title",

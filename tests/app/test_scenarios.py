@@ -51,20 +51,27 @@ def test_saved_scenario_survives_a_new_session(workspace):
     # each by 10 % of its baseline value [亿元]
     year = max(again.session_state["_city_gep"])
     base = account(load_dataset(MINI), load_set(MINI_SET))
-    table = frame_with(again, "指标代码")
-    deltas = dict(zip(table["指标代码"], table[table.columns[-1]], strict=True))
+    table = frame_with(again, "指标")  # indicators by name: no code ids in the Chinese UI
+    deltas = dict(zip(table["指标"], table[table.columns[-1]], strict=True))
     for ind in ("regulating.water_conservation", "regulating.flood_regulation"):
         expected = 0.1 * float(base.value.sel(indicator=ind, year=year).sum()) / 1e8
-        assert deltas[ind] == pytest.approx(expected, rel=1e-9)
+        assert deltas[base.indicator(ind).zh] == pytest.approx(expected, rel=1e-9)
     others = [
         v
         for k, v in deltas.items()
-        if k and k not in ("regulating.water_conservation", "regulating.flood_regulation")
+        if k
+        and k != "合计"
+        and k
+        not in (
+            base.indicator(i).zh
+            for i in ("regulating.water_conservation", "regulating.flood_regulation")
+        )
     ]
     assert all(abs(v) < 1e-12 for v in others)
     # the assumption that differs is listed with its baseline and scenario values
     assume = frame_with(again, f"基准 ({year})")
-    assert list(assume["变化"]) == [f"{PRICE} × 1.1"]
+    described = base.coefficients[PRICE].description["zh"]
+    assert list(assume["变化"]) == [f"{described} × 1.1"]  # in words, not the id
     assert assume.iloc[0, -2].startswith("5.25 ") and assume.iloc[0, -1].startswith(
         "5.775 "
     )  # 5 × 1.05 (2021)
@@ -107,11 +114,11 @@ def test_land_conversion_by_county_edit_and_delete(workspace):
     table = frame_with(at, "County")
     assert (table[table.columns[-1]].iloc[:-1] < 0).all()
     assume = frame_with(at, "Baseline (2021)")
-    rows = assume[assume["What"] == "area · farmland.dry"]
+    rows = assume[assume["What"] == "Ecosystem extent · Dry farmland"]
     assert (
         len(rows) == 1
-        and "farmland.dry" in rows["Change"].iloc[0]
-        and "100001" in rows["Change"].iloc[0]
+        and "from Dry farmland to Broadleaf forest" in rows["Change"].iloc[0]
+        and "County A" in rows["Change"].iloc[0]
     )
     before, after = (float(v.split()[0].replace(",", "")) for v in rows.iloc[0, -2:])
     assert before - after == pytest.approx(20.0)  # 300 亩 = 20 ha moved to forest

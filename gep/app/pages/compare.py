@@ -57,18 +57,25 @@ if not chosen:
 y_unit = views.measure_unit(measure, unit, lang) if measure in views.MEASURES else money
 label = t(f"measure.{measure}") if measure != "indicator" else acc.indicator(indicator).label(lang)
 df = views.compare(acc, chosen, year, measure, lang, unit, indicator)
-if measure == "category":
-    fig = charts.grouped_bar(
-        df,
-        x="name",
-        y="value",
-        color="series",
-        y_title=y_unit,
-        stacked=True,
-        color_map={views.category_label(c, lang): col for c, col in charts.CATEGORY_COLORS.items()},
-    )
-else:
-    fig = charts.bar(df, x="name", y="value", y_title=y_unit)
+
+
+def year_fig():
+    if measure == "category":
+        return charts.grouped_bar(
+            df,
+            x="name",
+            y="value",
+            color="series",
+            y_title=y_unit,
+            stacked=True,
+            color_map={
+                views.category_label(c, lang): col for c, col in charts.CATEGORY_COLORS.items()
+            },
+        )
+    return charts.bar(df, x="name", y="value", y_title=y_unit)
+
+
+choice = (measure, indicator if measure == "indicator" else None, tuple(chosen))
 wide = df.pivot_table(
     index=["region", "name"], columns="series", values="value", aggfunc="sum"
 ).reset_index()
@@ -76,22 +83,22 @@ wide = wide.rename(columns={"region": t("col.region"), "name": t("col.name")})
 wide.columns = [
     c if c in (t("col.region"), t("col.name")) else f"{c} ({y_unit})" for c in wide.columns
 ]
-ui.chart_block(fig, wide, "compare_year", t("cmp.chart", y=year, m=label))
+ui.chart_block(year_fig, wide, "compare_year", t("cmp.chart", y=year, m=label), cache=choice)
 
 all_years = views.compare(acc, chosen, None, measure, lang, unit, indicator)
 if measure == "category":
     all_years = all_years.groupby(["region", "name", "year"], as_index=False)["value"].sum(
         min_count=1
     )
-fig = charts.lines(all_years, x="year", y="value", color="name", y_title=y_unit)
 tbl = (
     all_years.pivot_table(index="year", columns="name", values="value")
     .reset_index()
     .rename(columns={"year": t("col.year")})
 )
 ui.chart_block(
-    fig,
+    lambda: charts.lines(all_years, x="year", y="value", color="name", y_title=y_unit),
     tbl,
     "compare_trend",
     t("cmp.trend", m=label if measure != "category" else t("measure.gep")),
+    cache=choice,
 )

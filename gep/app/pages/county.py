@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from gep.app import charts, data, ui, views
 from gep.app.i18n import t
+from gep.report.tables import headline, rank_history
 
 ctx = data.current()
 ui.require_account(ctx)
@@ -14,27 +16,34 @@ money = views.money_label(unit, lang)
 
 st.title(t("co.title"))
 regions = acc.regions
-region = ui._select(
-    t("co.select"),
-    regions,
-    "county",
-    default=regions[0],
-    format_func=lambda r: f"{acc.region_name(r, lang)} ({r})",
+region = ui.county_choice(
+    regions, t("co.select"), format_func=lambda r: f"{acc.region_name(r, lang)} ({r})"
 )
 name = acc.region_name(region, lang)
 
-gep_value = float(acc.gep().sel(region=region, year=year))
-rank = views.ranking(acc, year, "gep", lang, unit)
-position = int(rank.loc[rank["region"] == region, "rank"].iloc[0])
-average = float(acc.gep().sel(year=year).mean("region"))
+h = headline(acc, region, year)
+gep_value = h["gep"] or float("nan")
 c1, c2, c3 = st.columns(3)
-c1.metric(t("co.gep", y=year), f"{gep_value / views.scale(unit):,.2f} {money}")
-c2.metric(t("co.rank"), f"{position} / {len(regions)}")
+c1.metric(t("co.gep", y=year), f"{ui.fmt_num(gep_value / views.scale(unit))} {money}")
+c2.metric(t("co.rank"), f"{h['rank']} / {h['n']}" if h["rank"] else "—")
 c3.metric(
     t("co.vs_avg"),
-    f"{gep_value / average:.2f} ×" if average else "—",
-    delta=f"{100 * (gep_value / average - 1):+.1f} %" if average else None,
+    f"{gep_value / h['average']:.2f} {t('unit.times')}" if h["average"] else "—",
+    delta=f"{100 * (gep_value / h['average'] - 1):+.1f} %" if h["average"] else None,
 )
+c4, c5, c6 = st.columns(3)
+c4.metric(
+    t("co.growth", b=h["base_year"]),
+    f"{100 * h['growth']:+.1f} %" if h["growth"] is not None else "—",
+    help=t("co.growth_help") if h["growth"] is None else None,
+)
+c5.metric(
+    t("co.ratio_gdp"), f"{h['ratio']:.2f} {t('unit.times')}" if h["ratio"] is not None else "—"
+)
+c6.metric(t("co.share"), f"{100 * h['share']:.1f} %" if h["share"] is not None else "—")
+
+st.caption(t("co.report", name=name, y=year))
+ui.report_downloads(ctx, region, key="county_report")
 
 # ---- accounting table: physical quantity, unit, price, value, share
 table = views.county_table(acc, region, year, lang, unit)
@@ -63,26 +72,34 @@ st.download_button(
 left, right = st.columns(2)
 with left:
     tr = views.category_trend(acc, region, lang, unit)
-    fig = charts.area(
-        tr,
-        x="year",
-        y="value",
-        color="label",
-        y_title=money,
-        color_map={views.category_label(c, lang): col for c, col in charts.CATEGORY_COLORS.items()},
-    )
+
+    def trend_fig():
+        return charts.area(
+            tr,
+            x="year",
+            y="value",
+            color="label",
+            y_title=money,
+            color_map={
+                views.category_label(c, lang): col for c, col in charts.CATEGORY_COLORS.items()
+            },
+        )
+
     tbl = (
         tr.pivot(index="year", columns="label", values="value")
         .reset_index()
         .rename(columns={"year": t("col.year")})
     )
     tbl[f"GEP ({money})"] = tbl.drop(columns=t("col.year")).sum(axis=1, min_count=1)
-    ui.chart_block(fig, tbl, "county_trend", t("co.trend", name=name))
+    ui.chart_block(trend_fig, tbl, "county_trend", t("co.trend", name=name), cache=(region,))
 with right:
     st_df = views.standing(acc, region, year, lang, unit)
     plot = st_df.assign(what=st_df["what"])
-    fig = charts.bar(plot, x="what", y="ratio", y_title=t("co.ratio"))
-    fig.add_hline(y=1.0, line_dash="dot", line_color="#888")
+
+    def standing_fig():
+        f = charts.bar(plot, x="what", y="ratio", y_title=t("co.ratio"))
+        return f.add_hline(y=1.0, line_dash="dot", line_color="#888")
+
     tbl = st_df.rename(
         columns={
             "what": t("col.measure"),
@@ -92,4 +109,31 @@ with right:
             "ratio": t("co.ratio"),
         }
     )
-    ui.chart_block(fig, tbl, "county_standing", t("co.standing", name=name, y=year))
+    ui.chart_block(
+        standing_fig, tbl, "county_standing", t("co.standing", name=name, y=year), cache=(region,)
+    )
+
+# ---- rank history over all years
+hist = rank_history(acc, region)
+hist_tbl = pd.DataFrame(
+    {
+        t("col.year"): hist["year"],
+        t("co.rank"): hist["rank"].astype("Int64"),
+        f"GEP ({money})": (hist["gep"] / views.scale(unit)).round(2),
+        t("co.share"): (100 * hist["share"]).round(1),
+    }
+)
+
+
+def rank_fig():
+    f = charts.lines(
+        hist.assign(series=name), x="year", y="rank", color="series", y_title=t("co.rank")
+    )
+    return f.update_yaxes(
+        autorange="reversed", rangemode="normal", dtick=1, range=[len(regions) + 0.5, 0.5]
+    )
+
+
+ui.chart_block(
+    rank_fig, hist_tbl, "county_rank_history", t("co.rank_history", name=name), cache=(region,)
+)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 import streamlit as st
 
 from gep.accounting import account
 from gep.app import data, ingest, ui, workspace
 from gep.app.i18n import t
+from gep.app.views import preview_table, provenance_table
 from gep.errors import InputError
 
 ctx = data.current()
@@ -162,37 +161,16 @@ with c1:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _report(
-    dataset_hash: str, coefficients_hash: str, profile: str, lang: str, year: int, _acc
-) -> bytes:
-    from gep.report import write_xlsx
-
-    buf = io.BytesIO()
-    write_xlsx(_acc, buf, lang=lang, year=year)
-    return buf.getvalue()
-
-
 with c2:
-    try:
-        with st.spinner(t("dt.building")):
-            xlsx = _report(
-                ctx.dataset_hash, acc.coefficients.hash, acc.profile, lang, ctx.year, acc
-            )
-        st.download_button(
-            f"⬇ {t('dt.results_xlsx')}",
-            xlsx,
-            file_name=f"gep_report_{ctx.dataset.name}_{ctx.year}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key="dl_results_xlsx",
-            on_click="ignore",
-        )
-    except ImportError as exc:
-        ui.module_missing("gep.report", exc)
-    except InputError as exc:
-        ui.show_problems(exc.problems, key="dt_report_problems")
+    st.caption(t("dt.report_all", y=ctx.year))
+ui.report_downloads(ctx, None, key="data_report")
 
 with st.expander(t("dt.preview")):
-    st.dataframe(ctx.dataset.table.head(200), hide_index=True, width="stretch", key="dt_preview")
+    st.dataframe(
+        preview_table(ctx.dataset.table.head(200), lang),
+        hide_index=True,
+        width="stretch",
+        key="dt_preview",
+    )
 with st.expander(t("dt.provenance")):
-    st.json(prov)
+    st.dataframe(provenance_table(acc, ctx.dataset_hash, lang), hide_index=True, width="stretch")

@@ -8,6 +8,7 @@ import streamlit as st
 from gep.app import charts, data, geo, ui, views, workspace
 from gep.app.i18n import t, text
 from gep.errors import InputError
+from gep.report.labels import reason_label
 
 ctx = data.current()
 ui.require_account(ctx)
@@ -36,10 +37,13 @@ city = float(acc.city_gep().sel(year=year))
 growth = views.growth_city(acc, year)
 ratio = views.city_ratio(acc, year)
 per_km2 = views.city_per_km2(acc, year)
-c1, c2, c3, c4 = st.columns(4)
-c1.metric(t("ov.city_gep", y=year), f"{city / views.scale(unit):,.2f} {money}")
+c1, c2, c3, c4 = st.columns([1.5, 1, 1, 1])
+c1.metric(
+    t("ov.city_gep", y=year),
+    f"{city / views.scale(unit):,.{0 if unit == 'wan' else 2}f} {money}",
+)
 c2.metric(t("ov.growth"), "—" if growth is None else f"{100 * growth:+.2f} %")
-c3.metric(t("ov.ratio"), "—" if ratio is None else f"{ratio:.2f}")
+c3.metric(t("ov.ratio"), "—" if ratio is None else f"{ratio:.2f} {t('unit.times')}")
 c4.metric(
     f"{t('ov.per_km2')}（{t('unit.per_km2')}）"
     if lang == "zh"
@@ -51,10 +55,18 @@ c4.metric(
 left, right = st.columns(2)
 with left:
     cat = views.city_by_category(acc, year, lang, unit)
-    fig = charts.bar(
-        cat, x="label", y="value", y_title=money, color="category", color_map=charts.CATEGORY_COLORS
-    )
-    fig.update_layout(showlegend=False)
+
+    def by_category_fig():
+        f = charts.bar(
+            cat,
+            x="label",
+            y="value",
+            y_title=money,
+            color="category",
+            color_map=charts.CATEGORY_COLORS,
+        )
+        return f.update_layout(showlegend=False)
+
     table = cat.rename(
         columns={
             "label": t("col.category"),
@@ -62,20 +74,22 @@ with left:
             "share": t("col.share"),
         }
     ).drop(columns="category")
-    ui.chart_block(fig, table, "city_by_category", t("ov.by_category", y=year))
+    ui.chart_block(
+        by_category_fig, table, "city_by_category", t("ov.by_category", y=year), cache=()
+    )
 with right:
     tr, problem = views.trend(acc, lang, unit)
-    fig = charts.lines(tr, x="year", y="value", color="basis", y_title=money)
     table = (
         tr.pivot(index="year", columns="basis", values="value")
         .reset_index()
         .rename(columns={"year": t("col.year")})
     )
     ui.chart_block(
-        fig,
+        lambda: charts.lines(tr, x="year", y="value", color="basis", y_title=money),
         table,
         "city_trend",
         t("ov.trend") + f"（{money}）" if lang == "zh" else t("ov.trend") + f" ({money})",
+        cache=(),
     )
     if problem:
         st.caption(f"⚠️ {problem}")
@@ -156,14 +170,19 @@ if not comp.empty:
         or "sunburst"
     )
     builder = charts.sunburst if kind == "sunburst" else charts.treemap
-    fig = builder(
-        comp,
-        path=["category", "indicator"],
-        value="value",
-        color="category",
-        color_map={views.category_label(c, lang): col for c, col in charts.CATEGORY_COLORS.items()},
-        unit=money,
-    )
+
+    def composition_fig():
+        return builder(
+            comp,
+            path=["category", "indicator"],
+            value="value",
+            color="category",
+            color_map={
+                views.category_label(c, lang): col for c, col in charts.CATEGORY_COLORS.items()
+            },
+            unit=money,
+        )
+
     table = comp.drop(columns="category_id").rename(
         columns={
             "category": t("col.category"),
@@ -171,32 +190,34 @@ if not comp.empty:
             "value": t("col.value", u=money),
         }
     )
-    ui.chart_block(fig, table, "composition", t("ov.composition", y=year))
+    ui.chart_block(
+        composition_fig, table, "composition", t("ov.composition", y=year), cache=(kind,)
+    )
 
 # ---- counties: ratio, per km², ranking
 left, right = st.columns(2)
 with left:
     df = views.county_measure(acc, year, "ratio", lang, unit).sort_values("value", ascending=False)
-    fig = charts.bar(df, x="name", y="value", y_title=t("unit.ratio"))
     ui.chart_block(
-        fig,
+        lambda: charts.bar(df, x="name", y="value", y_title=t("unit.ratio")),
         df.rename(
             columns={"region": t("col.region"), "name": t("col.name"), "value": t("unit.ratio")}
         ),
         "ratio_by_county",
         t("ov.ratio_chart", y=year),
+        cache=(),
     )
 with right:
     label = t("unit.per_km2")
     df = views.county_measure(acc, year, "per_km2", lang, unit).sort_values(
         "value", ascending=False
     )
-    fig = charts.bar(df, x="name", y="value", y_title=label)
     ui.chart_block(
-        fig,
+        lambda: charts.bar(df, x="name", y="value", y_title=label),
         df.rename(columns={"region": t("col.region"), "name": t("col.name"), "value": label}),
         "per_km2_by_county",
         t("ov.per_km2_chart", y=year),
+        cache=(),
     )
 
 measure = (
@@ -211,9 +232,8 @@ measure = (
 )
 rank = views.ranking(acc, year, measure, lang, unit)
 m_unit = views.measure_unit(measure, unit, lang)
-fig = charts.bar(rank, x="name", y="value", y_title=m_unit, horizontal=True)
 ui.chart_block(
-    fig,
+    lambda: charts.bar(rank, x="name", y="value", y_title=m_unit, horizontal=True),
     rank.rename(
         columns={
             "rank": t("col.rank"),
@@ -224,6 +244,7 @@ ui.chart_block(
     ),
     "ranking",
     t("ov.ranking", y=year),
+    cache=(measure,),
 )
 
 # ---- map: schematic tiles, or a choropleth from an uploaded boundary file
@@ -239,6 +260,7 @@ map_measure = (
     or "per_km2"
 )
 mdf = views.county_measure(acc, year, map_measure, lang, unit)
+mdf["rank"] = mdf["value"].rank(ascending=False, method="min")
 m_unit = views.measure_unit(map_measure, unit, lang)
 pos, all_known = geo.tile_positions(mdf["region"])
 mdf = mdf.join(pos, on="region")
@@ -249,35 +271,70 @@ if upload is not None:
     raw = upload.getvalue()
 elif boundary.exists():
     raw = boundary.read_bytes()
-matched = None
+rings, map_source = None, None
 if raw is not None:
     try:
         gj = geo.parse_geojson(raw)
         matched, prop, _ = geo.match_features(gj, ds.regions)
+        found = geo.outlines(matched)
         if upload is not None:
             workspace.atomic_write_bytes(boundary, raw)
-        st.caption(t("ov.geojson_ok", n=len(matched["features"]), prop=prop))
+        rings, map_source = found, t("ov.geojson_ok", n=len(found), prop=prop)
+        missing = [acc.region_name(r, lang) for r in acc.regions if r not in found]
+        if missing:
+            st.warning(
+                t(
+                    "ov.geojson_missing",
+                    names="、".join(missing) if lang == "zh" else ", ".join(missing),
+                )
+            )
         if st.button(t("ov.geojson_forget"), key="ov_geojson_forget"):
             boundary.unlink(missing_ok=True)
-            matched = None
-    except ValueError as exc:
-        st.warning(t("ov.geojson_bad", msg=str(exc)))
+            rings = None
+    except geo.BoundaryError as exc:
+        st.error(t("ov.geojson_bad", msg=exc.message(lang)))
+if rings is None:
+    bundled = geo.bundled_boundaries(acc.regions)
+    if bundled is not None:
+        rings = geo.outlines(bundled)
+        map_source = t("ov.map_bundled", src=geo.BUNDLED_SOURCE[0 if lang == "zh" else 1])
 table = mdf.drop(columns=["col", "row"]).rename(
     columns={
         "region": t("col.region"),
         "name": t("col.name"),
         "value": m_unit,
+        "rank": t("co.rank"),
         "lon": t("col.lon"),
         "lat": t("col.lat"),
     }
 )
-if matched is not None:
-    fig = charts.choropleth(matched, mdf, value="value", label=m_unit)
-    ui.chart_block(fig, table, "choropleth", t("ov.choropleth", y=year))
+map_title = t(
+    "ov.choropleth",
+    y=year,
+    m=text(f"measure.{map_measure}", lang),
+    u=m_unit,
+    where=ds.region_name(ds.top_region, lang) if ds.top_region else "",
+)
+if rings:
+    ui.chart_block(
+        lambda: charts.boundary_map(
+            rings,
+            mdf,
+            value="value",
+            label=m_unit,
+            rank_label=t("co.rank"),
+            missing_label=t("ov.no_data"),
+        ),
+        table,
+        "county_map",
+        map_title,
+        cache=(map_measure, geo.rings_key(rings)),
+    )
+    st.caption(map_source)
 else:
     short = mdf.assign(name=mdf["name"].str.replace(r" (County|District|City)$", "", regex=True))
     fig = charts.tile_map(short, value="value", label=m_unit)
-    ui.chart_block(fig, table, "tile_map")
+    ui.chart_block(fig, table, "tile_map", map_title)
     st.caption(t("ov.map_note") if all_known else t("ov.map_grid"))
 
 # ---- what was not assessed
@@ -289,12 +346,11 @@ if acc.not_assessed:
             rows.append(
                 {
                     t("col.indicator"): ind.label(lang),
-                    t("col.indicator_id"): ind.id,
                     t("col.name"): acc.region_name(n["region"], lang)
                     if n.get("region")
                     else t("ov.all_regions"),
                     t("col.year"): ", ".join(map(str, n.get("years", []))) or "—",
-                    t("col.message"): n["reason"],
+                    t("col.message"): reason_label(n["reason"], lang),
                 }
             )
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

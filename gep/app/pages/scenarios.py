@@ -8,6 +8,13 @@ import streamlit as st
 from gep.app import charts, data, scen, ui, views
 from gep.app.i18n import t, text
 from gep.errors import InputError
+from gep.report.labels import (
+    coefficient_label,
+    describe_scenario,
+    ecosystem_label,
+    species_label,
+    unit_label,
+)
 
 ctx = data.current()
 ui.require_account(ctx)
@@ -30,6 +37,11 @@ if ds_problems or ws_problems:
     st.warning(t("sc.file_problems"))
     ui.show_problems([*ds_problems, *ws_problems], key="sc_file_problems")
 
+
+def acc_region_name(code: str) -> str:
+    return ctx.dataset.region_name(code, lang) if ctx.dataset is not None else code
+
+
 if available:
     listing = pd.DataFrame(
         [
@@ -39,7 +51,9 @@ if available:
                 t("sc.description"): (
                     s.scenario.description.get(lang) or s.scenario.description.get("en") or ""
                 ),
-                t("sc.col.change"): "; ".join(s.describe()),
+                t("sc.col.change"): ("；" if lang == "zh" else "; ").join(
+                    describe_scenario(s.scenario, lang, ctx.coefficients, acc_region_name)
+                ),
             }
             for s in available.values()
         ]
@@ -159,15 +173,15 @@ if results:
         name,
         money,
     )
-    table = diff.rename(
+    table = diff.drop(columns=["key"] if by == "indicator" else []).rename(
         columns={
-            "key": t("col.indicator_id") if by == "indicator" else t("col.region"),
+            "key": t("col.region"),
             "label": t("col.indicator") if by == "indicator" else t("col.name"),
             "delta": t("col.diff", u=money),
         }
     )
     total_row = {c: "" for c in table.columns}
-    total_row[table.columns[1]] = t("sc.total")
+    total_row[table.columns[0 if by == "indicator" else 1]] = t("sc.total")
     total_row[t("col.diff", u=money)] = alt_total - base_total / views.scale(unit)
     table = pd.concat([table, pd.DataFrame([total_row])], ignore_index=True)
     ui.chart_block(
@@ -263,7 +277,12 @@ st.text_input(t("sc.description"), key="sc_description")
 with st.expander(t("sc.helper")):
     h1, h2, h3, h4 = st.columns([3, 1, 1, 1])
     with h1:
-        cid = st.selectbox(t("sc.coef"), coef_ids, key="sc_helper_coef")
+        cid = st.selectbox(
+            t("sc.coef"),
+            coef_ids,
+            key="sc_helper_coef",
+            format_func=lambda i: coefficient_label(i, ctx.coefficients, lang),
+        )
     with h2:
         st.selectbox(
             t("sc.op"),
@@ -277,11 +296,22 @@ with st.expander(t("sc.helper")):
     with h4:
         if c is not None and c.by:
             keys = sorted({k for e in c.values if isinstance(e.value, dict) for k in e.value})
-            st.selectbox(c.by, ["", *keys], key="sc_helper_key")
+            st.selectbox(
+                t(f"sc.by.{c.by}") if c.by in ("ecosystem", "species", "region") else c.by,
+                ["", *keys],
+                key="sc_helper_key",
+                format_func=lambda k: (
+                    "—"
+                    if not k
+                    else (species_label if c.by == "species" else ecosystem_label)(k, lang)
+                    if c.by != "region"
+                    else acc.region_name(k, lang)
+                ),
+            )
         elif "sc_helper_key" in st.session_state:
             del st.session_state["sc_helper_key"]
     if c is not None:
-        st.caption(f"{c.description.get(lang, '')} · {c.unit}")
+        st.caption(f"{c.description.get(lang, '')} · {unit_label(c.unit, lang)}")
     st.button(t("sc.add_line"), on_click=_add_override, key="sc_add_line")
 st.text_area(t("sc.overrides"), key="sc_overrides", height=110)
 if ecosystems:
@@ -291,16 +321,23 @@ if ecosystems:
             t("sc.lc_from"),
             ecosystems,
             key="sc_lc_from",
+            format_func=lambda e: ecosystem_label(e, lang),
             index=ecosystems.index("farmland.dry") if "farmland.dry" in ecosystems else 0,
         )
         l2.selectbox(
             t("sc.lc_to"),
             ecosystems,
             key="sc_lc_to",
+            format_func=lambda e: ecosystem_label(e, lang),
             index=ecosystems.index("forest.broadleaf") if "forest.broadleaf" in ecosystems else 0,
         )
         l3.number_input(t("sc.lc_area"), min_value=0.0, value=1000.0, key="sc_lc_area")
-        l4.selectbox(t("cb.area_unit"), ["mu", "hectare"], key="sc_lc_unit")
+        l4.selectbox(
+            t("cb.area_unit"),
+            ["mu", "hectare"],
+            key="sc_lc_unit",
+            format_func=lambda u: unit_label(u, lang),
+        )
         l5.selectbox(
             t("co.select"),
             ["", *acc.regions],

@@ -1,0 +1,252 @@
+"""Display names read from ``labels.yaml``: units in words (立方米, 元/吨), statuses, profiles,
+method options, and the not-assessed reasons in Chinese.
+
+One place for these so that the report writers and the dashboard pages never spell a unit
+or a status themselves.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import yaml
+
+from ..units import parse_unit
+
+_LABELS = Path(__file__).with_name("labels.yaml")
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+@functools.cache
+def _table() -> dict:
+    return yaml.safe_load(_LABELS.read_text(encoding="utf-8"))
+
+
+def _pick(pair, lang: str) -> str:
+    return str(pair[0] if lang == "zh" else pair[1])
+
+
+def _factor_name(name: str, power: int, lang: str) -> str:
+    """Name of one unit factor raised to ``power`` (> 0)."""
+    table = _table()
+    key = f"{name}^{power}"
+    if key in table["powers"]:
+        return _pick(table["powers"][key], lang)
+    base = _pick(table["units"][name], lang) if name in table["units"] else name
+    if power == 1:
+        return base
+    if lang == "zh" and power in (2, 3) and name.endswith("meter"):
+        return ("平方" if power == 2 else "立方") + base
+    return f"{base}{str(power).translate(_SUPERSCRIPT)}"
+
+
+@functools.cache
+def unit_label(unit: str, lang: str = "zh") -> str:
+    """Unit in words for people: ``m ** 3`` → 立方米, ``CNY / t`` → 元/吨, ``tCO2e`` → 吨二氧化碳当量.
+
+    Parameters
+    ----------
+    unit : A pint unit string as stored in coefficient files and the indicator registry.
+    lang : ``zh`` or ``en``.
+
+    Returns
+    -------
+    The label; a unit pint cannot parse is returned unchanged (it is data, never evaluated).
+    """
+    try:
+        parsed = parse_unit(str(unit))
+    except Exception:
+        return str(unit)
+    items = dict(parsed._units)
+    if not items:
+        return _pick(_table()["dimensionless"], lang)
+    num = [_factor_name(n, int(p), lang) for n, p in items.items() if p > 0]
+    den = [_factor_name(n, int(-p), lang) for n, p in items.items() if p < 0]
+    sep = "·" if lang == "zh" else "·"
+    text = sep.join(num) if num else "1"
+    if den:
+        text += "/" + ("/".join(den) if lang == "zh" else "/".join(den))
+    return text
+
+
+def status_label(status: str | None, lang: str = "zh") -> str:
+    if not status:
+        return "—"
+    return _pick(_table()["statuses"].get(status, (status, status)), lang)
+
+
+def profile_label(profile: str, lang: str = "zh") -> str:
+    return _pick(_table()["profiles"].get(profile, (profile, profile)), lang)
+
+
+def option_label(key: str, value, lang: str = "zh") -> tuple[str, str]:
+    """(name, value) of a method option in words."""
+    spec = _table()["options"].get(key)
+    if spec is None:
+        return key, str(value)
+    v = str(value).lower() if isinstance(value, bool) else str(value)
+    return _pick(spec["label"], lang), _pick(spec["values"].get(v, (v, v)), lang)
+
+
+_NO_ITEM = re.compile(r"inventory has no '([^']+)'")
+
+
+def reason_label(reason: str, lang: str = "zh") -> str:
+    """A not-assessed reason in words: item ids are replaced by their catalog names."""
+    from ..catalog import item_catalog
+
+    catalog = item_catalog()
+
+    def item_name(item: str) -> str:
+        spec = catalog.get(item)
+        if spec is None:
+            for pattern, s in catalog.items():
+                if pattern.endswith(".*") and item.startswith(pattern[:-1]):
+                    spec = s
+                    break
+        if spec is None:
+            return item
+        return spec.zh if lang == "zh" else spec.en
+
+    names = [item_name(m) for m in _NO_ITEM.findall(reason)]
+    if names and lang == "zh":
+        return "清单中缺少" + "、".join(f"“{n}”" for n in names) + "数据"
+    if names:
+        return "no inventory data for " + ", ".join(names)
+    return reason
+
+
+# ------------------------------------------------------------------------------ names of ids
+
+
+@functools.cache
+def _ecosystems() -> dict:
+    return yaml.safe_load(
+        (Path(__file__).parents[1] / "ecosystems.yaml").read_text(encoding="utf-8")
+    )
+
+
+def ecosystem_label(code: str | None, lang: str = "zh") -> str:
+    if not code:
+        return ""
+    e = _ecosystems().get(code)
+    return str(e["zh"] if lang == "zh" else e["en"]) if e else code
+
+
+def item_label(item: str, lang: str = "zh") -> str:
+    """Name of an inventory item (``output.agriculture.tea`` → 茶叶（产品产量）)."""
+    from ..catalog import item_catalog
+
+    catalog = item_catalog()
+    spec = catalog.get(item)
+    if spec is not None:
+        return spec.zh if lang == "zh" else spec.en
+    for pattern, s in catalog.items():
+        if pattern.endswith(".*") and item.startswith(pattern[:-1]):
+            words = [member_label(p, lang) for p in item[len(pattern) - 1 :].split(".")]
+            if lang == "zh":
+                return f"{words[-1]}（{s.zh}）"
+            return f"{s.en} ({', '.join(words)})"
+    return item
+
+
+def member_label(member: str, lang: str = "zh") -> str:
+    """Name of an item-family member (``tea`` → 茶叶)."""
+    return _pick(_table().get("members", {}).get(member, (member, member)), lang)
+
+
+def species_label(code: str, lang: str = "zh") -> str:
+    """Name of a forest species group (``pinus_massoniana`` → 马尾松)."""
+    return _pick(_table().get("species", {}).get(code, (code, code)), lang)
+
+
+def coefficient_label(cid: str, coefficients=None, lang: str = "zh") -> str:
+    """A coefficient's description in words (the id itself when the set does not know it)."""
+    if coefficients is not None:
+        try:
+            desc = coefficients[cid].description or {}
+            text = desc.get(lang) or desc.get("zh" if lang == "zh" else "en")
+            if text:
+                return str(text)
+        except Exception:  # unknown id or a set without descriptions: fall back below
+            pass
+    from ..indicators import REGISTRY
+
+    for ind in REGISTRY.values():
+        if cid == ind.id:
+            return ind.label(lang)
+    return cid
+
+
+def describe_scenario(sc, lang: str = "zh", coefficients=None, region_name=None) -> list[str]:
+    """One line per change of a :class:`~gep.scenarios.Scenario`, in words (no ids)."""
+    zh = lang == "zh"
+    rn = region_name or (lambda r: r)
+    sym = {"set": "设为" if zh else "set to", "scale": "×", "add": "+"}
+    regions = lambda rs: ("、" if zh else ", ").join(rn(r) for r in rs)  # noqa: E731
+    lines = []
+    if sc.coefficient_set:
+        lines.append(("系数集：" if zh else "coefficient set: ") + str(sc.coefficient_set))
+    for o in sc.overrides:
+        ov = o.override
+        key = (
+            f"（{ecosystem_label(ov.key, lang)}）"
+            if (ov.key and zh)
+            else (f" ({ov.key})" if ov.key else "")
+        )
+        unit = f" {unit_label(ov.unit, lang)}" if ov.unit else ""
+        since = (
+            (f"，自{ov.from_year}年起" if zh else f" from {ov.from_year}") if ov.from_year else ""
+        )
+        lines.append(
+            f"{coefficient_label(ov.id, coefficients, lang)}{key} {sym[ov.op]} {ov.value:g}{unit}{since}"
+        )
+    for p in sc.paths:
+        pts = ("，" if zh else ", ").join(f"{y}{'年' if zh else ''}: {v:g}" for y, v in p.points)
+        unit = f" {unit_label(p.unit, lang)}" if p.unit else ""
+        how = (
+            {"linear": "线性插值", "step": "阶梯"}.get(p.interpolate, p.interpolate)
+            if zh
+            else p.interpolate
+        )
+        lines.append(
+            f"{coefficient_label(p.id, coefficients, lang)}：{pts}{unit}（{how}）"
+            if zh
+            else f"{coefficient_label(p.id, coefficients, lang)}: {pts}{unit} ({how})"
+        )
+    for e in sc.inventory_edits:
+        where = []
+        if e.ecosystem:
+            where.append(ecosystem_label(e.ecosystem, lang))
+        if e.species:
+            where.append(species_label(e.species, lang))
+        if e.regions:
+            where.append(regions(e.regions))
+        if e.years:
+            where.append(("、" if zh else ", ").join(f"{y}{'年' if zh else ''}" for y in e.years))
+        if e.from_year:
+            where.append(f"自{e.from_year}年起" if zh else f"from {e.from_year}")
+        unit = f" {unit_label(e.unit, lang)}" if e.unit else ""
+        lines.append(
+            f"{item_label(e.item, lang)} {sym[e.op]} {e.value:g}{unit}"
+            + (
+                f"（{'，'.join(where)}）"
+                if (where and zh)
+                else (f" ({', '.join(where)})" if where else "")
+            )
+        )
+    for c in sc.land_conversions:
+        amount = f"{c.area_ha:,.2f} {unit_label('hectare', lang)}"
+        where = (
+            (f"，{regions(c.regions)}" if zh else f" in {regions(c.regions)}") if c.regions else ""
+        )
+        since = (f"，自{c.from_year}年起" if zh else f" from {c.from_year}") if c.from_year else ""
+        src, dst = ecosystem_label(c.source, lang), ecosystem_label(c.target, lang)
+        lines.append(
+            f"{src}转为{dst} {amount}{where}{since}"
+            if zh
+            else f"move {amount} from {src} to {dst}{where}{since}"
+        )
+    return lines
