@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,12 +28,14 @@ import xarray as xr
 
 from .catalog import ecosystem_catalog, item_catalog, item_spec
 from .errors import InputError, Problem
+from .unitparse import UnitError
 from .units import parse_unit, ureg
 from .yamlio import load_yaml
 
 INVENTORY_COLUMNS = ["region", "year", "item", "ecosystem", "species", "value", "unit", "source"]
 REGION_COLUMNS = ["code", "name_zh", "name_en", "parent", "land_area", "land_area_unit"]
 EXTENT_TOLERANCE = 0.01  # extent may exceed land area by at most 1 %
+_REGION_CODE_RE = re.compile(r"[0-9]{6}")
 _DATASET_KEYS = {
     "name",
     "description",
@@ -157,7 +160,7 @@ def parse_regions(df: pd.DataFrame, file: str, first_row: int = 2) -> pd.DataFra
     for i, rec in enumerate(df.to_dict("records")):
         row = first_row + i
         code = rec["code"]
-        if not (len(code) == 6 and code.isdigit()):
+        if not _REGION_CODE_RE.fullmatch(code):  # ASCII digits only: "６１０９０２" is refused
             problems.append(
                 Problem(
                     file, f"region code {code!r} is not a 6-digit administrative code", row, "code"
@@ -171,9 +174,8 @@ def parse_regions(df: pd.DataFrame, file: str, first_row: int = 2) -> pd.DataFra
             area = float(rec["land_area"])
             if not np.isfinite(area) or area <= 0:
                 raise ValueError
-            unit = parse_unit(rec["land_area_unit"] or "km**2")
-            area_ha = ureg.Quantity(area, unit).to("hectare").magnitude
         except ValueError:
+            area = None
             problems.append(
                 Problem(
                     file,
@@ -182,6 +184,16 @@ def parse_regions(df: pd.DataFrame, file: str, first_row: int = 2) -> pd.DataFra
                     "land_area",
                 )
             )
+        try:
+            unit = parse_unit(rec["land_area_unit"] or "km**2", "land_area_unit", file)
+            if area is not None:
+                area_ha = ureg.Quantity(area, unit).to("hectare").magnitude
+                if not np.isfinite(area_ha):
+                    problems.append(
+                        Problem(file, "land area overflows after conversion", row, "land_area")
+                    )
+        except UnitError as exc:
+            problems.append(Problem(file, exc.reason, row, "land_area_unit"))
         except Exception:
             problems.append(
                 Problem(

@@ -11,7 +11,7 @@ import streamlit as st
 from ..coefficients import CoefficientSet
 from ..errors import InputError
 from ..inventory import Dataset
-from ..units import ureg
+from ..units import parse_unit, ureg
 
 
 def has_forest_inventory(dataset: Dataset) -> bool:
@@ -56,7 +56,9 @@ def project_species(coefficients_hash: str, year: int, _coefficients: Coefficien
 
 
 def to_hectares(value: float, unit: str) -> float:
-    return float(ureg.Quantity(float(value), unit).to("hectare").magnitude)
+    return float(
+        ureg.Quantity(float(value), parse_unit(unit, field="unit")).to("hectare").magnitude
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
