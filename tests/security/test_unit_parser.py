@@ -122,19 +122,11 @@ def test_cli_set_unit_bomb_exit_2():
     assert_clean_exit_2(r, "--set", "numbers are not allowed")
 
 
+CARBON = ["carbon", "project", "--species", "cunninghamia", "--start", 2025, "--period", 30]
+
+
 def test_cli_carbon_area_bomb_exit_2():
-    r = gep(
-        "carbon",
-        "project",
-        "--area",
-        "9**9**9 ha",
-        "--species",
-        "cunninghamia",
-        "--start",
-        2025,
-        "--period",
-        30,
-    )
+    r = gep(*CARBON, "--price", 70, "--area", "9**9**9 ha")
     assert_clean_exit_2(r, "--area")
 
 
