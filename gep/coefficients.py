@@ -29,6 +29,7 @@ import xarray as xr
 
 from .catalog import ecosystem_catalog
 from .errors import InputError, MissingCoefficientError, Problem
+from .setpaths import coefficient_roots, resolve_extends
 from .units import parse_unit, ureg
 from .yamlio import load_yaml
 
@@ -733,16 +734,13 @@ def load_set(
     name_or_path: str | Path, overrides: Iterable[Override | str] = (), root: Path | None = None
 ) -> CoefficientSet:
     """Load a coefficient set and everything it extends; raise one error listing all problems."""
-    path = find_set(name_or_path, root)
+    path = find_set(name_or_path, root).resolve()
+    roots = coefficient_roots(path, [root])  # `extends` stays inside these (issue 16)
     chain: list[Path] = []
     current: Path | None = path
     meta_by_path: dict[Path, dict] = {}
     problems: list[Problem] = []
     while current is not None:
-        if current in chain:
-            raise InputError(
-                Problem(str(current / "set.yaml"), "circular 'extends'", field="extends")
-            )
         chain.append(current)
         meta = load_yaml(current / "set.yaml") or {}
         if not isinstance(meta, dict):
@@ -751,7 +749,7 @@ def load_set(
             problems.append(Problem(str(current / "set.yaml"), f"unknown key '{k}'", field=k))
         meta_by_path[current] = meta
         parent = meta.get("extends")
-        current = find_set(parent, current.parent) if parent else None
+        current = resolve_extends(parent, current, roots, chain) if parent else None
     coefficients: dict[str, Coefficient] = {}
     for folder in reversed(chain):  # base first, overlays replace
         set_name = meta_by_path[folder].get("name", folder.name)

@@ -45,6 +45,7 @@ _DATASET_KEYS = {
     "source_note",
     "note",
     "profile",
+    "encoding",
 }
 
 
@@ -101,12 +102,24 @@ class Dataset:
 # reading files
 
 
-def read_table(path: str | Path, sheet: str | None = None) -> tuple[pd.DataFrame, int]:
-    """Read CSV (UTF-8 or GB18030) or XLSX as strings; return (frame, first data row number)."""
+def read_table(
+    path: str | Path, sheet: str | None = None, encoding: str | None = None
+) -> tuple[pd.DataFrame, int]:
+    """Read CSV (UTF-8 or GB18030) or XLSX as strings; return (frame, first data row number).
+
+    ``encoding`` is the one declared in ``dataset.yaml`` (``utf-8`` or ``gb18030``); without a
+    declaration UTF-8 is tried, then GB18030 only when the decoded text looks like simplified
+    Chinese (see :func:`read_csv_bytes`).
+    """
     path = Path(path)
     if not path.exists():
         raise InputError(Problem(str(path), "file not found"))
+    if path.is_dir():
+        raise InputError(Problem(str(path), "is a folder, not a table file"))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from .tables import check_xlsx
+
+        check_xlsx(path.read_bytes(), str(path))  # size / zip-bomb limits before openpyxl
         try:
             xls = pd.ExcelFile(path, engine="openpyxl")
             name = sheet if sheet in xls.sheet_names else xls.sheet_names[0]
@@ -115,19 +128,14 @@ def read_table(path: str | Path, sheet: str | None = None) -> tuple[pd.DataFrame
             raise InputError(Problem(str(path), f"cannot read Excel file: {exc}")) from None
         return _clean(df), 2
     raw = path.read_bytes()
-    return read_csv_bytes(raw, str(path)), 2
+    return read_csv_bytes(raw, str(path), encoding), 2
 
 
-def read_csv_bytes(raw: bytes, name: str) -> pd.DataFrame:
-    """Decode CSV bytes as UTF-8 (with or without BOM) or GB18030, strictly."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InputError(Problem(name, "cannot decode the file as UTF-8 or GB18030 text"))
+def read_csv_bytes(raw: bytes, name: str, encoding: str | None = None) -> pd.DataFrame:
+    """Decode CSV bytes strictly (:func:`gep.tables.decode_text`) and parse them as strings."""
+    from .tables import decode_text
+
+    text = decode_text(raw, name, encoding)
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
     except Exception as exc:
@@ -599,6 +607,9 @@ def load_dataset(path: str | Path) -> Dataset:
             raise InputError(
                 Problem(str(meta_file), "'years' must be a list of years", field="years")
             )
+        from .tables import check_dataset_meta
+
+        check_dataset_meta(meta, str(meta_file))
     if path.is_dir():
         candidates = [folder / "inventory.csv", folder / "inventory.xlsx"]
         inv_path = next((c for c in candidates if c.exists()), None)
@@ -609,8 +620,9 @@ def load_dataset(path: str | Path) -> Dataset:
     else:
         inv_path = path
     regions_path = folder / "regions.csv"
-    regions_df, _ = read_table(regions_path)
-    inv_df, first = read_table(inv_path, sheet="inventory")
+    encoding = meta.get("encoding")
+    regions_df, _ = read_table(regions_path, encoding=encoding)
+    inv_df, first = read_table(inv_path, sheet="inventory", encoding=encoding)
     return dataset_from_frames(
         regions_df,
         inv_df,

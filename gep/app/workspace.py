@@ -25,10 +25,9 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import InputError, Problem
 from ..safeio import atomic_write_bytes, atomic_write_text  # noqa: F401  (re-exported for pages)
+from ..yamlio import dump_yaml as _dump_yaml
 from ..yamlio import load_yaml
 
 _NAME_RE = re.compile(r"[^\w\-. ]+", re.UNICODE)
@@ -58,7 +57,7 @@ def safe_name(name: str) -> str:
 
 
 def dump_yaml(data: Any) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    return _dump_yaml(data)  # no anchors/aliases: the loader refuses them (issue 16)
 
 
 def write_yaml(path: Path, data: Any) -> Path:

@@ -11,7 +11,6 @@ message on stderr and exits with code 2.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Annotated
@@ -36,6 +35,7 @@ from ..carbon.params import (
 from ..carbon.prices import PRICE_SCENARIOS
 from ..carbon.project import make_strata
 from ..errors import InputError, MissingCoefficientError
+from ..safeio import dumps_json
 
 app = typer.Typer(
     help="Forestry carbon sinks (林业碳汇): county sink from a forest inventory; afforestation project "
@@ -205,7 +205,7 @@ def sink(
     if fmt == "json":
         meta.pop("excluded_species", None)
         typer.echo(
-            json.dumps(
+            dumps_json(
                 {
                     "dataset": str(dataset),
                     "coefficient_set": set_name,
@@ -350,7 +350,7 @@ def project(
     out = result.to_dict()
     out["inputs"]["coefficient_set"] = coefficients
     if fmt == "json":
-        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        typer.echo(dumps_json(out, ensure_ascii=False, indent=2))
         return
     inp = out["inputs"]
     typer.echo(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +10,7 @@ import pandas as pd
 import typer
 
 from ..errors import InputError, Problem
+from ..safeio import dumps_json
 from .common import Fmt, ShortFmt, dataset_coefficients, fail, load_inputs, user_errors
 
 app = typer.Typer(
@@ -81,7 +81,7 @@ def account_cmd(
         exclude=exclude or (),
     )
     if fmt is Fmt.json:
-        _emit(json.dumps(json_payload(acc, lang), ensure_ascii=False, indent=1), out)
+        _emit(dumps_json(json_payload(acc, lang), ensure_ascii=False, indent=1), out)
     elif fmt is Fmt.csv:
         _emit(acc.to_frame(lang).to_csv(index=False), out)
     elif fmt is Fmt.xlsx:
@@ -147,7 +147,7 @@ def validate_cmd(
             problems = exc.problems
     if fmt is ShortFmt.json:
         typer.echo(
-            json.dumps(
+            dumps_json(
                 {"ok": not problems, "problems": [p.as_dict() for p in problems]},
                 ensure_ascii=False,
                 indent=1,
@@ -192,7 +192,7 @@ def indicators_cmd(
         for i in inds
     ]
     if fmt is ShortFmt.json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        typer.echo(dumps_json(rows, ensure_ascii=False, indent=1))
     else:
         df = pd.DataFrame(rows)[["profile", "id", "name_zh", "name_en", "physical_unit", "default"]]
         typer.echo(df.to_string(index=False))
@@ -214,7 +214,7 @@ def coefficients_cmd(
     if fmt is ShortFmt.json:
         keep = ("id", "value", "unit", "price_year", "status", "source")
         typer.echo(
-            json.dumps(
+            dumps_json(
                 [{k: r[k] for k in keep} for r in records],
                 ensure_ascii=False,
                 indent=1,
@@ -263,7 +263,7 @@ def items_cmd(fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFm
         for s in item_catalog().values()
     ]
     if fmt is ShortFmt.json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        typer.echo(dumps_json(rows, ensure_ascii=False, indent=1))
     else:
         typer.echo(pd.DataFrame(rows)[["item", "unit", "dims", "zh", "en"]].to_string(index=False))
 

@@ -9,7 +9,6 @@ Bad input → a message on stderr and exit code 2.
 
 from __future__ import annotations
 
-import json
 import math
 from enum import StrEnum
 from pathlib import Path
@@ -19,6 +18,7 @@ import pandas as pd
 import typer
 
 from ..errors import InputError
+from ..safeio import dumps_json
 from .common import ShortFmt, load_inputs, user_errors
 
 scenario_app = typer.Typer(
@@ -169,7 +169,7 @@ def compare_cmd(
         ]
         payload["units"] = "CNY"
         payload["rows"] = _records(df, ["value", "baseline", "diff", "rel_diff"])
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        typer.echo(dumps_json(payload, ensure_ascii=False, indent=1))
         return
     if fmt is CompareFmt.csv:
         typer.echo(df.to_csv(index=False), nl=False)
@@ -238,7 +238,7 @@ def list_cmd(
     scenarios = dataset_scenarios(load_dataset(dataset))
     if fmt is ShortFmt.json:
         typer.echo(
-            json.dumps(
+            dumps_json(
                 [
                     {
                         "id": s.id,
@@ -352,7 +352,7 @@ def uncertainty_cmd(
                 ),
             }
         )
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        typer.echo(dumps_json(payload, ensure_ascii=False, indent=1))
         return
     stats = ["mean", "p5", "p50", "p95"]
     lines = [
@@ -450,7 +450,7 @@ def sensitivity_cmd(
             {**r, "rank": int(r["rank"])}
             for r in _records(df.drop(columns=["rank"]).assign(rank=df["rank"]), numeric)
         ]
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        typer.echo(dumps_json(payload, ensure_ascii=False, indent=1))
         return
     what = f"regions {', '.join(region)}" if region else "all regions"
     what += f"; {', '.join(indicator)}" if indicator else "; total GEP"
