@@ -14,6 +14,7 @@ import pandas as pd
 
 from .accounting import Account
 from .indicators import CATEGORIES
+from .safeio import atomic_write_bytes, check_output_path, escape_frame, safe_sheet_title
 
 #: money display units for officials
 MONEY_UNITS = {"CNY": 1.0, "wan_CNY": 1e4, "yi_CNY": 1e8}
@@ -185,14 +186,23 @@ def write_xlsx(
     acc: Account, out: str | Path | io.BytesIO, lang: str = "zh", year: int | None = None
 ) -> None:
     """Excel report: summary, one sheet per county (GEP table), coefficients, provenance."""
+    if not isinstance(out, io.BytesIO):  # whole file or nothing: build in memory, then move
+        buf = io.BytesIO()
+        write_xlsx(acc, buf, lang, year)
+        atomic_write_bytes(check_output_path(out), buf.getvalue())
+        return
     year = int(year if year is not None else acc.years[-1])
     with pd.ExcelWriter(out, engine="openpyxl") as xw:
         summary_frame(acc, lang=lang).to_excel(xw, sheet_name="汇总 Summary", index=False)
         for region in acc.regions:
             name = acc.region_name(region, lang)
-            sheet = f"{region} {name}"[:31]
-            county_table(acc, region, year, lang).to_excel(xw, sheet_name=sheet, index=False)
-        coefficient_table(acc, year).to_excel(xw, sheet_name="系数 Coefficients", index=False)
+            sheet = safe_sheet_title(f"{region} {name}", xw.sheets)
+            escape_frame(county_table(acc, region, year, lang)).to_excel(
+                xw, sheet_name=sheet, index=False
+            )
+        escape_frame(coefficient_table(acc, year)).to_excel(
+            xw, sheet_name="系数 Coefficients", index=False
+        )
         prov = acc.provenance()
         prov_rows = [
             ("profile", acc.profile),
@@ -215,7 +225,7 @@ def write_xlsx(
                     f"{n['indicator']} {n.get('region') or 'all regions'}: {n['reason']}",
                 )
             )
-        pd.DataFrame(prov_rows, columns=["item", "value"]).to_excel(
+        escape_frame(pd.DataFrame(prov_rows, columns=["item", "value"])).to_excel(
             xw, sheet_name="来源 Provenance", index=False
         )
-        acc.to_frame(lang).to_excel(xw, sheet_name="明细 Rows", index=False)
+        escape_frame(acc.to_frame(lang)).to_excel(xw, sheet_name="明细 Rows", index=False)

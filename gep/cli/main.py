@@ -10,7 +10,7 @@ import pandas as pd
 import typer
 
 from ..errors import InputError, Problem
-from ..safeio import dumps_json
+from ..safeio import atomic_write_text, check_output_path, dumps_json, escape_frame
 from .common import Fmt, ShortFmt, dataset_coefficients, fail, load_inputs, user_errors
 
 app = typer.Typer(
@@ -34,7 +34,7 @@ def _emit(text: str, out: Path | None) -> None:
     if out is None:
         typer.echo(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        atomic_write_text(check_output_path(out), text)  # temp file, then move
         typer.echo(f"written: {out}", err=True)
 
 
@@ -70,6 +70,8 @@ def account_cmd(
     from ..accounting import account
     from ..report import json_payload, summary_frame, write_xlsx
 
+    if out is not None:
+        check_output_path(out)  # a directory / unwritable place: exit 2 before any work
     ds, coef = load_inputs(dataset, coefficients, set_ or [])
     acc = account(
         ds,
@@ -83,7 +85,7 @@ def account_cmd(
     if fmt is Fmt.json:
         _emit(dumps_json(json_payload(acc, lang), ensure_ascii=False, indent=1), out)
     elif fmt is Fmt.csv:
-        _emit(acc.to_frame(lang).to_csv(index=False), out)
+        _emit(escape_frame(acc.to_frame(lang)).to_csv(index=False), out)
     elif fmt is Fmt.xlsx:
         if out is None:
             fail("error: --format xlsx needs --out FILE.xlsx")
@@ -285,6 +287,7 @@ def report_cmd(
     from ..accounting import account
     from ..report import write_xlsx
 
+    check_output_path(out)
     ds, coef = load_inputs(dataset, coefficients, set_ or [])
     acc = account(ds, coef, profile=profile)
     write_xlsx(acc, out, lang=lang, year=year)

@@ -18,7 +18,7 @@ import pandas as pd
 import typer
 
 from ..errors import InputError
-from ..safeio import dumps_json
+from ..safeio import dumps_json, escape_frame
 from .common import ShortFmt, load_inputs, user_errors
 
 scenario_app = typer.Typer(
@@ -172,7 +172,7 @@ def compare_cmd(
         typer.echo(dumps_json(payload, ensure_ascii=False, indent=1))
         return
     if fmt is CompareFmt.csv:
-        typer.echo(df.to_csv(index=False), nl=False)
+        typer.echo(escape_frame(df).to_csv(index=False), nl=False)
         return
     y = year if year is not None else ds.years[-1]
     sub = df[(df["year"] == y) & (df["level"] != "indicator")].copy()
