@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from . import ranges as _ranges
 from .catalog import ecosystem_catalog
 from .errors import InputError, MissingCoefficientError, Problem
 from .setpaths import coefficient_roots, resolve_extends
@@ -41,7 +42,7 @@ DISTRIBUTIONS = {
     "lognormal": {"sd"},
     "uniform": {"low", "high"},
 }
-_TOP_KEYS = {"description", "unit", "by", "price_index", "uncertainty", "values", "note"}
+_TOP_KEYS = {"description", "unit", "by", "price_index", "uncertainty", "values", "note", "range"}
 _VALUE_KEYS = {"value", "price_year", "status", "source", "note"}
 _SOURCE_KEYS = {"title", "issuer", "year", "clause", "link", "note"}
 _UNCERTAINTY_KEYS = {"distribution", "low", "mode", "high", "sd", "relative", "note"}
@@ -85,6 +86,7 @@ class Coefficient:
     file: str = ""
     set_name: str = ""
     note: str | None = None
+    range: tuple[float, float] = _ranges.DEFAULT_RANGE  # allowed values (issue 16)
 
     @property
     def is_money(self) -> bool:
@@ -119,6 +121,8 @@ class Coefficient:
             raw["uncertainty"] = self.uncertainty
         if self.note:
             raw["note"] = self.note
+        if self.range != _ranges.DEFAULT_RANGE:
+            raw["range"] = {"min": self.range[0], "max": self.range[1]}
         raw["values"] = {}
         for e in self.values:
             item: dict[str, Any] = {"value": e.value}
@@ -179,12 +183,7 @@ class Override:
                     Problem(origin, f"price year {year_text!r} in {text!r} is not a year")
                 ) from None
         number, _, unit = rest.strip().partition(" ")
-        try:
-            value = float(number)
-        except ValueError:
-            raise InputError(
-                Problem(origin, f"value {number!r} in {text!r} is not a number")
-            ) from None
+        value = _ranges.parse_number(number, origin, text)  # finite, ASCII (issue 16)
         op = {"=": "set", "*=": "scale", "+=": "add"}[m.group("op")]
         unit = unit.strip() or None
         if unit is not None:
@@ -351,6 +350,8 @@ def parse_coefficient(
             )
     if is_money and not price_index:
         bad("a money coefficient needs 'price_index' (e.g. price_index.cpi)", "price_index")
+    value_range, range_problems = _ranges.declared_range(raw.get("range"), file)
+    problems += range_problems or _ranges.check_entries(value_range, entries, file)
     if problems:
         return None, problems
     entries.sort(key=lambda e: e.start)
@@ -366,6 +367,7 @@ def parse_coefficient(
             file=file,
             set_name=set_name,
             note=raw.get("note"),
+            range=value_range,
         ),
         problems,
     )
@@ -503,6 +505,9 @@ class CoefficientSet:
         c = self.coefficients[o.id]
         if o.key is not None and c.by is None:
             return [Problem(o.origin, f"'{o.id}' is not a table; remove [{o.key}]")]
+        indices = {x.price_index for x in self.coefficients.values() if x.price_index}
+        if problems := _ranges.check_override(c, o, indices):
+            return problems
         if o.unit is not None and o.op != "scale":
             try:
                 ureg.Quantity(1.0, parse_unit(o.unit)).to(parse_unit(c.unit))
@@ -608,6 +613,7 @@ class CoefficientSet:
             )
             data = data * (idx if data.ndim == 1 else idx[:, None])
         data = self._apply_overrides(c, data, years, keys)
+        _ranges.check_resolved(c, data, self.overrides)  # finite, in range (issue 16)
         data = data * factor
         dims = ["year"] if c.by is None else ["year", c.by]
         coords: dict[str, Any] = {"year": years}

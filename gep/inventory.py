@@ -390,7 +390,20 @@ def parse_inventory(
                 )
             )
 
-    df["value"] = values * factors
+    with np.errstate(over="ignore", invalid="ignore"):
+        df["value"] = values * factors
+    overflow = np.isfinite(values.to_numpy(dtype=float)) & np.isfinite(factors)
+    overflow &= ~np.isfinite(df["value"].to_numpy(dtype=float))
+    for i in np.flatnonzero(overflow)[:100]:  # e.g. 1e306 亿立方米 → inf m³
+        problems.append(
+            Problem(
+                file,
+                f"value {values.iat[i]:g} {df['unit'].iat[i]} "
+                "overflows after conversion to the canonical unit",
+                first_row + int(i),
+                "value",
+            )
+        )
     df["unit"] = canonical_units
     df["year"] = year_num
     key_cols = ["region", "year", "item", "ecosystem", "species"]

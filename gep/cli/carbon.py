@@ -35,6 +35,7 @@ from ..carbon.params import (
 from ..carbon.prices import PRICE_SCENARIOS
 from ..carbon.project import make_strata
 from ..errors import InputError, MissingCoefficientError
+from ..ranges import check_area_ha, check_carbon_project
 from ..safeio import dumps_json
 
 app = typer.Typer(
@@ -302,11 +303,14 @@ def project(
     fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
     """Afforestation carbon project: credited tCO2e, cash flow, NPV, IRR, break-even price."""
+    options = dict(locals())  # every option in range before any work (issue 16)
     _check_choice("format", fmt, FORMATS)
     if species not in SPECIES:
         _fail(f"unknown species '{species}' (known: {', '.join(SPECIES)})")
     try:
+        check_carbon_project(options)
         area_ha = as_hectares(area, "--area", require_unit=True)
+        check_area_ha(area_ha, "--area")
         try:
             price_value: object = float(price)
         except ValueError:

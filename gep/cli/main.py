@@ -10,6 +10,7 @@ import pandas as pd
 import typer
 
 from ..errors import InputError, Problem
+from ..ranges import check_year
 from ..safeio import atomic_write_text, check_output_path, dumps_json, escape_frame
 from .common import Fmt, ShortFmt, dataset_coefficients, fail, load_inputs, user_errors
 
@@ -211,6 +212,7 @@ def coefficients_cmd(
     """Show a coefficient set resolved for a year (value at that year's prices, source, status)."""
     from ..coefficients import load_set
 
+    check_year(year, "--year")  # 99999 / 0: a message, not a ValueError
     coef = load_set(name, overrides=set_ or [])
     records = coef.records(year)
     if fmt is ShortFmt.json:
@@ -289,6 +291,8 @@ def report_cmd(
 
     check_output_path(out)
     ds, coef = load_inputs(dataset, coefficients, set_ or [])
+    if year is not None:
+        check_year(year, "--year", ds.years)
     acc = account(ds, coef, profile=profile)
     write_xlsx(acc, out, lang=lang, year=year)
     typer.echo(f"written: {out}")

@@ -18,6 +18,7 @@ import pandas as pd
 import typer
 
 from ..errors import InputError
+from ..ranges import check_draws
 from ..safeio import dumps_json, escape_frame
 from .common import ShortFmt, load_inputs, user_errors
 
@@ -320,6 +321,9 @@ def uncertainty_cmd(
     _check_year(year, ds.years)
     if draws < 1:
         raise InputError(f"--draws must be at least 1, not {draws}", file="--draws")
+    # memory estimate before allocating: draws × regions × years × indicators (issue 16)
+    block = min(chunk_regions or len(ds.data["region"]), len(ds.data["region"]))
+    check_draws(draws, max(block, 1) * (1 if year else len(ds.years)) * 64)
     levels = ("category", "region", "total", "total_category", "total_indicator")
     res = monte_carlo(
         ds,
