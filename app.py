@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gep.app import data, ui
+from gep.app import data, safety, ui
 from gep.app.i18n import t
 
 st.set_page_config(page_title="GEP · 生态产品总值", page_icon="🌲", layout="wide")
@@ -41,4 +41,4 @@ for name, icon, section in PAGES:
     sections.setdefault(t(f"nav.section.{section}"), []).append(page)
 nav = st.navigation(sections)
 ui.sidebar(ctx)
-nav.run()
+safety.guarded(nav.run)  # errors: logged with an id, the user sees the id (issue 16)

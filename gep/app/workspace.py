@@ -21,6 +21,8 @@ import os
 import re
 import shutil
 import tempfile
+import threading
+import time
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -53,7 +55,65 @@ def safe_name(name: str) -> str:
         raise InputError(
             Problem("<name>", "a name is needed (letters, digits, Chinese characters, - or _)")
         )
-    return text[:80]
+    return _limit_bytes(text)
+
+
+#: file names are limited by the file system in *bytes* (255 on ext4); 80 × 𠀀 is 320 bytes
+MAX_NAME_BYTES = 120
+
+
+def _limit_bytes(text: str) -> str:
+    data = text.encode("utf-8")
+    if len(data) <= MAX_NAME_BYTES:
+        return text
+    return data[:MAX_NAME_BYTES].decode("utf-8", errors="ignore").rstrip("_.") or "_"
+
+
+def check_name(name: str, path: Path, stored_name: str | None) -> None:
+    """Refuse a name whose file already holds a *different* name ("foo?" and "foo" both clean
+    to ``foo``): saving would silently overwrite the other one."""
+    given = unicodedata.normalize("NFC", str(name)).strip()
+    if stored_name is not None and path.exists() and str(stored_name).strip() != given:
+        raise InputError(
+            Problem(
+                "<name>",
+                f"名称“{given}”与已保存的“{stored_name}”对应同一个文件，请换一个名称 / "
+                f"'{given}' would overwrite the saved '{stored_name}' (same file name); "
+                "choose another name",
+            )
+        )
+
+
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def lock_for(path: Path) -> threading.Lock:
+    """One lock per target file/folder: saves of one name are serialised across sessions."""
+    key = str(Path(path).resolve())
+    with _locks_guard:
+        return _locks.setdefault(key, threading.Lock())
+
+
+def quarantine_root() -> Path:
+    return workspace_root() / "quarantine"
+
+
+def quarantine(path: Path, reason: str) -> Path:
+    """Move a saved file (or folder) that fails to load aside, so it is never re-read on every
+    view; returns its new place. A note beside it says why."""
+    path = Path(path)
+    dest_dir = quarantine_root()
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    dest = dest_dir / f"{stamp}-{path.parent.name}-{path.name}"
+    n = 1
+    while dest.exists():
+        n += 1
+        dest = dest_dir / f"{stamp}-{n}-{path.parent.name}-{path.name}"
+    os.replace(path, dest)
+    atomic_write_text(dest.with_name(dest.name + ".reason.txt"), reason + "\n")
+    return dest
 
 
 def dump_yaml(data: Any) -> str:
@@ -61,7 +121,8 @@ def dump_yaml(data: Any) -> str:
 
 
 def write_yaml(path: Path, data: Any) -> Path:
-    return atomic_write_text(path, dump_yaml(data))
+    with lock_for(path):
+        return atomic_write_text(path, dump_yaml(data))
 
 
 def atomic_replace_dir(target: Path, files: dict[str, str | bytes]) -> Path:
@@ -72,6 +133,11 @@ def atomic_replace_dir(target: Path, files: dict[str, str | bytes]) -> Path:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    with lock_for(target):
+        return _replace_dir_locked(target, files)
+
+
+def _replace_dir_locked(target: Path, files: dict[str, str | bytes]) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         for rel, content in files.items():
@@ -83,9 +149,8 @@ def atomic_replace_dir(target: Path, files: dict[str, str | bytes]) -> Path:
                 p.write_text(content, encoding="utf-8")
         old = None
         if target.exists():
-            old = target.with_name(f".{target.name}.old.{os.getpid()}")
-            if old.exists():
-                shutil.rmtree(old)
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+            old.rmdir()
             os.replace(target, old)
         os.replace(tmp, target)
         if old is not None:
@@ -122,7 +187,8 @@ def load_draft(base_key: str) -> dict[str, float]:
     try:
         raw = load_yaml(path) or {}
         return {str(k): float(v) for k, v in (raw.get("edits") or {}).items()}
-    except (InputError, AttributeError, TypeError, ValueError):
+    except (InputError, AttributeError, TypeError, ValueError) as exc:
+        quarantine(path, f"draft could not be read: {exc}")  # never re-read on every view
         return {}
 
 
@@ -150,6 +216,7 @@ def save_set(
 ) -> Path:
     """Save edited coefficients as a named set extending ``base_path`` (a real set folder)."""
     folder = sets_root() / safe_name(name)
+    check_name(name, folder, _stored_name(folder / "set.yaml"))
     meta = {
         "name": str(name).strip(),
         "description": {
@@ -181,7 +248,20 @@ def list_scenarios() -> list[Path]:
 
 
 def save_scenario(name: str, spec: dict) -> Path:
-    return write_yaml(scenarios_root() / f"{safe_name(name)}.yaml", spec)
+    path = scenarios_root() / f"{safe_name(name)}.yaml"
+    check_name(spec.get("name", name) if isinstance(spec, dict) else name, path, _stored_name(path))
+    return write_yaml(path, spec)
+
+
+def _stored_name(path: Path) -> str | None:
+    """The display name recorded in a saved file (``None`` when absent or unreadable)."""
+    if not path.exists():
+        return None
+    try:
+        raw = load_yaml(path)
+    except InputError:
+        return None
+    return str(raw.get("name")) if isinstance(raw, dict) and raw.get("name") is not None else None
 
 
 def delete_scenario(name: str) -> None:
