@@ -304,3 +304,24 @@ def check_area_ha(area_ha: Any, field: str = "--area") -> None:
         raise InputError(Problem(field, "area is not finite after conversion to hectares"))
     if (arr <= 0).any():
         raise InputError(Problem(field, "area must be positive"))
+
+
+def check_account_finite(acc: Any) -> None:
+    """Refuse an account with a non-finite value (an overflow somewhere upstream) instead of
+    printing ``null``/``inf``; names the first indicator, region and year affected."""
+    value = getattr(acc, "value", None)
+    if value is None:
+        return
+    arr = np.asarray(value.values, dtype=float)
+    bad = ~np.isfinite(arr) & ~np.isnan(arr)  # NaN marks "not assessed"; ±inf is overflow
+    if not bad.any():
+        return
+    idx = np.unravel_index(int(np.flatnonzero(bad)[0]), arr.shape)
+    where = ", ".join(f"{d}={value[d].values[i]}" for d, i in zip(value.dims, idx, strict=False))
+    raise InputError(
+        Problem(
+            "<account>",
+            f"{int(bad.sum())} value(s) overflow to infinity ({where}); check the inputs' "
+            "magnitudes and units / 结果溢出",
+        )
+    )

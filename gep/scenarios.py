@@ -850,12 +850,18 @@ def _apply_edit(data: xr.Dataset, e: InventoryEdit, file: str, dataset: Dataset)
         if third is None:
             third = np.ones(arr.shape[2], dtype=bool)
         sel = sel[:, :, None] & third[None, None, :]
-    if e.op == "set":
-        arr[sel] = e.value
-    elif e.op == "scale":
-        arr[sel] = arr[sel] * e.value
-    else:
-        arr[sel] = arr[sel] + e.value
+    with np.errstate(over="ignore", invalid="ignore"):
+        if e.op == "set":
+            arr[sel] = e.value
+        elif e.op == "scale":
+            arr[sel] = arr[sel] * e.value
+        else:
+            arr[sel] = arr[sel] + e.value
+    if np.any(np.isinf(arr[sel])):  # overflow: never a silent inf/null result (issue 16)
+        problems.append(
+            Problem(file, f"the edit makes {e.item} overflow (not finite)", field=f"{where}.{e.op}")
+        )
+        return problems
     if np.any(arr[sel] < 0):
         problems.append(Problem(file, f"the edit makes {e.item} negative", field=f"{where}.{e.op}"))
         return problems

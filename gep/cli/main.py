@@ -10,7 +10,7 @@ import pandas as pd
 import typer
 
 from ..errors import InputError, Problem
-from ..ranges import check_year
+from ..ranges import check_account_finite, check_year
 from ..safeio import atomic_write_text, check_output_path, dumps_json, escape_frame
 from .common import Fmt, ShortFmt, dataset_coefficients, fail, load_inputs, user_errors
 
@@ -83,6 +83,7 @@ def account_cmd(
         include=include or (),
         exclude=exclude or (),
     )
+    check_account_finite(acc)  # an overflow is an error, never "null"/"inf" (issue 16)
     if fmt is Fmt.json:
         _emit(dumps_json(json_payload(acc, lang), ensure_ascii=False, indent=1), out)
     elif fmt is Fmt.csv:
@@ -294,6 +295,7 @@ def report_cmd(
     if year is not None:
         check_year(year, "--year", ds.years)
     acc = account(ds, coef, profile=profile)
+    check_account_finite(acc)
     write_xlsx(acc, out, lang=lang, year=year)
     typer.echo(f"written: {out}")
 

@@ -209,3 +209,22 @@ def test_carbon_options_bounded(extra, field):
         else:
             args += extra[i : i + 2]
     assert_clean_exit_2(gep(*args), field)
+
+
+def test_account_overflow_is_an_error_not_null():
+    from types import SimpleNamespace
+
+    import numpy as np
+    import xarray as xr
+
+    from gep.ranges import check_account_finite
+
+    ok = xr.DataArray(
+        np.array([[1.0, np.nan]]),
+        dims=("region", "year"),
+        coords={"region": ["a"], "year": [2020, 2021]},
+    )
+    check_account_finite(SimpleNamespace(value=ok))  # NaN = not assessed: allowed
+    bad = ok.copy(data=np.array([[1.0, np.inf]]))
+    with pytest.raises(InputError, match="region=a, year=2021"):
+        check_account_finite(SimpleNamespace(value=bad))
