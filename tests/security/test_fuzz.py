@@ -276,7 +276,8 @@ def test_fuzz_xlsx_upload(data):
 
 # ---- CLI options: exit 0 or 2, never a traceback -------------------------------------------------
 
-CLI_FUZZ = settings(FUZZ, max_examples=max(EXAMPLES // 4, 8))
+# a CLI call computes a whole account (seconds on a loaded machine): a looser deadline
+CLI_FUZZ = settings(FUZZ, max_examples=max(EXAMPLES // 4, 8), deadline=30_000)
 
 
 def _clean_exit(r) -> None:
