@@ -288,7 +288,9 @@ def list_datasets() -> list[Path]:
 
 
 def save_dataset(name: str, files: dict[str, str | bytes]) -> Path:
-    return atomic_replace_dir(datasets_root() / safe_name(name), files)
+    folder = datasets_root() / safe_name(name)
+    check_name(name, folder, _stored_name(folder / "dataset.yaml"))
+    return atomic_replace_dir(folder, files)
 
 
 def boundary_path() -> Path:

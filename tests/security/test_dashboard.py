@@ -183,3 +183,11 @@ def test_bad_geojson_refused(gj):
 
     with pytest.raises(ValueError):
         geo.parse_geojson(gj)
+
+
+def test_uploaded_dataset_names_do_not_collide(ws):
+    files = {"dataset.yaml": "name: 'data?'\n", "regions.csv": "x", "inventory.csv": "x"}
+    ws.save_dataset("data?", files)
+    with pytest.raises(InputError, match="data"):
+        ws.save_dataset("data", {**files, "dataset.yaml": "name: data\n"})
+    ws.save_dataset("data?", files)  # the same name again: replaced
