@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gep.app import data, identity, status, ui
+from gep.app import data, identity, safety, status, ui
 from gep.app.i18n import t
 
 st.set_page_config(page_title="GEP · 生态产品总值", page_icon="🌲", layout="wide")
@@ -47,4 +47,4 @@ ui.sidebar(ctx)
 identity.sidebar_box(user, lang)
 status.banner(ctx)  # illustrative-data banner + which coefficient version, on every page
 ui.collapse_sidebar_after_navigation(nav.url_path)
-nav.run()
+safety.guarded(nav.run)  # errors: logged with an id, the user sees the id (issue 16)

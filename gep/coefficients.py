@@ -28,8 +28,10 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from . import ranges as _ranges
 from .catalog import ecosystem_catalog
 from .errors import InputError, MissingCoefficientError, Problem
+from .setpaths import coefficient_roots, resolve_extends
 from .units import parse_unit, ureg
 from .yamlio import load_yaml
 
@@ -41,7 +43,7 @@ DISTRIBUTIONS = {
     "lognormal": {"sd"},
     "uniform": {"low", "high"},
 }
-_TOP_KEYS = {"description", "unit", "by", "price_index", "uncertainty", "values", "note"}
+_TOP_KEYS = {"description", "unit", "by", "price_index", "uncertainty", "values", "note", "range"}
 _VALUE_KEYS = {"value", "price_year", "status", "source", "note"}
 _SOURCE_KEYS = {"title", "issuer", "year", "clause", "link", "note"}
 _UNCERTAINTY_KEYS = {"distribution", "low", "mode", "high", "sd", "relative", "note"}
@@ -85,6 +87,7 @@ class Coefficient:
     file: str = ""
     set_name: str = ""
     note: str | None = None
+    range: tuple[float, float] = _ranges.DEFAULT_RANGE  # allowed values (issue 16)
 
     @functools.cached_property
     def is_money(self) -> bool:
@@ -119,6 +122,8 @@ class Coefficient:
             raw["uncertainty"] = self.uncertainty
         if self.note:
             raw["note"] = self.note
+        if self.range != _ranges.DEFAULT_RANGE:
+            raw["range"] = {"min": self.range[0], "max": self.range[1]}
         raw["values"] = {}
         for e in self.values:
             item: dict[str, Any] = {"value": e.value}
@@ -179,12 +184,7 @@ class Override:
                     Problem(origin, f"price year {year_text!r} in {text!r} is not a year")
                 ) from None
         number, _, unit = rest.strip().partition(" ")
-        try:
-            value = float(number)
-        except ValueError:
-            raise InputError(
-                Problem(origin, f"value {number!r} in {text!r} is not a number")
-            ) from None
+        value = _ranges.parse_number(number, origin, text)  # finite, ASCII (issue 16)
         op = {"=": "set", "*=": "scale", "+=": "add"}[m.group("op")]
         unit = unit.strip() or None
         if unit is not None:
@@ -351,6 +351,8 @@ def parse_coefficient(
             )
     if is_money and not price_index:
         bad("a money coefficient needs 'price_index' (e.g. price_index.cpi)", "price_index")
+    value_range, range_problems = _ranges.declared_range(raw.get("range"), file)
+    problems += range_problems or _ranges.check_entries(value_range, entries, file)
     if problems:
         return None, problems
     entries.sort(key=lambda e: e.start)
@@ -366,6 +368,7 @@ def parse_coefficient(
             file=file,
             set_name=set_name,
             note=raw.get("note"),
+            range=value_range,
         ),
         problems,
     )
@@ -505,6 +508,9 @@ class CoefficientSet:
         c = self.coefficients[o.id]
         if o.key is not None and c.by is None:
             return [Problem(o.origin, f"'{o.id}' is not a table; remove [{o.key}]")]
+        indices = {x.price_index for x in self.coefficients.values() if x.price_index}
+        if problems := _ranges.check_override(c, o, indices):
+            return problems
         if o.unit is not None and o.op != "scale":
             try:
                 ureg.Quantity(1.0, parse_unit(o.unit)).to(parse_unit(c.unit))
@@ -639,6 +645,7 @@ class CoefficientSet:
             )
             data = data * (idx if data.ndim == 1 else idx[:, None])
         data = self._apply_overrides(c, data, years, keys)
+        _ranges.check_resolved(c, data, self.overrides)  # finite, in range (issue 16)
         data = data * factor
         dims = ["year"] if c.by is None else ["year", c.by]
         coords: dict[str, Any] = {"year": years}
@@ -774,16 +781,13 @@ def load_set(
     name_or_path: str | Path, overrides: Iterable[Override | str] = (), root: Path | None = None
 ) -> CoefficientSet:
     """Load a coefficient set and everything it extends; raise one error listing all problems."""
-    path = find_set(name_or_path, root)
+    path = find_set(name_or_path, root).resolve()
+    roots = coefficient_roots(path, [root])  # `extends` stays inside these (issue 16)
     chain: list[Path] = []
     current: Path | None = path
     meta_by_path: dict[Path, dict] = {}
     problems: list[Problem] = []
     while current is not None:
-        if current in chain:
-            raise InputError(
-                Problem(str(current / "set.yaml"), "circular 'extends'", field="extends")
-            )
         chain.append(current)
         meta = load_yaml(current / "set.yaml") or {}
         if not isinstance(meta, dict):
@@ -792,7 +796,7 @@ def load_set(
             problems.append(Problem(str(current / "set.yaml"), f"unknown key '{k}'", field=k))
         meta_by_path[current] = meta
         parent = meta.get("extends")
-        current = find_set(parent, current.parent) if parent else None
+        current = resolve_extends(parent, current, roots, chain) if parent else None
     coefficients: dict[str, Coefficient] = {}
     for folder in reversed(chain):  # base first, overlays replace
         set_name = meta_by_path[folder].get("name", folder.name)

@@ -15,8 +15,10 @@ item, which are genuinely zero.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,14 +27,16 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .catalog import ecosystem_catalog, item_catalog, item_spec
+from .catalog import ecosystem_catalog, item_spec
 from .errors import InputError, Problem
+from .unitparse import UnitError
 from .units import parse_unit, ureg
 from .yamlio import load_yaml
 
 INVENTORY_COLUMNS = ["region", "year", "item", "ecosystem", "species", "value", "unit", "source"]
 REGION_COLUMNS = ["code", "name_zh", "name_en", "parent", "land_area", "land_area_unit"]
 EXTENT_TOLERANCE = 0.01  # extent may exceed land area by at most 1 %
+_REGION_CODE_RE = re.compile(r"[0-9]{6}")
 _DATASET_KEYS = {
     "name",
     "description",
@@ -42,6 +46,7 @@ _DATASET_KEYS = {
     "source_note",
     "note",
     "profile",
+    "encoding",
 }
 
 
@@ -62,9 +67,14 @@ class Dataset:
         cached = self.__dict__.get("_hash")
         if cached is None:
             cols = ["region", "year", "item", "ecosystem", "species", "value", "unit"]
-            t = self.table[cols].sort_values(cols[:5]).to_csv(index=False)
-            r = self.regions.to_csv()
-            cached = hashlib.sha256((t + r).encode("utf-8")).hexdigest()[:16]
+            t = self.table[cols].sort_values(cols[:5])
+            # sha256 over pandas' per-row content hashes (vectorized): millions of rows in about
+            # a second, where writing the table out as CSV text took 15 s (issue 16 item 6)
+            h = hashlib.sha256(",".join(cols).encode("utf-8"))
+            t = t.astype({"year": "int64", "value": "float64"})
+            h.update(pd.util.hash_pandas_object(t, index=False).to_numpy().tobytes())
+            h.update(self.regions.to_csv().encode("utf-8"))
+            cached = h.hexdigest()[:16]
             self.__dict__["_hash"] = cached
         return cached
 
@@ -103,12 +113,24 @@ class Dataset:
 # reading files
 
 
-def read_table(path: str | Path, sheet: str | None = None) -> tuple[pd.DataFrame, int]:
-    """Read CSV (UTF-8 or GB18030) or XLSX as strings; return (frame, first data row number)."""
+def read_table(
+    path: str | Path, sheet: str | None = None, encoding: str | None = None
+) -> tuple[pd.DataFrame, int]:
+    """Read CSV (UTF-8 or GB18030) or XLSX as strings; return (frame, first data row number).
+
+    ``encoding`` is the one declared in ``dataset.yaml`` (``utf-8`` or ``gb18030``); without a
+    declaration UTF-8 is tried, then GB18030 only when the decoded text looks like simplified
+    Chinese (see :func:`read_csv_bytes`).
+    """
     path = Path(path)
     if not path.exists():
         raise InputError(Problem(str(path), "file not found"))
+    if path.is_dir():
+        raise InputError(Problem(str(path), "is a folder, not a table file"))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from .tables import check_xlsx
+
+        check_xlsx(path.read_bytes(), str(path))  # size / zip-bomb limits before openpyxl
         try:
             xls = pd.ExcelFile(path, engine="openpyxl")
             name = sheet if sheet in xls.sheet_names else xls.sheet_names[0]
@@ -116,20 +138,27 @@ def read_table(path: str | Path, sheet: str | None = None) -> tuple[pd.DataFrame
         except Exception as exc:  # openpyxl raises many types for broken files
             raise InputError(Problem(str(path), f"cannot read Excel file: {exc}")) from None
         return _clean(df), 2
+    if path.stat().st_size >= FAST_CSV_BYTES and _utf8_or_undeclared(encoding):
+        df = _read_csv_arrow(path)  # streamed from the file: no second copy of its bytes
+        if df is not None:
+            return _clean(df), 2
     raw = path.read_bytes()
-    return read_csv_bytes(raw, str(path)), 2
+    return read_csv_bytes(raw, str(path), encoding), 2
 
 
-def read_csv_bytes(raw: bytes, name: str) -> pd.DataFrame:
-    """Decode CSV bytes as UTF-8 (with or without BOM) or GB18030, strictly."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InputError(Problem(name, "cannot decode the file as UTF-8 or GB18030 text"))
+def _utf8_or_undeclared(encoding: str | None) -> bool:
+    return (encoding or "utf-8").lower().replace("_", "-") in ("utf-8", "utf8")
+
+
+def read_csv_bytes(raw: bytes, name: str, encoding: str | None = None) -> pd.DataFrame:
+    """Decode CSV bytes strictly (:func:`gep.tables.decode_text`) and parse them as strings."""
+    from .tables import decode_text
+
+    if len(raw) >= FAST_CSV_BYTES and _utf8_or_undeclared(encoding):
+        df = _read_csv_arrow(raw)
+        if df is not None:
+            return _clean(df)
+    text = decode_text(raw, name, encoding)
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
     except Exception as exc:
@@ -137,9 +166,83 @@ def read_csv_bytes(raw: bytes, name: str) -> pd.DataFrame:
     return _clean(df)
 
 
+FAST_CSV_BYTES = 8 * 1024 * 1024  # larger UTF-8 files are parsed by pyarrow (issue 16 item 6)
+_CATEGORY_COLUMNS = {*INVENTORY_COLUMNS} - {"value"}
+
+
+def _read_csv_arrow(source: bytes | Path) -> pd.DataFrame | None:
+    """Parse large UTF-8 CSV bytes with pyarrow: every cell as text, repeated columns
+    (region, year, item, …) as categoricals. ``None`` when pyarrow refuses (invalid UTF-8,
+    ragged rows, quoting it does not accept): the caller then takes the strict pandas path,
+    which reports the problem."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute  # noqa: F401  (pa.compute)
+        import pyarrow.csv as pacsv
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return None
+    if isinstance(source, Path):
+        with source.open("rb") as fh:
+            head = fh.read(65536)
+        stream = str(source)  # pyarrow streams the file (and skips a UTF-8 BOM)
+    else:
+        head = source[:65536]
+        view = memoryview(source)
+        stream = pa.py_buffer(view[3:] if head[:3] == b"\xef\xbb\xbf" else view)
+    if b"\x00" in head:
+        return None
+    try:
+        header = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8").strip()
+        names = [c.strip().strip('"') for c in header.split(",")]
+        table = pacsv.read_csv(
+            stream,
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError, ValueError):
+        return None
+    cols = {}
+    for name in list(table.column_names):
+        col = table.column(0)
+        table = table.remove_column(0)  # free each Arrow column once converted
+        if name.strip() == "value":
+            # all plain numbers: parse once in C; otherwise keep the text for messages
+            with contextlib.suppress(pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                col = pa.compute.cast(col, pa.float64())
+        if name.strip() in _CATEGORY_COLUMNS:
+            cols[name] = col.dictionary_encode().to_pandas()
+        else:
+            cols[name] = col.to_pandas()
+        del col
+    del table
+    pa.default_memory_pool().release_unused()  # give the parse buffers back to the OS
+    return pd.DataFrame(cols)
+
+
 def _clean(df: pd.DataFrame) -> pd.DataFrame:
+    """Column names and text cells stripped; categorical columns stripped per category."""
     df.columns = [str(c).strip() for c in df.columns]
-    return df.apply(lambda s: s.astype(str).str.strip())
+    out = {}
+    for c in df.columns:
+        col = df[c]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            cats = col.cat.categories.astype(str)
+            stripped = cats.str.strip()
+            if stripped.equals(cats):
+                out[c] = col
+            elif stripped.is_unique:
+                out[c] = col.cat.rename_categories(stripped)
+            else:
+                out[c] = col.astype(str).str.strip().astype("category")
+        elif pd.api.types.is_float_dtype(col):  # values pyarrow already parsed as numbers
+            out[c] = col
+        else:
+            out[c] = col.astype(str).str.strip()
+    return pd.DataFrame(out, index=df.index)
 
 
 def read_regions(path: str | Path) -> pd.DataFrame:
@@ -162,7 +265,7 @@ def parse_regions(df: pd.DataFrame, file: str, first_row: int = 2) -> pd.DataFra
     for i, rec in enumerate(df.to_dict("records")):
         row = first_row + i
         code = rec["code"]
-        if not (len(code) == 6 and code.isdigit()):
+        if not _REGION_CODE_RE.fullmatch(code):  # ASCII digits only: "６１０９０２" is refused
             problems.append(
                 Problem(
                     file, f"region code {code!r} is not a 6-digit administrative code", row, "code"
@@ -176,9 +279,8 @@ def parse_regions(df: pd.DataFrame, file: str, first_row: int = 2) -> pd.DataFra
             area = float(rec["land_area"])
             if not np.isfinite(area) or area <= 0:
                 raise ValueError
-            unit = parse_unit(rec["land_area_unit"] or "km**2")
-            area_ha = ureg.Quantity(area, unit).to("hectare").magnitude
         except ValueError:
+            area = None
             problems.append(
                 Problem(
                     file,
@@ -187,6 +289,16 @@ def parse_regions(df: pd.DataFrame, file: str, first_row: int = 2) -> pd.DataFra
                     "land_area",
                 )
             )
+        try:
+            unit = parse_unit(rec["land_area_unit"] or "km**2", "land_area_unit", file)
+            if area is not None:
+                area_ha = ureg.Quantity(area, unit).to("hectare").magnitude
+                if not np.isfinite(area_ha):
+                    problems.append(
+                        Problem(file, "land area overflows after conversion", row, "land_area")
+                    )
+        except UnitError as exc:
+            problems.append(Problem(file, exc.reason, row, "land_area_unit"))
         except Exception:
             problems.append(
                 Problem(
@@ -229,6 +341,47 @@ def parse_regions(df: pd.DataFrame, file: str, first_row: int = 2) -> pd.DataFra
 # validation of the long table
 
 
+MAX_PROBLEMS = 1000  # per file: a broken 2-million-row file reports the first 1000 (+ a count)
+_KEY_COLUMNS = ("region", "year", "item", "ecosystem", "species", "unit")
+
+
+def _per_category(col: pd.Series, check) -> tuple[np.ndarray, list]:
+    """Apply ``check(value) -> result`` once per distinct value; (codes, results by code)."""
+    cat = col if isinstance(col.dtype, pd.CategoricalDtype) else col.astype("category")
+    results = [check(v) for v in cat.cat.categories]
+    return cat.cat.codes.to_numpy(), results
+
+
+def _pair_codes(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (a, b) code pairs and, for each row, the index of its pair (hash-based, O(n))."""
+    a64 = a.astype(np.int64) + 1
+    b64 = b.astype(np.int64) + 1
+    width = int(b64.max(initial=0)) + 1
+    inverse, uniques = pd.factorize(a64 * width + b64)
+    uniques = np.asarray(uniques, dtype=np.int64)
+    pairs = np.stack([uniques // width - 1, uniques % width - 1], axis=1)
+    return pairs, inverse
+
+
+def _units_column(canon_by_pair: list[str | None], inverse: np.ndarray) -> pd.Categorical:
+    """The canonical unit of each row as a categorical (one category per distinct unit)."""
+    names = [c or "" for c in canon_by_pair]
+    cats = sorted(set(names))
+    pos = np.array([cats.index(n) for n in names], dtype=np.int64)
+    return pd.Categorical.from_codes(pos[inverse], categories=cats)
+
+
+def _decat(col: pd.Series) -> pd.Series:
+    """A categorical column as plain text (the dtype the small-file path produces), by take."""
+    if not isinstance(col.dtype, pd.CategoricalDtype):
+        return col
+    cats = col.cat.categories.astype(str)
+    codes = col.cat.codes.to_numpy()
+    if (codes < 0).any():
+        return col.astype(str)
+    return pd.Series(cats.take(codes), index=col.index)
+
+
 def parse_inventory(
     df: pd.DataFrame,
     regions: pd.DataFrame,
@@ -239,9 +392,12 @@ def parse_inventory(
     """Validate the long inventory table and convert values to canonical units.
 
     Returns the canonical long table (value in canonical units, ``row`` = file row). Raises
-    :class:`InputError` listing every problem.
+    :class:`InputError` listing every problem (the first :data:`MAX_PROBLEMS` rows' problems
+    and a count of the rest).
+
+    Checks run once per distinct region, item, (item, ecosystem), (item, species) and
+    (item, unit), then are mapped to rows with numpy, so millions of rows validate in seconds.
     """
-    problems: list[Problem] = []
     missing = [c for c in INVENTORY_COLUMNS if c not in df.columns]
     if missing:
         raise InputError(
@@ -250,156 +406,223 @@ def parse_inventory(
                 f"missing column(s): {', '.join(missing)}; expected {', '.join(INVENTORY_COLUMNS)}",
             )
         )
+    problems: list[Problem] = []
     extra = [c for c in df.columns if c not in INVENTORY_COLUMNS]
     if extra:
         problems.append(Problem(file, f"unknown column(s): {', '.join(extra)}", None, extra[0]))
     if df.empty:
         raise InputError(Problem(file, "the inventory has no rows"))
     df = df[INVENTORY_COLUMNS].copy()
-    df["row"] = np.arange(len(df)) + first_row
+    for c in _KEY_COLUMNS:
+        if not isinstance(df[c].dtype, pd.CategoricalDtype):
+            df[c] = df[c].astype(str).astype("category")
+    n = len(df)
+    rows = np.arange(n) + first_row
+    df["row"] = rows
+    found: list[tuple[np.ndarray, int, object]] = []  # (row mask, field order, message(s))
+
+    def flag(mask: np.ndarray, order: int, message) -> None:
+        if mask.any():
+            found.append((mask, order, message))
+
+    # region
     parents = set(regions["parent"]) - {""}
     aggregate = {c for c in regions.index if c in parents}
     known_regions = set(regions.index)
+
+    def region_msg(code: str) -> str | None:
+        if code not in known_regions:
+            return f"unknown region {code!r} (not in regions.csv)"
+        if code in aggregate:
+            return (
+                f"region {code} is an aggregate of other regions; give county-level rows only "
+                "(totals are computed)"
+            )
+        return None
+
+    codes, msgs = _per_category(df["region"], region_msg)
+    for k, m in enumerate(msgs):
+        if m:
+            flag(codes == k, 0, ("region", m))
+
+    # year: distinct texts → numbers
+    ycodes, ynums = _per_category(df["year"], lambda t: pd.to_numeric(t, errors="coerce"))
+    ylookup = np.array([np.nan if v is None else float(v) for v in ynums] + [np.nan])
+    year_num = ylookup[ycodes]
+    yvalid = np.isfinite(year_num) & (year_num == np.round(year_num))
+    yvalid &= (year_num >= 1900) & (year_num <= 2200)
+    for k, t in enumerate(df["year"].cat.categories):
+        bad = (ycodes == k) & ~yvalid
+        if bad.any():
+            flag(bad, 1, ("year", f"year {t!r} is not a year"))
+        elif years is not None and np.isfinite(ylookup[k]) and int(ylookup[k]) not in years:
+            flag(
+                ycodes == k,
+                1,
+                ("year", f"year {int(ylookup[k])} is not one of the dataset years {list(years)}"),
+            )
+
+    # item
+    icodes, specs = _per_category(df["item"], item_spec)
+    items = list(df["item"].cat.categories)
+    known_item = np.array([sp is not None for sp in specs] + [False])[icodes]
+    for k, sp in enumerate(specs):
+        if sp is None:
+            flag(
+                icodes == k,
+                2,
+                ("item", f"unknown item {items[k]!r} (see `gep items` / gep/items.yaml)"),
+            )
+
+    # ecosystem / species per (item, value) pair
     ecosystems = ecosystem_catalog()
-    catalog_cache: dict[str, object] = {}
-    unit_cache: dict[tuple[str, str], tuple[str | None, float | None, str | None]] = {}
+    for col, order in (("ecosystem", 3), ("species", 4)):
+        vcodes = df[col].cat.codes.to_numpy()
+        cats = list(df[col].cat.categories)
+        pairs, inverse = _pair_codes(icodes, vcodes)
+        for p, (ik, vk) in enumerate(pairs):
+            sp = specs[ik] if ik >= 0 else None
+            if sp is None:
+                continue
+            v = cats[vk] if vk >= 0 else ""
+            m = None
+            if col in sp.dims:
+                if not v:
+                    m = f"item {items[ik]} needs {'an ecosystem' if col == 'ecosystem' else 'a species group'}"
+                elif col == "ecosystem" and v not in ecosystems:
+                    m = f"unknown ecosystem {v!r}"
+                elif col == "species" and (not v.replace("_", "").isalnum() or v != v.lower()):
+                    m = f"species code {v!r} must be lower_snake_case"
+            elif v:
+                m = f"item {items[ik]} has no {col} dimension; leave it empty"
+            if m:
+                flag(inverse == p, order, (col, m))
 
-    values = pd.to_numeric(df["value"], errors="coerce")
-    year_num = pd.to_numeric(df["year"], errors="coerce")
-    canonical_units: list[str | None] = []
-    factors = np.full(len(df), np.nan)
-    for i, rec in enumerate(df.itertuples(index=False)):
-        row = first_row + i
-        if rec.region not in known_regions:
-            problems.append(
-                Problem(file, f"unknown region {rec.region!r} (not in regions.csv)", row, "region")
-            )
-        elif rec.region in aggregate:
-            problems.append(
-                Problem(
-                    file,
-                    f"region {rec.region} is an aggregate of other regions; give county-level rows only (totals are computed)",
-                    row,
-                    "region",
-                )
-            )
-        y = year_num.iat[i]
-        if not np.isfinite(y) or y != int(y) or not (1900 <= y <= 2200):
-            problems.append(Problem(file, f"year {rec.year!r} is not a year", row, "year"))
-        elif years is not None and int(y) not in years:
-            problems.append(
-                Problem(
-                    file,
-                    f"year {int(y)} is not one of the dataset years {list(years)}",
-                    row,
-                    "year",
-                )
-            )
-        spec = catalog_cache.get(rec.item)
-        if spec is None and rec.item not in catalog_cache:
-            spec = item_spec(rec.item)
-            catalog_cache[rec.item] = spec
-        if spec is None:
-            problems.append(
-                Problem(
-                    file,
-                    f"unknown item {rec.item!r} (see `gep items` / gep/items.yaml)",
-                    row,
-                    "item",
-                )
-            )
-            canonical_units.append(None)
+    # value
+    raw_values = df["value"]
+    values = pd.to_numeric(raw_values, errors="coerce").to_numpy(dtype=float)
+    bad_value = ~np.isfinite(values) & known_item
+    for i in np.flatnonzero(bad_value)[:MAX_PROBLEMS]:
+        found.append((np.array([i]), 5, ("value", f"value {raw_values.iat[i]!r} is not a number")))
+    if bad_value.sum() > MAX_PROBLEMS:
+        found.append(
+            (np.flatnonzero(bad_value)[MAX_PROBLEMS:], 5, ("value", "value is not a number"))
+        )
+    negative = (values < 0) & known_item
+    for i in np.flatnonzero(negative)[:MAX_PROBLEMS]:
+        found.append((np.array([i]), 5, ("value", f"value {values[i]:g} is negative")))
+
+    # unit per (item, unit) pair
+    ucodes = df["unit"].cat.codes.to_numpy()
+    ucats = list(df["unit"].cat.categories)
+    pairs, inverse = _pair_codes(icodes, ucodes)
+    factors_by_pair = np.full(len(pairs), np.nan)
+    canon_by_pair: list[str | None] = [None] * len(pairs)
+    for p, (ik, uk) in enumerate(pairs):
+        sp = specs[ik] if ik >= 0 else None
+        if sp is None:
             continue
-        if "ecosystem" in spec.dims:
-            if not rec.ecosystem:
-                problems.append(
-                    Problem(file, f"item {rec.item} needs an ecosystem", row, "ecosystem")
-                )
-            elif rec.ecosystem not in ecosystems:
-                problems.append(
-                    Problem(file, f"unknown ecosystem {rec.ecosystem!r}", row, "ecosystem")
-                )
-        elif rec.ecosystem:
-            problems.append(
-                Problem(
-                    file,
-                    f"item {rec.item} has no ecosystem dimension; leave it empty",
-                    row,
-                    "ecosystem",
-                )
-            )
-        if "species" in spec.dims:
-            if not rec.species:
-                problems.append(
-                    Problem(file, f"item {rec.item} needs a species group", row, "species")
-                )
-            elif not rec.species.replace("_", "").isalnum() or rec.species != rec.species.lower():
-                problems.append(
-                    Problem(
-                        file,
-                        f"species code {rec.species!r} must be lower_snake_case",
-                        row,
-                        "species",
-                    )
-                )
-        elif rec.species:
-            problems.append(
-                Problem(
-                    file,
-                    f"item {rec.item} has no species dimension; leave it empty",
-                    row,
-                    "species",
-                )
-            )
-        v = values.iat[i]
-        if not rec.value or not np.isfinite(v):
-            problems.append(Problem(file, f"value {rec.value!r} is not a number", row, "value"))
-        elif v < 0:
-            problems.append(Problem(file, f"value {v:g} is negative", row, "value"))
-        key = (rec.item, rec.unit)
-        if key not in unit_cache:
-            unit_cache[key] = _unit_conversion(spec, rec.unit)
-        canon, factor, err = unit_cache[key]
+        canon, factor, err = _unit_conversion(sp, ucats[uk] if uk >= 0 else "")
         if err:
-            problems.append(Problem(file, err, row, "unit"))
+            flag(inverse == p, 6, ("unit", err))
         else:
-            factors[i] = factor
-        canonical_units.append(canon)
-        if not rec.source:
-            problems.append(
-                Problem(
-                    file,
-                    "every row needs a source (or 'illustrative: how it was made')",
-                    row,
-                    "source",
-                )
-            )
+            factors_by_pair[p] = factor
+            canon_by_pair[p] = canon
+    factors = factors_by_pair[inverse]
 
-    df["value"] = values * factors
-    df["unit"] = canonical_units
-    df["year"] = year_num
-    key_cols = ["region", "year", "item", "ecosystem", "species"]
-    # one pass: each row's key group and the file row where that key first appears
-    first_row = df.groupby(key_cols, dropna=False, sort=False)["row"].transform("first")
-    for row, first in zip(
-        df["row"][df["row"] != first_row], first_row[df["row"] != first_row], strict=True
-    ):
-        problems.append(
-            Problem(
-                file,
-                f"duplicate of row {first} (same region, year, item, ecosystem, species)",
-                int(row),
-                "item",
+    # source
+    src = df["source"]
+    if isinstance(src.dtype, pd.CategoricalDtype):
+        scodes, sempty = _per_category(src, lambda v: not str(v))
+        empty_source = (np.array([*sempty, True])[scodes]) & known_item
+    else:
+        empty_source = (src.isna() | (src.astype(str).str.len() == 0)).to_numpy() & known_item
+    flag(
+        empty_source, 7, ("source", "every row needs a source (or 'illustrative: how it was made')")
+    )
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        converted = values * factors
+    overflow = np.isfinite(values) & np.isfinite(factors) & ~np.isfinite(converted)
+    for i in np.flatnonzero(overflow)[:MAX_PROBLEMS]:  # e.g. 1e306 亿立方米 → inf m³
+        found.append(
+            (
+                np.array([i]),
+                5,
+                (
+                    "value",
+                    f"value {values[i]:g} {ucats[ucodes[i]]} overflows after conversion to the canonical unit",
+                ),
             )
         )
+
+    # duplicates (only meaningful when the keys themselves are fine)
+    key_cols = ["region", "year", "item", "ecosystem", "species"]
+    dup = df.duplicated(subset=key_cols, keep="first").to_numpy()
+    if dup.any():
+        first_of = df.groupby(key_cols, observed=True, sort=False)["row"].transform("first")
+        firsts = first_of.to_numpy()
+        for i in np.flatnonzero(dup)[:MAX_PROBLEMS]:
+            found.append(
+                (
+                    np.array([i]),
+                    2,
+                    (
+                        "item",
+                        f"duplicate of row {int(firsts[i])} (same region, year, item, ecosystem, species)",
+                    ),
+                )
+            )
+        if dup.sum() > MAX_PROBLEMS:
+            found.append((np.flatnonzero(dup)[MAX_PROBLEMS:], 2, ("item", "duplicate row")))
+
+    if found:
+        problems += _row_problems(found, rows, file, n)
+        raise InputError(problems)
     if problems:
         raise InputError(problems)
-    df["year"] = df["year"].astype(int)
-    problems += _check_extent(df, regions, file)
-    problems += _check_years(df, file, years)
+    out = pd.DataFrame(
+        {
+            "region": _decat(df["region"]),
+            "year": year_num.astype(int),
+            "item": _decat(df["item"]),
+            "ecosystem": _decat(df["ecosystem"]),
+            "species": _decat(df["species"]),
+            "value": converted,
+            # repeated text kept as categoricals (a 2-million-row source column is ~100 MB as str)
+            # repeated text kept as categoricals (a 2-million-row source column is ~100 MB as str)
+            "unit": _units_column(canon_by_pair, inverse),
+            "source": src if isinstance(src.dtype, pd.CategoricalDtype) else src.astype("category"),
+            "row": rows,
+        },
+        index=df.index,
+    )
+    problems += _check_extent(out, regions, file)
+    problems += _check_years(out, file, years)
     if problems:
         raise InputError(problems)
-    return df
+    return out
+
+
+def _row_problems(found, rows: np.ndarray, file: str, n: int) -> list[Problem]:
+    """Problems sorted by row then column, the first :data:`MAX_PROBLEMS` rows and a count."""
+    entries: list[tuple[int, int, str, str]] = []
+    total = 0
+    for mask, order, (field_name, message) in found:
+        idx = np.flatnonzero(mask) if mask.dtype == bool else mask
+        total += len(idx)
+        for i in idx[:MAX_PROBLEMS]:
+            entries.append((int(i), order, field_name, message))
+    entries.sort(key=lambda e: (e[0], e[1]))
+    out = [Problem(file, m, int(rows[i]), f) for i, _, f, m in entries[:MAX_PROBLEMS]]
+    if total > len(out):
+        out.append(
+            Problem(
+                file,
+                f"… and {total - len(out):,} more problems of the kinds above (first {len(out)} shown)",
+            )
+        )
+    return out
 
 
 def _unit_conversion(spec, unit: str) -> tuple[str | None, float | None, str | None]:
@@ -427,59 +650,76 @@ def _check_extent(df: pd.DataFrame, regions: pd.DataFrame, file: str) -> list[Pr
     area = df[df["item"] == "area"]
     if area.empty:
         return []
-    sums = area.groupby(["region", "year"])["value"].sum()
+    grouped = area.groupby(["region", "year"])
+    sums = grouped["value"].sum()
+    land = regions["land_area_ha"].reindex(sums.index.get_level_values(0)).to_numpy()
+    over = sums.to_numpy() > land * (1 + EXTENT_TOLERANCE)
+    if not over.any():
+        return []
+    first = grouped["row"].min()
+    last = grouped["row"].max()
     problems = []
-    for (region, year), total in sums.items():
-        land = regions.at[region, "land_area_ha"]
-        if total > land * (1 + EXTENT_TOLERANCE):
-            rows = area[(area["region"] == region) & (area["year"] == year)]["row"]
-            problems.append(
-                Problem(
-                    file,
-                    f"ecosystem extent of {region} in {year} sums to {total:,.1f} ha, "
-                    f"{100 * (total / land - 1):.1f} % more than its land area {land:,.1f} ha (rows {rows.min()}–{rows.max()})",
-                    int(rows.min()),
-                    "value",
-                )
+    for (region, year), total, land_ha, r0, r1 in zip(
+        sums.index[over], sums[over], land[over], first[over], last[over], strict=True
+    ):
+        problems.append(
+            Problem(
+                file,
+                f"ecosystem extent of {region} in {year} sums to {total:,.1f} ha, "
+                f"{100 * (total / land_ha - 1):.1f} % more than its land area {land_ha:,.1f} ha (rows {r0}–{r1})",
+                int(r0),
+                "value",
             )
+        )
     return problems
 
 
 def _check_years(df: pd.DataFrame, file: str, years: Sequence[int] | None) -> list[Problem]:
-    all_years = sorted(years) if years is not None else sorted(df["year"].unique())
+    all_years = sorted(years) if years is not None else sorted(int(y) for y in df["year"].unique())
     problems = []
-    # every region must appear in every year
-    seen = df.groupby("region")["year"].apply(lambda s: set(s))
-    for region, ys in seen.items():
-        gap = [y for y in all_years if y not in ys]
-        if gap:
-            problems.append(
-                Problem(
-                    file,
-                    f"region {region} has no rows for year(s) {', '.join(map(str, gap))}",
-                    None,
-                    "year",
-                )
+    y_index = {y: i for i, y in enumerate(all_years)}
+    yi = df["year"].map(y_index).to_numpy()
+    known = ~pd.isna(yi)
+    yi = np.where(known, yi, 0).astype(np.int64)
+    rcodes, region_names = pd.factorize(df["region"])
+    # every region must appear in every year (a presence matrix, no per-group Python)
+    present = np.zeros((len(region_names), len(all_years)), dtype=bool)
+    present[rcodes[known], yi[known]] = True
+    for r in np.flatnonzero(~present.all(axis=1)):
+        gap = [all_years[j] for j in np.flatnonzero(~present[r])]
+        problems.append(
+            Problem(
+                file,
+                f"region {region_names[r]} has no rows for year(s) {', '.join(map(str, gap))}",
+                None,
+                "year",
             )
-    catalog = item_catalog()
+        )
     periodic_items = {
         name for name in df["item"].unique() if (s := item_spec(name)) is not None and s.periodic
     }
-    del catalog
-    sub = df[~df["item"].isin(periodic_items)]
-    per_item = sub.groupby(["region", "item"])["year"].apply(lambda s: set(s))
-    for (region, item), ys in per_item.items():
-        gap = [y for y in all_years if y not in ys]
-        if gap:
-            rows = sub[(sub["region"] == region) & (sub["item"] == item)]["row"]
-            problems.append(
-                Problem(
-                    file,
-                    f"item {item} of region {region} is missing year(s) {', '.join(map(str, gap))}",
-                    int(rows.min()),
-                    "year",
-                )
+    sub = ~df["item"].isin(periodic_items).to_numpy() & known
+    if not sub.any():
+        return problems
+    icodes, item_names = pd.factorize(df["item"])
+    pair_inv, pair_keys = pd.factorize(rcodes[sub].astype(np.int64) * len(item_names) + icodes[sub])
+    have = np.zeros((len(pair_keys), len(all_years)), dtype=bool)
+    have[pair_inv, yi[sub]] = True
+    rows = df["row"].to_numpy()[sub]
+    first_row = np.full(len(pair_keys), np.iinfo(np.int64).max)
+    np.minimum.at(first_row, pair_inv, rows)
+    for p in np.flatnonzero(~have.all(axis=1)):
+        key = int(pair_keys[p])
+        region, item = region_names[key // len(item_names)], item_names[key % len(item_names)]
+        gap = [all_years[j] for j in np.flatnonzero(~have[p])]
+        problems.append(
+            Problem(
+                file,
+                f"item {item} of region {region} is missing year(s) {', '.join(map(str, gap))}",
+                int(first_row[p]),
+                "year",
             )
+        )
     return problems
 
 
@@ -491,8 +731,8 @@ def to_xarray(table: pd.DataFrame, regions: Sequence[str], years: Sequence[int])
     """Pivot the canonical long table into one variable per item (vectorized per item)."""
     regions = list(regions)
     years = [int(y) for y in years]
-    present = set(table["ecosystem"].tolist())
-    eco_codes = [c for c in ecosystem_catalog() if c in present]
+    present_eco = set(table["ecosystem"].unique())
+    eco_codes = [c for c in ecosystem_catalog() if c in present_eco]
     species = sorted(s for s in table["species"].unique() if s)
     coords: dict = {"region": regions, "year": years}
     if eco_codes:
@@ -500,26 +740,32 @@ def to_xarray(table: pd.DataFrame, regions: Sequence[str], years: Sequence[int])
     if species:
         coords["species"] = species
     variables: dict[str, xr.Variable] = {}
-    r_index = {r: i for i, r in enumerate(regions)}
-    y_index = {y: i for i, y in enumerate(years)}
-    e_index = {e: i for i, e in enumerate(eco_codes)}
-    s_index = {s: i for i, s in enumerate(species)}
-    for item, group in table.groupby("item", sort=True):
+    # positions by hash lookups on whole columns, then one numpy selection per item
+    ri_all = pd.Index(regions).get_indexer(table["region"])
+    yi_all = pd.Index(years).get_indexer(table["year"])
+    ei_all = pd.Index(eco_codes).get_indexer(table["ecosystem"]) if eco_codes else None
+    si_all = pd.Index(species).get_indexer(table["species"]) if species else None
+    vals_all = table["value"].to_numpy(dtype=float)
+    item_codes, item_names = pd.factorize(table["item"])
+    unit_col = table["unit"]
+    for k in np.argsort(np.asarray(item_names, dtype=object)):
+        item = item_names[k]
+        idx = np.flatnonzero(item_codes == k)
         spec = item_spec(item)
-        ri = group["region"].map(r_index).to_numpy()
-        yi = group["year"].map(y_index).to_numpy()
-        vals = group["value"].to_numpy(dtype=float)
+        ri = ri_all[idx]
+        yi = yi_all[idx]
+        vals = vals_all[idx]
         if "ecosystem" in spec.dims:
             dims, shape, third = (
                 ("region", "year", "ecosystem"),
                 (len(regions), len(years), len(eco_codes)),
-                group["ecosystem"].map(e_index).to_numpy(),
+                ei_all[idx],
             )
         elif "species" in spec.dims:
             dims, shape, third = (
                 ("region", "year", "species"),
                 (len(regions), len(years), len(species)),
-                group["species"].map(s_index).to_numpy(),
+                si_all[idx],
             )
         else:
             dims, shape, third = ("region", "year"), (len(regions), len(years)), None
@@ -533,10 +779,11 @@ def to_xarray(table: pd.DataFrame, regions: Sequence[str], years: Sequence[int])
                 present[ri, yi] = True
                 arr[present] = 0.0
             arr[ri, yi, third] = vals
+        unit = unit_col.iat[int(idx[0])]
         variables[str(item)] = xr.Variable(
             dims,
             arr,
-            attrs={"units": group["unit"].iloc[0], "long_name": spec.en, "long_name_zh": spec.zh},
+            attrs={"units": unit, "long_name": spec.en, "long_name_zh": spec.zh},
         )
     # one construction (assigning item by item re-aligns the whole Dataset each time)
     return xr.Dataset(variables, coords=coords)
@@ -564,7 +811,7 @@ def dataset_from_frames(
     table = parse_inventory(
         _clean(inventory_df.copy()), regions, inventory_file, first_row, years=years
     )
-    present = set(table["region"])
+    present = set(table["region"].unique())
     counties = [c for c in regions.index if c in present]
     all_years = sorted(set(years) if years else set(table["year"]))
     data = to_xarray(table, counties, all_years)
@@ -595,6 +842,9 @@ def load_dataset(path: str | Path) -> Dataset:
             raise InputError(
                 Problem(str(meta_file), "'years' must be a list of years", field="years")
             )
+        from .tables import check_dataset_meta
+
+        check_dataset_meta(meta, str(meta_file))
     if path.is_dir():
         candidates = [folder / "inventory.csv", folder / "inventory.xlsx"]
         inv_path = next((c for c in candidates if c.exists()), None)
@@ -605,8 +855,9 @@ def load_dataset(path: str | Path) -> Dataset:
     else:
         inv_path = path
     regions_path = folder / "regions.csv"
-    regions_df, _ = read_table(regions_path)
-    inv_df, first = read_table(inv_path, sheet="inventory")
+    encoding = meta.get("encoding")
+    regions_df, _ = read_table(regions_path, encoding=encoding)
+    inv_df, first = read_table(inv_path, sheet="inventory", encoding=encoding)
     return dataset_from_frames(
         regions_df,
         inv_df,

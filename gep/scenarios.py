@@ -45,7 +45,6 @@ ecosystem with zero area (other items NaN: "not assessed" where the new land nee
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +59,7 @@ from .catalog import ecosystem_catalog, item_spec
 from .coefficients import CoefficientSet, Override, load_set
 from .errors import InputError, Problem
 from .inventory import EXTENT_TOLERANCE, Dataset
+from .unitparse import UnitError, parse_amount
 from .units import parse_unit, ureg
 from .yamlio import load_yaml
 
@@ -93,7 +93,6 @@ _EDIT_KEYS = {
 _CONVERSION_KEYS = {"from", "to", "area", "region", "from_year", "note"}
 _PATH_KEYS = {"id", "unit", "price_year", "interpolate", "path", "note"}
 _OPS = ("set", "scale", "add")
-_QUANTITY_RE = re.compile(r"^\s*([-+]?(?:\d[\d,]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 
 
 # --------------------------------------------------------------------------------------------
@@ -291,22 +290,13 @@ class _Reader:
         if _is_number(raw):
             return float(raw), None
         if isinstance(raw, str):
-            m = _QUANTITY_RE.match(raw)
-            if m is None:
-                self.bad(f"{raw!r} is not a number or 'NUMBER UNIT'", where)
+            # bounded grammar, ASCII digits, no "1,5" (issue 16): gep.unitparse
+            try:
+                value, unit_obj = parse_amount(raw, where, self.file)
+            except UnitError as exc:
+                self.bad(exc.problems[0].message, where)
                 return None
-            value, unit = float(m.group(1).replace(",", "")), m.group(2)
-            if not math.isfinite(value):
-                self.bad(f"{raw!r} is not a finite number", where)
-                return None
-            unit = unit.strip() or None
-            if unit is not None:
-                try:
-                    parse_unit(unit)
-                except ValueError as exc:
-                    self.bad(str(exc), where)
-                    return None
-            return value, unit
+            return value, (None if unit_obj is None else str(unit_obj))
         self.bad(f"{raw!r} is not a number or 'NUMBER UNIT'", where)
         return None
 
@@ -860,12 +850,18 @@ def _apply_edit(data: xr.Dataset, e: InventoryEdit, file: str, dataset: Dataset)
         if third is None:
             third = np.ones(arr.shape[2], dtype=bool)
         sel = sel[:, :, None] & third[None, None, :]
-    if e.op == "set":
-        arr[sel] = e.value
-    elif e.op == "scale":
-        arr[sel] = arr[sel] * e.value
-    else:
-        arr[sel] = arr[sel] + e.value
+    with np.errstate(over="ignore", invalid="ignore"):
+        if e.op == "set":
+            arr[sel] = e.value
+        elif e.op == "scale":
+            arr[sel] = arr[sel] * e.value
+        else:
+            arr[sel] = arr[sel] + e.value
+    if np.any(np.isinf(arr[sel])):  # overflow: never a silent inf/null result (issue 16)
+        problems.append(
+            Problem(file, f"the edit makes {e.item} overflow (not finite)", field=f"{where}.{e.op}")
+        )
+        return problems
     if np.any(arr[sel] < 0):
         problems.append(Problem(file, f"the edit makes {e.item} negative", field=f"{where}.{e.op}"))
         return problems

@@ -14,6 +14,7 @@ import pandas as pd
 
 from .catalog import ecosystem_catalog, item_catalog
 from .inventory import INVENTORY_COLUMNS, load_dataset
+from .safeio import atomic_write_bytes, check_output_path, escape_frame, safe_sheet_title
 
 
 def template_frames(dataset_path: str | Path | None = None) -> dict[str, pd.DataFrame]:
@@ -73,9 +74,12 @@ def template_frames(dataset_path: str | Path | None = None) -> dict[str, pd.Data
 
 
 def write_template(out: str | Path | io.BytesIO, dataset_path: str | Path | None = None) -> None:
+    if not isinstance(out, io.BytesIO):  # atomic: never a half-written file
+        atomic_write_bytes(check_output_path(out), template_bytes(dataset_path))
+        return
     with pd.ExcelWriter(out, engine="openpyxl") as xw:
         for name, frame in template_frames(dataset_path).items():
-            frame.to_excel(xw, sheet_name=name, index=False)
+            escape_frame(frame).to_excel(xw, sheet_name=safe_sheet_title(name), index=False)
 
 
 def template_bytes(dataset_path: str | Path | None = None) -> bytes:

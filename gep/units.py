@@ -81,18 +81,19 @@ CANONICAL_UNITS: dict[str, str] = {
 }
 
 
-def parse_unit(text: str) -> pint.Unit:
-    """Parse a unit string with the project registry.
+def parse_unit(text: str | pint.Unit, field: str | None = None, file: str = "<input>") -> pint.Unit:
+    """Parse a unit string with the project registry, through the bounded grammar of
+    :mod:`gep.unitparse` (pint's own parser evaluates arithmetic: ``9**9**9*ha`` would hang).
 
     Raises
     ------
-    ValueError
-        If pint cannot parse ``text``; the message names the string.
+    gep.unitparse.UnitError
+        (an ``InputError`` and a ``ValueError``) if ``text`` is not a unit; the message names
+        the string and ``field``.
     """
-    try:
-        return ureg.Unit(str(text).strip())
-    except Exception as exc:  # pint raises several exception types here
-        raise ValueError(f"unit {text!r} cannot be parsed: {exc}") from None
+    from .unitparse import safe_unit
+
+    return safe_unit(text, field, file)
 
 
 def conversion_factor(from_unit: str, to_unit: str) -> float:

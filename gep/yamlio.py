@@ -3,6 +3,11 @@
 PyYAML's safe loader silently keeps the last of two duplicate keys; an analyst who pasted a
 value twice would never know which one counts. This loader refuses duplicates and reports the
 line of the second occurrence.
+
+It is also hardened against hostile files (issue 16): anchors and aliases are refused (a
+456-byte "billion laughs" file expands to gigabytes), nesting is limited to
+:data:`MAX_DEPTH` levels, a file is at most :data:`MAX_YAML_BYTES`, and content that is not
+UTF-8 text (binary, NUL or control characters) is refused with the file named.
 """
 
 from __future__ import annotations
@@ -14,9 +19,45 @@ import yaml
 
 from .errors import InputError, Problem
 
+MAX_YAML_BYTES = 2_000_000
+MAX_DEPTH = 32
+_CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"} | {"\x7f"}
+
 
 class _StrictLoader(yaml.SafeLoader):
-    pass
+    """SafeLoader that refuses anchors/aliases and deep nesting (checked while composing)."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"aliases (*{event.anchor}) are not allowed / 不允许使用别名",
+                event.start_mark,
+            )
+        event = self.peek_event()
+        if getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"anchors (&{event.anchor}) are not allowed / 不允许使用锚点",
+                event.start_mark,
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"nested more than {MAX_DEPTH} levels deep / 嵌套过深",
+                    event.start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -50,15 +91,55 @@ def _construct_timestamp(loader: _StrictLoader, node: yaml.ScalarNode):
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
+def _check_text(text: str, name: str) -> None:
+    bad = next((c for c in text if c in _CONTROL), None)
+    if bad is not None:
+        line = text[: text.index(bad)].count("\n") + 1
+        raise InputError(
+            Problem(
+                name,
+                f"binary content (control character {bad!r}); a YAML file must be UTF-8 text "
+                "/ 不是文本文件",
+                row=line,
+            )
+        )
+
+
+def decode_yaml_bytes(data: bytes, name: str) -> str:
+    """UTF-8 text of a YAML file's bytes, or an ``InputError`` naming the file."""
+    if len(data) > MAX_YAML_BYTES:
+        raise InputError(Problem(name, f"file is larger than {MAX_YAML_BYTES:,} bytes / 文件过大"))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            Problem(
+                name,
+                f"not UTF-8 text (byte {exc.start}); save the file as UTF-8 / 文件不是 UTF-8 编码",
+            )
+        ) from None
+    _check_text(text, name)
+    return text
+
+
 def load_yaml(path: str | Path) -> Any:
     """Read one YAML file strictly; any syntax error or duplicate key raises ``InputError``."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise InputError(
+                Problem(str(path), f"file is larger than {MAX_YAML_BYTES:,} bytes / 文件过大")
+            )
+        text = decode_yaml_bytes(path.read_bytes(), str(path))
     except FileNotFoundError:
         raise InputError(Problem(str(path), "file not found")) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(Problem(str(path), f"not UTF-8 text: {exc}")) from None
+    except IsADirectoryError:
+        raise InputError(Problem(str(path), "is a folder, not a YAML file")) from None
+    return _parse(text, str(path))
+
+
+def _parse(text: str, name: str) -> Any:
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
@@ -67,16 +148,33 @@ def load_yaml(path: str | Path) -> Any:
         message = exc.problem or str(exc)
         if exc.context and "duplicate" not in message:
             message = f"{exc.context}: {message}"
-        raise InputError(Problem(str(path), message, row=row)) from None
+        raise InputError(Problem(name, message, row=row)) from None
     except yaml.YAMLError as exc:
-        raise InputError(Problem(str(path), str(exc))) from None
+        raise InputError(Problem(name, str(exc))) from None
+    except RecursionError:
+        raise InputError(Problem(name, "nested too deeply / 嵌套过深")) from None
 
 
 def loads_yaml(text: str, name: str = "<text>") -> Any:
-    """Strictly parse YAML text (used for uploads and edited sets)."""
-    try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        row = mark.line + 1 if mark is not None else None
-        raise InputError(Problem(name, exc.problem or str(exc), row=row)) from None
+    """Strictly parse YAML text (used for uploads and edited sets); same limits as files."""
+    if isinstance(text, bytes):
+        text = decode_yaml_bytes(text, name)
+    else:
+        if len(text) > MAX_YAML_BYTES:
+            raise InputError(Problem(name, f"text is larger than {MAX_YAML_BYTES:,} bytes"))
+        _check_text(text, name)
+    return _parse(text, name)
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    """Writes repeated objects out in full: the loader refuses aliases, so never emit them."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML text (UTF-8, keys in order, no anchors/aliases) that :func:`load_yaml` reads back."""
+    return yaml.dump(
+        data, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False, default_flow_style=False
+    )

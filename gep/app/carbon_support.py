@@ -14,7 +14,7 @@ import streamlit as st
 from ..coefficients import CoefficientSet
 from ..errors import InputError, Problem
 from ..inventory import Dataset
-from ..units import ureg
+from ..units import parse_unit, ureg
 
 #: Strings of the carbon page not in gep.app.i18n (zh, en).
 S: dict[str, tuple[str, str]] = {
@@ -250,7 +250,9 @@ def project_defaults(coefficients_hash: str, year: int, _coefficients: Coefficie
 
 
 def to_hectares(value: float, unit: str) -> float:
-    return float(ureg.Quantity(float(value), unit).to("hectare").magnitude)
+    return float(
+        ureg.Quantity(float(value), parse_unit(unit, field="unit")).to("hectare").magnitude
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

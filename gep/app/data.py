@@ -107,9 +107,9 @@ def set_signature(path: Path) -> str:
         seen.add(current)
         h.update(_signature(current, "*.yaml").encode())
         try:
-            import yaml
+            from ..yamlio import load_yaml  # no aliases, size/depth limits (issue 16)
 
-            meta = yaml.safe_load((current / "set.yaml").read_text(encoding="utf-8")) or {}
+            meta = load_yaml(current / "set.yaml") or {}
             parent = meta.get("extends")
             current = find_set(parent, current.parent).resolve() if parent else None
         except Exception:

@@ -223,7 +223,58 @@ def parse_geojson(raw: bytes | str) -> dict:
             "应为包含要素的 GeoJSON FeatureCollection",
             "expected a GeoJSON FeatureCollection with features",
         )
+    if not isinstance(gj["features"], list):
+        raise BoundaryError(
+            "“features” 应为要素列表", "'features' must be a list of GeoJSON features"
+        )
+    bad = [i for i, f in enumerate(gj["features"]) if not _valid_feature(f)]
+    if bad:  # e.g. features: [1, 2, 3] or garbage geometry (issue 16)
+        shown = ", ".join(str(i + 1) for i in bad[:10])
+        n = len(gj["features"])
+        raise BoundaryError(
+            f"边界文件中 {len(bad)} / {n} 个要素不是坐标有限的多边形（第 {shown} 个）",
+            f"{len(bad)} of {n} features are not polygons with finite coordinates (feature {shown})",
+        )
     return gj
+
+
+def _valid_ring(ring) -> bool:
+    return (
+        isinstance(ring, list)
+        and len(ring) >= 3
+        and all(
+            isinstance(p, list)
+            and len(p) >= 2
+            and all(
+                isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+                for x in p[:2]
+            )
+            for p in ring
+        )
+    )
+
+
+def _valid_feature(f) -> bool:
+    if not isinstance(f, dict) or f.get("type") != "Feature":
+        return False
+    if f.get("properties") is not None and not isinstance(f["properties"], dict):
+        return False
+    g = f.get("geometry")
+    if not isinstance(g, dict):
+        return False
+    coords = g.get("coordinates")
+    if g.get("type") == "Polygon":
+        return isinstance(coords, list) and bool(coords) and all(_valid_ring(r) for r in coords)
+    if g.get("type") == "MultiPolygon":
+        return (
+            isinstance(coords, list)
+            and bool(coords)
+            and all(
+                isinstance(poly, list) and poly and all(_valid_ring(r) for r in poly)
+                for poly in coords
+            )
+        )
+    return False
 
 
 def match_features(gj: dict, regions: pd.DataFrame) -> tuple[dict, str, dict[str, str]]:

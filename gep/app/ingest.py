@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..inventory import Dataset, dataset_from_frames, read_csv_bytes
+from ..tables import check_xlsx
 from . import workspace
 
 
@@ -20,6 +21,7 @@ def read_upload(filename: str, raw: bytes) -> pd.DataFrame:
     """CSV (UTF-8 or GB18030) or XLSX (sheet ``inventory`` if present, else the first) as strings."""
     suffix = Path(filename).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
+        check_xlsx(raw, filename)  # size and zip-bomb ratio before openpyxl reads it
         try:
             xls = pd.ExcelFile(io.BytesIO(raw), engine="openpyxl")
             sheet = "inventory" if "inventory" in xls.sheet_names else xls.sheet_names[0]

@@ -83,6 +83,14 @@ def _read_folder(folder: Path, origin: str) -> tuple[list[AppScenario], list[Pro
             )
         except InputError as exc:
             problems += exc.problems
+            if origin == "workspace":  # a saved file that fails: moved aside, read once (issue 16)
+                moved = workspace.quarantine(f, str(exc))
+                problems.append(
+                    Problem(
+                        str(f),
+                        f"已移至隔离区 {moved} / moved aside to {moved}; it will not be read again",
+                    )
+                )
     return out, problems
 
 

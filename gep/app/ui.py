@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from ..safeio import escape_frame
 from . import data, views, workspace
 from .i18n import LANGS, t, text
 
@@ -231,7 +232,7 @@ def slug(s: str) -> str:
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
     """CSV with a BOM so that Excel opens Chinese text correctly."""
-    return df.to_csv(index=False).encode("utf-8-sig")
+    return escape_frame(df).to_csv(index=False).encode("utf-8-sig")  # no live formulas
 
 
 def file_stem(title: str) -> str:

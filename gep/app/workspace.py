@@ -36,17 +36,17 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 import unicodedata
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from ..errors import InputError, Problem
 from ..safeio import atomic_write_bytes, atomic_write_text  # noqa: F401  (re-exported for pages)
 from ..store import LOCAL_USER, Store, StoreError
 from ..store import content as store_content
 from ..store.db import default_url
+from ..yamlio import dump_yaml as _dump_yaml
 from ..yamlio import load_yaml
 
 _NAME_RE = re.compile(r"[^\w\-. ]+", re.UNICODE)
@@ -72,15 +72,74 @@ def safe_name(name: str) -> str:
         raise InputError(
             Problem("<name>", "a name is needed (letters, digits, Chinese characters, - or _)")
         )
-    return text[:80]
+    return _limit_bytes(text)
+
+
+#: file names are limited by the file system in *bytes* (255 on ext4); 80 × 𠀀 is 320 bytes
+MAX_NAME_BYTES = 120
+
+
+def _limit_bytes(text: str) -> str:
+    data = text.encode("utf-8")
+    if len(data) <= MAX_NAME_BYTES:
+        return text
+    return data[:MAX_NAME_BYTES].decode("utf-8", errors="ignore").rstrip("_.") or "_"
+
+
+def check_name(name: str, path: Path, stored_name: str | None) -> None:
+    """Refuse a name whose file already holds a *different* name ("foo?" and "foo" both clean
+    to ``foo``): saving would silently overwrite the other one."""
+    given = unicodedata.normalize("NFC", str(name)).strip()
+    if stored_name is not None and path.exists() and str(stored_name).strip() != given:
+        raise InputError(
+            Problem(
+                "<name>",
+                f"名称“{given}”与已保存的“{stored_name}”对应同一个文件，请换一个名称 / "
+                f"'{given}' would overwrite the saved '{stored_name}' (same file name); "
+                "choose another name",
+            )
+        )
+
+
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def lock_for(path: Path) -> threading.Lock:
+    """One lock per target file/folder: saves of one name are serialised across sessions."""
+    key = str(Path(path).resolve())
+    with _locks_guard:
+        return _locks.setdefault(key, threading.Lock())
+
+
+def quarantine_root() -> Path:
+    return workspace_root() / "quarantine"
+
+
+def quarantine(path: Path, reason: str) -> Path:
+    """Move a saved file (or folder) that fails to load aside, so it is never re-read on every
+    view; returns its new place. A note beside it says why."""
+    path = Path(path)
+    dest_dir = quarantine_root()
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    dest = dest_dir / f"{stamp}-{path.parent.name}-{path.name}"
+    n = 1
+    while dest.exists():
+        n += 1
+        dest = dest_dir / f"{stamp}-{n}-{path.parent.name}-{path.name}"
+    os.replace(path, dest)
+    atomic_write_text(dest.with_name(dest.name + ".reason.txt"), reason + "\n")
+    return dest
 
 
 def dump_yaml(data: Any) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    return _dump_yaml(data)  # no anchors/aliases: the loader refuses them (issue 16)
 
 
 def write_yaml(path: Path, data: Any) -> Path:
-    return atomic_write_text(path, dump_yaml(data))
+    with lock_for(path):
+        return atomic_write_text(path, dump_yaml(data))
 
 
 def atomic_replace_dir(target: Path, files: dict[str, str | bytes]) -> Path:
@@ -91,6 +150,11 @@ def atomic_replace_dir(target: Path, files: dict[str, str | bytes]) -> Path:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    with lock_for(target):
+        return _replace_dir_locked(target, files)
+
+
+def _replace_dir_locked(target: Path, files: dict[str, str | bytes]) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         for rel, content in files.items():
@@ -102,9 +166,8 @@ def atomic_replace_dir(target: Path, files: dict[str, str | bytes]) -> Path:
                 p.write_text(content, encoding="utf-8")
         old = None
         if target.exists():
-            old = target.with_name(f".{target.name}.old.{os.getpid()}")
-            if old.exists():
-                shutil.rmtree(old)
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+            old.rmdir()
             os.replace(target, old)
         os.replace(tmp, target)
         if old is not None:
@@ -257,7 +320,8 @@ def load_draft(base_key: str, name: str | None = None) -> dict[str, float]:
     try:
         raw = load_yaml(path) or {}
         return {str(k): float(v) for k, v in (raw.get("edits") or {}).items()}
-    except (InputError, AttributeError, TypeError, ValueError):
+    except (InputError, AttributeError, TypeError, ValueError) as exc:
+        quarantine(path, f"draft could not be read: {exc}")  # never re-read on every view
         return {}
 
 
@@ -288,6 +352,7 @@ def save_set(
     viewer is refused)."""
     get_store().require(current_user(), "analyst", "save", f"coefset:{name}")
     folder = sets_root() / safe_name(name)
+    check_name(name, folder, _stored_name(folder / "set.yaml"))
     meta = {
         "name": str(name).strip(),
         "description": {
@@ -327,9 +392,22 @@ def list_scenarios() -> list[Path]:
 
 def save_scenario(name: str, spec: dict) -> Path:
     get_store().require(current_user(), "analyst", "save", f"scenario:{name}")
-    path = write_yaml(scenarios_root() / f"{safe_name(name)}.yaml", spec)
+    path = scenarios_root() / f"{safe_name(name)}.yaml"
+    check_name(spec.get("name", name) if isinstance(spec, dict) else name, path, _stored_name(path))
+    write_yaml(path, spec)
     _store_version_or_draft("scenario", safe_name(name), spec, "scenario saved in the app")
     return path
+
+
+def _stored_name(path: Path) -> str | None:
+    """The display name recorded in a saved file (``None`` when absent or unreadable)."""
+    if not path.exists():
+        return None
+    try:
+        raw = load_yaml(path)
+    except InputError:
+        return None
+    return str(raw.get("name")) if isinstance(raw, dict) and raw.get("name") is not None else None
 
 
 def delete_scenario(name: str) -> None:
@@ -358,7 +436,9 @@ def list_datasets() -> list[Path]:
 def save_dataset(name: str, files: dict[str, str | bytes]) -> Path:
     """Save a validated upload (folder + store version; the upload is in the audit log)."""
     get_store().require(current_user(), "analyst", "upload", f"dataset:{name}")
-    path = atomic_replace_dir(datasets_root() / safe_name(name), files)
+    folder = datasets_root() / safe_name(name)
+    check_name(name, folder, _stored_name(folder / "dataset.yaml"))
+    path = atomic_replace_dir(folder, files)
     _store_version_or_draft(
         "dataset",
         safe_name(name),

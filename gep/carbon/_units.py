@@ -13,6 +13,7 @@ import pint
 import xarray as xr
 
 from ..errors import InputError, Problem
+from ..unitparse import parse_quantity
 from ..units import Q_, parse_unit
 
 
@@ -37,13 +38,8 @@ def magnitude(value, unit: str, name: str, *, require_unit: bool = False):
         out.attrs = {**value.attrs, "units": unit}
         return out
     if isinstance(value, str):
-        text = value.strip()
-        try:
-            value = Q_(text)
-        except Exception:
-            raise _bad(
-                name, f"{name} {text!r} is not a quantity with a unit (e.g. 500ha, 7500mu)"
-            ) from None
+        # bounded grammar: pint's own parser would evaluate "9**9**9 ha" (issue 16)
+        value = parse_quantity(value, field=name)
         # a string must say its unit: "500" could be ha or 亩
         require_unit = require_unit or not parse_unit(unit).dimensionless
     if isinstance(value, pint.Quantity):

@@ -11,7 +11,6 @@ message on stderr and exits with code 2.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Annotated
@@ -39,7 +38,8 @@ from ..carbon.params import (
 from ..carbon.prices import PRICE_SCENARIOS
 from ..carbon.project import make_strata
 from ..errors import InputError, MissingCoefficientError, Problem
-from ..safeio import atomic_write_bytes, check_output_path
+from ..ranges import check_area_ha, check_carbon_project
+from ..safeio import atomic_write_bytes, check_output_path, dumps_json
 
 app = typer.Typer(
     help="Forestry carbon sinks (林业碳汇): county sink from a forest inventory; afforestation project "
@@ -209,7 +209,7 @@ def sink(
     if fmt == "json":
         meta.pop("excluded_species", None)
         typer.echo(
-            json.dumps(
+            dumps_json(
                 {
                     "dataset": str(dataset),
                     "coefficient_set": set_name,
@@ -354,7 +354,7 @@ def eligibility(
     rows = screen(facts)
     if fmt == "json":
         typer.echo(
-            json.dumps({"overall": overall(rows), "conditions": rows}, ensure_ascii=False, indent=2)
+            dumps_json({"overall": overall(rows), "conditions": rows}, ensure_ascii=False, indent=2)
         )
         return
     _print_screen(rows)
@@ -441,7 +441,7 @@ def county(
         "price_scenarios": {k: v.as_dict() for k, v in PRICE_SCENARIOS.items()},
     }
     if fmt == "json":
-        typer.echo(json.dumps({**meta, "rows": rows}, ensure_ascii=False, indent=2))
+        typer.echo(dumps_json({**meta, "rows": rows}, ensure_ascii=False, indent=2))
         return
     typer.echo(
         f"County carbon-sink pricing {y} ({biomass}); creditable = afforestation share under "
@@ -587,8 +587,15 @@ def project(
 ) -> None:
     """Afforestation carbon project: credits issued at verifications, cash flow, NPV, IRR,
     break-even price, per-亩 figures. Every default comes from a sourced coefficient."""
+    # every numeric option in range before any work (issue 16); costs with units are parsed
+    # (safe unit grammar) and checked where the project reads them
+    options = {k: v for k, v in locals().items() if not isinstance(v, str)}
     _check_choice("format", fmt, FORMATS)
     _check_choice("lang", lang, ("zh", "en"))
+    try:
+        check_carbon_project(options)
+    except InputError as exc:
+        _fail(str(exc))
     if export is not None:
         if export.suffix.lower() not in (".docx", ".xlsx"):
             _fail(f"--export must end in .docx or .xlsx, not {export.name!r}")
@@ -602,6 +609,7 @@ def project(
         cset = load_set(coefficients)
         defaults = project_defaults(cset, start)
         area_ha = as_hectares(area, "--area", require_unit=True)
+        check_area_ha(area_ha, "--area")
         if not np.all(np.asarray(area_ha) > 0):
             raise InputError(Problem("--area", f"area must be > 0, not {area!r}", field="area"))
         price_value: object
@@ -698,7 +706,7 @@ def project(
         atomic_write_bytes(export, build(out, out["defaults"], lang))
         typer.echo(f"wrote {export}", err=True)
     if fmt == "json":
-        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        typer.echo(dumps_json(out, ensure_ascii=False, indent=2))
         return
     _print_project(out, species, start, period, price_growth, discount_pct, draws, seed)
     _print_screen(out["eligibility"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +10,8 @@ import pandas as pd
 import typer
 
 from ..errors import InputError, Problem
+from ..ranges import check_account_finite, check_year
+from ..safeio import atomic_write_text, check_output_path, dumps_json, escape_frame
 from .common import (
     Fmt,
     ShortFmt,
@@ -42,7 +43,7 @@ def _emit(text: str, out: Path | None) -> None:
     if out is None:
         typer.echo(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        atomic_write_text(check_output_path(out), text)  # temp file, then move
         _log_export(out)
         typer.echo(f"written: {out}", err=True)
 
@@ -115,6 +116,8 @@ def account_cmd(
     from ..inventory import load_dataset
     from ..report import json_payload, summary_frame, write_xlsx
 
+    if out is not None:
+        check_output_path(out)  # a directory / unwritable place: exit 2 before any work
     ds = load_dataset(dataset)
     coef, source = resolve_coefficients(ds, coefficients, set_ or [], draft)
     acc = account(
@@ -126,6 +129,7 @@ def account_cmd(
         include=include or (),
         exclude=exclude or (),
     )
+    check_account_finite(acc)  # an overflow is an error, never "null"/"inf" (issue 16)
     if record:
         from ..store import Store
 
@@ -137,9 +141,9 @@ def account_cmd(
     if fmt is Fmt.json:
         payload = json_payload(acc, lang)
         payload["coefficient_source"] = source  # store version / draft / files
-        _emit(json.dumps(payload, ensure_ascii=False, indent=1), out)
+        _emit(dumps_json(payload, ensure_ascii=False, indent=1), out)
     elif fmt is Fmt.csv:
-        _emit(acc.to_frame(lang).to_csv(index=False), out)
+        _emit(escape_frame(acc.to_frame(lang)).to_csv(index=False), out)
     elif fmt is Fmt.xlsx:
         if out is None:
             fail("error: --format xlsx needs --out FILE.xlsx")
@@ -209,7 +213,7 @@ def explain_cmd(
     )
     ex = explain(acc, region, year, indicator)
     if fmt is ShortFmt.json:
-        typer.echo(json.dumps(ex, ensure_ascii=False, indent=1))
+        typer.echo(dumps_json(ex, ensure_ascii=False, indent=1))
     else:
         typer.echo(explain_text(ex, lang))
 
@@ -262,7 +266,7 @@ def validate_cmd(
             problems = problems + exc.problems
     if fmt is ShortFmt.json:
         typer.echo(
-            json.dumps(
+            dumps_json(
                 {"ok": not problems, "problems": [p.as_dict() for p in problems]},
                 ensure_ascii=False,
                 indent=1,
@@ -309,7 +313,7 @@ def indicators_cmd(
         for i in inds
     ]
     if fmt is ShortFmt.json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        typer.echo(dumps_json(rows, ensure_ascii=False, indent=1))
     else:
         df = pd.DataFrame(rows)[["profile", "id", "name_zh", "name_en", "physical_unit", "default"]]
         typer.echo(df.to_string(index=False))
@@ -326,12 +330,13 @@ def coefficients_cmd(
     """Show a coefficient set resolved for a year (value at that year's prices, source, status)."""
     from ..coefficients import load_set
 
+    check_year(year, "--year")  # 99999 / 0: a message, not a ValueError
     coef = load_set(name, overrides=set_ or [])
     records = coef.records(year)
     if fmt is ShortFmt.json:
         keep = ("id", "value", "unit", "price_year", "status", "source")
         typer.echo(
-            json.dumps(
+            dumps_json(
                 [{k: r[k] for k in keep} for r in records],
                 ensure_ascii=False,
                 indent=1,
@@ -380,7 +385,7 @@ def items_cmd(fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFm
         for s in item_catalog().values()
     ]
     if fmt is ShortFmt.json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        typer.echo(dumps_json(rows, ensure_ascii=False, indent=1))
     else:
         typer.echo(pd.DataFrame(rows)[["item", "unit", "dims", "zh", "en"]].to_string(index=False))
 
@@ -413,7 +418,10 @@ def report_cmd(
     fmt = format_for(out, fmt)
     check_output_path(out)  # refuse a bad --out before the work
     ds, coef = load_inputs(dataset, coefficients, set_ or [])
+    if year is not None:
+        check_year(year, "--year", ds.years)
     acc = account(ds, coef, profile=profile)
+    check_account_finite(acc)
     write_report(acc, out, fmt, year=year, region=region, lang="en" if lang == "en" else "zh")
     _log_export(out)
     typer.echo(f"written: {out}")

@@ -9,7 +9,6 @@ Bad input → a message on stderr and exit code 2.
 
 from __future__ import annotations
 
-import json
 import math
 from enum import StrEnum
 from pathlib import Path
@@ -19,6 +18,8 @@ import pandas as pd
 import typer
 
 from ..errors import InputError
+from ..ranges import check_draws
+from ..safeio import dumps_json, escape_frame
 from .common import ShortFmt, load_inputs, user_errors
 
 scenario_app = typer.Typer(
@@ -169,10 +170,10 @@ def compare_cmd(
         ]
         payload["units"] = "CNY"
         payload["rows"] = _records(df, ["value", "baseline", "diff", "rel_diff"])
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        typer.echo(dumps_json(payload, ensure_ascii=False, indent=1))
         return
     if fmt is CompareFmt.csv:
-        typer.echo(df.to_csv(index=False), nl=False)
+        typer.echo(escape_frame(df).to_csv(index=False), nl=False)
         return
     y = year if year is not None else ds.years[-1]
     sub = df[(df["year"] == y) & (df["level"] != "indicator")].copy()
@@ -238,7 +239,7 @@ def list_cmd(
     scenarios = dataset_scenarios(load_dataset(dataset))
     if fmt is ShortFmt.json:
         typer.echo(
-            json.dumps(
+            dumps_json(
                 [
                     {
                         "id": s.id,
@@ -320,6 +321,9 @@ def uncertainty_cmd(
     _check_year(year, ds.years)
     if draws < 1:
         raise InputError(f"--draws must be at least 1, not {draws}", file="--draws")
+    # memory estimate before allocating: draws × regions × years × indicators (issue 16)
+    block = min(chunk_regions or len(ds.data["region"]), len(ds.data["region"]))
+    check_draws(draws, max(block, 1) * (1 if year else len(ds.years)) * 64)
     levels = ("category", "region", "total", "total_category", "total_indicator")
     res = monte_carlo(
         ds,
@@ -352,7 +356,7 @@ def uncertainty_cmd(
                 ),
             }
         )
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        typer.echo(dumps_json(payload, ensure_ascii=False, indent=1))
         return
     stats = ["mean", "p5", "p50", "p95"]
     lines = [
@@ -450,7 +454,7 @@ def sensitivity_cmd(
             {**r, "rank": int(r["rank"])}
             for r in _records(df.drop(columns=["rank"]).assign(rank=df["rank"]), numeric)
         ]
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        typer.echo(dumps_json(payload, ensure_ascii=False, indent=1))
         return
     what = f"regions {', '.join(region)}" if region else "all regions"
     what += f"; {', '.join(indicator)}" if indicator else "; total GEP"

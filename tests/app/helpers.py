@@ -30,6 +30,10 @@ def goto(at: AppTest, page: str) -> AppTest:
 
 def assert_ok(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
+    # gep.app.safety turns page errors into an id-tagged message: those are failures too
+    assert not [e.value for e in at.error if "错误编号" in str(e.value)], [
+        e.value for e in at.error
+    ]
 
 
 def seed_edit(at: AppTest, coefficient_id: str, value: float, key: str | None = None) -> AppTest:

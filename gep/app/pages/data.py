@@ -9,6 +9,7 @@ from gep.app import data, ingest, ui, workspace
 from gep.app.i18n import t
 from gep.app.views import preview_table, provenance_table
 from gep.errors import InputError
+from gep.safeio import escape_frame
 
 ctx = data.current()
 lang = ctx.lang
@@ -153,7 +154,7 @@ with c1:
     )
     st.download_button(
         f"⬇ {t('dt.results_csv')}",
-        header.encode("utf-8-sig") + frame.to_csv(index=False).encode("utf-8"),
+        header.encode("utf-8-sig") + escape_frame(frame).to_csv(index=False).encode("utf-8"),
         file_name=f"gep_{ctx.dataset.name}_{acc.coefficients.hash[:8]}.csv",
         mime="text/csv",
         key="dl_results_csv",
