@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from ..yamlio import loads_yaml
 
 PASS, FAIL, NEEDS_EVIDENCE = "pass", "fail", "needs_evidence"
 STATUS_ZH = {PASS: "符合", FAIL: "不符合", NEEDS_EVIDENCE: "需提供证明"}
@@ -29,7 +29,7 @@ STATUS_ZH = {PASS: "符合", FAIL: "不符合", NEEDS_EVIDENCE: "需提供证明
 def methodology() -> dict:
     """The condition table (``ccer_afforestation.yaml``)."""
     text = resources.files("gep.carbon").joinpath("ccer_afforestation.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return loads_yaml(text, "gep/carbon/ccer_afforestation.yaml")
 
 
 def _period_bounds() -> tuple[int, int]:

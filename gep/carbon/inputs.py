@@ -10,14 +10,14 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from ..yamlio import loads_yaml
 
 
 @lru_cache(maxsize=1)
 def input_specs() -> dict[str, dict]:
     """``{input name: {zh, en, unit, help_zh, help_en, default | default_from, ...}}``."""
     text = resources.files("gep.carbon").joinpath("project_inputs.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return loads_yaml(text, "gep/carbon/project_inputs.yaml")
 
 
 def _fmt(value: float) -> str:

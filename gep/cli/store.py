@@ -9,7 +9,6 @@ publication that lost a race exits with code 3 (its content is kept as its own v
 from __future__ import annotations
 
 import functools
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +16,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+from ..safeio import dumps_json
 from .common import ShortFmt, fail, user_errors
 
 users_app = typer.Typer(no_args_is_help=True, help="Users and roles of the store.")
@@ -95,7 +95,7 @@ def users_list(fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortF
     with _store() as st:
         rows = st.users()
     if fmt is ShortFmt.json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        typer.echo(dumps_json(rows, ensure_ascii=False, indent=1))
     elif rows:
         typer.echo(pd.DataFrame(rows).to_string(index=False))
     else:
@@ -141,7 +141,7 @@ def draft_show(
         d = st.draft("coefset", set_name, user)
     if d is None:
         fail(f"error: {user} has no draft of {set_name}")
-    typer.echo(json.dumps(d, ensure_ascii=False, indent=1))
+    typer.echo(dumps_json(d, ensure_ascii=False, indent=1))
 
 
 @draft_app.command("discard")
@@ -190,7 +190,7 @@ def versions_list(
     with _store() as st:
         rows = [v.as_dict() for v in st.versions(kind.value, set_name)]
     if fmt is ShortFmt.json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        typer.echo(dumps_json(rows, ensure_ascii=False, indent=1))
         return
     if not rows:
         typer.echo(f"no versions of {set_name} in the store")
@@ -263,7 +263,7 @@ def versions_diff(
         ds = load_dataset(path) if path is not None else None
         out = st.diff(set_name, old, new, dataset=ds, year=year)
     if fmt is ShortFmt.json:
-        typer.echo(json.dumps(out, ensure_ascii=False, indent=1, default=str))
+        typer.echo(dumps_json(out, ensure_ascii=False, indent=1, default=str))
         return
     typer.echo(f"{set_name}: version {old} → {new}, values resolved for {out['year']}")
     if out["coefficients"]:
@@ -300,7 +300,7 @@ def _dataset_diff(name, old, new, coefficients, fmt) -> None:
     with _store() as st:
         out = st.diff_dataset(name, old, new, coefficients=cs)
     if fmt is ShortFmt.json:
-        typer.echo(json.dumps(out, ensure_ascii=False, indent=1, default=str))
+        typer.echo(dumps_json(out, ensure_ascii=False, indent=1, default=str))
         return
     typer.echo(f"dataset {name}: version {old} → {new}; {len(out['rows'])} row(s) differ")
     if out["rows"]:
@@ -369,7 +369,7 @@ def audit_cmd(
         with _store() as st:
             rows = st.audit(user=user, action=action, obj=obj, limit=limit)
     if fmt is AuditFmt.json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        typer.echo(dumps_json(rows, ensure_ascii=False, indent=1))
         return
     cols = ["time", "user", "action", "object", "from", "to", "reason", "ok"]
     df = pd.DataFrame(rows, columns=cols).fillna("")

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..yamlio import dump_yaml
 from .config import CODE_CHANGES, ZoneSpec
 from .layers import load_classes
 
@@ -137,7 +138,6 @@ def build_demo(
 ) -> Path:
     """Write the demo rasters and ``config.yaml`` into ``out``; return the config path."""
     import rasterio.features
-    import yaml
     from rasterio.transform import from_origin
 
     from .zones import from_cnmaps
@@ -326,7 +326,5 @@ def build_demo(
         "# Run: gep grid run config.yaml --out result\n"
     )
     path = out / "config.yaml"
-    path.write_text(
-        head + yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8"
-    )
+    path.write_text(head + dump_yaml(cfg), encoding="utf-8")
     return path

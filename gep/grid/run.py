@@ -12,7 +12,6 @@ Output folder (written atomically, file by file):
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +25,9 @@ from ..carbon.ipcc import stock_difference
 from ..catalog import ecosystem_catalog, ecosystems_in
 from ..errors import InputError, Problem
 from ..indicators.regulating import SOIL_ECOSYSTEMS, WATER_CONSERVATION_ECOSYSTEMS
-from ..safeio import atomic_write_text
+from ..safeio import atomic_write_text, dumps_json
 from ..units import conversion_factor
+from ..yamlio import dump_yaml
 from . import kernels
 from .config import PARAMETERS, GridConfig, load_config
 from .layers import align, file_hash, load_classes, nodata_of, open_layer
@@ -622,12 +622,11 @@ def write_outputs(result: GridResult, out: str | Path, cfg: GridConfig) -> list[
     }
     if cfg.coefficients:
         meta["coefficients"] = cfg.coefficients
-    import yaml
 
     p = out / "dataset.yaml"
-    atomic_write_text(p, yaml.safe_dump(meta, allow_unicode=True, sort_keys=False))
+    atomic_write_text(p, dump_yaml(meta))
     written.append(p)
     p = out / "run.json"
-    atomic_write_text(p, json.dumps(result.info, ensure_ascii=False, indent=2))
+    atomic_write_text(p, dumps_json(result.info, ensure_ascii=False, indent=2))
     written.append(p)
     return written

@@ -23,10 +23,9 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..coefficients import CoefficientSet, Override, load_set
 from ..errors import InputError, Problem
+from ..yamlio import dump_yaml
 
 #: a dataset folder larger than this is refused (bytes)
 MAX_DATASET_BYTES = 200 * 1024 * 1024
@@ -45,7 +44,7 @@ def content_hash(content: Any) -> str:
 
 
 def _dump_yaml(data: Any) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    return dump_yaml(data)  # never anchors/aliases: the loader refuses them
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import streamlit as st
 
 from gep.app import data, workspace
 from gep.app.status import s
+from gep.safeio import escape_frame
 
 ctx = data.current()
 lang = ctx.lang
@@ -57,7 +58,7 @@ else:
     d1, d2 = st.columns(2)
     d1.download_button(
         f"⬇ {s('au.csv', lang)}",
-        table.to_csv(index=False).encode("utf-8-sig"),
+        escape_frame(table).to_csv(index=False).encode("utf-8-sig"),
         file_name="gep-audit.csv",
         mime="text/csv",
         key="au_dl_csv",
