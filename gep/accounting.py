@@ -81,7 +81,7 @@ class Account:
     @property
     def gross(self) -> xr.DataArray:
         """Value before the out-of-region deduction [CNY] (= ``value`` without a ledger)."""
-        return self.ds["gross"] if "gross" in self.ds else self.value
+        return self.ds.get("gross", self.value)
 
     @property
     def out_of_region(self) -> xr.DataArray:
@@ -238,6 +238,18 @@ class Account:
         phys_df = pd.concat(phys, ignore_index=True)
         phys_df = phys_df[[c for c in phys_df.columns if c in keys + ["physical", "physical_unit"]]]
         df = value.merge(phys_df, on=keys, how="left")
+        # out-of-region ledger (gep.ledger): gross − out_of_region = value [CNY]
+        ledger_df = (
+            xr.Dataset(
+                {
+                    "gross": self.gross.drop_vars("category", errors="ignore"),
+                    "out_of_region": self.out_of_region.drop_vars("category", errors="ignore"),
+                }
+            )
+            .to_dataframe()
+            .reset_index()
+        )
+        df = df.merge(ledger_df[[*keys, "gross", "out_of_region"]], on=keys, how="left")
         meta = {i.id: i for i in self.indicators}
         df["category"] = [meta[i].category for i in df["indicator"]]
         df["indicator_name"] = [meta[i].label(lang) for i in df["indicator"]]
@@ -251,6 +263,8 @@ class Account:
             "category",
             "physical",
             "physical_unit",
+            "gross",
+            "out_of_region",
             "value",
         ]
         extra = [c for c in df.columns if c not in cols]
@@ -490,9 +504,7 @@ def account(
     value.attrs = {"units": "CNY"}
     ledger_vars, warnings, bases = {}, [], {}
     if prof is not None and prof.out_of_region:
-        value, ledger_vars, warnings, bases = _apply_ledger(
-            value, prof, data, coefficients, notes
-        )
+        value, ledger_vars, warnings, bases = _apply_ledger(value, prof, data, coefficients, notes)
     ds = xr.Dataset({"value": value, **ledger_vars, **physicals})
     ds.attrs.update(
         {

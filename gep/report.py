@@ -42,6 +42,8 @@ def json_payload(acc: Account, lang: str = "zh") -> dict:
         "category",
         "physical",
         "physical_unit",
+        "gross",
+        "out_of_region",
         "value",
     ]
     extra = [c for c in df.columns if c not in cols and c != "indicator_name"]
@@ -59,6 +61,10 @@ def json_payload(acc: Account, lang: str = "zh") -> dict:
     out["not_assessed"] = acc.not_assessed
     out["overrides"] = prov["coefficients"]["overrides"]
     out["options"] = acc.options
+    # out-of-region ledger: basis per deducted indicator and warnings for required
+    # deductions whose share is 0, unsourced or not computable (gep.ledger)
+    out["out_of_region_basis"] = dict(acc.ledger_bases)
+    out["warnings"] = list(acc.warnings)
     return out
 
 

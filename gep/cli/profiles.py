@@ -49,12 +49,16 @@ def build_comparison(ds, coef, year: int, names: list[str] | None, lang: str = "
     run = [p for p in profiles if p not in blocked]
     if not run:
         raise InputError(Problem("--profiles", "none of the profiles can be computed yet"))
-    frames, totals = {}, {}
+    frames, totals, warnings = {}, {}, {}
     for p in run:
-        acc = account(ds, coef, years=[year], **plans[p].account_kwargs())
+        acc = account(ds, coef, years=[year], profile=profiles[p])
         frames[p] = account_frame(acc, year, profiles[p], lang)
         totals[p] = float(acc.city_gep().sel(year=year))
-    return reconcile(frames, totals), blocked, profiles
+        if acc.warnings:
+            warnings[p] = acc.warnings
+    rec = reconcile(frames, totals)
+    rec.warnings = warnings
+    return rec, blocked, profiles
 
 
 def compare_profiles_cmd(
@@ -89,6 +93,9 @@ def _compare(dataset, year, profiles, coefficients, fmt, out, lang):
         check_output_path(out)
     ds, coef = load_inputs(dataset, coefficients)
     rec, blocked, loaded = build_comparison(ds, coef, year, _split(profiles), lang)
+    for p, ws in rec.warnings.items():
+        for w in ws:
+            typer.echo(f"警告 / warning [{p}]: {w['zh']} / {w['en']}", err=True)
     payload = {
         "dataset": ds.name,
         "year": year,
@@ -135,6 +142,10 @@ def _table(rec, blocked, loaded, year, lang) -> str:
     if rec.differences:
         lines += ["", ("差异说明" if zh else "Differences explained") + ":"]
         lines += [f"  - {d['zh' if zh else 'en']}" for d in rec.differences]
+    if rec.warnings:
+        lines += ["", ("区域外扣除警告" if zh else "Out-of-region deduction warnings") + ":"]
+        for p, ws in rec.warnings.items():
+            lines += [f"  {p}: {w['zh' if zh else 'en']}" for w in ws]
     if blocked:
         lines += ["", ("暂不能计算的口径" if zh else "Profiles not computable yet") + ":"]
         for p, reasons in blocked.items():
