@@ -28,13 +28,24 @@ def build_comparison(ds, coef, year: int, names: list[str] | None, lang: str = "
     reasons; by default such profiles are only listed in ``not_runnable``.
     """
     from ..accounting import account
-    from ..profiles import engine_plan, load_profiles
+    from ..profiles import available_profiles, engine_plan, load_profiles
     from ..reconcile import account_frame, reconcile
 
     explicit = names is not None
-    profiles = load_profiles(names, coefficients=coef)
+    blocked: dict[str, list[str]] = {}
+    if explicit:
+        profiles = load_profiles(names, coefficients=coef)
+    else:
+        # default: every bundled profile; one that does not validate against this
+        # coefficient set (e.g. a share coefficient the set lacks) is listed, not run
+        profiles = {}
+        for n in available_profiles():
+            try:
+                profiles.update(load_profiles([n], coefficients=coef))
+            except InputError as exc:
+                blocked[n] = [p.message for p in exc.problems]
     plans = {p: engine_plan(prof) for p, prof in profiles.items()}
-    blocked = {p: list(plan.reasons) for p, plan in plans.items() if not plan.runnable}
+    blocked.update({p: list(plan.reasons) for p, plan in plans.items() if not plan.runnable})
     if explicit and blocked:
         raise InputError(
             [
