@@ -182,6 +182,19 @@ def coefficient_table(acc: Account, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def ledger_frame(acc: Account, lang: str = "zh") -> pd.DataFrame:
+    """Gross → out-of-region deduction → net [CNY] of every deducted indicator, with the
+    basis of its share (one row per region × year × indicator; empty without deductions)."""
+    cols = ["region", "region_name", "year", "indicator", "gross", "out_of_region", "value"]
+    ids = list(acc.ledger_bases)
+    if not ids:
+        return pd.DataFrame(columns=[*cols, "basis"])
+    df = acc.to_frame(lang)
+    df = df[df["indicator"].isin(ids)][cols].copy()
+    df["basis"] = [acc.ledger_bases[i] for i in df["indicator"]]
+    return df.reset_index(drop=True)
+
+
 def write_xlsx(
     acc: Account, out: str | Path | io.BytesIO, lang: str = "zh", year: int | None = None
 ) -> None:
@@ -216,7 +229,11 @@ def write_xlsx(
                     f"{n['indicator']} {n.get('region') or 'all regions'}: {n['reason']}",
                 )
             )
+        for w in acc.warnings:
+            prov_rows.append(("warning", w["zh"] if lang == "zh" else w["en"]))
         pd.DataFrame(prov_rows, columns=["item", "value"]).to_excel(
             xw, sheet_name="来源 Provenance", index=False
         )
+        if acc.ledger_bases:
+            ledger_frame(acc, lang).to_excel(xw, sheet_name="区域外扣除 Out-of-region", index=False)
         acc.to_frame(lang).to_excel(xw, sheet_name="明细 Rows", index=False)

@@ -108,6 +108,12 @@ def test_ledger_in_the_account_by_hand(mini, mini_coef):
     assert math.isclose(row["gross"] - row["out_of_region"], row["value"], rel_tol=1e-12)
     assert row["out_of_region"] > 0
     assert payload["out_of_region_basis"][ws] == "(inflow) / (inflow + local_runoff)"
+    from gep.report import ledger_frame
+
+    lf = ledger_frame(acc)
+    assert set(lf["indicator"]) == {ws, "material.hydropower"}
+    np.testing.assert_allclose(lf["gross"] - lf["out_of_region"], lf["value"])
+    assert ledger_frame(plain).empty
     ex = acc.explain("100001", 2020, ws)
     assert ex["out_of_region"]["share"] == pytest.approx(0.25)
     assert ex["out_of_region"]["net"] == ex["value"]
