@@ -12,7 +12,7 @@ unchanged) and returns an :class:`Account` wrapping an ``xarray.Dataset``:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,7 @@ from .errors import InputError, MissingCoefficientError, Problem
 from .indicators import CATEGORIES, Context, Indicator, NotAssessed, indicators_for
 from .indicators.base import evaluate, stack
 from .inventory import Dataset
+from .profiles import Profile, engine_profile
 
 CATEGORY_ORDER = list(CATEGORIES)
 DEFAULT_OPTIONS = {
@@ -54,6 +55,13 @@ class Account:
     trace: dict = field(default_factory=dict)
     #: per indicator: where its physical quantity came from ("formula" | "supplied")
     routes: dict[str, str] = field(default_factory=dict)
+    #: out-of-region ledger warnings (``gep.ledger.LedgerWarning.as_dict``): required
+    #: deductions whose share is 0, unsourced or not computable
+    warnings: list[dict] = field(default_factory=list)
+    #: indicator → basis of its out-of-region share (only indicators the profile deducts)
+    ledger_bases: dict[str, str] = field(default_factory=dict)
+    #: the profile file the account ran (None: registry family without a file)
+    profile_spec: Profile | None = None
 
     def explain(self, region: str, year: int, indicator: str) -> dict:
         """One number traced to its equation, inputs (with sources) and coefficients.
@@ -67,7 +75,25 @@ class Account:
     # -- basic views --------------------------------------------------------------------
     @property
     def value(self) -> xr.DataArray:
+        """Net value [CNY] (gross − out-of-region deduction); GEP totals sum this."""
         return self.ds["value"]
+
+    @property
+    def gross(self) -> xr.DataArray:
+        """Value before the out-of-region deduction [CNY] (= ``value`` without a ledger)."""
+        return self.ds.get("gross", self.value)
+
+    @property
+    def out_of_region(self) -> xr.DataArray:
+        """Out-of-region deduction [CNY]: 0 where the profile deducts nothing, NaN where the
+        share could not be computed."""
+        if "out_of_region" in self.ds:
+            return self.ds["out_of_region"]
+        return xr.zeros_like(self.value).where(self.value.notnull()).assign_attrs(units="CNY")
+
+    @property
+    def has_deductions(self) -> bool:
+        return "out_of_region" in self.ds
 
     def physical(self, indicator_id: str) -> xr.DataArray:
         return self.ds[f"physical.{indicator_id}"]
@@ -212,6 +238,18 @@ class Account:
         phys_df = pd.concat(phys, ignore_index=True)
         phys_df = phys_df[[c for c in phys_df.columns if c in keys + ["physical", "physical_unit"]]]
         df = value.merge(phys_df, on=keys, how="left")
+        # out-of-region ledger (gep.ledger): gross − out_of_region = value [CNY]
+        ledger_df = (
+            xr.Dataset(
+                {
+                    "gross": self.gross.drop_vars("category", errors="ignore"),
+                    "out_of_region": self.out_of_region.drop_vars("category", errors="ignore"),
+                }
+            )
+            .to_dataframe()
+            .reset_index()
+        )
+        df = df.merge(ledger_df[[*keys, "gross", "out_of_region"]], on=keys, how="left")
         meta = {i.id: i for i in self.indicators}
         df["category"] = [meta[i].category for i in df["indicator"]]
         df["indicator_name"] = [meta[i].label(lang) for i in df["indicator"]]
@@ -225,6 +263,8 @@ class Account:
             "category",
             "physical",
             "physical_unit",
+            "gross",
+            "out_of_region",
             "value",
         ]
         extra = [c for c in df.columns if c not in cols]
@@ -286,6 +326,7 @@ def _missing_inputs(data: xr.Dataset, ind: Indicator, regions, years, mask) -> l
 def _resolve_indicators(
     profile: str, include: Iterable[str], exclude: Iterable[str]
 ) -> list[Indicator]:
+    """Registry selection for an engine family without a profile file (the former default)."""
     available = indicators_for(profile)
     ids = {i.id for i in available}
     include, exclude = list(include), list(exclude)
@@ -302,11 +343,56 @@ def _resolve_indicators(
     return sorted(chosen, key=lambda i: order[i.category])
 
 
+def _profile_indicators(
+    prof: Profile, include: Iterable[str], exclude: Iterable[str]
+) -> tuple[list[Indicator], dict]:
+    """Indicators and engine options a profile file selects (its list, defaults, methods, names).
+
+    The formulas come from the profile's engine family (``prof.engine``); a method variant
+    with its own engine hook (``nep``, ``temperature_difference``) replaces the family's
+    indicator. Display names of the profile label the indicators. Order: the family's
+    registry order (so ``ndrc-2022`` and ``xie-2015`` give the same account as before).
+    """
+    from .indicators.variants import variant_indicator
+
+    family = indicators_for(prof.engine)
+    listed = {pi.id: pi for pi in prof.indicators}
+    include, exclude = list(include), list(exclude)
+    unknown = [i for i in [*include, *exclude] if i not in listed]
+    if unknown:
+        raise InputError(
+            Problem(
+                "--include/--exclude",
+                f"unknown indicator(s) for profile {prof.id}: {', '.join(unknown)}"
+                f" (the profile lists: {', '.join(listed)})",
+            )
+        )
+    options: dict = {}
+    chosen = []
+    for ind in family:
+        pi = listed.get(ind.id)
+        if pi is None or not (pi.default or ind.id in include) or ind.id in exclude:
+            continue
+        options.update(pi.variant.options)
+        options.update(pi.options)
+        ind = variant_indicator(ind.id, pi.method) or ind
+        chosen.append(
+            replace(
+                ind,
+                zh=pi.name_zh or ind.zh,
+                en=pi.name_en or ind.en,
+                default=pi.default,
+            )
+        )
+    order = {c: n for n, c in enumerate(CATEGORY_ORDER)}
+    return sorted(chosen, key=lambda i: order[i.category]), options
+
+
 def account(
     inventory: Dataset | xr.Dataset,
     coefficients: CoefficientSet,
     years: Sequence[int] | None = None,
-    profile: str = "ndrc-2022",
+    profile: str | Profile = "ndrc-2022",
     options: dict | None = None,
     include: Iterable[str] = (),
     exclude: Iterable[str] = (),
@@ -319,8 +405,13 @@ def account(
     inventory : a loaded :class:`~gep.inventory.Dataset` (or its ``data``).
     coefficients : the coefficient set (with any overrides).
     years : accounting years (default: every year of the inventory).
-    profile : ``ndrc-2022`` (default) or ``xie-2015``.
-    options : method switches, see ``DEFAULT_OPTIONS``.
+    profile : a profile id (``coefficients/profiles/<id>.yaml``: ``ndrc-2022`` (default),
+        ``xie-2015``, ``gbt-46869-2025``, ``ankang``), a profile file path or a loaded
+        :class:`~gep.profiles.Profile`. The file gives the indicator list, defaults, method
+        variants (→ engine options) and display names, and the out-of-region rules applied
+        after valuation (``gross`` − ``out_of_region`` = net ``value``; :mod:`gep.ledger`).
+        A name with no file falls back to the indicator registry's family of that name.
+    options : method switches, see ``DEFAULT_OPTIONS``; they override the profile's.
     include, exclude : indicator ids to switch on (e.g. ``regulating.oxygen_release``) or off.
     extra_coefficients : coefficient arrays that replace the set's resolution (Monte Carlo).
     """
@@ -340,11 +431,16 @@ def account(
         data = data.sel(year=years)
     else:
         years = all_years
-    opts = {**DEFAULT_OPTIONS, **(options or {})}
+    prof = engine_profile(profile)
+    if prof is not None:
+        chosen, profile_opts = _profile_indicators(prof, include, exclude)
+        profile = prof.id
+    else:
+        chosen, profile_opts = _resolve_indicators(profile, include, exclude), {}
+    opts = {**DEFAULT_OPTIONS, **profile_opts, **(options or {})}
     unknown_opts = sorted(set(opts) - set(DEFAULT_OPTIONS))
     if unknown_opts:
         raise InputError(Problem("options", f"unknown option(s): {', '.join(unknown_opts)}"))
-    chosen = _resolve_indicators(profile, include, exclude)
     # stock change needs earlier years: the full inventory rides along
     full = inventory.data if isinstance(inventory, Dataset) else inventory
     ctx = Context(data, coefficients, years, opts, extra_coefficients, full_data=full)
@@ -406,7 +502,10 @@ def account(
     value = value.assign_coords(category=("indicator", [i.category for i in chosen]))
     value = value.transpose("region", "year", "indicator", ...)
     value.attrs = {"units": "CNY"}
-    ds = xr.Dataset({"value": value, **physicals})
+    ledger_vars, warnings, bases = {}, [], {}
+    if prof is not None and prof.out_of_region:
+        value, ledger_vars, warnings, bases = _apply_ledger(value, prof, data, coefficients, notes)
+    ds = xr.Dataset({"value": value, **ledger_vars, **physicals})
     ds.attrs.update(
         {
             "profile": profile,
@@ -430,4 +529,26 @@ def account(
         coefficient_reads=list(ctx.reads),
         trace=dict(ctx.trace),
         routes=routes,
+        warnings=warnings,
+        ledger_bases=bases,
+        profile_spec=prof,
     )
+
+
+def _apply_ledger(value: xr.DataArray, prof: Profile, data, coefficients, notes: dict):
+    """Post-valuation step: the profile's out-of-region rules turn ``value`` into gross,
+    deduction and net (:func:`gep.ledger.ledger`); warnings also join the indicators' notes."""
+    from .ledger import ledger
+
+    res = ledger(value, prof.out_of_region, data, coefficients)
+    net = res.value.transpose(*value.dims).assign_attrs(units="CNY")
+    out = {
+        "gross": res.gross.transpose(*value.dims).assign_attrs(units="CNY"),
+        "out_of_region": res.out_of_region.transpose(*value.dims).assign_attrs(units="CNY"),
+    }
+    for v in (net, *out.values()):
+        if "category" not in v.coords:
+            v.coords["category"] = value["category"]
+    for w in res.warnings:
+        notes.setdefault(w.indicator, []).append(f"warning: {w.en}")
+    return net, out, [w.as_dict() for w in res.warnings], dict(res.bases)

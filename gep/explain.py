@@ -118,6 +118,23 @@ def explain(acc, region: str, year: int, indicator: str) -> dict:
     ]
     if value is None and reason:
         out["not_assessed"] = reason[0]
+    basis = acc.ledger_bases.get(indicator)
+    if basis is not None:
+        # out-of-region ledger: gross → deduction → net (value), with the share's basis
+        where = {"region": region, "year": year, "indicator": indicator}
+        gross = _number(acc.gross.sel(**where).values)
+        deducted = _number(acc.out_of_region.sel(**where).values)
+        rule = acc.profile_spec.rule(indicator) if acc.profile_spec is not None else None
+        out["out_of_region"] = {
+            "gross": gross,
+            "out_of_region": deducted,
+            "share": deducted / gross if gross and deducted is not None else None,
+            "net": value,
+            "basis": basis,
+            "clause": rule.clause if rule is not None else "",
+            "clause_status": rule.clause_status if rule is not None else "",
+            "warnings": [w for w in acc.warnings if w["indicator"] == indicator],
+        }
     return out
 
 
@@ -277,6 +294,28 @@ def explain_text(ex: dict, lang: str = "zh") -> str:
         )
         + f"  [{'来源' if zh else 'route'}: {ex['route']}]",
     ]
+    led = ex.get("out_of_region")
+    if led:
+
+        def m(x):
+            return f"{x:,.2f}" if x is not None else "—"
+
+        share = f"{led['share']:.4f}" if led["share"] is not None else "—"
+        lines.append(
+            (
+                f"区域外扣除: 总值 {m(led['gross'])} − 扣除 {m(led['out_of_region'])} "
+                f"(比例 {share}) = 净值 {m(led['net'])} CNY"
+            )
+            if zh
+            else f"out-of-region: gross {m(led['gross'])} − deduction {m(led['out_of_region'])} "
+            f"(share {share}) = net {m(led['net'])} CNY"
+        )
+        lines.append(
+            f"  {'依据' if zh else 'basis'}: {led['basis']}"
+            + (f"; {led['clause']} [{led['clause_status']}]" if led["clause"] else "")
+        )
+        for w in led["warnings"]:
+            lines.append(f"  {'警告' if zh else 'warning'}: {w['zh' if zh else 'en']}")
     if ex.get("not_assessed"):
         lines.append(f"{'未核算' if zh else 'not assessed'}: {ex['not_assessed']}")
     lines.append(f"{'公式' if zh else 'equation'}: {ex['equation']}")

@@ -10,13 +10,16 @@ options, coefficients or inventory items, shares outside [0, 1] and deduction ba
 items are not in ``gep/items.yaml`` are all collected into one :class:`~gep.errors.InputError`
 naming the file, the key path and the YAML line.
 
-The indicator engine (``gep.accounting``) does not read these files yet; :func:`engine_plan`
-translates a profile into the arguments ``gep.account`` takes today (registry profile,
-options, include/exclude) and says why a profile cannot run yet when it can't.
+``gep.account(profile=<id>)`` reads the profile file (:func:`engine_profile`): its indicator
+list, defaults, method variants, options and display names select and label the indicators,
+and its out-of-region rules are applied after valuation (:mod:`gep.ledger`).
+:func:`engine_plan` still translates a profile into registry arguments (engine family,
+options, include/exclude) and says why a profile cannot run when it can't.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -121,7 +124,6 @@ METHODS: dict[str, dict[str, MethodVariant]] = {
         "nep": _mv(
             "净生态系统生产力（NEP）法",
             "net ecosystem productivity, 44/12 × (NPP − Rh) × area",
-            engine=None,
             function="gep.methods.carbon.co2_from_nep",
         ),
     },
@@ -142,7 +144,6 @@ METHODS: dict[str, dict[str, MethodVariant]] = {
         "temperature_difference": _mv(
             "实测温差法",
             "measured temperature difference (air-column heat × ΔT × days)",
-            engine=None,
             function="gep.methods.climate.cooling_energy_temperature_difference",
         ),
         "equivalent_factor": _XIE,
@@ -687,6 +688,33 @@ def load_profile(name_or_path: str | Path, coefficients: Any = None) -> Profile:
     return parse_profile(raw, str(path), text, coefficients, stem=path.stem)
 
 
+@functools.lru_cache(maxsize=64)
+def _load_cached(path: str, mtime_ns: int, size: int) -> Profile:
+    p = Path(path)
+    raw = load_yaml(p)
+    return parse_profile(raw, str(p), p.read_text(encoding="utf-8"), None, stem=p.stem)
+
+
+def engine_profile(name_or_path: str | Path | Profile) -> Profile | None:
+    """The profile ``gep.account`` runs for ``name_or_path``, or ``None`` without a file.
+
+    A :class:`Profile` is returned as is; a name (``ankang``) or path is loaded and validated
+    (cached by path and modification time; coefficient ids are checked when the ledger runs).
+    ``None`` means no profile file of that name exists: ``gep.account`` then falls back to the
+    indicator registry's own family of that name (the behaviour before profiles were data).
+    """
+    if isinstance(name_or_path, Profile):
+        return name_or_path
+    try:
+        path = profile_path(name_or_path)
+    except InputError:
+        if Path(str(name_or_path)).suffix in (".yaml", ".yml"):
+            raise
+        return None
+    st = path.stat()
+    return _load_cached(str(path.resolve()), st.st_mtime_ns, st.st_size)
+
+
 def load_profiles(
     names: Iterable[str] | None = None, coefficients: Any = None, folder: Path | None = None
 ) -> dict[str, Profile]:
@@ -742,9 +770,10 @@ class EnginePlan:
 def engine_plan(profile: Profile) -> EnginePlan:
     """Translate ``profile`` into ``gep.account(profile=, options=, include=, exclude=)``.
 
-    A profile is runnable today when every method variant it names is computed by the
-    engine family it names and it deducts nothing out of region (``account`` does not carry
-    ``gross``/``out_of_region`` yet; see :mod:`gep.ledger`).
+    A profile is runnable when every method variant it names is computed by the engine
+    family it names. ``gep.account(profile=<id>)`` reads the file itself (and applies the
+    out-of-region ledger); these registry arguments reproduce its indicator selection and
+    options.
     """
     from .indicators import REGISTRY
 
@@ -754,11 +783,6 @@ def engine_plan(profile: Profile) -> EnginePlan:
             reasons.append(
                 f"{ind.id}: method {ind.method!r} ({ind.variant.function}) is not wired into the engine yet"
             )
-    if profile.out_of_region:
-        listed = ", ".join(r.indicator for r in profile.out_of_region)
-        reasons.append(
-            f"out-of-region deductions ({listed}) are not wired into gep.account yet (gep.ledger)"
-        )
     options: dict[str, Any] = {}
     for ind in profile.indicators:
         options.update(ind.variant.options)

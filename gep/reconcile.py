@@ -47,6 +47,8 @@ class Reconciliation:
     totals: dict[str, float]
     by_category: pd.DataFrame  # index category, columns profiles [CNY]
     differences: list[dict] = field(default_factory=list)
+    #: profile → out-of-region ledger warnings of its account (``gep.ledger`` dicts)
+    warnings: dict[str, list[dict]] = field(default_factory=dict)
 
     def wide(self, column: str = "value") -> pd.DataFrame:
         """Indicator × profile table of ``column`` (NaN where the profile lacks it)."""
@@ -66,6 +68,7 @@ class Reconciliation:
                 for p in self.profiles
             },
             "differences": self.differences,
+            "warnings": {p: list(w) for p, w in self.warnings.items()},
         }
 
 
@@ -255,20 +258,23 @@ def _differences(rows: pd.DataFrame, profiles: list[str]) -> list[dict]:
 def account_frame(acc, year: int, profile, lang: str = "zh") -> pd.DataFrame:
     """One row per indicator of ``acc`` (city total for ``year``), labelled by ``profile``.
 
-    ``gross`` equals ``value`` and ``out_of_region`` is 0: today's engine carries no
-    deduction (a profile with out-of-region rules is not runnable, see
-    :func:`gep.profiles.engine_plan`).
+    ``value`` is the net value (what the GEP total sums); ``gross`` and ``out_of_region``
+    come from the account's out-of-region ledger (``gross`` = ``value`` and 0 where the
+    profile deducts nothing). The unit price is gross value / physical quantity.
     """
     if year not in acc.years:
         raise InputError(Problem("--year", f"year {year} not in the account ({acc.years})"))
     city = acc.total("region").sel(year=year)
+    gross_city = acc.gross.sum("region", min_count=1).sel(year=year)
+    out_city = acc.out_of_region.sum("region", min_count=1).sel(year=year)
     rows = []
     for ind in acc.indicators:
         v = float(city.sel(indicator=ind.id))
+        g = float(gross_city.sel(indicator=ind.id))
         phys = acc.physical(ind.id).sel(year=year)
         extra = [d for d in phys.dims if d != "region"]
         phys_total = float(phys.sum(["region", *extra], min_count=1)) if not extra else np.nan
-        price = v / phys_total if phys_total and math.isfinite(phys_total) else np.nan
+        price = g / phys_total if phys_total and math.isfinite(phys_total) else np.nan
         try:
             pi = profile.indicator(ind.id)
         except KeyError:
@@ -285,8 +291,8 @@ def account_frame(acc, year: int, profile, lang: str = "zh") -> pd.DataFrame:
                 "name": pi.label(lang) or ind.label(lang),
                 "method_label": pi.variant.zh if lang == "zh" else pi.variant.en,
                 "clause_status": pi.clause_status,
-                "gross": v,
-                "out_of_region": 0.0,
+                "gross": g,
+                "out_of_region": float(out_city.sel(indicator=ind.id)),
                 "price": price,
                 "physical_unit": ind.physical_unit,
             }

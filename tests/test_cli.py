@@ -37,8 +37,14 @@ def test_account_json_contract(mini_account):
             "category",
             "physical",
             "physical_unit",
+            "gross",
+            "out_of_region",
             "value",
         }
+        # ndrc-2022 deducts nothing: gross = value, deduction 0 (None where not assessed)
+        assert row["gross"] == row["value"]
+        assert row["out_of_region"] == (0.0 if row["value"] is not None else None)
+    assert d["warnings"] == [] and d["out_of_region_basis"] == {}
     one = next(
         r
         for r in rows

@@ -78,7 +78,10 @@ def account_cmd(
     year: Annotated[
         list[int] | None, typer.Option("--year", "-y", help="accounting year (repeatable)")
     ] = None,
-    profile: Annotated[str, typer.Option(help="ndrc-2022 | xie-2015")] = "ndrc-2022",
+    profile: Annotated[
+        str,
+        typer.Option(help="ndrc-2022 | xie-2015 | gbt-46869-2025 | ankang | a profile file"),
+    ] = "ndrc-2022",
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", help="override ID=VALUE[ UNIT][@PRICEYEAR], ID*=F, ID+=D"),
@@ -171,7 +174,47 @@ def account_cmd(
             lines.append(f"not assessed: {n['indicator']} — {where}: {n['reason']}")
         for o in prov["coefficients"]["overrides"]:
             lines.append(f"override: {o}")
+        lines += _deduction_lines(acc, lang)
         _emit("\n".join(lines), out)
+    _warn_ledger(acc)
+
+
+def _deduction_lines(acc, lang: str) -> list[str]:
+    """Table output: gross → out-of-region deduction → net per deducted indicator and year
+    (all regions together, 万元), with the basis of the share; only where non-zero or NaN."""
+    import math
+
+    if not acc.has_deductions:
+        return []
+    zh = lang == "zh"
+    gross = acc.gross.sum("region", min_count=1)
+    out = acc.out_of_region.sum("region", min_count=1)
+    net = acc.value.sum("region", min_count=1)
+    lines = []
+    for iid, basis in acc.ledger_bases.items():
+        for y in acc.years:
+            d = out.sel(indicator=iid, year=y)
+            if d.ndim or float(d) != 0.0:
+                g, n = gross.sel(indicator=iid, year=y), net.sel(indicator=iid, year=y)
+
+                def w(x):
+                    return "—" if x.ndim or math.isnan(float(x)) else f"{float(x) / 1e4:,.1f}"
+
+                lines.append(
+                    (
+                        f"区域外扣除 {iid} {y}: 总值 {w(g)} − 扣除 {w(d)} = 净值 {w(n)} 万元（依据 {basis}）"
+                    )
+                    if zh
+                    else f"out-of-region {iid} {y}: gross {w(g)} − deduction {w(d)} = net {w(n)} "
+                    f"10⁴ CNY (basis {basis})"
+                )
+    return lines
+
+
+def _warn_ledger(acc) -> None:
+    """Required out-of-region deductions whose share is 0, unsourced or not computable."""
+    for w in acc.warnings:
+        typer.echo(f"警告 / warning: {w['zh']} / {w['en']}", err=True)
 
 
 @app.command("explain")
@@ -187,7 +230,10 @@ def explain_cmd(
     coefficients: Annotated[
         str | None, typer.Option("--coefficients", "-c", help="coefficient set name or folder")
     ] = None,
-    profile: Annotated[str, typer.Option(help="ndrc-2022 | xie-2015")] = "ndrc-2022",
+    profile: Annotated[
+        str,
+        typer.Option(help="ndrc-2022 | xie-2015 | gbt-46869-2025 | ankang | a profile file"),
+    ] = "ndrc-2022",
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", help="override ID=VALUE[ UNIT][@PRICEYEAR], ID*=F, ID+=D"),
@@ -221,7 +267,11 @@ def explain_cmd(
 def _optional(indicator: str, profile: str) -> bool:
     """True for an indicator that is off by default in ``profile`` (explain switches it on)."""
     from ..indicators import indicators_for
+    from ..profiles import engine_profile
 
+    prof = engine_profile(profile)
+    if prof is not None:
+        return any(i.id == indicator and not i.default for i in prof.indicators)
     return any(i.id == indicator and not i.default for i in indicators_for(profile))
 
 

@@ -28,13 +28,24 @@ def build_comparison(ds, coef, year: int, names: list[str] | None, lang: str = "
     reasons; by default such profiles are only listed in ``not_runnable``.
     """
     from ..accounting import account
-    from ..profiles import engine_plan, load_profiles
+    from ..profiles import available_profiles, engine_plan, load_profiles
     from ..reconcile import account_frame, reconcile
 
     explicit = names is not None
-    profiles = load_profiles(names, coefficients=coef)
+    blocked: dict[str, list[str]] = {}
+    if explicit:
+        profiles = load_profiles(names, coefficients=coef)
+    else:
+        # default: every bundled profile; one that does not validate against this
+        # coefficient set (e.g. a share coefficient the set lacks) is listed, not run
+        profiles = {}
+        for n in available_profiles():
+            try:
+                profiles.update(load_profiles([n], coefficients=coef))
+            except InputError as exc:
+                blocked[n] = [p.message for p in exc.problems]
     plans = {p: engine_plan(prof) for p, prof in profiles.items()}
-    blocked = {p: list(plan.reasons) for p, plan in plans.items() if not plan.runnable}
+    blocked.update({p: list(plan.reasons) for p, plan in plans.items() if not plan.runnable})
     if explicit and blocked:
         raise InputError(
             [
@@ -49,12 +60,16 @@ def build_comparison(ds, coef, year: int, names: list[str] | None, lang: str = "
     run = [p for p in profiles if p not in blocked]
     if not run:
         raise InputError(Problem("--profiles", "none of the profiles can be computed yet"))
-    frames, totals = {}, {}
+    frames, totals, warnings = {}, {}, {}
     for p in run:
-        acc = account(ds, coef, years=[year], **plans[p].account_kwargs())
+        acc = account(ds, coef, years=[year], profile=profiles[p])
         frames[p] = account_frame(acc, year, profiles[p], lang)
         totals[p] = float(acc.city_gep().sel(year=year))
-    return reconcile(frames, totals), blocked, profiles
+        if acc.warnings:
+            warnings[p] = acc.warnings
+    rec = reconcile(frames, totals)
+    rec.warnings = warnings
+    return rec, blocked, profiles
 
 
 def compare_profiles_cmd(
@@ -89,6 +104,9 @@ def _compare(dataset, year, profiles, coefficients, fmt, out, lang):
         check_output_path(out)
     ds, coef = load_inputs(dataset, coefficients)
     rec, blocked, loaded = build_comparison(ds, coef, year, _split(profiles), lang)
+    for p, ws in rec.warnings.items():
+        for w in ws:
+            typer.echo(f"警告 / warning [{p}]: {w['zh']} / {w['en']}", err=True)
     payload = {
         "dataset": ds.name,
         "year": year,
@@ -135,6 +153,10 @@ def _table(rec, blocked, loaded, year, lang) -> str:
     if rec.differences:
         lines += ["", ("差异说明" if zh else "Differences explained") + ":"]
         lines += [f"  - {d['zh' if zh else 'en']}" for d in rec.differences]
+    if rec.warnings:
+        lines += ["", ("区域外扣除警告" if zh else "Out-of-region deduction warnings") + ":"]
+        for p, ws in rec.warnings.items():
+            lines += [f"  {p}: {w['zh' if zh else 'en']}" for w in ws]
     if blocked:
         lines += ["", ("暂不能计算的口径" if zh else "Profiles not computable yet") + ":"]
         for p, reasons in blocked.items():

@@ -269,9 +269,25 @@ def register(indicator: Indicator, formulas: Sequence[Callable] = ()) -> Indicat
 
 
 def indicators_for(profile: str) -> list[Indicator]:
+    """Registry indicators of an engine family (``ndrc-2022``, ``xie-2015``), or of the
+    family a profile file names, restricted to the indicators the file lists (the
+    registry's formulas and defaults; ``gep.account`` applies the file's own)."""
     found = [i for i in REGISTRY.values() if profile in i.profiles]
     if not found:
-        known = sorted({p for i in REGISTRY.values() for p in i.profiles})
+        from ..profiles import engine_profile
+
+        try:
+            prof = engine_profile(profile)
+        except InputError:
+            prof = None
+        if prof is not None and prof.engine:
+            listed = set(prof.ids)
+            return [i for i in indicators_for(prof.engine) if i.id in listed]
+        from ..profiles import available_profiles
+
+        known = sorted(
+            {p for i in REGISTRY.values() for p in i.profiles} | set(available_profiles())
+        )
         raise InputError(
             Problem("--profile", f"unknown profile {profile!r}; known: {', '.join(known)}")
         )

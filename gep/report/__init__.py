@@ -12,6 +12,7 @@ from .tables import (
     coefficient_table,
     county_table,
     json_payload,
+    ledger_frame,
     summary_frame,
 )
 
@@ -21,6 +22,7 @@ __all__ = [
     "coefficient_table",
     "county_table",
     "json_payload",
+    "ledger_frame",
     "option_label",
     "profile_label",
     "reason_label",

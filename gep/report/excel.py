@@ -357,6 +357,45 @@ def write_xlsx(
     if not acc.not_assessed:
         sh.add([_t(lang, "无", "none"), "", ""])
 
+    # ---- out-of-region ledger: gross → deduction → net, with the basis (issue 11)
+    if acc.ledger_bases:
+        led = tables.ledger_frame(acc, lang)
+        if region:
+            led = led[led["region"] == region]
+        cols = [
+            (_t(lang, "区县", "County"), None, 12),
+            (_t(lang, "年份", "Year"), "0", 7),
+            (_t(lang, "指标", "Indicator"), None, 16),
+            (_t(lang, f"总值（{money}）", f"Gross ({money})"), MONEY_FMT, 16),
+            (_t(lang, f"区域外扣除（{money}）", f"Out-of-region ({money})"), MONEY_FMT, 16),
+            (_t(lang, f"净值（{money}）", f"Net ({money})"), MONEY_FMT, 16),
+            (_t(lang, "扣除依据", "Basis"), None, 60),
+        ]
+        sh = _Sheet(
+            wb,
+            _t(lang, "区域外扣除", "Out-of-region"),
+            _t(
+                lang,
+                "区域外生态产品扣除（总值 − 扣除 = 净值）",
+                "Out-of-region deduction (gross − deduction = net)",
+            ),
+            cols,
+        )
+        for rec in led.itertuples(index=False):
+            sh.add(
+                [
+                    rec.region_name,
+                    int(rec.year),
+                    acc.indicator(rec.indicator).label(lang),
+                    _num(rec.gross / scale),
+                    _num(rec.out_of_region / scale),
+                    _num(rec.value / scale),
+                    str(rec.basis),
+                ]
+            )
+        for w in acc.warnings:
+            sh.note(w["zh"] if lang == "zh" else w["en"])
+
     # ---- raw rows at full precision
     df = acc.to_frame(lang)
     if region:

@@ -91,6 +91,8 @@ def json_payload(acc: Account, lang: str = "zh") -> dict:
         "category",
         "physical",
         "physical_unit",
+        "gross",
+        "out_of_region",
         "value",
     ]
     extra = [c for c in df.columns if c not in cols and c != "indicator_name"]
@@ -108,7 +110,24 @@ def json_payload(acc: Account, lang: str = "zh") -> dict:
     out["not_assessed"] = acc.not_assessed
     out["overrides"] = prov["coefficients"]["overrides"]
     out["options"] = acc.options
+    # out-of-region ledger: basis per deducted indicator and warnings for required
+    # deductions whose share is 0, unsourced or not computable (gep.ledger)
+    out["out_of_region_basis"] = dict(acc.ledger_bases)
+    out["warnings"] = list(acc.warnings)
     return out
+
+
+def ledger_frame(acc: Account, lang: str = "zh") -> pd.DataFrame:
+    """Gross → out-of-region deduction → net [CNY] of every deducted indicator, with the
+    basis of its share (one row per region × year × indicator; empty without deductions)."""
+    cols = ["region", "region_name", "year", "indicator", "gross", "out_of_region", "value"]
+    ids = list(acc.ledger_bases)
+    if not ids:
+        return pd.DataFrame(columns=[*cols, "basis"])
+    df = acc.to_frame(lang)
+    df = df[df["indicator"].isin(ids)][cols].copy()
+    df["basis"] = [acc.ledger_bases[i] for i in df["indicator"]]
+    return df.reset_index(drop=True)
 
 
 def summary_frame(acc: Account, unit: str = "wan_CNY", lang: str = "zh") -> pd.DataFrame:

@@ -1,0 +1,197 @@
+"""Engine hooks for method variants a profile selects instead of the family's formula.
+
+A profile (``coefficients/profiles/*.yaml``) names a method variant per indicator
+(:data:`gep.profiles.METHODS`). Most variants are engine options of the family's indicator;
+the two below compute the indicator's physical quantity a different way, so they are their own
+:class:`~gep.indicators.base.Indicator` objects with the same id, looked up by
+:func:`variant_indicator` when ``gep.account`` resolves a profile:
+
+* ``regulating.carbon_sequestration`` / ``nep`` — CO₂ fixed by net ecosystem productivity,
+  :math:`Q = \\frac{44}{12}\\sum_i (NPP_i - R_{h,i}) A_i` over vegetated ecosystems
+  (:func:`gep.methods.carbon.co2_from_nep`), valued at the carbon price;
+* ``regulating.climate_regulation`` / ``temperature_difference`` — cooling by measured
+  temperature difference, :math:`E = \\sum_i A_i \\Delta T_i C_a d / r` with
+  :math:`C_a = \\rho c_p h` (:mod:`gep.methods.climate`), valued at the electricity price.
+
+A physical quantity supplied from outside (``quantities.csv``, DESIGN §10) replaces the
+formula's in :func:`gep.indicators.base.evaluate` as for any indicator (e.g. a gridded NEP
+zonal sum).
+
+References
+----------
+.. [1] GB/T 46869—2025 Appendix A.7 and A.11 as quoted by a citing project document
+   (gep_indicators.md S23) [P]: methods admitted; formulas not checked [U].
+.. [2] 博文静 等. 中国森林生态资产价值评估. 生态学报, 2017, 37(12): 4182–4190 (NEP = NPP − Rs;
+   EER r = 3.0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..catalog import ecosystems_in
+from ..methods.carbon import co2_from_nep
+from ..methods.climate import (
+    air_column_heat_capacity,
+    cooling_electricity,
+    cooling_energy_temperature_difference,
+)
+from .base import (
+    Component,
+    Context,
+    Indicator,
+    NotAssessed,
+    PriceValuation,
+    Quantities,
+    positive_part,
+    split,
+    weighted_sum_over,
+    with_units,
+)
+from .regulating import carbon_value, electricity_value
+
+#: level-1 ecosystem classes with vegetation: NEP is applied to these (water, built-up and
+#: bare land fix no carbon by this method)
+VEGETATED = ("forest", "shrub", "grassland", "wetland", "farmland", "garden")
+#: level-1 classes that are the warm reference surface of the temperature-difference method
+REFERENCE_SURFACES = ("urban", "bare")
+
+
+@dataclass(frozen=True)
+class VariantIndicator(Indicator):
+    """An indicator computed by a profile's method variant (same id as the family's)."""
+
+    variant: str = ""
+    variant_formulas: tuple[Callable, ...] = ()
+
+    def formulas(self) -> list[Callable]:
+        return list(self.variant_formulas)
+
+
+VARIANTS: dict[tuple[str, str], VariantIndicator] = {}
+
+
+def variant_indicator(indicator_id: str, method: str) -> VariantIndicator | None:
+    """The engine hook of a method variant, or ``None`` when the family's indicator does it."""
+    return VARIANTS.get((indicator_id, method))
+
+
+def _register(ind: VariantIndicator) -> VariantIndicator:
+    VARIANTS[(ind.id, ind.variant)] = ind
+    return ind
+
+
+# -------------------------------------------------------------------------- carbon by NEP
+def _carbon_nep(ctx: Context) -> Quantities:
+    for item in ("area", "npp", "heterotrophic_respiration"):
+        ctx.require(item)
+    ecos = ecosystems_in(VEGETATED, ctx.ecosystems())
+    if not ecos:
+        raise NotAssessed("no vegetated ecosystem in the inventory (NEP method)")
+    a = ctx.item("area", ecosystem=ecos)
+    q = co2_from_nep(
+        ctx.item("npp", ecosystem=ecos), ctx.item("heterotrophic_respiration", ecosystem=ecos), a
+    )
+    total = weighted_sum_over("ecosystem", q, a > 0)
+    return Quantities(
+        total,
+        "tCO2e",
+        parts=split(q, "ecosystem", ecos),
+        parts_unit="tCO2e",
+        notes=[
+            "NEP method: 44/12 × (NPP − Rh) × area over vegetated ecosystems (signed: a net "
+            "source lowers the total)"
+        ],
+    )
+
+
+_register(
+    VariantIndicator(
+        id="regulating.carbon_sequestration",
+        category="regulating",
+        zh="固碳",
+        en="Carbon sequestration",
+        physical_unit="tCO2e",
+        method="net ecosystem productivity 44/12 × (NPP − Rh) × area; carbon price",
+        method_zh="净生态系统生产力（NEP）法；碳价格法",
+        reference="[1] A.7 [P]; [2]",
+        items=("area", "npp", "heterotrophic_respiration"),
+        coefficients=("regulating.carbon_sequestration.price",),
+        quantify=_carbon_nep,
+        valuate=PriceValuation("regulating.carbon_sequestration.price", carbon_value),
+        components=(Component("<ecosystem>", "各生态系统", "each ecosystem", "tCO2e"),),
+        deflator="price_index.cpi",
+        variant="nep",
+        variant_formulas=(co2_from_nep, carbon_value),
+    )
+)
+
+
+# ------------------------------------------------------- climate by temperature difference
+def _climate_td(ctx: Context) -> Quantities:
+    for item in ("area", "climate.temperature_difference", "climate.hot_days"):
+        ctx.require(item)
+    all_ecos = ctx.ecosystems()
+    reference = set(ecosystems_in(REFERENCE_SURFACES, all_ecos))
+    ecos = [e for e in all_ecos if e not in reference]
+    c = "regulating.climate_regulation."
+    a = ctx.item("area", ecosystem=ecos)
+    # an ecosystem warmer than the reference surface cools nothing (floored at 0)
+    dt = with_units(positive_part(ctx.item("climate.temperature_difference", ecosystem=ecos)), "K")
+    heat = air_column_heat_capacity(
+        ctx.coef(c + "air_volumetric_heat_capacity"), ctx.coef(c + "air_layer_height")
+    )
+    energy = cooling_energy_temperature_difference(
+        with_units(a, "hectare"), dt, heat, ctx.item("climate.hot_days")
+    )
+    electricity = cooling_electricity(energy, ctx.coef(c + "ac_efficiency"))
+    total = weighted_sum_over("ecosystem", electricity, a > 0)
+    return Quantities(
+        total,
+        "kWh",
+        parts=split(electricity, "ecosystem", ecos),
+        parts_unit="kWh",
+        notes=[
+            "temperature-difference method: area × ΔT × ρc_p·h × cooling days ÷ EER "
+            "(form not the standard's text [U]; C_a coefficients illustrative)"
+        ],
+    )
+
+
+_register(
+    VariantIndicator(
+        id="regulating.climate_regulation",
+        category="regulating",
+        zh="局部气候调节",
+        en="Local climate regulation",
+        physical_unit="kWh",
+        method="measured temperature difference: area × ΔT × ρc_p·h × cooling days ÷ EER; "
+        "electricity replacement cost",
+        method_zh="实测温差法；替代成本法",
+        reference="[1] A.11 [P]; [2]",
+        items=("area", "climate.temperature_difference", "climate.hot_days"),
+        coefficients=tuple(
+            f"regulating.climate_regulation.{n}"
+            for n in (
+                "air_volumetric_heat_capacity",
+                "air_layer_height",
+                "ac_efficiency",
+                "electricity_price",
+            )
+        ),
+        quantify=_climate_td,
+        valuate=PriceValuation(
+            "regulating.climate_regulation.electricity_price", electricity_value
+        ),
+        components=(Component("<ecosystem>", "各生态系统", "each ecosystem", "kWh"),),
+        deflator="price_index.cpi",
+        variant="temperature_difference",
+        variant_formulas=(
+            air_column_heat_capacity,
+            cooling_energy_temperature_difference,
+            cooling_electricity,
+            electricity_value,
+        ),
+    )
+)
