@@ -22,10 +22,11 @@ empty source, duplicate key, whole and component rows for the same region-year-i
 quantity the inventory contradicts) is collected into **one** :class:`~gep.errors.InputError`
 naming file, row and field, as the inventory loader does.
 
-Wiring into ``gep.accounting.account`` (a supplied quantity replaces the computed one and is
-valued with the same price) is done by the engine; this module only reads and validates. It
-is deliberately not called by :func:`gep.inventory.load_dataset`: call
-``load_quantities(folder, dataset)`` after loading a dataset.
+:func:`supplied_quantities` puts the rows in place of an indicator's computed quantities;
+``gep.accounting.account`` reads the dataset folder's file itself (``quantities=None``) or
+takes a frame from :func:`load_quantities` (``quantities=frame``; an empty frame switches the
+file off), values the supplied quantities with the indicator's own prices and records the
+route (``supplied``) and each row's source.
 
 Component ids
 -------------
@@ -39,16 +40,17 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import xarray as xr
 
 from .catalog import OUTPUT_GROUPS, ecosystem_catalog, item_spec
-from .errors import InputError, Problem
+from .errors import InputError, MissingCoefficientError, Problem
 from .indicators import indicators_for
-from .indicators.base import concrete_components
+from .indicators.base import NotAssessed, Quantities, concrete_components, stack
 from .inventory import Dataset, read_table
 from .units import conversion_factor, parse_unit
 
@@ -547,3 +549,128 @@ def _check_inventory(frame, dataset: Dataset, indicators, file: str) -> list[Pro
                 )
             )
     return problems
+
+
+# ------------------------------------------------------------------------------------------
+# the engine side: supplied rows in place of the formula's quantities
+
+
+def _grid(rows: pd.DataFrame, regions: dict, years: dict, to_unit: str) -> np.ndarray:
+    """Supplied values on the region × year grid, converted to ``to_unit`` (NaN elsewhere)."""
+    out = np.full((len(regions), len(years)), np.nan)
+    for rec in rows.itertuples(index=False):
+        factor = conversion_factor(rec.unit, to_unit) if rec.unit != to_unit else 1.0
+        out[regions[rec.region], years[int(rec.year)]] = rec.value * factor
+    return out
+
+
+def _convertible(unit: str, to_unit: str) -> float | None:
+    try:
+        return conversion_factor(unit, to_unit) if unit != to_unit else 1.0
+    except Exception:
+        return None
+
+
+def supplied_quantities(indicator, ctx, rows: pd.DataFrame) -> Quantities:
+    """The indicator's quantities with supplied rows in place of the formula's.
+
+    Parameters
+    ----------
+    indicator : the :class:`~gep.indicators.Indicator`.
+    ctx : the evaluation :class:`~gep.indicators.Context` (regions and years of the run).
+    rows : the indicator's rows of a frame from :func:`load_quantities` (canonical units).
+
+    Returns
+    -------
+    :class:`~gep.indicators.Quantities` with ``route="supplied"``, to be valued by the
+    indicator's own ``valuate`` (same prices as a computed quantity).
+
+    Notes
+    -----
+    * A whole row replaces the total of its region and year (the computed components there
+      are dropped: they would not add up to it).
+    * A component row replaces that component; the total of that region and year is then
+      the sum of the components, a component neither supplied nor computable counting as
+      absent (a supplied quantity makes the region assessed). A level-1 ecosystem class
+      (``forest``) replaces all its codes' computed parts there.
+    * The formula runs only where it is still needed (some region-year without a whole row);
+      if it cannot (missing inventory items), the supplied cells stand alone and the other
+      cells are "not assessed". A missing coefficient is still an error when some region-year
+      has no supplied row at all.
+    """
+    regions = {str(r): i for i, r in enumerate(ctx.labels["region"])}
+    years = {int(y): i for i, y in enumerate(ctx.years)}
+    rows = rows[rows["region"].isin(list(regions)) & rows["year"].isin(list(years))]
+    shape = (len(regions), len(years))
+    whole = rows[rows["component"] == ""]
+    parts_rows = rows[rows["component"] != ""]
+    whole_mask = np.zeros(shape, bool)
+    any_mask = np.zeros(shape, bool)
+    for rec in rows.itertuples(index=False):
+        any_mask[regions[rec.region], years[int(rec.year)]] = True
+        if rec.component == "":
+            whole_mask[regions[rec.region], years[int(rec.year)]] = True
+    computed = None
+    notes: list[str] = []
+    if not whole_mask.all():
+        ctx.current = indicator.id
+        try:
+            computed = indicator.quantify(ctx)
+        except NotAssessed as exc:
+            notes.append(f"formula not run where quantities are not supplied: {exc}")
+        except MissingCoefficientError:
+            if not any_mask.all():
+                raise
+            notes.append("formula not run (its coefficients are missing; every cell supplied)")
+        finally:
+            ctx.current = None
+    unit = computed.unit if computed is not None else indicator.physical_unit
+    dims = ("region", "year")
+    nan = xr.Variable(dims, np.full(shape, np.nan))
+    parts: dict[str, xr.Variable] = dict(computed.parts) if computed is not None else {}
+    part_mask = np.zeros(shape, bool)
+    classes = {e.level1 for e in ecosystem_catalog().values()} - set(ecosystem_catalog())
+    for comp, g in parts_rows.groupby("component", sort=False):
+        comp = str(comp)
+        prior = parts.get(comp)
+        comp_unit = prior.attrs.get("units") if prior is not None else None
+        comp_unit = comp_unit or (computed.parts_unit if computed is not None else None)
+        comp_unit = comp_unit or str(g["unit"].iloc[0])
+        grid = _grid(g, regions, years, comp_unit)
+        given = ~np.isnan(grid)
+        part_mask |= given
+        mask_var = xr.Variable(dims, given)
+        if comp in classes:  # a level-1 class stands for all its codes
+            for code in [p for p in parts if p != comp and _level1_of(p) == comp]:
+                parts[code] = parts[code].where(~mask_var)
+        sup = xr.Variable(dims, grid, attrs={"units": comp_unit})
+        merged = sup if prior is None else sup.fillna(prior)
+        merged.attrs = {"units": comp_unit}
+        parts[comp] = merged
+    total = computed.total if computed is not None else nan
+    if part_mask.any():
+        terms = []
+        for p in parts.values():
+            f = _convertible(p.attrs.get("units") or unit, unit)
+            if f is not None:
+                terms.append(p * f)
+        if terms:
+            by_parts = stack(terms, range(len(terms))).sum("component", min_count=1)
+            total = by_parts.where(xr.Variable(dims, part_mask), total)
+    if whole_mask.any():
+        grid = _grid(whole, regions, years, unit)
+        total = xr.Variable(dims, grid).fillna(total)
+        keep = xr.Variable(dims, ~whole_mask)
+        parts = {k: v.where(keep) for k, v in parts.items()}
+    total = xr.Variable(total.dims, total.data, attrs={"units": unit})
+    parts_unit = computed.parts_unit if computed is not None else None
+    if parts_unit is None and parts:
+        units = {p.attrs.get("units") for p in parts.values()}
+        parts_unit = units.pop() if len(units) == 1 else None
+    if computed is not None:
+        notes = [*computed.notes, *notes]
+    where = f"{int(any_mask.sum())} of {any_mask.size} region-years"
+    notes.append(f"physical quantity supplied from outside (quantities.csv) for {where}")
+    return Quantities(
+        total, unit, parts=parts, parts_unit=parts_unit, notes=notes, route="supplied"
+    )

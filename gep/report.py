@@ -43,6 +43,8 @@ def json_payload(acc: Account, lang: str = "zh") -> dict:
         "physical",
         "physical_unit",
         "value",
+        "route",
+        "quantity_source",
     ]
     extra = [c for c in df.columns if c not in cols and c != "indicator_name"]
     for rec in df[extra + cols].itertuples(index=False):
@@ -56,6 +58,8 @@ def json_payload(acc: Account, lang: str = "zh") -> dict:
         "coefficients": {"name": acc.coefficients.name, "hash": acc.coefficients.hash},
         "rows": rows,
     }
+    if "quantities" in prov:
+        out["quantities"] = prov["quantities"]
     out["not_assessed"] = acc.not_assessed
     out["overrides"] = prov["coefficients"]["overrides"]
     out["options"] = acc.options
@@ -94,6 +98,17 @@ def summary_frame(acc: Account, unit: str = "wan_CNY", lang: str = "zh") -> pd.D
             *[c for c in wide.columns if c not in ("region", "region_name", "year")],
         ]
     ]
+
+
+def _quantity_source(acc: Account, indicator: str, region: str, year: int, lang: str) -> str:
+    """ "公式" / "formula", or "外部: <source>" for a quantity supplied in quantities.csv."""
+    rows = acc.quantity_rows(indicator, region, year) if hasattr(acc, "quantity_rows") else []
+    if not rows:
+        return "公式计算" if lang == "zh" else "formula"
+    sources = "; ".join(
+        (f"{r['component']}: " if r["component"] else "") + str(r["source"]) for r in rows
+    )
+    return ("外部提供: " if lang == "zh" else "supplied: ") + sources
 
 
 def county_table(
@@ -135,6 +150,9 @@ def county_table(
                 ("方法" if lang == "zh" else "Method"): ind.method_zh
                 if lang == "zh"
                 else ind.method,
+                ("功能量来源" if lang == "zh" else "Quantity source"): _quantity_source(
+                    acc, ind.id, region, year, lang
+                ),
             }
         )
     return pd.DataFrame(rows)

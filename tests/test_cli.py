@@ -38,7 +38,10 @@ def test_account_json_contract(mini_account):
             "physical",
             "physical_unit",
             "value",
+            "route",
+            "quantity_source",
         }
+        assert row["route"] == "formula" and row["quantity_source"] == ""
     one = next(
         r
         for r in rows

@@ -593,7 +593,13 @@ class PriceValuation:
 
     def __call__(self, ctx: Context, q: Quantities) -> Valuation:
         price = ctx.coef(self.coefficient)
-        return Valuation(value=self.func(with_units(q.total, q.unit), price), price=price)
+        parts = None
+        if q.parts and q.parts_unit is not None:
+            # each physical component at the same price (value per component)
+            parts = {k: self.func(with_units(p, q.parts_unit), price) for k, p in q.parts.items()}
+        return Valuation(
+            value=self.func(with_units(q.total, q.unit), price), parts=parts, price=price
+        )
 
 
 def stack(parts: Sequence, names: Sequence, dim: str = "component"):
