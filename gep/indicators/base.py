@@ -596,7 +596,9 @@ class PriceValuation:
         parts = None
         if q.parts and q.parts_unit is not None:
             # each physical component at the same price (value per component)
-            parts = {k: self.func(with_units(p, q.parts_unit), price) for k, p in q.parts.items()}
+            names = list(q.parts)
+            stacked = self.func(with_units(q.stacked(), q.parts_unit), price)  # one call
+            parts = split(stacked, "component", names)
         return Valuation(
             value=self.func(with_units(q.total, q.unit), price), parts=parts, price=price
         )
