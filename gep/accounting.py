@@ -220,6 +220,7 @@ class Account:
             out["quantities"] = {
                 "files": sorted(set(self.supplied["file"])),
                 "rows": len(self.supplied),
+                "hash": _frame_hash(self.supplied),
                 "indicators": sorted(set(self.supplied["indicator"])),
                 # rows of indicators off in this run (e.g. oxygen release without --include)
                 "unused_indicators": list(self.unused_quantities),
@@ -495,6 +496,15 @@ def account(
         supplied=supplied,
         unused_quantities=unused,
     )
+
+
+def _frame_hash(frame: pd.DataFrame) -> str:
+    """Content hash of the supplied rows used (canonical values, sources)."""
+    import hashlib
+
+    cols = ["region", "year", "indicator", "component", "value", "unit", "source"]
+    text = frame[cols].sort_values(cols[:4]).to_csv(index=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _supplied(dataset, quantities, chosen) -> tuple[pd.DataFrame | None, dict, list[str]]:

@@ -272,7 +272,8 @@ def test_account_says_the_quantities_were_supplied():
     # material.agriculture comes from the inventory's reported output value
     agri = frame[frame["indicator"] == "material.agriculture"].iloc[0]
     assert agri["route"] == "formula" and agri["quantity_source"] == ""
-    assert acc.provenance()["quantities"]["rows"] == len(quantities) - 1
+    prov = acc.provenance()["quantities"]
+    assert prov["rows"] == len(quantities) - 1 and len(prov["hash"]) == 16
     # switching the file off: nothing is assessed from the paper's quantities
     bare = account(dataset, coefficients, quantities=quantities.iloc[:0])
     assert bare.routes.get("regulating.water_conservation") != "supplied"
