@@ -62,6 +62,26 @@ class Account:
     ledger_bases: dict[str, str] = field(default_factory=dict)
     #: the profile file the account ran (None: registry family without a file)
     profile_spec: Profile | None = None
+    #: supplied physical quantities used (rows of gep.quantities.load_quantities), and the
+    #: indicators whose supplied rows were not used (indicator off in this run)
+    supplied: pd.DataFrame | None = None
+    unused_quantities: list[str] = field(default_factory=list)
+
+    def route_at(self, indicator: str, region: str, year: int) -> str:
+        """``supplied`` if a quantities row fed this region-year of the indicator."""
+        return "supplied" if self.quantity_rows(indicator, region, year) else "formula"
+
+    def quantity_rows(self, indicator: str, region: str, year: int) -> list[dict]:
+        """The supplied rows (component, value, unit, source, file, row) of one number."""
+        s = self.supplied
+        if s is None or s.empty:
+            return []
+        hit = s[(s["indicator"] == indicator) & (s["region"] == region) & (s["year"] == year)]
+        cols = ["component", "value_input", "unit_input", "source", "file", "row"]
+        return [
+            {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
+            for r in hit[cols].to_dict("records")
+        ]
 
     def explain(self, region: str, year: int, indicator: str) -> dict:
         """One number traced to its equation, inputs (with sources) and coefficients.
@@ -222,6 +242,15 @@ class Account:
         }
         if self.dataset is not None:
             out["dataset"] = {"name": self.dataset.name, "hash": self.dataset.hash}
+        if self.supplied is not None and not self.supplied.empty:
+            out["quantities"] = {
+                "files": sorted(set(self.supplied["file"])),
+                "rows": len(self.supplied),
+                "hash": _frame_hash(self.supplied),
+                "indicators": sorted(set(self.supplied["indicator"])),
+                # rows of indicators off in this run (e.g. oxygen release without --include)
+                "unused_indicators": list(self.unused_quantities),
+            }
         return out
 
     def to_frame(self, lang: str = "zh") -> pd.DataFrame:
@@ -254,6 +283,7 @@ class Account:
         df["category"] = [meta[i].category for i in df["indicator"]]
         df["indicator_name"] = [meta[i].label(lang) for i in df["indicator"]]
         df["region_name"] = [self.region_name(r, lang) for r in df["region"]]
+        df["route"], df["quantity_source"] = self._routes_column(df)
         cols = [
             "region",
             "region_name",
@@ -266,9 +296,29 @@ class Account:
             "gross",
             "out_of_region",
             "value",
+            "route",
+            "quantity_source",
         ]
         extra = [c for c in df.columns if c not in cols]
         return df[[*extra, *cols]] if extra else df[cols]
+
+    def _routes_column(self, df: pd.DataFrame) -> tuple[list[str], list[str]]:
+        """Per row: ``supplied``/``formula`` and the supplied rows' sources ("" if none)."""
+        n = len(df)
+        s = self.supplied
+        if s is None or s.empty:
+            return ["formula"] * n, [""] * n
+        src: dict[tuple, list[str]] = {}
+        for r in s.itertuples(index=False):
+            key = (r.indicator, r.region, int(r.year))
+            label = f"{r.component}: {r.source}" if r.component else r.source
+            src.setdefault(key, []).append(label)
+        keys = zip(df["indicator"], df["region"], df["year"], strict=True)
+        found = [src.get((i, str(r), int(y))) for i, r, y in keys]
+        return (
+            ["supplied" if f else "formula" for f in found],
+            ["; ".join(f) if f else "" for f in found],
+        )
 
 
 def _flagged(value: xr.DataArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -397,6 +447,7 @@ def account(
     include: Iterable[str] = (),
     exclude: Iterable[str] = (),
     extra_coefficients: dict | None = None,
+    quantities: pd.DataFrame | None = None,
 ) -> Account:
     """Compute the GEP account.
 
@@ -414,6 +465,11 @@ def account(
     options : method switches, see ``DEFAULT_OPTIONS``; they override the profile's.
     include, exclude : indicator ids to switch on (e.g. ``regulating.oxygen_release``) or off.
     extra_coefficients : coefficient arrays that replace the set's resolution (Monte Carlo).
+    quantities : supplied physical quantities (a frame from
+        :func:`gep.quantities.load_quantities`); ``None`` reads the dataset folder's
+        ``quantities.csv``/``.xlsx`` when there is one; an empty frame uses none. Each row
+        replaces the computed quantity of its region, year and indicator/component and is
+        valued with the indicator's prices (DESIGN §10).
     """
     dataset = inventory if isinstance(inventory, Dataset) else None
     data = inventory.data if isinstance(inventory, Dataset) else inventory
@@ -441,6 +497,7 @@ def account(
     unknown_opts = sorted(set(opts) - set(DEFAULT_OPTIONS))
     if unknown_opts:
         raise InputError(Problem("options", f"unknown option(s): {', '.join(unknown_opts)}"))
+    supplied, by_indicator, unused = _supplied(dataset, quantities, chosen)
     # stock change needs earlier years: the full inventory rides along
     full = inventory.data if isinstance(inventory, Dataset) else inventory
     ctx = Context(data, coefficients, years, opts, extra_coefficients, full_data=full)
@@ -454,7 +511,13 @@ def account(
     missing_coefs: list[Problem] = []
     for ind in chosen:
         try:
-            res = evaluate(ind, ctx)
+            if ind.id in by_indicator:
+                from .quantities import supplied_quantities
+
+                q = supplied_quantities(ind, ctx, by_indicator[ind.id])
+                res = evaluate(ind, ctx, quantities=q)
+            else:
+                res = evaluate(ind, ctx)
             value = res.value
             physical = res.physical
             notes[ind.id] = list(res.notes)
@@ -532,6 +595,8 @@ def account(
         warnings=warnings,
         ledger_bases=bases,
         profile_spec=prof,
+        supplied=supplied,
+        unused_quantities=unused,
     )
 
 
@@ -552,3 +617,32 @@ def _apply_ledger(value: xr.DataArray, prof: Profile, data, coefficients, notes:
     for w in res.warnings:
         notes.setdefault(w.indicator, []).append(f"warning: {w.en}")
     return net, out, [w.as_dict() for w in res.warnings], dict(res.bases)
+
+
+def _frame_hash(frame: pd.DataFrame) -> str:
+    """Content hash of the supplied rows used (canonical values, sources)."""
+    import hashlib
+
+    cols = ["region", "year", "indicator", "component", "value", "unit", "source"]
+    text = frame[cols].sort_values(cols[:4]).to_csv(index=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _supplied(dataset, quantities, chosen) -> tuple[pd.DataFrame | None, dict, list[str]]:
+    """(rows, rows by chosen indicator, indicators with rows that are off in this run)."""
+    if quantities is None and dataset is not None and dataset.path:
+        cached = dataset.__dict__.get("_quantities")
+        if cached is None:
+            from .quantities import load_quantities
+
+            cached = load_quantities(dataset.path, dataset)
+            dataset.__dict__["_quantities"] = cached
+        quantities = cached
+    if quantities is None or quantities.empty:
+        return None, {}, []
+    ids = {i.id for i in chosen}
+    groups = {str(k): g for k, g in quantities.groupby("indicator", sort=False)}
+    used = {k: g for k, g in groups.items() if k in ids}
+    unused = sorted(set(groups) - ids)
+    rows = pd.concat(list(used.values())) if used else quantities.iloc[:0]
+    return rows.reset_index(drop=True), used, unused

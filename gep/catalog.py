@@ -25,6 +25,8 @@ class ItemSpec:
     description: str
     members: tuple[str, ...] | None = None
     periodic: bool = False
+    #: zh/en names of the members: {member: (zh, en)}
+    member_names: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def is_family(self) -> bool:
@@ -55,6 +57,9 @@ def item_catalog() -> dict[str, ItemSpec]:
             description=entry.get("description", ""),
             members=tuple(entry["members"]) if entry.get("members") else None,
             periodic=bool(entry.get("periodic", False)),
+            member_names=tuple(
+                (str(k), str(v[0]), str(v[1])) for k, v in (entry.get("member_names") or {}).items()
+            ),
         )
     return specs
 
@@ -108,3 +113,40 @@ def ecosystems_in(level1: str | tuple[str, ...], codes) -> list[str]:
     wanted = (level1,) if isinstance(level1, str) else level1
     catalog = ecosystem_catalog()
     return [c for c in codes if c in catalog and catalog[c].level1 in wanted]
+
+
+#: family component id (an indicator's declaration) → the item family that lists its members
+_FAMILY_ITEMS = {"<use>": "water_use.*", "<pollutant>": "emission.*"}
+
+
+def family_members(
+    family: str, over: tuple[str, ...] = ()
+) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """Concrete members of a component family: ``[(id, zh, en, over), …]``.
+
+    * ``<use>`` / ``<pollutant>`` — the members of ``water_use.*`` / ``emission.*`` in
+      ``items.yaml`` (only those in ``over`` when it is given);
+    * ``<ecosystem>`` — the ecosystem codes of ``ecosystems.yaml`` whose level-1 class is in
+      ``over``, then each level-1 class that is not itself a code (meaning all its codes);
+    * ``<product>`` — an open family (any ``output.<group>.<product>``): no fixed list.
+    """
+    if family in _FAMILY_ITEMS:
+        spec = item_catalog()[_FAMILY_ITEMS[family]]
+        names = {m: (zh, en) for m, zh, en in spec.member_names}
+        return [(m, *names.get(m, (m, m)), ()) for m in spec.members or () if not over or m in over]
+    if family == "<ecosystem>":
+        catalog = ecosystem_catalog()
+        out = [(c, e.zh, e.en, (c,)) for c, e in catalog.items() if e.level1 in over]
+        classes = {e.level1: e for e in catalog.values()}
+        for level1 in over:
+            if level1 not in catalog and level1 in classes:
+                zh = _LEVEL1_NAMES.get(level1, (level1, level1))
+                out.append((level1, zh[0], zh[1], (level1,)))
+        return out
+    if family == "<product>":
+        return []
+    raise KeyError(f"unknown component family {family!r}")
+
+
+#: names of level-1 ecosystem classes that are not themselves codes
+_LEVEL1_NAMES = {"forest": ("森林", "Forest"), "farmland": ("农田", "Farmland")}

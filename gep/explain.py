@@ -6,7 +6,8 @@ the price-index factor applied (DESIGN §10, issue 9 item 3).
 
 * ``value`` [CNY] and ``physical`` in ``physical_unit``;
 * ``route``: where the physical quantity came from (``formula``: computed from inventory
-  items by the indicator's formula; a supplied-quantities route will say ``supplied``);
+  items by the indicator's formula; ``supplied``: a ``quantities.csv`` row gave it, listed
+  with its source, file and row in ``quantity_sources``);
 * ``components``: each named part of the quantity and/or value;
 * ``inputs``: every inventory item the indicator read, at that region and year, with its
   unit and the ``source`` text of the inventory row it came from;
@@ -102,7 +103,12 @@ def explain(acc, region: str, year: int, indicator: str) -> dict:
         "value_unit": "CNY",
         "physical": physical,
         "physical_unit": ind.physical_unit,
-        "route": acc.routes.get(indicator, "formula"),
+        "route": acc.route_at(indicator, region, year)
+        if hasattr(acc, "route_at")
+        else acc.routes.get(indicator, "formula"),
+        "quantity_sources": acc.quantity_rows(indicator, region, year)
+        if hasattr(acc, "quantity_rows")
+        else [],
         "components": _components(acc, indicator, region, year),
         "inputs": _inputs(acc, trace, region, year) if trace is not None else [],
         "coefficients": _coefficients(acc, trace, year) if trace is not None else [],
@@ -294,6 +300,12 @@ def explain_text(ex: dict, lang: str = "zh") -> str:
         )
         + f"  [{'来源' if zh else 'route'}: {ex['route']}]",
     ]
+    for q in ex.get("quantity_sources") or []:
+        what = f"{q['component']} " if q["component"] else ""
+        lines.append(
+            f"  {'外部功能量' if zh else 'supplied quantity'}: {what}{q['value_input']:g} "
+            f"{q['unit_input']} — {q['source']} ({q['file']}, row {q['row']})"
+        )
     led = ex.get("out_of_region")
     if led:
 

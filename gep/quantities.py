@@ -22,17 +22,17 @@ empty source, duplicate key, whole and component rows for the same region-year-i
 quantity the inventory contradicts) is collected into **one** :class:`~gep.errors.InputError`
 naming file, row and field, as the inventory loader does.
 
-Wiring into ``gep.accounting.account`` (a supplied quantity replaces the computed one and is
-valued with the same price) is done by the engine; this module only reads and validates. It
-is deliberately not called by :func:`gep.inventory.load_dataset`: call
-``load_quantities(folder, dataset)`` after loading a dataset.
+:func:`supplied_quantities` puts the rows in place of an indicator's computed quantities;
+``gep.accounting.account`` reads the dataset folder's file itself (``quantities=None``) or
+takes a frame from :func:`load_quantities` (``quantities=frame``; an empty frame switches the
+file off), values the supplied quantities with the indicator's own prices and records the
+route (``supplied``) and each row's source.
 
 Component ids
 -------------
-The indicator registry does not (yet) declare components, so :data:`COMPONENTS` below lists
-them per indicator, derived from what each indicator's formula builds in
-``gep/indicators/*.py`` (``Result.components``). When the registry declares components (an
-``Indicator.components`` attribute), :func:`indicator_components` uses those instead.
+The indicators' declarations (``Indicator.components``) are the one list: family placeholders
+(``<use>``, ``<pollutant>``, ``<ecosystem>``) expand to the catalogs' members
+(:func:`gep.catalog.family_members`), products are any ``output.<group>.<product>`` item.
 """
 
 from __future__ import annotations
@@ -40,15 +40,17 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import xarray as xr
 
 from .catalog import OUTPUT_GROUPS, ecosystem_catalog, item_spec
-from .errors import InputError, Problem
+from .errors import InputError, MissingCoefficientError, Problem
 from .indicators import indicators_for
+from .indicators.base import NotAssessed, Quantities, concrete_components, stack
 from .inventory import Dataset, read_table
 from .units import conversion_factor, parse_unit
 
@@ -85,46 +87,22 @@ class Component:
 
 
 # ------------------------------------------------------------------------------------------
-# Component ids per indicator (ndrc-2022), from the formulas in gep/indicators/*.py:
-#
-# * regulating.water_conservation — Result.components["physical"] by ecosystem (forest,
-#   shrub, grassland, wetland codes: WATER_CONSERVATION_ECOSYSTEMS);
-# * regulating.flood_regulation — priced_components: reservoirs, marshes, lakes;
-# * regulating.air_purification / water_purification — one part per pollutant (so2, nox,
-#   dust / cod, nh3n, tn, tp), each with its own abatement cost;
-# * regulating.carbon_sequestration — priced_components: rate_method, forest_inventory;
-# * regulating.climate_regulation — priced_components: transpiration, water_evaporation;
-# * material.<group> — one part per product (output.<group>.<product>, each with its price);
-# * material.water_supply — one part per use (water_use.<use>, each with its tariff);
-# * regulating.pest_control — forest and grassland (level-1 classes: the cost table
-#   regulating.pest_control.cost is keyed by them, one cost each).
-#
-# Soil conservation's components are value parts (sediment, nutrients) of one physical
-# quantity, not physical parts, so soil retention is supplied whole. Indicators without
-# components (hydropower, sand fixation, oxygen release, recreation, landscape) take whole
-# rows only.
+# Component ids come from the indicators' declarations (``Indicator.components``), with the
+# families (``<use>``, ``<pollutant>``, ``<ecosystem>``) expanded to their members by the
+# catalogs (``gep.indicators.base.concrete_components``): one source of truth, also what
+# ``gep indicators --format json`` lists. Value parts in CNY (soil conservation's sediment and
+# nutrients, reported output value) are not physical: such indicators take whole rows.
 # ------------------------------------------------------------------------------------------
-_WATER_CONSERVATION_ECOS = ("forest", "shrub", "grassland", "wetland")
-_SOIL_ECOS = ("forest", "shrub", "grassland", "wetland", "farmland", "garden", "bare")
 _VEGETATION = ("forest", "shrub", "grassland", "wetland", "farmland", "garden")
 
-#: whole-quantity unit and the ecosystems an indicator is counted over (for the
-#: inventory-contradiction check); () = not ecosystem-based
-WHOLE: dict[str, tuple[str, tuple[str, ...]]] = {
-    "material.water_supply": ("m ** 3", ()),
-    "material.hydropower": ("kWh", ()),
-    "regulating.water_conservation": ("m ** 3", _WATER_CONSERVATION_ECOS),
-    "regulating.soil_conservation": ("t", _SOIL_ECOS),
-    "regulating.sand_fixation": ("t", ()),
-    "regulating.flood_regulation": ("m ** 3", ()),
-    "regulating.air_purification": ("t", ()),
-    "regulating.water_purification": ("t", ()),
-    "regulating.carbon_sequestration": ("tCO2e", _VEGETATION),
-    "regulating.oxygen_release": ("t", _VEGETATION),
-    "regulating.climate_regulation": ("kWh", _VEGETATION + ("water",)),
-    "regulating.pest_control": ("hectare", ("forest", "grassland")),
-    "cultural.recreation": ("visit", ()),
-    "cultural.landscape": ("m ** 2", ()),
+#: ecosystems a *whole* quantity is counted over (for the inventory-contradiction check);
+#: absent = not ecosystem-based
+WHOLE_BASIS: dict[str, tuple[str, ...]] = {
+    "regulating.water_conservation": ("forest", "shrub", "grassland", "wetland"),
+    "regulating.soil_conservation": (*_VEGETATION, "bare"),
+    "regulating.carbon_sequestration": _VEGETATION,
+    "regulating.oxygen_release": _VEGETATION,
+    "regulating.climate_regulation": (*_VEGETATION, "water"),
 }
 #: indicators valued per component at different prices: a whole row cannot be valued
 PRICED_PER_COMPONENT = {
@@ -134,109 +112,37 @@ PRICED_PER_COMPONENT = {
     "regulating.water_purification",
     "regulating.pest_control",
 }
-
-_POLLUTANT_NAMES = {
-    "so2": ("二氧化硫", "SO₂"),
-    "nox": ("氮氧化物", "NOx"),
-    "dust": ("烟（粉）尘", "Dust"),
-    "cod": ("化学需氧量", "COD"),
-    "nh3n": ("氨氮", "NH₃-N"),
-    "tn": ("总氮", "Total nitrogen"),
-    "tp": ("总磷", "Total phosphorus"),
-}
-_WATER_USE_NAMES = {
-    "domestic": ("生活用水", "Domestic"),
-    "industrial": ("工业用水", "Industrial"),
-    "agricultural": ("农业用水", "Agricultural"),
-    "ecological": ("生态用水", "Ecological"),
-}
+#: indicators without a physical quantity to replace (equivalent-factor values)
+_NO_QUANTITY_UNITS = ("CNY",)
 
 
-def _ecosystem_components(level1: tuple[str, ...], unit: str) -> dict[str, Component]:
-    out = {}
-    for code, eco in ecosystem_catalog().items():
-        if eco.level1 in level1:
-            out[code] = Component(code, eco.zh, eco.en, unit, (code,))
-    return out
-
-
-def _fixed_components() -> dict[str, dict[str, Component]]:
-    return {
-        "regulating.water_conservation": _ecosystem_components(_WATER_CONSERVATION_ECOS, "m ** 3"),
-        "regulating.flood_regulation": {
-            "reservoirs": Component("reservoirs", "水库", "Reservoirs", "m ** 3"),
-            "marshes": Component("marshes", "沼泽", "Marshes", "m ** 3", ("wetland",)),
-            "lakes": Component("lakes", "湖泊", "Lakes", "m ** 3", ("water", "wetland")),
-        },
-        "regulating.air_purification": {
-            p: Component(p, *_POLLUTANT_NAMES[p], "t") for p in ("so2", "nox", "dust")
-        },
-        "regulating.water_purification": {
-            p: Component(p, *_POLLUTANT_NAMES[p], "t") for p in ("cod", "nh3n", "tn", "tp")
-        },
-        "regulating.carbon_sequestration": {
-            "rate_method": Component(
-                "rate_method", "固碳速率法", "Sequestration-rate method", "tCO2e", _VEGETATION
-            ),
-            "forest_inventory": Component(
-                "forest_inventory", "森林清查（蓄积变化）", "Forest inventory", "tCO2e", ("forest",)
-            ),
-        },
-        "regulating.climate_regulation": {
-            "transpiration": Component(
-                "transpiration", "植被蒸腾", "Vegetation transpiration", "kWh", _VEGETATION
-            ),
-            "water_evaporation": Component(
-                "water_evaporation", "水面蒸发", "Water-surface evaporation", "kWh", ("water",)
-            ),
-        },
-        "material.water_supply": {
-            u: Component(u, *_WATER_USE_NAMES[u], "m ** 3") for u in _WATER_USE_NAMES
-        },
-        "regulating.pest_control": {
-            "forest": Component("forest", "森林", "Forest", "hectare", ("forest",)),
-            "grassland": Component("grassland", "草地", "Grassland", "hectare", ("grassland",)),
-        },
-    }
-
-
-#: declared component ids per indicator (products of material.<group> are an open family and
-#: are resolved by :func:`component_for` through the item catalog)
-COMPONENTS: dict[str, dict[str, Component]] = _fixed_components()
+def _level1_classes(over: tuple[str, ...]) -> tuple[str, ...]:
+    classes = {e.level1 for e in ecosystem_catalog().values()}
+    return tuple(o for o in over if o in classes or o in ecosystem_catalog())
 
 
 def indicator_components(indicator) -> dict[str, Component]:
-    """Components of an indicator: the registry's if it declares them, else :data:`COMPONENTS`."""
-    declared = getattr(indicator, "components", None)
-    if declared:
-        out = {}
-        for c in declared:
-            get = c.get if isinstance(c, Mapping) else lambda k, c=c: getattr(c, k, "")
-            cid = str(get("id"))
-            fallback = COMPONENTS.get(indicator.id, {}).get(cid)
-            out[cid] = Component(
-                cid,
-                str(get("zh") or cid),
-                str(get("en") or cid),
-                str(get("unit") or (fallback.unit if fallback else "")),
-                fallback.ecosystems if fallback else (),
-            )
-        return out
-    return COMPONENTS.get(indicator.id, {})
+    """Concrete physical components of an indicator, from its declaration."""
+    return {
+        cid: Component(c.id, c.zh, c.en, c.unit, _level1_classes(c.over))
+        for cid, c in concrete_components(indicator).items()
+    }
 
 
 def component_for(indicator, component: str, unit: str | None = None) -> Component | None:
     """The component ``component`` of ``indicator`` (None if it has no such component).
 
-    Products (``material.<group>``) are an open family: any product name the item catalog
-    accepts as ``output.<group>.<product>`` is a component; its canonical unit is the one of
-    ``output.*`` matching ``unit``'s dimension (t, m³ or head).
+    Products (``material.<group>``, the open ``<product>`` family) are any product name the
+    item catalog accepts as ``output.<group>.<product>``; the canonical unit is the one of
+    ``output.*`` matching ``unit``'s dimension (t, m³ or head; a count such as bamboo culms
+    stays dimensionless).
     """
     known = indicator_components(indicator)
     if component in known:
         return known[component]
     group = indicator.id.split(".", 1)[1] if indicator.id.startswith("material.") else ""
-    if group in OUTPUT_GROUPS and component.replace("_", "").isalnum():
+    declares_products = any(c.id == "<product>" for c in indicator.components)
+    if declares_products and group in OUTPUT_GROUPS and component.replace("_", "").isalnum():
         spec = item_spec(f"output.{group}.{component}")
         if spec is None:
             return None
@@ -244,10 +150,18 @@ def component_for(indicator, component: str, unit: str | None = None) -> Compone
         if unit:
             try:
                 canonical = spec.canonical_unit_for(unit)
+                if canonical is None and parse_unit(unit).dimensionless:
+                    canonical = "dimensionless"
             except ValueError:
                 canonical = None
         return Component(component, component, component, canonical or spec.units[0])
     return None
+
+
+def whole_unit(indicator) -> str | None:
+    """Canonical unit of a whole supplied quantity (None: nothing to replace)."""
+    unit = indicator.physical_unit
+    return None if unit in _NO_QUANTITY_UNITS else unit
 
 
 # ------------------------------------------------------------------------------------------
@@ -471,7 +385,7 @@ def _check_row(rec, row, file, indicators, regions, years, dataset):
                 "component",
             )
         )
-    elif ind_id not in WHOLE:
+    elif whole_unit(ind) is None:
         problems.append(
             Problem(
                 file,
@@ -488,17 +402,22 @@ def _check_row(rec, row, file, indicators, regions, years, dataset):
     except ValueError:
         problems.append(Problem(file, f"value {rec['value']!r} is not a number", row, "value"))
         value = None
-    if value is not None and value < 0:
+    lowest = ind.quantity_min if ind is not None else 0.0
+    if value is not None and value < lowest:
         problems.append(
             Problem(
-                file, f"negative value {rec['value']}: a service is never negative", row, "value"
+                file,
+                f"negative value {rec['value']}: a service is never negative"
+                + (f" ({ind_id} allows values from {lowest:g})" if lowest != 0 else ""),
+                row,
+                "value",
             )
         )
     target = None
     if comp is not None:
         target = comp.unit
-    elif ind is not None and not comp_id and ind_id in WHOLE:
-        target = WHOLE[ind_id][0]
+    elif ind is not None and not comp_id:
+        target = whole_unit(ind)
     factor = None
     if not rec["unit"]:
         problems.append(Problem(file, "unit is required", row, "unit"))
@@ -609,7 +528,7 @@ def _check_inventory(frame, dataset: Dataset, indicators, file: str) -> list[Pro
             comp = component_for(indicators[rec.indicator], rec.component, rec.unit)
             basis = comp.ecosystems if comp is not None else ()
         else:
-            basis = WHOLE.get(rec.indicator, ("", ()))[1]
+            basis = WHOLE_BASIS.get(rec.indicator, ())
         if not basis:
             continue
         counted = [c for c in codes if c in basis or _level1_of(c) in basis]
@@ -630,3 +549,128 @@ def _check_inventory(frame, dataset: Dataset, indicators, file: str) -> list[Pro
                 )
             )
     return problems
+
+
+# ------------------------------------------------------------------------------------------
+# the engine side: supplied rows in place of the formula's quantities
+
+
+def _grid(rows: pd.DataFrame, regions: dict, years: dict, to_unit: str) -> np.ndarray:
+    """Supplied values on the region × year grid, converted to ``to_unit`` (NaN elsewhere)."""
+    out = np.full((len(regions), len(years)), np.nan)
+    for rec in rows.itertuples(index=False):
+        factor = conversion_factor(rec.unit, to_unit) if rec.unit != to_unit else 1.0
+        out[regions[rec.region], years[int(rec.year)]] = rec.value * factor
+    return out
+
+
+def _convertible(unit: str, to_unit: str) -> float | None:
+    try:
+        return conversion_factor(unit, to_unit) if unit != to_unit else 1.0
+    except Exception:
+        return None
+
+
+def supplied_quantities(indicator, ctx, rows: pd.DataFrame) -> Quantities:
+    """The indicator's quantities with supplied rows in place of the formula's.
+
+    Parameters
+    ----------
+    indicator : the :class:`~gep.indicators.Indicator`.
+    ctx : the evaluation :class:`~gep.indicators.Context` (regions and years of the run).
+    rows : the indicator's rows of a frame from :func:`load_quantities` (canonical units).
+
+    Returns
+    -------
+    :class:`~gep.indicators.Quantities` with ``route="supplied"``, to be valued by the
+    indicator's own ``valuate`` (same prices as a computed quantity).
+
+    Notes
+    -----
+    * A whole row replaces the total of its region and year (the computed components there
+      are dropped: they would not add up to it).
+    * A component row replaces that component; the total of that region and year is then
+      the sum of the components, a component neither supplied nor computable counting as
+      absent (a supplied quantity makes the region assessed). A level-1 ecosystem class
+      (``forest``) replaces all its codes' computed parts there.
+    * The formula runs only where it is still needed (some region-year without a whole row);
+      if it cannot (missing inventory items), the supplied cells stand alone and the other
+      cells are "not assessed". A missing coefficient is still an error when some region-year
+      has no supplied row at all.
+    """
+    regions = {str(r): i for i, r in enumerate(ctx.labels["region"])}
+    years = {int(y): i for i, y in enumerate(ctx.years)}
+    rows = rows[rows["region"].isin(list(regions)) & rows["year"].isin(list(years))]
+    shape = (len(regions), len(years))
+    whole = rows[rows["component"] == ""]
+    parts_rows = rows[rows["component"] != ""]
+    whole_mask = np.zeros(shape, bool)
+    any_mask = np.zeros(shape, bool)
+    for rec in rows.itertuples(index=False):
+        any_mask[regions[rec.region], years[int(rec.year)]] = True
+        if rec.component == "":
+            whole_mask[regions[rec.region], years[int(rec.year)]] = True
+    computed = None
+    notes: list[str] = []
+    if not whole_mask.all():
+        ctx.current = indicator.id
+        try:
+            computed = indicator.quantify(ctx)
+        except NotAssessed as exc:
+            notes.append(f"formula not run where quantities are not supplied: {exc}")
+        except MissingCoefficientError:
+            if not any_mask.all():
+                raise
+            notes.append("formula not run (its coefficients are missing; every cell supplied)")
+        finally:
+            ctx.current = None
+    unit = computed.unit if computed is not None else indicator.physical_unit
+    dims = ("region", "year")
+    nan = xr.Variable(dims, np.full(shape, np.nan))
+    parts: dict[str, xr.Variable] = dict(computed.parts) if computed is not None else {}
+    part_mask = np.zeros(shape, bool)
+    classes = {e.level1 for e in ecosystem_catalog().values()} - set(ecosystem_catalog())
+    for comp, g in parts_rows.groupby("component", sort=False):
+        comp = str(comp)
+        prior = parts.get(comp)
+        comp_unit = prior.attrs.get("units") if prior is not None else None
+        comp_unit = comp_unit or (computed.parts_unit if computed is not None else None)
+        comp_unit = comp_unit or str(g["unit"].iloc[0])
+        grid = _grid(g, regions, years, comp_unit)
+        given = ~np.isnan(grid)
+        part_mask |= given
+        mask_var = xr.Variable(dims, given)
+        if comp in classes:  # a level-1 class stands for all its codes
+            for code in [p for p in parts if p != comp and _level1_of(p) == comp]:
+                parts[code] = parts[code].where(~mask_var)
+        sup = xr.Variable(dims, grid, attrs={"units": comp_unit})
+        merged = sup if prior is None else sup.fillna(prior)
+        merged.attrs = {"units": comp_unit}
+        parts[comp] = merged
+    total = computed.total if computed is not None else nan
+    if part_mask.any():
+        terms = []
+        for p in parts.values():
+            f = _convertible(p.attrs.get("units") or unit, unit)
+            if f is not None:
+                terms.append(p * f)
+        if terms:
+            by_parts = stack(terms, range(len(terms))).sum("component", min_count=1)
+            total = by_parts.where(xr.Variable(dims, part_mask), total)
+    if whole_mask.any():
+        grid = _grid(whole, regions, years, unit)
+        total = xr.Variable(dims, grid).fillna(total)
+        keep = xr.Variable(dims, ~whole_mask)
+        parts = {k: v.where(keep) for k, v in parts.items()}
+    total = xr.Variable(total.dims, total.data, attrs={"units": unit})
+    parts_unit = computed.parts_unit if computed is not None else None
+    if parts_unit is None and parts:
+        units = {p.attrs.get("units") for p in parts.values()}
+        parts_unit = units.pop() if len(units) == 1 else None
+    if computed is not None:
+        notes = [*computed.notes, *notes]
+    where = f"{int(any_mask.sum())} of {any_mask.size} region-years"
+    notes.append(f"physical quantity supplied from outside (quantities.csv) for {where}")
+    return Quantities(
+        total, unit, parts=parts, parts_unit=parts_unit, notes=notes, route="supplied"
+    )

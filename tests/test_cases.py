@@ -9,13 +9,12 @@ how). Three levels of checks:
 2. the reference arithmetic (quantity × the case's price, written out below) reproduces
    every asserted value of the paper to its rounding — runs now; it checks the transcription
    of quantities, prices and expected values against each other;
-3. ``gep.account`` with the supplied quantities reproduces the same values — runs as soon as
-   ``account`` takes supplied quantities (issue 10 item 1, engine half); skipped until then.
+3. ``gep.account`` with the supplied quantities reproduces the same values (every asserted
+   row, to the paper's rounding), and says the quantities came from outside.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections import defaultdict
 
 import pandas as pd
@@ -206,9 +205,7 @@ def test_reference_arithmetic_can_fail(case):
 
 
 # ------------------------------------------------------------------------------------------
-# the account engine (switched on when gep.account takes supplied quantities)
-
-ENGINE_READY = "quantities" in inspect.signature(account).parameters
+# the account engine with the supplied quantities
 
 
 def account_values(name: str) -> tuple[dict, dict, dict]:
@@ -249,14 +246,74 @@ def account_values(name: str) -> tuple[dict, dict, dict]:
     return parts, indicator, dict(category)
 
 
-@pytest.mark.skipif(
-    not ENGINE_READY,
-    reason="gep.account does not take supplied quantities yet (issue 10 item 1, engine half); "
-    "switch on after the engine merge",
-)
 @pytest.mark.parametrize("name", CASE_NAMES)
 def test_account_reproduces_the_paper(name):
     expected = _case(name)[4]
     parts, indicator, category = account_values(name)
     failures = _check(expected, parts, indicator, category)
     assert not failures, "\n".join(failures)
+
+
+def test_account_says_the_quantities_were_supplied():
+    _folder, dataset, quantities, coefficients, _expected = _case("garze_2010")
+    acc = account(dataset, coefficients, include=list(OPTIONAL), exclude=["cultural.recreation"])
+    region, year = dataset.counties[0], dataset.years[0]
+    # read from the dataset folder without passing quantities=
+    assert acc.supplied is not None and len(acc.supplied) == len(quantities) - 1
+    assert acc.unused_quantities == ["cultural.recreation"]
+    assert acc.routes["regulating.water_conservation"] == "supplied"
+    ex = acc.explain(region, year, "regulating.water_conservation")
+    assert ex["route"] == "supplied"
+    assert "白玛卓嘎" in ex["quantity_sources"][0]["source"]
+    assert ex["physical"] == pytest.approx(321.49e8)
+    frame = acc.to_frame()
+    row = frame[frame["indicator"] == "regulating.flood_regulation"].iloc[0]
+    assert row["route"] == "supplied" and "lakes: 白玛卓嘎" in row["quantity_source"]
+    # material.agriculture comes from the inventory's reported output value
+    agri = frame[frame["indicator"] == "material.agriculture"].iloc[0]
+    assert agri["route"] == "formula" and agri["quantity_source"] == ""
+    prov = acc.provenance()["quantities"]
+    assert prov["rows"] == len(quantities) - 1 and len(prov["hash"]) == 16
+    # switching the file off: nothing is assessed from the paper's quantities
+    bare = account(dataset, coefficients, quantities=quantities.iloc[:0])
+    assert bare.routes.get("regulating.water_conservation") != "supplied"
+    assert bare.explain(region, year, "regulating.water_conservation")["route"] == "formula"
+    assert bare.value.sel(indicator="regulating.water_conservation").isnull().all()
+    from gep.report import county_table
+
+    table = county_table(acc, region, year)
+    src = dict(zip(table["id"], table["功能量来源"], strict=True))
+    assert src["regulating.water_conservation"].startswith("外部提供: 白玛卓嘎")
+    assert src["material.agriculture"] == "公式计算"
+
+
+def test_gep_account_cli_supplied_rows_and_bad_rows(tmp_path):
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from gep.cli.main import app
+
+    coef = str(CASES / "coefficients" / "garze_2010")
+    folder = tmp_path / "garze"
+    shutil.copytree(CASES / "garze_2010", folder)
+    r = CliRunner().invoke(app, ["account", str(folder), "-c", coef, "--format", "json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    row = next(x for x in d["rows"] if x["indicator"] == "material.hydropower")
+    assert row["route"] == "supplied" and "水力发电量" in row["quantity_source"]
+    assert row["physical"] == pytest.approx(95.30e8)
+    assert d["quantities"]["rows"] == 19  # 22 rows; oxygen release, pest control are off
+    assert d["quantities"]["unused_indicators"] == [
+        "regulating.oxygen_release",
+        "regulating.pest_control",
+    ]
+    # a bad row: one error naming file, row and field; exit code 2
+    text = (folder / "quantities.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    lines[4] = lines[4].replace(",95.30,", ",-95.30,")
+    (folder / "quantities.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    bad = CliRunner().invoke(app, ["account", str(folder), "-c", coef, "--format", "json"])
+    assert bad.exit_code == 2
+    assert "quantities.csv" in bad.output and "row 5" in bad.output and "value" in bad.output

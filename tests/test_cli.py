@@ -40,7 +40,10 @@ def test_account_json_contract(mini_account):
             "gross",
             "out_of_region",
             "value",
+            "route",
+            "quantity_source",
         }
+        assert row["route"] == "formula" and row["quantity_source"] == ""
         # ndrc-2022 deducts nothing: gross = value, deduction 0 (None where not assessed)
         assert row["gross"] == row["value"]
         assert row["out_of_region"] == (0.0 if row["value"] is not None else None)

@@ -11,9 +11,8 @@ from gep.errors import InputError
 from gep.indicators import indicators_for
 from gep.inventory import load_dataset
 from gep.quantities import (
-    COMPONENTS,
     FRAME_COLUMNS,
-    WHOLE,
+    WHOLE_BASIS,
     component_for,
     indicator_components,
     load_quantities,
@@ -259,8 +258,29 @@ def test_contradiction_with_inventory_whole(tmp_path):
 
 def test_component_catalogue_covers_the_registry():
     ids = {i.id for i in indicators_for("ndrc-2022")}
-    # every indicator with declared components or a whole unit is a registered indicator
-    assert set(COMPONENTS) <= ids and set(WHOLE) <= ids
+    assert set(WHOLE_BASIS) <= ids
+    # component ids are the declarations' with the families expanded from the catalogs
+    by_id = {i.id: i for i in indicators_for("ndrc-2022")}
+    assert set(indicator_components(by_id["material.water_supply"])) == {
+        "domestic",
+        "industrial",
+        "agricultural",
+        "ecological",
+    }
+    assert set(indicator_components(by_id["regulating.air_purification"])) == {"so2", "nox", "dust"}
+    assert set(indicator_components(by_id["regulating.water_purification"])) == {
+        "cod",
+        "nh3n",
+        "tn",
+        "tp",
+    }
+    pest = indicator_components(by_id["regulating.pest_control"])
+    assert {"forest", "forest.broadleaf", "grassland"} <= set(pest)
+    assert "shrub" not in pest and pest["forest"].unit == "hectare"
+    # value parts in CNY (soil conservation) are not supplyable components
+    assert indicator_components(by_id["regulating.soil_conservation"]) == {}
+    # no family placeholder survives
+    assert not any(c.startswith("<") for i in by_id.values() for c in indicator_components(i))
     # the product groups resolve product names through the item catalog
     agri = next(i for i in indicators_for("ndrc-2022") if i.id == "material.agriculture")
     assert component_for(agri, "tea", "万吨").unit == "t"
@@ -274,13 +294,20 @@ def test_component_catalogue_covers_the_registry():
     assert "farmland.dry" not in indicator_components(wc)
 
 
-def test_registry_declared_components_take_precedence():
+def test_components_come_from_the_declaration():
+    from gep.indicators import Component
+
     class Declared:
         id = "regulating.climate_regulation"
-        components = ({"id": "cooling", "zh": "降温", "en": "Cooling", "unit": "kWh"},)
+        components = (
+            Component("cooling", "降温", "Cooling", "kWh", ("water",)),
+            Component("<use>", "各用水类型", "each use", "m ** 3", ("domestic",)),
+            Component("cost", "成本", "cost", "CNY"),
+        )
 
     comps = indicator_components(Declared())
-    assert set(comps) == {"cooling"} and comps["cooling"].unit == "kWh"
+    assert set(comps) == {"cooling", "domestic"} and comps["cooling"].unit == "kWh"
+    assert comps["cooling"].ecosystems == ("water",) and comps["domestic"].zh == "生活用水"
 
 
 def test_gep_validate_reports_quantities_problems(tmp_path):
@@ -310,7 +337,9 @@ def test_docs_component_table_matches_the_mapping():
         if m:
             cells = line.split("|")
             rows[m.group(1)] = set(re.findall(r"`([a-z0-9_.]+)`", cells[3]))
-    for ind, comps in COMPONENTS.items():
-        assert rows.get(ind) == set(comps), ind
-    for ind in WHOLE:
-        assert ind in rows or ind.startswith("material."), ind
+    for ind in indicators_for("ndrc-2022"):
+        comps = indicator_components(ind)
+        if comps:
+            assert rows.get(ind.id) == set(comps), ind.id
+        elif not ind.id.startswith("material."):
+            assert ind.id in rows, ind.id

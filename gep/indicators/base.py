@@ -131,15 +131,65 @@ def positive_part(x):
 
 @dataclass(frozen=True)
 class Component:
-    """One named part of an indicator's physical quantity (or value) — for listings."""
+    """One named part of an indicator's physical quantity (or value) — for listings.
+
+    ``id`` in angle brackets (``<use>``, ``<pollutant>``, ``<ecosystem>``, ``<product>``) is a
+    family: :func:`concrete_components` expands it to its members. ``over`` names what the
+    part is counted over: for ``<pollutant>`` the pollutants the indicator reads, otherwise
+    the level-1 ecosystem classes (a supplied quantity where none of them has area
+    contradicts the inventory).
+    """
 
     id: str
     zh: str
     en: str
     unit: str
+    over: tuple[str, ...] = ()
+
+    @property
+    def is_family(self) -> bool:
+        return self.id.startswith("<") and self.id.endswith(">")
+
+    @property
+    def physical(self) -> bool:
+        """A part of the physical quantity (a value part in CNY is not)."""
+        return self.unit != "CNY"
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "zh": self.zh, "en": self.en, "unit": self.unit}
+        out = {"id": self.id, "zh": self.zh, "en": self.en, "unit": self.unit}
+        if self.is_family:
+            out["members"] = [c.id for c in expand_component(self)]
+        return out
+
+
+def expand_component(comp: Component) -> list[Component]:
+    """The concrete members of a family component (the component itself otherwise).
+
+    Members come from the catalogs (one source of truth): water uses and pollutants from
+    ``gep/items.yaml`` (``water_use.*``, ``emission.*`` members), ecosystems from
+    ``gep/ecosystems.yaml`` (the codes of the level-1 classes in ``over``, and those classes
+    themselves, meaning all their codes together). ``<product>`` is an open family (any
+    ``output.<group>.<product>`` the item catalog accepts): it expands to nothing here.
+    """
+    if not comp.is_family:
+        return [comp]
+    from ..catalog import family_members
+
+    return [
+        Component(mid, zh, en, comp.unit, over)
+        for mid, zh, en, over in family_members(comp.id, comp.over)
+    ]
+
+
+def concrete_components(ind: Indicator) -> dict[str, Component]:
+    """Physical components of an indicator by concrete id (families expanded)."""
+    out: dict[str, Component] = {}
+    for comp in ind.components:
+        if not comp.physical:
+            continue
+        for c in expand_component(comp):
+            out.setdefault(c.id, c)
+    return out
 
 
 @dataclass
@@ -212,6 +262,9 @@ class Indicator:
     profiles: tuple[str, ...] = ("ndrc-2022",)
     default: bool = True
     notes: str = ""
+    #: smallest physical quantity that makes sense (a supplied quantity below it is refused);
+    #: carbon sequestration may be negative (a stock loss)
+    quantity_min: float = 0.0
 
     def label(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
@@ -556,7 +609,15 @@ class PriceValuation:
 
     def __call__(self, ctx: Context, q: Quantities) -> Valuation:
         price = ctx.coef(self.coefficient)
-        return Valuation(value=self.func(with_units(q.total, q.unit), price), price=price)
+        parts = None
+        if q.parts and q.parts_unit is not None:
+            # each physical component at the same price (value per component)
+            names = list(q.parts)
+            stacked = self.func(with_units(q.stacked(), q.parts_unit), price)  # one call
+            parts = split(stacked, "component", names)
+        return Valuation(
+            value=self.func(with_units(q.total, q.unit), price), parts=parts, price=price
+        )
 
 
 def stack(parts: Sequence, names: Sequence, dim: str = "component"):

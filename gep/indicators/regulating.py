@@ -122,7 +122,15 @@ register(
         valuate=PriceValuation(
             "regulating.water_conservation.reservoir_cost", shadow_project_value
         ),
-        components=(Component("<ecosystem>", "各生态系统", "each ecosystem", "m ** 3"),),
+        components=(
+            Component(
+                "<ecosystem>",
+                "各生态系统",
+                "each ecosystem",
+                "m ** 3",
+                WATER_CONSERVATION_ECOSYSTEMS,
+            ),
+        ),
         deflator="price_index.construction",
         notes="Counted over forest, shrub, grassland and wetland.",
     ),
@@ -450,8 +458,8 @@ register(
         ),
         components=(
             Component("reservoirs", "水库", "reservoirs", "m ** 3"),
-            Component("marshes", "沼泽", "marshes", "m ** 3"),
-            Component("lakes", "湖泊", "lakes", "m ** 3"),
+            Component("marshes", "沼泽", "marshes", "m ** 3", ("wetland",)),
+            Component("lakes", "湖泊", "lakes", "m ** 3", ("water", "wetland")),
         ),
         deflator="price_index.construction",
     ),
@@ -568,7 +576,9 @@ register(
         coefficients=("regulating.air_purification.cost.<pollutant>",),
         quantify=partial(_purification, kind="air_purification", pollutants=("so2", "nox", "dust")),
         valuate=_AbatementValuation("air_purification"),
-        components=(Component("<pollutant>", "各污染物", "each pollutant", "t"),),
+        components=(
+            Component("<pollutant>", "各污染物", "each pollutant", "t", ("so2", "nox", "dust")),
+        ),
         deflator="price_index.construction",
     ),
     formulas=(purified_amount, abatement_cost_value),
@@ -589,7 +599,11 @@ register(
             _purification, kind="water_purification", pollutants=("cod", "nh3n", "tn", "tp")
         ),
         valuate=_AbatementValuation("water_purification"),
-        components=(Component("<pollutant>", "各污染物", "each pollutant", "t"),),
+        components=(
+            Component(
+                "<pollutant>", "各污染物", "each pollutant", "t", ("cod", "nh3n", "tn", "tp")
+            ),
+        ),
         deflator="price_index.construction",
     ),
     formulas=(purified_amount, abatement_cost_value),
@@ -597,6 +611,10 @@ register(
 
 
 # -------------------------------------------------------------------------- carbon & oxygen
+#: level-1 classes with vegetation (carbon fixed, transpiration)
+VEGETATION = ("forest", "shrub", "grassland", "wetland", "farmland", "garden")
+
+
 @declare_units("tCO2e", rate="tCO2e / hectare / year", area="hectare")
 def sequestration_rate_method(rate, area):
     """Carbon fixed, per-area sequestration-rate method, :math:`Q = \\sum_i r_i A_i`.
@@ -697,12 +715,17 @@ register(
         quantify=_carbon,
         valuate=PriceValuation("regulating.carbon_sequestration.price", carbon_value),
         components=(
-            Component("rate_method", "固碳速率法", "per-area rates", "tCO2e"),
+            Component("rate_method", "固碳速率法", "per-area rates", "tCO2e", VEGETATION),
             Component(
-                "forest_inventory", "森林蓄积量变化法", "forest inventory stock change", "tCO2e"
+                "forest_inventory",
+                "森林蓄积量变化法",
+                "forest inventory stock change",
+                "tCO2e",
+                ("forest",),
             ),
         ),
         deflator="price_index.cpi",
+        quantity_min=float("-inf"),
     ),
     formulas=(sequestration_rate_method, carbon_value),
 )
@@ -880,8 +903,10 @@ register(
             "regulating.climate_regulation.electricity_price", electricity_value
         ),
         components=(
-            Component("transpiration", "植被蒸腾", "vegetation transpiration", "kWh"),
-            Component("water_evaporation", "水面蒸发", "water-surface evaporation", "kWh"),
+            Component("transpiration", "植被蒸腾", "vegetation transpiration", "kWh", VEGETATION),
+            Component(
+                "water_evaporation", "水面蒸发", "water-surface evaporation", "kWh", ("water",)
+            ),
         ),
         deflator="price_index.cpi",
     ),
@@ -910,7 +935,10 @@ def _pest_value(ctx: Context, q: Quantities) -> Valuation:
         return Valuation(value=q.total * 0.0)
     a = with_units(q.stacked("ecosystem"), "hectare")
     v = pest_control_value(a, ctx.coef("regulating.pest_control.cost", keys=ecos))
-    return Valuation(value=weighted_sum_over("ecosystem", v, a > 0))
+    counted = v.where(a > 0, 0.0)
+    return Valuation(
+        value=weighted_sum_over("ecosystem", v, a > 0), parts=split(counted, "ecosystem", ecos)
+    )
 
 
 register(
@@ -927,7 +955,11 @@ register(
         coefficients=("regulating.pest_control.cost",),
         quantify=_pest,
         valuate=_pest_value,
-        components=(Component("<ecosystem>", "各生态系统", "each ecosystem", "hectare"),),
+        components=(
+            Component(
+                "<ecosystem>", "各生态系统", "each ecosystem", "hectare", ("forest", "grassland")
+            ),
+        ),
         default=False,
         deflator="price_index.construction",
         notes="Off by default in ndrc-2022 (not in the 规范 as far as known).",

@@ -464,6 +464,7 @@ def _accounting_sheet(
         (f"价值量（{money}）" if lang == "zh" else f"Value ({money})", MONEY_FMT, 16),
         (_t(lang, "占比", "Share"), PCT_FMT, 9),
         (_t(lang, "核算方法", "Method"), None, 24),
+        (_t(lang, "功能量来源", "Quantity source"), None, 24),
         (_t(lang, "核算状态", "Status"), None, 24),
     ]
     title = f"{region} {name}" if region else _t(lang, f"核算表 {name}", f"Table {name}")
@@ -487,6 +488,7 @@ def _accounting_sheet(
                     _num(r.value),
                     _num(r.share, 4),
                     r.method,
+                    r.quantity_source,
                     r.status,
                 ]
             )

@@ -94,6 +94,8 @@ def json_payload(acc: Account, lang: str = "zh") -> dict:
         "gross",
         "out_of_region",
         "value",
+        "route",
+        "quantity_source",
     ]
     extra = [c for c in df.columns if c not in cols and c != "indicator_name"]
     for rec in df[extra + cols].itertuples(index=False):
@@ -107,6 +109,8 @@ def json_payload(acc: Account, lang: str = "zh") -> dict:
         "coefficients": {"name": acc.coefficients.name, "hash": acc.coefficients.hash},
         "rows": rows,
     }
+    if "quantities" in prov:
+        out["quantities"] = prov["quantities"]
     out["not_assessed"] = acc.not_assessed
     out["overrides"] = prov["coefficients"]["overrides"]
     out["options"] = acc.options
@@ -245,6 +249,20 @@ def rank_history(acc: Account, region: str) -> pd.DataFrame:
 # -------------------------------------------------------------------------------- accounting table
 
 
+def _quantity_source(acc: Account, indicator: str, region: str | None, year: int, lang: str) -> str:
+    """ "公式计算" / "formula", or "外部提供: <source>" for a quantity supplied in quantities.csv."""
+    regions = [region] if region is not None else acc.regions
+    rows = [q for r in regions for q in acc.quantity_rows(indicator, r, year)]
+    if not rows:
+        return "公式计算" if _zh(lang) else "formula"
+    sources = "; ".join(
+        dict.fromkeys(
+            (f"{q['component']}: " if q["component"] else "") + str(q["source"]) for q in rows
+        )
+    )
+    return ("外部提供: " if _zh(lang) else "supplied: ") + sources
+
+
 def county_table(
     acc: Account, region: str | None, year: int, lang: str = "zh", unit: str = "wan_CNY"
 ) -> pd.DataFrame:
@@ -254,7 +272,8 @@ def county_table(
     ``physical_unit`` (words), ``price`` with ``price_unit`` and ``price_basis`` (the
     coefficient, or the average unit value = value ÷ quantity when the indicator prices
     several components), ``value`` in ``unit``, ``share`` of GEP [–], ``method``, ``status``
-    (assessed or the not-assessed reason).
+    (assessed or the not-assessed reason), ``quantity_source`` (formula, or the supplied
+    quantities' sources).
     """
     scale = MONEY_UNITS[unit]
     sel = {"year": year} if region is None else {"year": year, "region": region}
@@ -304,6 +323,7 @@ def county_table(
                 "value": value / scale if assessed else math.nan,
                 "share": value / total if (assessed and total) else math.nan,
                 "method": ind.method_zh if _zh(lang) else ind.method,
+                "quantity_source": _quantity_source(acc, ind.id, region, year, lang),
                 "status": ("已核算" if _zh(lang) else "assessed")
                 if assessed
                 else (reasons.get(ind.id) or ("未核算" if _zh(lang) else "not assessed")),

@@ -98,3 +98,48 @@ def test_run_for_app_gives_choropleth_and_preview(demo):
         assert props["regulating.water_conservation"] == q[(code, "regulating.water_conservation")]
     assert max(payload["preview"].shape) <= 64
     assert set(np.unique(payload["preview"])) - {0} <= set(payload["classes"])
+
+
+def test_grid_quantities_round_trip_through_the_account(demo, tmp_path):
+    """gep grid → gep account: the account's quantities are the grid's quantities.csv totals."""
+    import json
+
+    from gep.cli.main import app
+    from gep.units import conversion_factor
+
+    out, _result = demo
+    r = CliRunner().invoke(app, ["account", str(out / "result"), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)["rows"]
+    q = pd.read_csv(out / "result" / "quantities.csv", dtype={"region": str}, keep_default_na=False)
+    units = {x["indicator"]: x["physical_unit"] for x in rows}
+    q["canonical"] = [
+        v * conversion_factor(u, units[i])
+        for v, u, i in zip(q["value"], q["unit"], q["indicator"], strict=True)
+    ]
+    want = q.groupby(["region", "year", "indicator"])["canonical"].sum()
+    got = {(x["region"], x["year"], x["indicator"]): x for x in rows}
+    for (region, year, ind), total in want.items():
+        row = got[(region, int(year), ind)]
+        assert row["route"] == "supplied" and row["quantity_source"], (region, ind)
+        assert row["physical"] == pytest.approx(total, rel=1e-9, abs=1e-9), (region, ind)
+        assert row["value"] is not None
+    # a stock loss is a negative carbon sequestration (the grid writes the stock difference):
+    # allowed by the indicator's declared range and valued at the same carbon price
+    import shutil
+
+    folder = tmp_path / "loss"
+    shutil.copytree(out / "result", folder)
+    carbon = q.index[q["indicator"] == "regulating.carbon_sequestration"]
+    assert len(carbon)
+    raw = pd.read_csv(folder / "quantities.csv", dtype=str, keep_default_na=False)
+    raw.loc[carbon[0], "value"] = "-" + raw.loc[carbon[0], "value"]
+    raw.to_csv(folder / "quantities.csv", index=False)
+    r = CliRunner().invoke(app, ["account", str(folder), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    lost = {(x["region"], x["indicator"]): x for x in json.loads(r.stdout)["rows"]}
+    region = q.loc[carbon[0], "region"]
+    before = got[(region, int(q.loc[carbon[0], "year"]), "regulating.carbon_sequestration")]
+    after = lost[(region, "regulating.carbon_sequestration")]
+    assert after["physical"] == pytest.approx(-before["physical"])
+    assert after["value"] == pytest.approx(-before["value"])
