@@ -282,7 +282,7 @@ def test_account_says_the_quantities_were_supplied():
     from gep.report import county_table
 
     table = county_table(acc, region, year)
-    src = dict(zip(table["id"], table["功能量来源"], strict=True))
+    src = dict(zip(table["indicator_id"], table["quantity_source"], strict=True))
     assert src["regulating.water_conservation"].startswith("外部提供: 白玛卓嘎")
     assert src["material.agriculture"] == "公式计算"
 

@@ -15,7 +15,7 @@ from gep.cli.main import app
 from gep.errors import InputError
 from gep.reconcile import reconcile
 
-from .conftest import MINI
+from .conftest import MINI, MINI_COEF
 
 runner = CliRunner()
 
@@ -210,20 +210,49 @@ def test_compare_profiles_json_totals_equal_own_accounts(mini, mini_coef):
     assert d["not_runnable"] == {}
 
 
-def test_compare_profiles_refuses_profiles_the_engine_cannot_run():
-    # the mini coefficient set has no flood out-of-region share: gbt-46869-2025 cannot run
+def _mini_without_flood_share(tmp_path):
+    """A copy of the mini coefficient set without the flood out-of-region share."""
+    import shutil
+
+    root = tmp_path / "mini_no_share"
+    shutil.copytree(MINI_COEF, root)
+    (root / "out_of_region" / "regulating" / "flood_regulation" / "share.yaml").unlink()
+    return root
+
+
+def test_compare_profiles_refuses_profiles_the_engine_cannot_run(tmp_path):
+    # without the flood out-of-region share gbt-46869-2025 cannot run
     res = runner.invoke(
         app,
-        ["compare-profiles", str(MINI), "--year", "2020", "--profiles", "ndrc-2022,gbt-46869-2025"],
+        [
+            "compare-profiles",
+            str(MINI),
+            "--year",
+            "2020",
+            "--profiles",
+            "ndrc-2022,gbt-46869-2025",
+            "-c",
+            str(_mini_without_flood_share(tmp_path)),
+        ],
     )
     assert res.exit_code == 2
     assert "gbt-46869-2025" in res.output and "flood_regulation.share" in res.output
     assert "GEP" not in res.output  # no numbers
 
 
-def test_compare_profiles_default_lists_blocked_profiles(mini):
+def test_compare_profiles_default_lists_blocked_profiles(mini, tmp_path):
     year = int(mini.data["year"].values[0])
-    res = runner.invoke(app, ["compare-profiles", str(MINI), "--year", str(year)])
+    res = runner.invoke(
+        app,
+        [
+            "compare-profiles",
+            str(MINI),
+            "--year",
+            str(year),
+            "-c",
+            str(_mini_without_flood_share(tmp_path)),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "ndrc-2022" in res.output and "xie-2015" in res.output
     # ankang runs (its shares are item ratios; the mini inventory lacks them → warnings);

@@ -465,13 +465,12 @@ def report_cmd(
     from ..report.writers import format_for, write_report
     from ..safeio import check_output_path
 
+    check_output_path(out)  # refuse a bad --out (a directory, no permission) before the work
     fmt = format_for(out, fmt)
-    check_output_path(out)  # refuse a bad --out before the work
     ds, coef = load_inputs(dataset, coefficients, set_ or [])
-    if year is not None:
-        check_year(year, "--year", ds.years)
     acc = account(ds, coef, profile=profile)
     check_account_finite(acc)
+    # the writer checks --year and --region against the account, in Chinese and English
     write_report(acc, out, fmt, year=year, region=region, lang="en" if lang == "en" else "zh")
     _log_export(out)
     typer.echo(f"written: {out}")
