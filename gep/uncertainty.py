@@ -561,12 +561,22 @@ def _summaries_numpy(value: xr.DataArray, levels: Sequence[str]) -> dict[str, xr
     ind_coords = {"category": ("indicator", cats)}
 
     def by_category(a: np.ndarray, axis: int, isnan: np.ndarray | None = None) -> np.ndarray:
+        # slice by slice (views, no gathered copy): the same additions, in the same order,
+        # as ``sum`` over the indicator axis of the gathered indicators
         isnan = np.isnan(a) if isnan is None else isnan
         zeros = np.where(isnan, 0.0, a)
         parts = []
+
+        def at(x: np.ndarray, i: int) -> np.ndarray:
+            return x[(slice(None),) * axis + (int(i),)]
+
         for idx in groups:
-            s = zeros.take(idx, axis=axis).sum(axis=axis)
-            s[isnan.take(idx, axis=axis).all(axis=axis)] = np.nan
+            s = at(zeros, idx[0]).copy()
+            allnan = at(isnan, idx[0]).copy()
+            for i in idx[1:]:
+                s += at(zeros, i)
+                allnan &= at(isnan, i)
+            s[allnan] = np.nan
             parts.append(s)
         return np.stack(parts, axis=axis)
 
