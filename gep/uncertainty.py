@@ -581,11 +581,20 @@ def _summaries_numpy(value: xr.DataArray, levels: Sequence[str]) -> dict[str, xr
         return np.stack(parts, axis=axis)
 
     def wrap(a: np.ndarray, d: list[str], extra: dict | None = None) -> xr.DataArray:
-        c = {k: coords[k] if k != "category" else names for k in d if k != "draw"}
+        # coordinates built as the xarray route builds them (pandas indexes for the
+        # concatenated dims), so the result is ``identical`` to it, name included
+        c = {
+            k: coords[k] if k != "category" else pd.Index(names, name="category")
+            for k in d
+            if k != "draw"
+        }
         c.update(extra or {})
-        c["stat"] = list(STATS)
+        c["stat"] = pd.Index(list(STATS), name="stat")
         return xr.DataArray(
-            _stats_numpy(a), dims=[*(x for x in d if x != "draw"), "stat"], coords=c
+            _stats_numpy(a),
+            dims=[*(x for x in d if x != "draw"), "stat"],
+            coords=c,
+            name=value.name,
         ).assign_attrs(units="CNY")
 
     out: dict[str, xr.DataArray] = {}
