@@ -7,6 +7,7 @@ the command tree that mounts them.
 from __future__ import annotations
 
 import functools
+import os
 from enum import StrEnum
 from pathlib import Path
 
@@ -63,6 +64,20 @@ def _is_folder(name: str | None) -> bool:
     return name is not None and ("/" in str(name) or "\\" in str(name) or Path(name).is_dir())
 
 
+def store_configured() -> bool:
+    """:func:`gep.store.store_exists` without importing the store (SQLAlchemy) when it is
+    plainly absent: no ``GEP_DATABASE_URL`` and no default SQLite file. Any other case asks
+    the store itself (same answer; tested against it)."""
+    if not os.environ.get("GEP_DATABASE_URL", "").strip():
+        env = os.environ.get("GEP_WORKSPACE")
+        workspace = Path(env).expanduser() if env else Path.home() / ".gep_workspace"
+        if not (workspace / "gep.sqlite").exists():
+            return False
+    from ..store import store_exists
+
+    return store_exists()
+
+
 def resolve_coefficients(ds, name: str | None = None, overrides=(), draft: str | None = None):
     """``(CoefficientSet, source)``: where the set comes from.
 
@@ -70,8 +85,6 @@ def resolve_coefficients(ds, name: str | None = None, overrides=(), draft: str |
     version, or user ``draft``'s private draft. Otherwise the files, as before (a folder given
     with ``--coefficients`` is always read from the files).
     """
-    from ..store import Store, store_exists
-
     set_name = name or ds.default_coefficients
     if draft and _is_folder(name):
         raise InputError(
@@ -79,7 +92,9 @@ def resolve_coefficients(ds, name: str | None = None, overrides=(), draft: str |
                 "--draft", "--draft needs a coefficient-set name held in the store, not a folder"
             )
         )
-    if not _is_folder(name) and (draft or store_exists()):
+    if not _is_folder(name) and (draft or store_configured()):
+        from ..store import Store, store_exists
+
         if not store_exists():
             raise InputError(
                 Problem("--draft", "there is no store yet (GEP_WORKSPACE / GEP_DATABASE_URL)")

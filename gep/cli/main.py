@@ -19,6 +19,7 @@ from .common import (
     fail,
     load_inputs,
     resolve_coefficients,
+    store_configured,
     user_errors,
 )
 
@@ -50,9 +51,9 @@ def _emit(text: str, out: Path | None) -> None:
 
 def _log_export(out: Path) -> None:
     """Exports made are in the audit log when there is a store (local user)."""
-    from ..store import LOCAL_USER, Store, store_exists
+    if store_configured():
+        from ..store import LOCAL_USER, Store
 
-    if store_exists():
         with Store() as st:
             st.log(LOCAL_USER, "export", f"file:{out}")
 
