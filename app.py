@@ -26,6 +26,7 @@ PAGES = [
     ("county", "📍", "results"),
     ("compare", "📊", "results"),
     ("methods", "📖", "results"),
+    ("profiles", "⚖️", "results"),
     ("scenarios", "🔀", "tools"),
     ("coefficients", "🧮", "tools"),
     ("carbon", "🌲", "tools"),

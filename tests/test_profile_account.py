@@ -150,7 +150,7 @@ def test_required_zero_share_warns_visibly():
     assert "扣除比例为 0" in r.stderr and "share is 0" in r.stderr
     t = runner.invoke(app, ["account", str(ANKANG), "-y", "2024", "--profile", "gbt-46869-2025"])
     assert t.exit_code == 0
-    assert "区域外扣除 material.water_supply 2024" in t.stdout  # deduction line (NaN shown —)
+    assert "区域外扣除 material.water_supply 2024" in t.stdout  # deduction line
 
 
 def test_compare_profiles_runs_all_four_and_totals_equal_own_accounts():
@@ -165,7 +165,11 @@ def test_compare_profiles_runs_all_four_and_totals_equal_own_accounts():
     for p in d["profiles"]:
         acc = account(ds, coef, years=[2024], profile=p)
         assert d["totals"][p] == float(acc.city_gep().sel(year=2024))  # exactly
-    assert set(d["warnings"]) == {"ankang", "gbt-46869-2025"}
+    # the Ankang demo has inflow / local_runoff rows: only GB/T's flood share (0) still warns
+    assert set(d["warnings"]) == {"gbt-46869-2025"}
+    assert {w["indicator"] for w in d["warnings"]["gbt-46869-2025"]} == {
+        "regulating.flood_regulation"
+    }
 
 
 # ------------------------------------------------------------------ method variant hooks

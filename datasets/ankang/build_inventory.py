@@ -143,6 +143,7 @@ S = {
     "tour_2023": "2024 city government work report, summary on 安康新闻网 http://akxw.cn/news/ankang/aknews/453550.html (visitors +9.9 % over the pre-pandemic level, GDP +1.7 %, 2023)",
     "gdp_2024": "安康市政府工作报告 2025-02-09, 安康日报 2025-02-13, mirror https://www.dawenge.com/document/detail.html?id=680209 (weak) (GDP +6 %, 2024)",
     "shangluo_water": "商洛市水利局《2019年商洛市水资源公报》(2020-06-18), https://www.shangluo.gov.cn/slj/info/1071/1675.htm",
+    "yinghu": "Chinanews photo story on 瀛湖 (杨英琦, photos 2024-06-21; mean annual runoff 176.5亿 m³), mirror http://javascriptjump.com/?B7d=c4b.html (weak)",
     "qinling_stock": "Xinhua 2019-12-06 (陕西省林业局: Qinling 天保 area 8,730万亩, coverage 69.65 %, 森林蓄积2.7亿 m³ → ≈67 m³/ha), mirror http://nakedoat.com/xinwen/2019-12/06/content_5459090.htm (weak)",
 }
 
@@ -1910,6 +1911,115 @@ def emit_landscape(rows: Rows, pop) -> None:
 # ============================================================================================
 # main
 # ============================================================================================
+
+# --------------------------------------------------------------------------------------------
+# Out-of-region water basis (issue 11): inflow and local runoff, county perspective
+# --------------------------------------------------------------------------------------------
+SECONDS_PER_YEAR = 365 * 86400  # [s]; m³/s -> m³/yr
+CITY_RUNOFF = 107e8  # [m³/yr] annual runoff (自产水) of the city, sxakhidz 2013 (A.2)
+SHIQUAN_FLOW = (341.0 + 372.0) / 2  # [m³/s] Han at 石泉 station, midpoint of 341–372 (B.7)
+ANKANG_DAM_RUNOFF = 176.5e8  # [m³/yr] mean annual runoff at the 安康 dam (瀛湖, B.7)
+SHUHE_FLOW = 732.0  # [m³/s] mean flow at the 蜀河 station (旬阳, B.7)
+OUTFLOW_MID = (
+    235e8 + 255e8
+) / 2  # [m³/yr] outflow at 白河, midpoint of the derived 235–255亿 (B.7)
+MAIN_STEM = ["shiquan", "hanyin", "ziyang", "hanbin", "xunyang", "baihe"]  # upstream → downstream
+
+
+def water_basis(land: dict[str, float]) -> dict[str, tuple[float, float, str, str]]:
+    """Per county: (inflow, local_runoff [m³/yr], inflow source, runoff source).
+
+    Long-term means (the same every year). County perspective: the inflow of a county is the
+    river water crossing *its own* border, including water from upstream Ankang counties.
+    """
+    city_land = sum(land.values())
+    runoff = {k: CITY_RUNOFF * land[k] / city_land for k in KEYS}
+    runoff_ref = f"city runoff: {S['sxakhidz']}"
+    refs = {
+        "shiquan": f"flow: {S['shiquan_dam']}",
+        "hanyin": f"flow: {S['shiquan_dam']}; {runoff_ref}",
+        "ziyang": f"flow: {S['shiquan_dam']}; {runoff_ref}",
+        "hanbin": f"runoff at the dam: {S['yinghu']}",
+        "xunyang": f"flow: {S['shuhe_dam']}; {runoff_ref}",
+        "baihe": f"flow: {S['shuhe_dam']}; {runoff_ref}",
+    }
+    r_src = {
+        k: (
+            f"{ILL}long-term mean, repeated for every year: the city's annual runoff 107亿 m³ "
+            f"(A.2) split by land area, {ZH[k]} {land[k] / 100:.1f} of {city_land / 100:.1f} km² "
+            f"= {runoff[k] / 1e8:.2f}亿 m³; {runoff_ref}"
+        )
+        for k in KEYS
+    }
+    q_sq = SHIQUAN_FLOW * SECONDS_PER_YEAR
+    q_shuhe = SHUHE_FLOW * SECONDS_PER_YEAR
+    inflow = {
+        "shiquan": (
+            q_sq,
+            f"Han River entering from 汉中 at 石泉: mean flow 341–372 m³/s, midpoint "
+            f"{SHIQUAN_FLOW} m³/s × 365 d = {q_sq / 1e8:.2f}亿 m³ (the 石泉 station lies inside the "
+            f"county, so this slightly overstates the border inflow)",
+        ),
+        "hanyin": (
+            q_sq + runoff["shiquan"],
+            f"on the Han main stem below 石泉 (the river course is not in the reference notes; "
+            f"confirm on a map): 石泉 inflow {q_sq / 1e8:.2f} + 石泉's own runoff "
+            f"{runoff['shiquan'] / 1e8:.2f} = {(q_sq + runoff['shiquan']) / 1e8:.2f}亿 m³ (lower "
+            f"bound: tributary water from 宁陕 not added)",
+        ),
+        "ziyang": (
+            q_sq + runoff["shiquan"] + runoff["hanyin"],
+            f"on the Han main stem below 汉阴 (the river course is not in the reference notes; "
+            f"confirm on a map): 汉阴 inflow {(q_sq + runoff['shiquan']) / 1e8:.2f} + 汉阴's own "
+            f"runoff {runoff['hanyin'] / 1e8:.2f} = "
+            f"{(q_sq + runoff['shiquan'] + runoff['hanyin']) / 1e8:.2f}亿 m³ (lower bound: "
+            f"tributary water, e.g. from 宁陕 and from outside the city, not added)",
+        ),
+        "hanbin": (
+            ANKANG_DAM_RUNOFF,
+            "mean annual runoff at the 安康 dam (瀛湖) 176.5亿 m³ (the dam lies inside 汉滨, so "
+            "this includes the runoff of 汉滨's area above the dam and slightly overstates the "
+            "border inflow)",
+        ),
+        "xunyang": (
+            q_shuhe - runoff["xunyang"],
+            f"蜀河 station mean flow {SHUHE_FLOW:.0f} m³/s × 365 d = {q_shuhe / 1e8:.2f}亿 m³ "
+            f"minus 旬阳's own runoff {runoff['xunyang'] / 1e8:.2f} = "
+            f"{(q_shuhe - runoff['xunyang']) / 1e8:.2f}亿 m³ (蜀河 is near 旬阳's downstream end)",
+        ),
+        "baihe": (
+            OUTFLOW_MID - runoff["baihe"],
+            f"outflow at 白河 235–255亿 m³ (derived in B.7 from the 蜀河 flow and the city runoff), "
+            f"midpoint {OUTFLOW_MID / 1e8:.1f} minus 白河's own runoff "
+            f"{runoff['baihe'] / 1e8:.2f} = {(OUTFLOW_MID - runoff['baihe']) / 1e8:.2f}亿 m³",
+        ),
+    }
+    out = {}
+    for k in KEYS:
+        if k in inflow:
+            q, how = inflow[k]
+            q_src = (
+                f"{ILL}long-term mean, repeated for every year, county perspective (water crossing "
+                f"{ZH[k]}'s own border, upstream Ankang counties included): {how}; {refs[k]}"
+            )
+        else:
+            q = 0.0
+            q_src = (
+                f"{ILL}0 by assumption: {ZH[k]} is not on the Han River main stem; its rivers rise "
+                f"in or near the county and the water entering it across its border is small and "
+                f"not quantified in any source found"
+            )
+        out[k] = (q, runoff[k], q_src, r_src[k])
+    return out
+
+
+def emit_water_basis(rows: Rows, land: dict[str, float]) -> None:
+    for k, (q, r, q_src, r_src) in water_basis(land).items():
+        for y in YEARS:
+            rows.add(k, y, "inflow", q, "m ** 3", q_src, nd=0)
+            rows.add(k, y, "local_runoff", r, "m ** 3", r_src, nd=0)
+
+
 def build() -> tuple[pd.DataFrame, dict]:
     land = land_areas()
     cover = build_land_cover(land)
@@ -1917,6 +2027,7 @@ def build() -> tuple[pd.DataFrame, dict]:
     emit_land_cover(rows, cover, land)
     emit_climate(rows)
     emit_water_infrastructure(rows)
+    emit_water_basis(rows, land)
     pop = population()
     for (k, y), (v, src) in pop.items():
         rows.add(k, y, "population", v, "person", src, nd=0)
@@ -1967,6 +2078,14 @@ def check(df: pd.DataFrame, info: dict) -> list[str]:
             problems.append(f"P-R-ET < 0 for {r} {y} {e}")
     if (d["v"] < 0).any():
         problems.append("negative values")
+    lr = d[d.item == "local_runoff"].groupby("year")["v"].sum()
+    if len(lr) != len(YEARS) or (abs(lr - CITY_RUNOFF) > 10).any():
+        problems.append("local_runoff does not sum to the city's 107亿 m³ every year")
+    inflow = d[d.item == "inflow"].set_index(["region", "year"])["v"]
+    for y in YEARS:
+        stem = [inflow[(COUNTIES[k][0], y)] for k in MAIN_STEM]
+        if any(b < a for a, b in zip(stem[:-1], stem[1:], strict=True)):
+            problems.append(f"inflow decreases downstream along the Han in {y}")
     # summary
     city_land = sum(land.values())
     print(f"rows: {len(d)}; items: {d.item.nunique()}")

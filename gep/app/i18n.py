@@ -292,6 +292,98 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cmp.chart": ("{y} 年区县对比：{m}", "Counties compared, {y}: {m}"),
     "cmp.trend": ("历年对比：{m}", "Over the years: {m}"),
     "cmp.pick": ("请至少选择一个区县。", "Pick at least one county."),
+    # 核算标准对比 (issue 11)
+    "nav.profiles": ("核算标准对比", "Profiles compared"),
+    "prof.title": ("核算标准对比", "Accounting profiles compared"),
+    "prof.intro": (
+        "{y} 年：同一份数据按各核算标准（口径）分别核算的全市结果，并逐项说明差异。",
+        "{y}: the city's results when the same data are accounted under each profile, with "
+        "every difference explained.",
+    ),
+    "prof.computing": ("正在按各核算标准核算…", "Accounting under every profile…"),
+    "prof.blocked": (
+        "{n} 个核算标准暂不能用当前系数集计算，未列入对比。",
+        "{n} profile(s) cannot be computed with the current coefficient set and are left out:",
+    ),
+    "prof.totals": ("{y} 年各类别合计", "Totals by category, {y}"),
+    "prof.gep": ("生态产品总值（GEP）", "GEP"),
+    "prof.unit": (
+        "单位：{u}；“—”表示未核算或该标准不含此项。",
+        "Unit: {u}; “—” = not assessed or not in the profile.",
+    ),
+    "prof.table": ("指标 × 核算标准", "Indicator × profile"),
+    "prof.dash": (
+        "“—”：该核算标准不含此指标，或缺少输入而未核算。",
+        "“—”: the profile does not include the indicator, or its inputs are missing.",
+    ),
+    "prof.detail": ("方法与条款明细", "Methods and clauses in detail"),
+    "prof.none": ("—", "—"),
+    "prof.col.category": ("类别", "Category"),
+    "prof.col.indicator": ("指标", "Indicator"),
+    "prof.col.profile": ("核算标准", "Profile"),
+    "prof.col.value": ("价值（{u}）", "Value ({u})"),
+    "prof.col.method": ("方法", "Method"),
+    "prof.col.clause": ("条款", "Clause"),
+    "prof.col.status": ("条款核实情况", "Clause checked"),
+    "prof.col.gross": ("毛价值（{u}）", "Gross ({u})"),
+    "prof.col.share": ("区域外比例（全市）", "Out-of-region share (city)"),
+    "prof.col.out": ("区域外扣除（{u}）", "Deduction ({u})"),
+    "prof.col.net": ("净价值（{u}）", "Net ({u})"),
+    "prof.col.basis": ("比例依据", "Basis of the share"),
+    "prof.status.V": ("已核对原文", "checked in the source"),
+    "prof.status.P": ("二手引用", "quoted second-hand"),
+    "prof.status.U": ("未核实", "unverified"),
+    "prof.status.D": ("推算", "derived"),
+    "prof.status.local": ("地方目录", "local catalogue"),
+    "prof.diff": ("差异说明", "Differences explained"),
+    "prof.d.presence": (
+        "{i}：仅 {a} 核算，{b} 不含此项",
+        "{i}: counted by {a} only; absent from {b}",
+    ),
+    "prof.d.method": ("{i}：方法不同（{m}）", "{i}: methods differ ({m})"),
+    "prof.d.price": (
+        "{i}：同一方法下单价不同（{m}，元/{u}）",
+        "{i}: same method, different unit price ({m}; CNY per {u})",
+    ),
+    "prof.d.deduction": (
+        "{i}：区域外来源扣除不同（{m}）",
+        "{i}: out-of-region deductions differ ({m})",
+    ),
+    "prof.d.none": ("各核算标准结果一致，无差异。", "The profiles agree; no differences."),
+    "prof.ledger": (
+        "区域外来源扣除：毛价值 → 扣除 → 净价值",
+        "Out-of-region ledger: gross → deduction → net",
+    ),
+    "prof.ledger_note": (
+        "净价值 = 毛价值 ×（1 − 区域外比例），GEP 合计按净价值加总。比例按区县计算（区县视角：上游区县来水也算区域外），"
+        "全市数为各区县之和，扣除多于全市视角。",
+        "Net = gross × (1 − out-of-region share); GEP totals add the net values. Shares are "
+        "computed per county (county perspective: water from upstream counties counts as "
+        "outside the region); the city figure is the sum of the counties and deducts more than "
+        "a city-perspective ledger would.",
+    ),
+    "prof.ledger_none": (
+        "所选核算标准均不扣除区域外来源。",
+        "None of the profiles deducts out-of-region products.",
+    ),
+    "prof.not_assessed": ("未核算", "not assessed"),
+    "prof.basis.coef": ("系数表给定比例", "share from the coefficient set"),
+    "prof.warnings": ("提示", "Warnings"),
+    "prof.w.zero": (
+        "{i}：该标准要求扣除区域外来源价值，但扣除比例为 0",
+        "{i}: the profile requires an out-of-region deduction but the share is 0",
+    ),
+    "prof.w.unsourced": (
+        "{i}：区域外扣除比例尚无正式来源（示意值）",
+        "{i}: the out-of-region share is not sourced (illustrative)",
+    ),
+    "prof.w.missing_inputs": (
+        "{i}：缺少计算区域外比例所需的清单数据，净价值未核算",
+        "{i}: the inventory lacks what the out-of-region share needs; the net value is not assessed",
+    ),
+    "prof.w.other": ("{i}：区域外扣除需要核查", "{i}: the out-of-region deduction needs checking"),
+    "prof.w.where": ("（{r}；{y} 年）", " ({r}; {y})"),
+    "prof.w.none": ("没有提示。", "No warnings."),
     # scenarios
     "sc.title": ("情景分析", "Scenarios"),
     "sc.intro": (

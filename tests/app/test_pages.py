@@ -17,6 +17,7 @@ TITLES = {
     "coefficients": "cf.title",
     "carbon": "cb.title",
     "data": "dt.title",
+    "profiles": "prof.title",
 }
 
 
