@@ -27,6 +27,15 @@ MAX_DRAWS = 1_000_000
 MAX_PERIOD = 200
 DRAW_MEMORY_LIMIT = 2 * 1024**3  # bytes a Monte Carlo may allocate before it is refused
 
+
+class RangeError(InputError):
+    """A resolved coefficient value (after re-pricing and overrides) not finite or out of range.
+
+    A subclass so that callers tolerating other resolution problems (e.g. a price index not
+    reaching a year) do not swallow it.
+    """
+
+
 _NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
 
 
@@ -225,8 +234,11 @@ def check_resolved(c: Any, data: np.ndarray, overrides: Sequence[Any]) -> None:
         message = f"'{c.id}' is not a finite number{applied} (overflow?)"
     else:
         bad = arr[~(lo_ok & hi_ok)].ravel()[0]
-        message = f"'{c.id}' = {bad:g}{applied} is outside the allowed range {_fmt_range(rng)}"
-    raise InputError(Problem(where, message, field=c.id))
+        hint = " (negative values need a 'range: {min: ...}' with the method's reason)"
+        message = f"'{c.id}' = {bad:g}{applied} is outside the allowed range {_fmt_range(rng)}" + (
+            hint if bad < 0 <= rng[0] else ""
+        )
+    raise RangeError(Problem(where, message, field=c.id))
 
 
 # ---- carbon project options -------------------------------------------------------------------
