@@ -104,7 +104,11 @@ def check_year(value: Any, field: str = "--year", allowed: Iterable[int] | None 
         allowed = sorted(int(a) for a in allowed)
         if allowed and y not in allowed:
             raise InputError(
-                Problem(field, f"year {y} is not in the data ({allowed[0]}–{allowed[-1]})")
+                Problem(
+                    field,
+                    f"没有 {y} 年的数据（数据包含 {allowed[0]}–{allowed[-1]} 年） / "
+                    f"year {y} is not in the data ({allowed[0]}–{allowed[-1]})",
+                )
             )
     return y
 
