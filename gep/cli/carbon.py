@@ -589,7 +589,8 @@ def project(
     break-even price, per-亩 figures. Every default comes from a sourced coefficient."""
     # every numeric option in range before any work (issue 16); costs with units are parsed
     # (safe unit grammar) and checked where the project reads them
-    options = {k: v for k, v in locals().items() if not isinstance(v, str)}
+    # (--price is text — a scenario name or a number — and check_carbon_project parses it)
+    options = {k: v for k, v in locals().items() if not isinstance(v, str) or k == "price"}
     _check_choice("format", fmt, FORMATS)
     _check_choice("lang", lang, ("zh", "en"))
     try:

@@ -415,8 +415,8 @@ def report_cmd(
     from ..report.writers import format_for, write_report
     from ..safeio import check_output_path
 
+    check_output_path(out)  # refuse a bad --out (e.g. a directory) before the work
     fmt = format_for(out, fmt)
-    check_output_path(out)  # refuse a bad --out before the work
     ds, coef = load_inputs(dataset, coefficients, set_ or [])
     if year is not None:
         check_year(year, "--year", ds.years)
