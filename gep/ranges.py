@@ -310,7 +310,16 @@ def check_carbon_project(opts: dict[str, Any]) -> None:
         cells = (int(period) if isinstance(period, int) and 0 < period <= MAX_PERIOD else 1) * 16
         run(check_draws, opts["draws"], cells)
     if problems:
-        raise InputError(problems)
+        raise InputError([_as_option_problem(p) for p in problems])
+
+
+def _as_option_problem(p: Problem) -> Problem:
+    """Name the option (``--fee-share``) and the project input (field ``fee_share``), as
+    ``gep carbon project``'s own checks do."""
+    option = p.field if p.field and p.field.startswith("--") else p.file
+    if not option.startswith("--"):
+        return p
+    return Problem(option, p.message, field=option[2:].replace("-", "_"))
 
 
 def check_area_ha(area_ha: Any, field: str = "--area") -> None:

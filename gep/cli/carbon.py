@@ -610,9 +610,9 @@ def project(
         cset = load_set(coefficients)
         defaults = project_defaults(cset, start)
         area_ha = as_hectares(area, "--area", require_unit=True)
-        check_area_ha(area_ha, "--area")
         if not np.all(np.asarray(area_ha) > 0):
             raise InputError(Problem("--area", f"area must be > 0, not {area!r}", field="area"))
+        check_area_ha(area_ha, "--area")  # finite (1e308 km2 overflows to inf ha)
         price_value: object
         if price_path:
             price_value = _price_path(price_path)
