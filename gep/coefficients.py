@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import math
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -123,7 +124,11 @@ class Coefficient:
         if self.note:
             raw["note"] = self.note
         if self.range != _ranges.DEFAULT_RANGE:
-            raw["range"] = {"min": self.range[0], "max": self.range[1]}
+            # only finite bounds: the loader reads an absent bound as unbounded and refuses
+            # a non-finite one (an infinite max written out would not load back)
+            raw["range"] = {
+                k: v for k, v in zip(("min", "max"), self.range, strict=True) if math.isfinite(v)
+            }
         raw["values"] = {}
         for e in self.values:
             item: dict[str, Any] = {"value": e.value}

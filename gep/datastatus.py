@@ -29,6 +29,21 @@ def is_illustrative_source(source: object) -> bool:
     return isinstance(source, str) and bool(_ILLUSTRATIVE.match(source))
 
 
+def illustrative_rows(source: pd.Series) -> np.ndarray:
+    """Boolean mask of the inventory rows whose ``source`` is illustrative.
+
+    The loader keeps ``source`` as a categorical (``Series.map`` then returns a categorical,
+    which cannot be summed); the test runs once per category.
+    """
+    if isinstance(source.dtype, pd.CategoricalDtype):
+        per_cat = np.fromiter(
+            (is_illustrative_source(c) for c in source.cat.categories), dtype=bool
+        )
+        codes = source.cat.codes.to_numpy()
+        return np.where(codes >= 0, per_cat[codes] if len(per_cat) else False, False)
+    return np.fromiter((is_illustrative_source(v) for v in source), dtype=bool, count=len(source))
+
+
 def _item_matches(item: str, patterns: Iterable[str]) -> bool:
     for p in patterns:
         if p.endswith("*"):
@@ -69,7 +84,7 @@ def illustrative_flags(acc, dataset=None) -> pd.DataFrame:
     """
     dataset = dataset if dataset is not None else acc.dataset
     table = dataset.table
-    flagged_rows = table[table["source"].map(is_illustrative_source)]
+    flagged_rows = table[illustrative_rows(table["source"])]
     # (region, year, item) triples with at least one illustrative row
     ill_items = flagged_rows.groupby(["region", "year"])["item"].agg(lambda s: set(map(str, s)))
     cs = acc.coefficients
@@ -135,7 +150,7 @@ def illustrative_share(acc, dataset=None) -> pd.DataFrame:
 def dataset_status(dataset) -> dict:
     """Rows of an inventory that are illustrative: ``{"rows", "illustrative", "share"}``."""
     n = len(dataset.table)
-    k = int(dataset.table["source"].map(is_illustrative_source).sum())
+    k = int(illustrative_rows(dataset.table["source"]).sum())
     return {"rows": n, "illustrative": k, "share": k / n if n else 0.0}
 
 

@@ -27,6 +27,15 @@ MAX_DRAWS = 1_000_000
 MAX_PERIOD = 200
 DRAW_MEMORY_LIMIT = 2 * 1024**3  # bytes a Monte Carlo may allocate before it is refused
 
+
+class RangeError(InputError):
+    """A resolved coefficient value (after re-pricing and overrides) not finite or out of range.
+
+    A subclass so that callers tolerating other resolution problems (e.g. a price index not
+    reaching a year) do not swallow it.
+    """
+
+
 _NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
 
 
@@ -95,7 +104,11 @@ def check_year(value: Any, field: str = "--year", allowed: Iterable[int] | None 
         allowed = sorted(int(a) for a in allowed)
         if allowed and y not in allowed:
             raise InputError(
-                Problem(field, f"year {y} is not in the data ({allowed[0]}–{allowed[-1]})")
+                Problem(
+                    field,
+                    f"没有 {y} 年的数据（数据包含 {allowed[0]}–{allowed[-1]} 年） / "
+                    f"year {y} is not in the data ({allowed[0]}–{allowed[-1]})",
+                )
             )
     return y
 
@@ -225,8 +238,11 @@ def check_resolved(c: Any, data: np.ndarray, overrides: Sequence[Any]) -> None:
         message = f"'{c.id}' is not a finite number{applied} (overflow?)"
     else:
         bad = arr[~(lo_ok & hi_ok)].ravel()[0]
-        message = f"'{c.id}' = {bad:g}{applied} is outside the allowed range {_fmt_range(rng)}"
-    raise InputError(Problem(where, message, field=c.id))
+        hint = " (negative values need a 'range: {min: ...}' with the method's reason)"
+        message = f"'{c.id}' = {bad:g}{applied} is outside the allowed range {_fmt_range(rng)}" + (
+            hint if bad < 0 <= rng[0] else ""
+        )
+    raise RangeError(Problem(where, message, field=c.id))
 
 
 # ---- carbon project options -------------------------------------------------------------------
@@ -294,7 +310,16 @@ def check_carbon_project(opts: dict[str, Any]) -> None:
         cells = (int(period) if isinstance(period, int) and 0 < period <= MAX_PERIOD else 1) * 16
         run(check_draws, opts["draws"], cells)
     if problems:
-        raise InputError(problems)
+        raise InputError([_as_option_problem(p) for p in problems])
+
+
+def _as_option_problem(p: Problem) -> Problem:
+    """Name the option (``--fee-share``) and the project input (field ``fee_share``), as
+    ``gep carbon project``'s own checks do."""
+    option = p.field if p.field and p.field.startswith("--") else p.file
+    if not option.startswith("--"):
+        return p
+    return Problem(option, p.message, field=option[2:].replace("-", "_"))
 
 
 def check_area_ha(area_ha: Any, field: str = "--area") -> None:

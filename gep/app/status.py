@@ -133,16 +133,23 @@ def banner(ctx) -> None:
     )
     with st.expander(s("ds.by_county", lang, y=year)):
         _small(html.escape(s("ds.how", lang)))
+        labels = {i.id: i.label(lang) for i in ctx.account.indicators}
         table = pd.DataFrame(
             {
                 s("ds.col.region", lang): [
                     ctx.dataset.region_name(r, lang) for r in this["region"]
                 ],
                 s("ds.col.share", lang): (100 * this["share"]).round(1).astype(str) + " %",
-                s("ds.col.indicators", lang): [", ".join(i) for i in this["indicators"]],
+                s("ds.col.indicators", lang): [
+                    _sep(lang).join(labels.get(i, i) for i in ids) for ids in this["indicators"]
+                ],
             }
         )
         st.table(table.set_index(table.columns[0]))
+
+
+def _sep(lang: str) -> str:
+    return "、" if lang == "zh" else ", "
 
 
 _BANNER_STYLE = (

@@ -589,6 +589,7 @@ def project(
     break-even price, per-亩 figures. Every default comes from a sourced coefficient."""
     # every numeric option in range before any work (issue 16); costs with units are parsed
     # (safe unit grammar) and checked where the project reads them
+    # (--price is text — a scenario name or a number — and check_carbon_project parses it)
     options = {k: v for k, v in locals().items() if not isinstance(v, str) or k == "price"}
     _check_choice("format", fmt, FORMATS)
     _check_choice("lang", lang, ("zh", "en"))
@@ -609,9 +610,9 @@ def project(
         cset = load_set(coefficients)
         defaults = project_defaults(cset, start)
         area_ha = as_hectares(area, "--area", require_unit=True)
-        check_area_ha(area_ha, "--area")
         if not np.all(np.asarray(area_ha) > 0):
             raise InputError(Problem("--area", f"area must be > 0, not {area!r}", field="area"))
+        check_area_ha(area_ha, "--area")  # finite (1e308 km2 overflows to inf ha)
         price_value: object
         if price_path:
             price_value = _price_path(price_path)

@@ -1,8 +1,8 @@
 """Method notes of each indicator, read from the formula functions' numpydoc (no I/O).
 
-An indicator's ``compute`` hook calls the pure formula functions of its module; their
-docstrings hold the equation (``Notes`` → ``.. math::``) and the numbered references of the
-module docstring. :func:`method_notes` collects them, so the report and the 方法说明 page show
+An indicator declares the pure formula functions it applies (``formulas=`` at registration,
+``Indicator.formulas()``); their docstrings hold the equation (``Notes`` → ``.. math::``) and
+their module's docstring the numbered references. :func:`method_notes` collects them, so the report and the 方法说明 page show
 exactly what the code computes, never a copy of it.
 """
 
@@ -21,7 +21,6 @@ _INLINE_MATH = re.compile(r":math:`([^`]+)`")
 _REF = re.compile(r"^\s*\.\.\s*\[(\d+)\]\s*(.+?)(?=^\s*\.\.\s*\[\d+\]|\Z)", re.S | re.M)
 #: remarks pointing at the project's own notes ("(gep_indicators.md §0)"): not a citation
 _INTERNAL_NOTE = re.compile(r"\s*\([^()]*\.md\b[^()]*\)")
-_CALL = re.compile(r"\b([a-z_][a-z0-9_]*)\s*\(")
 
 
 @dataclass
@@ -104,40 +103,21 @@ def module_references(module_name: str) -> dict[str, str]:
     }
 
 
-def _compute_function(ind: Indicator):
-    fn = ind.compute
+def method_note(ind: Indicator) -> MethodNote:
+    """The formulas the indicator declares (``Indicator.formulas()``, the same declarations
+    :meth:`~gep.indicators.Indicator.equation` and ``gep explain`` read), with the numbered
+    references of the module that defines them."""
+    funcs = [inspect.unwrap(f) for f in ind.formulas()]
+    formulas = [f for f in map(parse_formula, funcs) if f is not None]
+    module = funcs[0].__module__ if funcs else _quantify_function(ind).__module__
+    return MethodNote(ind, formulas, module_references(module))
+
+
+def _quantify_function(ind: Indicator):
+    fn = ind.quantify
     while isinstance(fn, functools.partial):
         fn = fn.func
     return inspect.unwrap(fn)
-
-
-def method_note(ind: Indicator) -> MethodNote:
-    """Formulas called by the indicator's compute hook (one level of helpers deep)."""
-    fn = _compute_function(ind)
-    module = sys.modules.get(fn.__module__)
-    formulas: list[Formula] = []
-    seen: set[str] = set()
-
-    def visit(f, depth: int) -> None:
-        try:
-            src = inspect.getsource(f)
-        except (OSError, TypeError):
-            return
-        for name in _CALL.findall(src):
-            if name in seen or name == f.__name__:
-                continue
-            target = getattr(module, name, None)
-            if not callable(target) or getattr(target, "__module__", "") != fn.__module__:
-                continue
-            seen.add(name)
-            parsed = parse_formula(target)
-            if parsed is not None:
-                formulas.append(parsed)
-            elif depth < 1 and name.startswith("_"):
-                visit(inspect.unwrap(target), depth + 1)
-
-    visit(fn, 0)
-    return MethodNote(ind, formulas, module_references(fn.__module__))
 
 
 def latex_to_text(eq: str) -> str:

@@ -23,6 +23,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
+from .. import ranges as _ranges
 from ..coefficients import CoefficientSet, Override, load_set
 from ..errors import InputError, Problem
 from ..yamlio import dump_yaml
@@ -210,6 +211,8 @@ def _values(
         try:
             arr = cs.array(cid, [year], keys=keys).values
             vals = [float(x) for x in arr.ravel()]
+        except _ranges.RangeError:  # an override out of range: a problem, not a fallback
+            raise
         except InputError:  # e.g. an index not reaching the year: the value as written
             vals = [float(entry.value[k]) for k in keys] if keys else [float(entry.value)]
         if keys is None:
@@ -264,13 +267,18 @@ def check_changes(
 ) -> tuple[list[Problem], list[str]]:
     """Problems (block publication) and warnings for the changes from ``old`` to ``new``.
 
-    Problems: a value that is not finite, or negative where the old one was not. Warnings: a
+    Problems: a value that is not finite, out of the coefficient's allowed range
+    (:mod:`gep.ranges`), or negative where the old one was not. Warnings: a
     change by more than a factor 10 either way, or a value outside the coefficient's
     uncertainty range (``triangular``/``uniform`` low–high, ``normal`` ±3 sd).
     """
     problems: list[Problem] = []
     warnings: list[str] = []
-    for row in diff_sets(old, new, year, ids):
+    try:
+        rows = diff_sets(old, new, year, ids)
+    except _ranges.RangeError as exc:  # e.g. an override making a price negative
+        return list(exc.problems), warnings
+    for row in rows:
         cid, key, x, y = row["id"], row["key"], row["old"], row["new"]
         label = f"{cid}[{key}]" if key else cid
         if y is None:

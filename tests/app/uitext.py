@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 
 import pandas as pd
 
@@ -12,6 +13,35 @@ IDENT = re.compile(r"(?<![\w/.:@])[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+(?![\w/])")
 #: columns that show free text exactly as written in a data file (a row's source citation)
 FREE_TEXT_COLUMNS = {"来源", "Source"}
 LEAK_WORDS = re.compile(r"(?<![A-Za-z])(None|nan|NaN|null|True|False)(?![A-Za-z])")
+
+
+class _HtmlText(HTMLParser):
+    """The text an ``st.html`` body shows: character data outside <style>/<script> (tag
+    names, class names and inline CSS are markup, not text on the page)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag in ("style", "script"):
+            self._hidden += 1
+
+    def handle_endtag(self, tag) -> None:
+        if tag in ("style", "script") and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data) -> None:
+        if not self._hidden and data.strip():
+            self.parts.append(data.strip())
+
+
+def html_text(body: str) -> str:
+    parser = _HtmlText()
+    parser.feed(body)
+    parser.close()
+    return " ".join(parser.parts)
 
 
 def _walk(node, out: list[tuple[str, str]]) -> None:
@@ -49,6 +79,10 @@ def _walk(node, out: list[tuple[str, str]]) -> None:
         if isinstance(v, str) and v:
             if v.startswith("$$") and v.rstrip().endswith("$$"):
                 continue  # an equation (st.latex): its symbols are mathematics, not ids
+            if kind == "Html":
+                v = html_text(v)
+                if not v:
+                    continue
             out.append((kind, v))
         elif isinstance(v, pd.DataFrame) and kind in ("Dataframe", "Table"):
             out.append((kind, " | ".join(map(str, v.columns))))
