@@ -10,7 +10,17 @@ REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 MINI = REPO / "tests" / "data" / "mini"
 MINI_SET = REPO / "tests" / "data" / "coefficients" / "mini"
-PAGES = ["overview", "county", "compare", "methods", "scenarios", "coefficients", "carbon", "data", "profiles"]
+PAGES = [
+    "overview",
+    "county",
+    "compare",
+    "methods",
+    "scenarios",
+    "coefficients",
+    "carbon",
+    "data",
+    "profiles",
+]
 TIMEOUT = 60  # seconds per run (AppTest's default of 3 s is too short for a cold start)
 
 
