@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from gep.coefficients import load_set
 from gep.inventory import load_dataset
@@ -14,6 +15,11 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"
 MINI_COEF = DATA / "coefficients" / "mini"
+
+# Property tests check correctness, not time: no per-example deadline by default (the 2-core CI
+# machine is noisy). Fuzz tests that guard against hangs set their own deadline explicitly.
+settings.register_profile("gep", deadline=None)
+settings.load_profile("gep")
 
 
 @pytest.fixture(scope="session")
