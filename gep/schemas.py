@@ -1,6 +1,6 @@
 """Declared schemas for the YAML input formats (issue 9 item 5).
 
-The structure of a coefficient file — which keys exist, their types, the allowed ``status`` and
+The structure of a coefficient file and of ``dataset.yaml`` — which keys exist, their types, the allowed ``status`` and
 ``by`` values, the uncertainty distributions — is declared once as pydantic models. The loaders
 validate against them and turn every validation error into the project's :class:`Problem`
 (file, dotted key, YAML line); checks that need context (unit dimension, declared ranges,
@@ -8,7 +8,7 @@ ecosystem/product codes, a money value's ``price_year``) stay as code in the loa
 
 JSON Schema files for editors are generated from the models::
 
-    python -m gep.schemas --write    # writes docs/schemas/coefficient.schema.json
+    python -m gep.schemas --write    # writes docs/schemas/{coefficient,dataset}.schema.json
     python -m gep.schemas --check    # exit 1 if a committed schema is out of date
 """
 
@@ -123,7 +123,23 @@ class CoefficientFile(_Strict):
         return v
 
 
-SCHEMAS: dict[str, type[BaseModel]] = {"coefficient": CoefficientFile}
+class DatasetFile(_Strict):
+    """``dataset.yaml`` of a dataset folder (beside inventory.csv/xlsx and regions.csv)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, title="GEP dataset.yaml")
+
+    name: Text | None = None
+    description: Text | Bilingual | None = None
+    coefficients: Text | None = Field(None, description="coefficient set name or path")
+    profile: Text | None = Field(None, description="accounting profile id")
+    base_year: int | None = Field(None, description="constant-price year of the account")
+    years: list[int] | None = Field(None, description="years the inventory covers")
+    encoding: Text | None = Field(None, description="text encoding of the CSV files")
+    source_note: Text | None = None
+    note: Text | None = None
+
+
+SCHEMAS: dict[str, type[BaseModel]] = {"coefficient": CoefficientFile, "dataset": DatasetFile}
 
 _WHAT = {
     "string_type": "must be text",
@@ -164,6 +180,8 @@ def problems_from_error(
         seen.add(loc)
         kind = err["type"]
         name = str(loc[-1]) if loc else ""
+        if len(loc) > 1 and isinstance(loc[-1], int):  # a list item: years[1]
+            name = f"{loc[-2]}[{loc[-1]}]"
         value = err.get("input")
         if kind == "extra_forbidden":
             message = f"unknown key '{name}' (allowed: {_allowed(model, loc)})"
@@ -179,7 +197,7 @@ def problems_from_error(
         elif "source" in loc[-2:]:
             message = "every value needs a source with at least a title"
         else:
-            message = f"'{name}' {_WHAT.get(kind, err['msg'])}"
+            message = f"'{name}' {_WHAT.get(kind, err['msg'])}, not {value!r}"
         row = lines.line(loc) if lines is not None else None
         problems.append(Problem(file, message, row=row, field=_field(loc) or None))
     return problems

@@ -145,3 +145,49 @@ def test_yaml_dates_become_schema_keys():
         },
     }
     assert schemas.validate("coefficient", raw, "f") == []
+
+
+DATASET_FILES = sorted(
+    [*(ROOT / "datasets").glob("*/dataset.yaml"), *(ROOT / "tests" / "data").glob("*/dataset.yaml")]
+)
+
+
+def test_every_bundled_dataset_yaml_conforms():
+    assert len(DATASET_FILES) >= 2
+    validator = jsonschema.Draft202012Validator(schemas.json_schema("dataset"))
+    for path in DATASET_FILES:
+        raw = load_yaml(path)
+        assert schemas.validate("dataset", raw, str(path)) == [], path
+        assert list(validator.iter_errors(_json_ready(raw))) == [], path
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "message"),
+    [
+        (
+            "years: [2020, '2021']",
+            "years.1",
+            "'years[1]' must be a whole number (e.g. a year), not '2021'",
+        ),
+        ("colour: red", "colour", "unknown key 'colour' (allowed: base_year, coefficients"),
+        ("name: [a]", "name", "'name' must be text"),
+    ],
+)
+def test_dataset_yaml_problems_name_key_and_line(tmp_path, line, field, message):
+    import shutil
+
+    from gep.inventory import load_dataset
+
+    folder = tmp_path / "mini"
+    shutil.copytree(ROOT / "tests" / "data" / "mini", folder)
+    meta = folder / "dataset.yaml"
+    text = meta.read_text(encoding="utf-8")
+    key = line.split(":")[0]
+    kept = [t for t in text.splitlines() if not t.startswith(key + ":")]
+    kept.insert(2, line)
+    meta.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_dataset(folder)
+    (p,) = exc.value.problems
+    assert (p.field, p.row) == (field, 3) and message in p.message, p
+    assert p.file == str(meta)
