@@ -295,7 +295,10 @@ def parse_coefficient(
         bad("a money coefficient needs 'price_index' (e.g. price_index.cpi)", "price_index")
     if problems:
         return None, problems
-    value_range, range_problems = _ranges.declared_range(raw.get("range"), file)
+    spec = raw.get("range")
+    if isinstance(spec, dict):  # ±inf = no bound (the schema refuses NaN)
+        spec = {k: v for k, v in spec.items() if not (_is_float(v) and np.isinf(v))} or None
+    value_range, range_problems = _ranges.declared_range(spec, file)
     problems += range_problems or _ranges.check_entries(value_range, entries, file)
     if problems:
         return None, problems
@@ -333,6 +336,10 @@ def _known_key(by: str, key: str) -> bool:
     if by == "product":  # output.<group>.<product> items, or a whole group
         return key in OUTPUT_GROUPS or item_spec(f"output.{key}") is not None
     return True
+
+
+def _is_float(v: Any) -> bool:
+    return isinstance(v, float)
 
 
 def _is_number(v: Any) -> bool:

@@ -86,9 +86,17 @@ class Uncertainty(_Strict):
 class Range(_Strict):
     """Allowed interval of every value (default ``min: 0``)."""
 
-    min: Number | None = None
-    max: Number | None = None
+    # ±inf (.inf) means unbounded: the store writes the default range back as max: .inf
+    min: Annotated[float, Field(strict=True, allow_inf_nan=True)] | None = None
+    max: Annotated[float, Field(strict=True, allow_inf_nan=True)] | None = None
     note: Text | None = None
+
+    @field_validator("min", "max")
+    @classmethod
+    def _not_nan(cls, v: float | None) -> float | None:
+        if v is not None and v != v:
+            raise ValueError("must be a number, not NaN")
+        return v
 
 
 class CoefficientFile(_Strict):
