@@ -30,24 +30,13 @@ import numpy as np
 import xarray as xr
 
 from . import ranges as _ranges
-from .catalog import ecosystem_catalog
+from . import schemas as _schemas
+from .catalog import OUTPUT_GROUPS, ecosystem_catalog, item_spec
 from .errors import InputError, MissingCoefficientError, Problem
+from .schemas import BY_DIMS, DISTRIBUTIONS, STATUSES  # noqa: F401  (re-exported)
 from .setpaths import coefficient_roots, resolve_extends
 from .units import parse_unit, ureg
-from .yamlio import load_yaml
-
-STATUSES = ("standard", "official", "local-official", "literature", "illustrative")
-BY_DIMS = ("ecosystem", "species", "region", "xie_class")
-DISTRIBUTIONS = {
-    "triangular": {"low", "high"},
-    "normal": {"sd"},
-    "lognormal": {"sd"},
-    "uniform": {"low", "high"},
-}
-_TOP_KEYS = {"description", "unit", "by", "price_index", "uncertainty", "values", "note", "range"}
-_VALUE_KEYS = {"value", "price_year", "status", "source", "note"}
-_SOURCE_KEYS = {"title", "issuer", "year", "clause", "link", "note"}
-_UNCERTAINTY_KEYS = {"distribution", "low", "mode", "high", "sd", "relative", "note"}
+from .yamlio import KeyLines, load_yaml, load_yaml_lines
 
 
 def default_root() -> Path:
@@ -235,128 +224,86 @@ def _as_date(key: Any) -> dt.date | None:
 
 
 def parse_coefficient(
-    raw: Any, cid: str, file: str, set_name: str
+    raw: Any, cid: str, file: str, set_name: str, lines: KeyLines | None = None
 ) -> tuple[Coefficient | None, list[Problem]]:
-    """Validate one parsed YAML mapping; return the coefficient and every problem found."""
-    problems: list[Problem] = []
+    """Validate one parsed YAML mapping; return the coefficient and every problem found.
 
-    def bad(message: str, key: str | None = None) -> None:
-        problems.append(Problem(file, message, field=key))
-
+    The structure is checked against :class:`gep.schemas.CoefficientFile` (keys, types,
+    ``status``, ``by``, distributions); the checks below need context the schema cannot express
+    (unit dimension, dates, table keys, money needs, ranges). ``lines`` adds YAML line numbers.
+    """
     if not isinstance(raw, dict):
-        bad("a coefficient file must be a mapping with keys description, unit, values")
-        return None, problems
-    for key in sorted(set(raw) - _TOP_KEYS):
-        bad(f"unknown key '{key}' (allowed: {', '.join(sorted(_TOP_KEYS))})", key)
+        msg = "a coefficient file must be a mapping with keys description, unit, values"
+        return None, [Problem(file, msg)]
+    problems = _schemas.validate("coefficient", raw, file, lines)
+
+    def bad(message: str, *loc: Any) -> None:
+        row = lines.line(loc) if lines is not None else None
+        problems.append(Problem(file, message, row=row, field=".".join(map(str, loc))))
+
     unit = raw.get("unit")
-    unit_ok = False
-    if unit is None:
-        bad("missing 'unit'", "unit")
-    else:
+    is_money = False
+    if isinstance(unit, str):
         try:
-            parse_unit(str(unit))
-            unit_ok = True
+            is_money = "[currency]" in str(parse_unit(unit).dimensionality)
         except ValueError as exc:
             bad(str(exc), "unit")
-    is_money = unit_ok and "[currency]" in str(parse_unit(str(unit)).dimensionality)
     by = raw.get("by")
-    if by is not None and by not in BY_DIMS:
-        bad(f"'by' must be one of {', '.join(BY_DIMS)}, not {by!r}", "by")
     price_index = raw.get("price_index")
-    if price_index is not None and not isinstance(price_index, str):
-        bad("'price_index' must be a coefficient id such as price_index.cpi", "price_index")
     description = raw.get("description") or {}
     if isinstance(description, str):
         description = {"en": description, "zh": description}
-    if not isinstance(description, dict):
-        bad("'description' must be a mapping with zh and en", "description")
-        description = {}
     uncertainty = raw.get("uncertainty")
-    if uncertainty is not None:
-        problems += _check_uncertainty(uncertainty, file)
+    if isinstance(uncertainty, dict):
+        problems += _uncertainty_semantics(uncertainty, file)
     values_raw = raw.get("values")
     entries: list[ValueEntry] = []
-    if not isinstance(values_raw, dict) or not values_raw:
-        bad("'values' must be a non-empty mapping of date -> value", "values")
-    else:
-        for key, item in values_raw.items():
-            start = _as_date(key)
-            where = f"values.{key}"
-            if start is None:
-                bad(f"'{key}' is not a date (use YYYY-MM-DD)", where)
-                continue
-            if not isinstance(item, dict):
-                bad("each dated value must be a mapping with value, status, source", where)
-                continue
-            for k in sorted(set(item) - _VALUE_KEYS):
-                bad(
-                    f"unknown key '{k}' (allowed: {', '.join(sorted(_VALUE_KEYS))})", f"{where}.{k}"
-                )
-            value = item.get("value")
-            if by is None:
-                if not _is_number(value):
-                    bad(f"value must be a number, not {value!r}", f"{where}.value")
-                    continue
-                value = float(value)
-            else:
-                if not isinstance(value, dict) or not value:
-                    bad(
-                        f"with 'by: {by}' the value must be a mapping {{{by}: number}}",
-                        f"{where}.value",
-                    )
-                    continue
-                table = {}
-                for k, v in value.items():
-                    if not _is_number(v):
-                        bad(f"value for '{k}' must be a number, not {v!r}", f"{where}.value.{k}")
-                    else:
-                        table[str(k)] = float(v)
-                if by == "ecosystem":
-                    known = ecosystem_catalog()
-                    level1 = {e.level1 for e in known.values()}
-                    for k in table:
-                        if k not in known and k not in level1:
-                            bad(f"unknown ecosystem code '{k}'", f"{where}.value.{k}")
-                value = table
-            status = item.get("status")
-            if status not in STATUSES:
-                bad(
-                    f"status must be one of {', '.join(STATUSES)}, not {status!r}",
-                    f"{where}.status",
-                )
-            source = item.get("source")
-            if isinstance(source, str):
-                source = {"title": source}
-            if not isinstance(source, dict) or not str(source.get("title", "")).strip():
-                bad("every value needs a source with at least a title", f"{where}.source")
-                source = {}
-            else:
-                for k in sorted(set(source) - _SOURCE_KEYS):
-                    bad(
-                        f"unknown source key '{k}' (allowed: {', '.join(sorted(_SOURCE_KEYS))})",
-                        f"{where}.source.{k}",
-                    )
-            if status == "illustrative" and not (item.get("note") or source.get("note")):
-                bad("an illustrative value needs a 'note' saying how it was made", f"{where}.note")
-            price_year = item.get("price_year")
-            if is_money:
-                if not isinstance(price_year, int):
-                    bad("a money value needs 'price_year' (e.g. 2010)", f"{where}.price_year")
-            elif price_year is not None and not isinstance(price_year, int):
-                bad("'price_year' must be a year", f"{where}.price_year")
-            entries.append(
-                ValueEntry(
-                    start=start,
-                    value=value,
-                    status=status or "",
-                    source=source or {},
-                    price_year=price_year if isinstance(price_year, int) else None,
-                    note=item.get("note"),
-                )
+    for key, item in (values_raw or {}).items() if isinstance(values_raw, dict) else ():
+        start = _as_date(key)
+        where = key.isoformat() if isinstance(key, dt.date) else str(key)
+        if start is None:
+            bad(f"'{key}' is not a date (use YYYY-MM-DD)", "values", where)
+            continue
+        if not isinstance(item, dict):
+            continue  # reported by the schema
+        value = item.get("value")
+        if by is None and isinstance(value, dict):
+            bad("a table value needs 'by' (ecosystem, species, …)", "values", where, "value")
+        elif by is not None and not isinstance(value, dict):
+            bad(f"with 'by: {by}' the value must be a mapping {{{by}: number}}", "values", where)
+        elif by in ("ecosystem", "product") and isinstance(value, dict):
+            for k in value:
+                if not _known_key(by, str(k)):
+                    bad(_UNKNOWN_KEY[by].format(k), "values", where, "value", k)
+        source = item.get("source")
+        if isinstance(source, str):
+            source = {"title": source}
+        source = source if isinstance(source, dict) else {}
+        if item.get("status") == "illustrative" and not (item.get("note") or source.get("note")):
+            bad("an illustrative value needs a 'note' saying how it was made", "values", where)
+        price_year = item.get("price_year")
+        if is_money and not isinstance(price_year, int):
+            bad("a money value needs 'price_year' (e.g. 2010)", "values", where, "price_year")
+        if isinstance(value, dict):
+            value = {str(k): float(v) for k, v in value.items() if _is_number(v)}
+        entries.append(
+            ValueEntry(
+                start=start,
+                value=float(value) if _is_number(value) else value,
+                status=item.get("status") or "",
+                source=source,
+                price_year=price_year if isinstance(price_year, int) else None,
+                note=item.get("note"),
             )
+        )
     if is_money and not price_index:
         bad("a money coefficient needs 'price_index' (e.g. price_index.cpi)", "price_index")
-    value_range, range_problems = _ranges.declared_range(raw.get("range"), file)
+    if problems:
+        return None, problems
+    spec = raw.get("range")
+    if isinstance(spec, dict):  # ±inf = no bound (the schema refuses NaN)
+        spec = {k: v for k, v in spec.items() if not (_is_float(v) and np.isinf(v))} or None
+    value_range, range_problems = _ranges.declared_range(spec, file)
     problems += range_problems or _ranges.check_entries(value_range, entries, file)
     if problems:
         return None, problems
@@ -379,31 +326,37 @@ def parse_coefficient(
     )
 
 
+_UNKNOWN_KEY = {
+    "ecosystem": "unknown ecosystem code '{}'",
+    "product": "unknown product '{}' (use <group>.<product> of an output.* item, or a group: "
+    + ", ".join(OUTPUT_GROUPS)
+    + ")",
+}
+
+
+def _known_key(by: str, key: str) -> bool:
+    if by == "ecosystem":
+        known = ecosystem_catalog()
+        return key in known or key in {e.level1 for e in known.values()}
+    if by == "product":  # output.<group>.<product> items, or a whole group
+        return key in OUTPUT_GROUPS or item_spec(f"output.{key}") is not None
+    return True
+
+
+def _is_float(v: Any) -> bool:
+    return isinstance(v, float)
+
+
 def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool) and np.isfinite(v)
 
 
-def _check_uncertainty(spec: Any, file: str) -> list[Problem]:
+def _uncertainty_semantics(spec: dict, file: str) -> list[Problem]:
+    # what the schema cannot say: the keys each distribution needs, low ≤ high, sd ≥ 0
     problems = []
-    if not isinstance(spec, dict):
-        return [Problem(file, "'uncertainty' must be a mapping", field="uncertainty")]
-    for k in sorted(set(spec) - _UNCERTAINTY_KEYS):
-        problems.append(Problem(file, f"unknown key '{k}'", field=f"uncertainty.{k}"))
     dist = spec.get("distribution")
-    if dist not in DISTRIBUTIONS:
-        problems.append(
-            Problem(
-                file,
-                f"distribution must be one of {', '.join(DISTRIBUTIONS)}, not {dist!r}",
-                field="uncertainty.distribution",
-            )
-        )
-        return problems
-    for k in sorted(DISTRIBUTIONS[dist] - set(spec)):
+    for k in sorted(DISTRIBUTIONS.get(dist, set()) - set(spec)):
         problems.append(Problem(file, f"{dist} uncertainty needs '{k}'", field=f"uncertainty.{k}"))
-    for k in ("low", "mode", "high", "sd"):
-        if k in spec and not _is_number(spec[k]):
-            problems.append(Problem(file, f"'{k}' must be a number", field=f"uncertainty.{k}"))
     if (
         dist in ("triangular", "uniform")
         and _is_number(spec.get("low"))
@@ -411,9 +364,17 @@ def _check_uncertainty(spec: Any, file: str) -> list[Problem]:
         and spec["low"] > spec["high"]
     ):
         problems.append(Problem(file, "low must not exceed high", field="uncertainty.low"))
-    if "sd" in spec and _is_number(spec["sd"]) and spec["sd"] < 0:
+    if _is_number(spec.get("sd")) and spec["sd"] < 0:
         problems.append(Problem(file, "sd must be ≥ 0", field="uncertainty.sd"))
     return problems
+
+
+def _check_uncertainty(spec: Any, file: str) -> list[Problem]:
+    """Problems of an ``uncertainty`` mapping (schema, then the distribution's needs)."""
+    problems = _schemas.validate_part(_schemas.Uncertainty, spec, file, ("uncertainty",))
+    if problems or not isinstance(spec, dict):
+        return problems
+    return _uncertainty_semantics(spec, file)
 
 
 # --------------------------------------------------------------------------------------------
@@ -762,6 +723,8 @@ def _table_lookup(table: dict[str, float], key: str, by: str) -> float | None:
         eco = ecosystem_catalog().get(key)
         if eco is not None and eco.level1 in table:
             return table[eco.level1]
+    if by == "product":  # agriculture.rice falls back to a whole-group entry (agriculture)
+        return table.get(key.partition(".")[0])
     return None
 
 
@@ -811,11 +774,11 @@ def load_set(
                 continue
             cid = ".".join(rel.with_suffix("").parts)
             try:
-                raw = load_yaml(file)
+                raw, lines = load_yaml_lines(file)
             except InputError as exc:
                 problems += exc.problems
                 continue
-            coef, probs = parse_coefficient(raw, cid, str(file), set_name)
+            coef, probs = parse_coefficient(raw, cid, str(file), set_name, lines)
             problems += probs
             if coef is not None:
                 coefficients[cid] = coef

@@ -29,25 +29,15 @@ import xarray as xr
 
 from .catalog import ecosystem_catalog, item_spec
 from .errors import InputError, Problem
+from .schemas import validate as validate_schema
 from .unitparse import UnitError
 from .units import parse_unit, ureg
-from .yamlio import load_yaml
+from .yamlio import load_yaml_lines
 
 INVENTORY_COLUMNS = ["region", "year", "item", "ecosystem", "species", "value", "unit", "source"]
 REGION_COLUMNS = ["code", "name_zh", "name_en", "parent", "land_area", "land_area_unit"]
 EXTENT_TOLERANCE = 0.01  # extent may exceed land area by at most 1 %
 _REGION_CODE_RE = re.compile(r"[0-9]{6}")
-_DATASET_KEYS = {
-    "name",
-    "description",
-    "coefficients",
-    "base_year",
-    "years",
-    "source_note",
-    "note",
-    "profile",
-    "encoding",
-}
 
 
 @dataclass
@@ -829,19 +819,13 @@ def load_dataset(path: str | Path) -> Dataset:
     meta: dict = {}
     meta_file = folder / "dataset.yaml"
     if meta_file.exists():
-        meta = load_yaml(meta_file) or {}
-        unknown = sorted(set(meta) - _DATASET_KEYS)
-        if unknown:
-            raise InputError(
-                [Problem(str(meta_file), f"unknown key '{k}'", field=k) for k in unknown]
-            )
-        if "years" in meta and (
-            not isinstance(meta["years"], list)
-            or not all(isinstance(y, int) for y in meta["years"])
-        ):
-            raise InputError(
-                Problem(str(meta_file), "'years' must be a list of years", field="years")
-            )
+        meta, lines = load_yaml_lines(meta_file)
+        meta = meta or {}
+        if not isinstance(meta, dict):
+            raise InputError(Problem(str(meta_file), "dataset.yaml must be a mapping"))
+        problems = validate_schema("dataset", meta, str(meta_file), lines)
+        if problems:
+            raise InputError(problems)
         from .tables import check_dataset_meta
 
         check_dataset_meta(meta, str(meta_file))

@@ -28,6 +28,7 @@ class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that refuses anchors/aliases and deep nesting (checked while composing)."""
 
     _depth = 0
+    key_lines: dict[int, tuple[dict, dict]] | None = None
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -63,6 +64,7 @@ class _StrictLoader(yaml.SafeLoader):
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     loader.flatten_mapping(node)
     mapping: dict[Any, Any] = {}
+    lines: dict[Any, int] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in mapping:
@@ -73,6 +75,9 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
                 key_node.start_mark,
             )
         mapping[key] = loader.construct_object(value_node, deep=deep)
+        lines[key] = key_node.start_mark.line + 1
+    if loader.key_lines is not None:
+        loader.key_lines[id(mapping)] = (mapping, lines)
     return mapping
 
 
@@ -125,23 +130,73 @@ def decode_yaml_bytes(data: bytes, name: str) -> str:
 def load_yaml(path: str | Path) -> Any:
     """Read one YAML file strictly; any syntax error or duplicate key raises ``InputError``."""
     path = Path(path)
+    return _parse(_read_text(path), str(path))
+
+
+def _read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
             raise InputError(
                 Problem(str(path), f"file is larger than {MAX_YAML_BYTES:,} bytes / 文件过大")
             )
-        text = decode_yaml_bytes(path.read_bytes(), str(path))
+        return decode_yaml_bytes(path.read_bytes(), str(path))
     except FileNotFoundError:
         raise InputError(Problem(str(path), "file not found")) from None
     except IsADirectoryError:
         raise InputError(Problem(str(path), "is a folder, not a YAML file")) from None
-    return _parse(text, str(path))
 
 
-def _parse(text: str, name: str) -> Any:
+class KeyLines:
+    """The YAML line of each mapping key, looked up by a key path such as ``("values", "2020")``.
+
+    A path that ends inside a list or a scalar resolves to the line of its nearest mapping key,
+    so an error about ``values.2020.source.title`` points at ``title:`` or, if that key is
+    missing, at ``source:``.
+    """
+
+    def __init__(self, data: Any, by_id: dict[int, tuple[dict, dict]]):
+        self._data = data
+        self._by_id = by_id
+
+    def line(self, path: tuple) -> int | None:
+        """1-based line of the deepest key of ``path`` found in the file [line]."""
+        node, found = self._data, None
+        for part in path:
+            if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+                continue
+            entry = self._by_id.get(id(node)) if isinstance(node, dict) else None
+            if entry is None or entry[0] is not node:
+                break
+            key = next((k for k in node if _key_text(k) == str(part)), None)
+            if key is None:
+                break
+            found = entry[1].get(key, found)
+            node = node[key]
+        return found
+
+
+def _key_text(key: Any) -> str:
+    return key.isoformat() if hasattr(key, "isoformat") else str(key)
+
+
+def load_yaml_lines(path: str | Path) -> tuple[Any, KeyLines]:
+    """:func:`load_yaml` plus the line of every mapping key (for schema error messages)."""
+    path = Path(path)
+    return _parse(_read_text(path), str(path), lines=True)
+
+
+def _parse(text: str, name: str, lines: bool = False) -> Any:
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
+        loader = _StrictLoader(text)
+        if lines:
+            loader.key_lines = {}
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+        return (data, KeyLines(data, loader.key_lines)) if lines else data
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         row = mark.line + 1 if mark is not None else None
