@@ -352,7 +352,6 @@ def save_set(
     viewer is refused)."""
     get_store().require(current_user(), "analyst", "save", f"coefset:{name}")
     folder = sets_root() / safe_name(name)
-    check_name(name, folder, _stored_name(folder / "set.yaml"))
     meta = {
         "name": str(name).strip(),
         "description": {
@@ -365,11 +364,17 @@ def save_set(
     for cid, raw in coefficients_raw.items():
         rel = Path(*cid.split(".")).with_suffix(".yaml")
         files[str(rel)] = dump_yaml(raw)
-    path = atomic_replace_dir(folder, files)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    # one lock for the whole save: the folder is read back into the store, and a concurrent
+    # save of the same name must not swap it out in between
+    with lock_for(folder):
+        check_name(name, folder, _stored_name(folder / "set.yaml"))
+        path = _replace_dir_locked(folder, files)
+        content = store_content.import_set_folder(path)
     _store_version_or_draft(
         "coefset",
         safe_name(name),
-        store_content.import_set_folder(path),
+        content,
         description or f"saved in the app from {base_name or base_path}",
     )
     return path
