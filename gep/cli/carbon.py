@@ -254,6 +254,27 @@ ELIG_HELP = {
 }
 ELIG_HELP["min_parcel"] += " Give a unit, e.g. '500 m**2' or '1 mu'."
 
+# eligibility facts (CCER afforestation screen), shared by `eligibility` and `project`
+NonforestSince = Annotated[int | None, typer.Option(help=ELIG_HELP["nonforest_since"])]
+MinParcel = Annotated[str | None, typer.Option(help=ELIG_HELP["min_parcel"])]
+KeyZone = Annotated[
+    bool | None, typer.Option("--key-zone/--no-key-zone", help=ELIG_HELP["key_zone"])
+]
+Rainfall = Annotated[float | None, typer.Option(help=ELIG_HELP["rainfall"])]
+Tenure = Annotated[bool | None, typer.Option("--tenure/--no-tenure", help=ELIG_HELP["tenure"])]
+Wetland = Annotated[bool | None, typer.Option("--wetland/--no-wetland", help=ELIG_HELP["wetland"])]
+EconomicForest = Annotated[
+    bool | None,
+    typer.Option("--economic-forest/--no-economic-forest", help=ELIG_HELP["economic_forest"]),
+]
+PublicWelfareForest = Annotated[
+    bool | None,
+    typer.Option(
+        "--public-welfare-forest/--no-public-welfare-forest",
+        help=ELIG_HELP["public_welfare_forest"],
+    ),
+]
+
 
 def _facts(
     area_ha,
@@ -304,29 +325,14 @@ def eligibility(
     area: Annotated[str, typer.Option(help=input_help("area", "en"))],
     start: Annotated[int, typer.Option(help=input_help("start", "en"))],
     period: Annotated[int, typer.Option(help=input_help("period", "en"))] = 40,
-    nonforest_since: Annotated[int | None, typer.Option(help=ELIG_HELP["nonforest_since"])] = None,
-    min_parcel: Annotated[str | None, typer.Option(help=ELIG_HELP["min_parcel"])] = None,
-    key_zone: Annotated[
-        bool | None, typer.Option("--key-zone/--no-key-zone", help=ELIG_HELP["key_zone"])
-    ] = None,
-    rainfall: Annotated[float | None, typer.Option(help=ELIG_HELP["rainfall"])] = None,
-    tenure: Annotated[
-        bool | None, typer.Option("--tenure/--no-tenure", help=ELIG_HELP["tenure"])
-    ] = None,
-    wetland: Annotated[
-        bool | None, typer.Option("--wetland/--no-wetland", help=ELIG_HELP["wetland"])
-    ] = None,
-    economic_forest: Annotated[
-        bool | None,
-        typer.Option("--economic-forest/--no-economic-forest", help=ELIG_HELP["economic_forest"]),
-    ] = None,
-    public_welfare_forest: Annotated[
-        bool | None,
-        typer.Option(
-            "--public-welfare-forest/--no-public-welfare-forest",
-            help=ELIG_HELP["public_welfare_forest"],
-        ),
-    ] = None,
+    nonforest_since: NonforestSince = None,
+    min_parcel: MinParcel = None,
+    key_zone: KeyZone = None,
+    rainfall: Rainfall = None,
+    tenure: Tenure = None,
+    wetland: Wetland = None,
+    economic_forest: EconomicForest = None,
+    public_welfare_forest: PublicWelfareForest = None,
     fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
     """Eligibility screen of an afforestation project against CCER-14-001-V01: each condition
@@ -551,29 +557,14 @@ def project(
     coefficients: Annotated[
         str, typer.Option("--coefficients", "-c", help="Coefficient set.")
     ] = "national",
-    nonforest_since: Annotated[int | None, typer.Option(help=ELIG_HELP["nonforest_since"])] = None,
-    min_parcel: Annotated[str | None, typer.Option(help=ELIG_HELP["min_parcel"])] = None,
-    key_zone: Annotated[
-        bool | None, typer.Option("--key-zone/--no-key-zone", help=ELIG_HELP["key_zone"])
-    ] = None,
-    rainfall: Annotated[float | None, typer.Option(help=ELIG_HELP["rainfall"])] = None,
-    tenure: Annotated[
-        bool | None, typer.Option("--tenure/--no-tenure", help=ELIG_HELP["tenure"])
-    ] = None,
-    wetland: Annotated[
-        bool | None, typer.Option("--wetland/--no-wetland", help=ELIG_HELP["wetland"])
-    ] = None,
-    economic_forest: Annotated[
-        bool | None,
-        typer.Option("--economic-forest/--no-economic-forest", help=ELIG_HELP["economic_forest"]),
-    ] = None,
-    public_welfare_forest: Annotated[
-        bool | None,
-        typer.Option(
-            "--public-welfare-forest/--no-public-welfare-forest",
-            help=ELIG_HELP["public_welfare_forest"],
-        ),
-    ] = None,
+    nonforest_since: NonforestSince = None,
+    min_parcel: MinParcel = None,
+    key_zone: KeyZone = None,
+    rainfall: Rainfall = None,
+    tenure: Tenure = None,
+    wetland: Wetland = None,
+    economic_forest: EconomicForest = None,
+    public_welfare_forest: PublicWelfareForest = None,
     export: Annotated[
         Path | None,
         typer.Option(
