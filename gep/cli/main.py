@@ -30,6 +30,16 @@ app = typer.Typer(
 )
 
 
+# options shared by `account` and `explain`
+ProfileOpt = Annotated[
+    str, typer.Option(help="ndrc-2022 | xie-2015 | gbt-46869-2025 | ankang | a profile file")
+]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="override ID=VALUE[ UNIT][@PRICEYEAR], ID*=F, ID+=D"),
+]
+
+
 def _parse_options(option: list[str]) -> dict:
     out: dict = {}
     for text in option:
@@ -79,14 +89,8 @@ def account_cmd(
     year: Annotated[
         list[int] | None, typer.Option("--year", "-y", help="accounting year (repeatable)")
     ] = None,
-    profile: Annotated[
-        str,
-        typer.Option(help="ndrc-2022 | xie-2015 | gbt-46869-2025 | ankang | a profile file"),
-    ] = "ndrc-2022",
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="override ID=VALUE[ UNIT][@PRICEYEAR], ID*=F, ID+=D"),
-    ] = None,
+    profile: ProfileOpt = "ndrc-2022",
+    set_: SetOpt = None,
     include: Annotated[
         list[str] | None,
         typer.Option(help="switch an indicator on (e.g. regulating.oxygen_release)"),
@@ -231,14 +235,8 @@ def explain_cmd(
     coefficients: Annotated[
         str | None, typer.Option("--coefficients", "-c", help="coefficient set name or folder")
     ] = None,
-    profile: Annotated[
-        str,
-        typer.Option(help="ndrc-2022 | xie-2015 | gbt-46869-2025 | ankang | a profile file"),
-    ] = "ndrc-2022",
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="override ID=VALUE[ UNIT][@PRICEYEAR], ID*=F, ID+=D"),
-    ] = None,
+    profile: ProfileOpt = "ndrc-2022",
+    set_: SetOpt = None,
     option: Annotated[
         list[str] | None,
         typer.Option(help="method option KEY=VALUE (purification_rule, recreation_method, ...)"),
