@@ -1,6 +1,6 @@
 """Declared schemas for the YAML input formats (issue 9 item 5).
 
-The structure of a coefficient file and of ``dataset.yaml`` — which keys exist, their types, the allowed ``status`` and
+The structure of a coefficient file, of ``dataset.yaml`` and of a scenario file — which keys exist, their types, the allowed ``status`` and
 ``by`` values, the uncertainty distributions — is declared once as pydantic models. The loaders
 validate against them and turn every validation error into the project's :class:`Problem`
 (file, dotted key, YAML line); checks that need context (unit dimension, declared ranges,
@@ -8,7 +8,7 @@ ecosystem/product codes, a money value's ``price_year``) stay as code in the loa
 
 JSON Schema files for editors are generated from the models::
 
-    python -m gep.schemas --write    # writes docs/schemas/{coefficient,dataset}.schema.json
+    python -m gep.schemas --write    # writes docs/schemas/{coefficient,dataset,scenario}.schema.json
     python -m gep.schemas --check    # exit 1 if a committed schema is out of date
 """
 
@@ -148,6 +148,19 @@ class DatasetFile(_Strict):
 
 
 SCHEMAS: dict[str, type[BaseModel]] = {"coefficient": CoefficientFile, "dataset": DatasetFile}
+#: every published format; the scenario model lives with the scenarios (:mod:`gep.scenarios.schema`)
+#: and is imported only when asked for, so loading coefficients does not load the scenario layer
+KINDS = (*SCHEMAS, "scenario")
+
+
+def schema_model(kind: str) -> type[BaseModel]:
+    """The pydantic model of one format (``coefficient``, ``dataset`` or ``scenario``)."""
+    if kind == "scenario":
+        from .scenarios.schema import ScenarioFile
+
+        return ScenarioFile
+    return SCHEMAS[kind]
+
 
 _WHAT = {
     "string_type": "must be text",
@@ -251,6 +264,10 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
 
 def validate(kind: str, raw: Any, file: str, lines: KeyLines | None = None) -> list[Problem]:
     """Problems of ``raw`` against the declared schema ``kind`` (empty if it conforms)."""
+    if kind == "scenario":
+        from .scenarios.schema import validate as validate_scenario
+
+        return validate_scenario(raw, file, lines)[1]
     try:
         SCHEMAS[kind].model_validate(raw)
     except ValidationError as exc:
@@ -281,7 +298,7 @@ SCHEMA_DIR = Path(__file__).resolve().parent.parent / "docs" / "schemas"
 
 def json_schema(kind: str) -> dict:
     """JSON Schema (draft 2020-12) of one format, for editors."""
-    schema = SCHEMAS[kind].model_json_schema()
+    schema = schema_model(kind).model_json_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
@@ -295,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if a file is out of date")
     args = parser.parse_args(argv)
     stale = []
-    for kind in SCHEMAS:
+    for kind in KINDS:
         path = SCHEMA_DIR / f"{kind}.schema.json"
         text = schema_text(kind)
         if args.write:

@@ -35,7 +35,7 @@ def _json_ready(raw):
     return raw.isoformat() if isinstance(raw, dt.date) else raw
 
 
-@pytest.mark.parametrize("kind", list(schemas.SCHEMAS))
+@pytest.mark.parametrize("kind", schemas.KINDS)
 def test_committed_schema_is_generated(kind):
     committed = (ROOT / "docs" / "schemas" / f"{kind}.schema.json").read_text("utf-8")
     assert committed == schemas.schema_text(kind), "run: python -m gep.schemas --write"
@@ -191,3 +191,135 @@ def test_dataset_yaml_problems_name_key_and_line(tmp_path, line, field, message)
     (p,) = exc.value.problems
     assert (p.field, p.row) == (field, 3) and message in p.message, p
     assert p.file == str(meta)
+
+
+# ---- scenario files -----------------------------------------------------------------------
+
+SCENARIO_FILES = sorted((ROOT / "datasets").glob("*/scenarios/*.yaml"))
+
+
+def test_every_shipped_scenario_conforms():
+    assert len(SCENARIO_FILES) >= 4
+    validator = jsonschema.Draft202012Validator(schemas.json_schema("scenario"))
+    for path in SCENARIO_FILES:
+        raw = load_yaml(path)
+        assert schemas.validate("scenario", raw, str(path)) == [], path
+        errors = [e.message for e in validator.iter_errors(_json_ready(raw))]
+        assert errors == [], (path, errors)
+
+
+def _json_keys(raw):
+    # JSON has text keys only: a YAML path {2022: 70} is {"2022": 70} in an editor
+    if isinstance(raw, dict):
+        return {str(k): _json_keys(v) for k, v in raw.items()}
+    if isinstance(raw, list):
+        return [_json_keys(v) for v in raw]
+    return raw
+
+
+GOOD_SCENARIO = {
+    "name": {"zh": "示例", "en": "Example"},
+    "overrides": [
+        "regulating.carbon_sequestration.price*=2",
+        {"id": "material.hydropower.price", "set": 0.35, "unit": "CNY/kWh", "price_year": 2020},
+    ],
+    "inventory_edits": [{"item": "visitors", "region": "610902", "from_year": 2023, "scale": 1.1}],
+    "land_conversions": [
+        {"from": "farmland.dry", "to": "forest.broadleaf", "area": "500 mu", "region": 610923}
+    ],
+    "carbon_price": {"interpolate": "linear", "path": {2022: 60, 2024: 90}},
+    "paths": [{"id": "material.hydropower.price", "path": {2023: 0.3}}],
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"colour": "red"}, "colour"),  # unknown key
+        ({"name": None}, "name"),  # required, text or {zh, en}
+        ({"overrides": [{"id": "a.b", "scale": 2, "add": 3}]}, "overrides[0]"),  # one op
+        ({"overrides": [{"id": "a.b"}]}, "overrides[0]"),  # no op
+        ({"inventory_edits": [{"item": "area", "scale": -1}]}, "inventory_edits[0].scale"),
+        ({"inventory_edits": [{"item": "area", "scale": 1, "region": "61"}]}, None),
+        ({"land_conversions": [{"from": "farmland.dry", "area": 5}]}, "land_conversions[0].to"),
+        ({"carbon_price": {"path": {}}}, "carbon_price.path"),
+        ({"carbon_price": {"path": {"twenty": 5}}}, "carbon_price.path.twenty"),
+        ({"carbon_price": {"path": {2022: -5}}}, "carbon_price.path.2022"),
+        ({"carbon_price": {"path": {2022: 5}, "interpolate": "cubic"}}, None),
+        ({"paths": [{"path": {2022: 5}}]}, "paths[0].id"),
+    ],
+)
+def test_scenario_json_schema_and_loader_reject_the_same(change, field):
+    """The published JSON Schema and the loader agree on what is wrong with a scenario."""
+    import copy
+
+    validator = jsonschema.Draft202012Validator(schemas.json_schema("scenario"))
+    assert validator.is_valid(_json_keys(GOOD_SCENARIO))
+    assert schemas.validate("scenario", GOOD_SCENARIO, "s.yaml") == []
+    raw = {**copy.deepcopy(GOOD_SCENARIO), **change}
+    if change.get("name", 1) is None:
+        del raw["name"]
+    assert not validator.is_valid(_json_keys(raw)), change
+    problems = schemas.validate("scenario", raw, "s.yaml")
+    assert problems and all(p.file == "s.yaml" and p.field for p in problems), problems
+    if field is not None:
+        assert field in [p.field for p in problems], problems
+
+
+def test_scenario_problems_name_file_key_and_line(tmp_path):
+    from gep.scenarios import load_scenario
+
+    p = tmp_path / "bad.yaml"
+    p.write_text(
+        "name: x\n"  # 1
+        "overrides:\n"  # 2
+        "  - regulating.carbon_sequestration.price*=2\n"  # 3
+        "  - id: a.b\n"  # 4
+        "    scale: 2\n"  # 5
+        "    add: 3\n"  # 6
+        "  - {id: a.b, set: 5, colour: red}\n"  # 7
+        "carbon_price:\n"  # 8
+        "  path:\n"  # 9
+        "    2022: 70\n"  # 10
+        "    twenty: 80\n"  # 11
+        "land_conversions:\n"  # 12
+        "  - {to: garden, area: '1,5 mu'}\n",  # 13
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as exc:
+        load_scenario(p)
+    got = {q.field: (q.row, q.message) for q in exc.value.problems}
+    assert all(q.file == str(p) for q in exc.value.problems)
+    assert got["overrides[1]"] == (4, "give exactly one of set, scale, add (found scale, add)")
+    assert got["overrides[2].colour"][0] == 7
+    assert got["overrides[2].colour"][1].startswith("unknown key 'colour' (allowed: add, from_year")
+    assert got["carbon_price.path.twenty"] == (11, "'twenty' is not a year")
+    assert got["land_conversions[0].from"][0] == 13
+    assert "missing 'from'" in got["land_conversions[0].from"][1]
+    assert got["land_conversions[0].area"][0] == 13
+    assert "decimal point" in got["land_conversions[0].area"][1]  # gep.unitparse, not pint
+    assert len(got) == 5
+
+
+def test_scenario_schema_problems_exit_2_in_the_cli(tmp_path):
+    from typer.testing import CliRunner
+
+    from gep.cli import app
+
+    p = tmp_path / "bad.yaml"
+    p.write_text("name: x\ninventory_edits:\n  - {item: visitors, scale: -2}\n", "utf-8")
+    r = CliRunner().invoke(
+        app,
+        [
+            "scenario",
+            "compare",
+            "tests/data/mini",
+            "-c",
+            "tests/data/coefficients/mini",
+            "-s",
+            str(p),
+        ],
+    )
+    assert r.exit_code == 2
+    assert "bad.yaml, row 3, field 'inventory_edits[0].scale'" in r.stderr
+    assert "not a non-negative number" in r.stderr
