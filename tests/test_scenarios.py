@@ -326,6 +326,8 @@ def test_bad_scenario_files_name_file_and_key(tmp_path, text, field, message):
     assert any(
         pr.file == str(p) and pr.field == field and message in pr.message for pr in problems
     ), problems
+    # every problem names the YAML line of its key (or of the list item / mapping it is in)
+    assert all(pr.row is not None and 1 <= pr.row <= text.count("\n") for pr in problems)
 
 
 @pytest.mark.parametrize(
@@ -389,6 +391,8 @@ def test_scenarios_checked_against_dataset_and_set(mini, mini_coef, tmp_path, te
     assert any(
         pr.file == str(p) and pr.field == field and message in pr.message for pr in problems
     ), problems
+    # checks against the data name the line too: the change is on line 3 (line 2 for a list)
+    assert all(pr.row in (2, 3) for pr in problems if pr.file == str(p)), problems
 
 
 def test_duplicate_key_and_reserved_name(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -359,6 +360,22 @@ def apply_scenario(
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
+    try:
+        return _apply(dataset, coefficients, scenario)
+    except InputError as exc:
+        raise InputError([_with_line(p, scenario) for p in exc.problems]) from None
+
+
+def _with_line(p: Problem, scenario: Scenario) -> Problem:
+    """``p`` with the YAML line of its key when it is about the scenario file and has none."""
+    if p.file != scenario.file or p.row is not None or not p.field:
+        return p
+    return replace(p, row=scenario.line(p.field))
+
+
+def _apply(
+    dataset: Dataset, coefficients: CoefficientSet, scenario: Scenario
+) -> tuple[Dataset, CoefficientSet]:
     base = _base_set(dataset, coefficients, scenario)
     problems: list[Problem] = []
     try:

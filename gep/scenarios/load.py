@@ -131,6 +131,28 @@ def _path(p: _schema._PathBase, where: str, cid: str) -> CoefficientPath:
     )
 
 
+def _key_lines(raw: Any, lines: KeyLines | None) -> dict[str, int]:
+    """``{"overrides[0].id": line, ...}`` for every key and list item of the file."""
+    out: dict[str, int] = {}
+    if lines is None:
+        return out
+
+    def walk(node: Any, loc: tuple) -> None:
+        if loc:
+            row = _schema.line_of(raw, loc, lines)
+            if row is not None:
+                out[_schema.field_text(loc)] = row
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, (*loc, _schema.key_text(k)))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, (*loc, i))
+
+    walk(raw, ())
+    return out
+
+
 def parse_scenario(
     raw: Any, file: str, scenario_id: str | None = None, lines: KeyLines | None = None
 ) -> Scenario:
@@ -168,6 +190,7 @@ def parse_scenario(
         ),
         paths=tuple(paths),
         note=model.note,
+        lines=_key_lines(raw, lines),
     )
 
 

@@ -90,6 +90,17 @@ class Scenario:
     land_conversions: tuple[LandConversion, ...] = ()
     paths: tuple[CoefficientPath, ...] = ()
     note: str | None = None
+    #: YAML line of each key of the file (``"overrides[0].id"`` -> 12), for messages
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line(self, key: str | None) -> int | None:
+        """The line of ``key`` in the file, or of the nearest enclosing key written there."""
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            cut = max(key.rfind("."), key.rfind("["))
+            key = key[:cut] if cut > 0 else None
+        return None
 
     def label(self, lang: str = "zh") -> str:
         return str(self.name.get(lang) or self.name.get("en") or self.id)

@@ -414,7 +414,7 @@ _MISSING = {
 }
 
 
-def _key_text(key: Any) -> str:
+def key_text(key: Any) -> str:
     return key.isoformat() if hasattr(key, "isoformat") else str(key)
 
 
@@ -441,9 +441,9 @@ def _where(raw: Any, loc: tuple) -> tuple[tuple, bool]:
             node = node[part]
             continue
         if isinstance(node, dict):
-            key = next((k for k in node if _key_text(k) == str(part)), _NONE)
+            key = next((k for k in node if key_text(k) == str(part)), _NONE)
             if key is not _NONE:
-                out.append(_key_text(key))
+                out.append(key_text(key))
                 node = node[key]
                 continue
             if i == len(loc) - 1 and not _is_tag(part):  # a missing key
@@ -457,7 +457,7 @@ def _where(raw: Any, loc: tuple) -> tuple[tuple, bool]:
 _NONE = object()
 
 
-def _line(raw: Any, loc: tuple, lines: KeyLines) -> int | None:
+def line_of(raw: Any, loc: tuple, lines: KeyLines) -> int | None:
     """The line of the key at ``loc``; for a list item or a missing key, its mapping's first key."""
     node: Any = raw
     parents = []
@@ -466,7 +466,7 @@ def _line(raw: Any, loc: tuple, lines: KeyLines) -> int | None:
         if isinstance(node, list) and isinstance(part, int):
             node = node[part]
         elif isinstance(node, dict):
-            node = next((v for k, v in node.items() if _key_text(k) == part), _NONE)
+            node = next((v for k, v in node.items() if key_text(k) == part), _NONE)
         else:
             node = _NONE
     if loc and isinstance(loc[-1], str) and node is not _NONE:
@@ -474,7 +474,7 @@ def _line(raw: Any, loc: tuple, lines: KeyLines) -> int | None:
     if node is _NONE and loc and isinstance(parents[-1], dict) and parents[-1]:
         node, loc = parents[-1], loc[:-1]  # a missing key: where its mapping starts
     if isinstance(node, dict) and node:
-        return lines.line((*loc, _key_text(next(iter(node)))))
+        return lines.line((*loc, key_text(next(iter(node)))))
     return lines.line(loc)
 
 
@@ -555,7 +555,7 @@ def problems(
         if loc in seen or (deeper and err["type"] != "scenario"):
             continue
         seen.add(loc)
-        row = _line(raw, loc, lines) if lines is not None else None
+        row = line_of(raw, loc, lines) if lines is not None else None
         out.append(
             Problem(
                 file,
