@@ -237,6 +237,7 @@ GOOD_SCENARIO = {
     [
         ({"colour": "red"}, "colour"),  # unknown key
         ({"name": None}, "name"),  # required, text or {zh, en}
+        ({"name": {}}, "name"),  # at least one of zh, en
         ({"overrides": [{"id": "a.b", "scale": 2, "add": 3}]}, "overrides[0]"),  # one op
         ({"overrides": [{"id": "a.b"}]}, "overrides[0]"),  # no op
         ({"inventory_edits": [{"item": "area", "scale": -1}]}, "inventory_edits[0].scale"),

@@ -103,6 +103,8 @@ _ONE_OP = ConfigDict(
 class Names(_Strict):
     """A name in Chinese and English (at least one)."""
 
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={"minProperties": 1})
+
     zh: Name | None = None
     en: Name | None = None
 
