@@ -37,7 +37,8 @@ from .yamlio import load_yaml_lines
 INVENTORY_COLUMNS = ["region", "year", "item", "ecosystem", "species", "value", "unit", "source"]
 REGION_COLUMNS = ["code", "name_zh", "name_en", "parent", "land_area", "land_area_unit"]
 EXTENT_TOLERANCE = 0.01  # extent may exceed land area by at most 1 %
-_REGION_CODE_RE = re.compile(r"[0-9]{6}")
+# 6-digit county-level codes; 9-digit 乡镇/街道 codes (GB/T 10114: county code + 3 digits)
+_REGION_CODE_RE = re.compile(r"[0-9]{6}(?:[0-9]{3})?")
 
 
 @dataclass
@@ -258,7 +259,11 @@ def parse_regions(df: pd.DataFrame, file: str, first_row: int = 2) -> pd.DataFra
         if not _REGION_CODE_RE.fullmatch(code):  # ASCII digits only: "６１０９０２" is refused
             problems.append(
                 Problem(
-                    file, f"region code {code!r} is not a 6-digit administrative code", row, "code"
+                    file,
+                    f"region code {code!r} is not a 6-digit (county) or 9-digit (township) "
+                    "administrative code",
+                    row,
+                    "code",
                 )
             )
         if code in seen:
