@@ -324,7 +324,7 @@ def match_features(gj: dict, regions: pd.DataFrame) -> tuple[dict, str, dict[str
             if k not in (*_ID_PROPERTIES, *_NAME_PROPERTIES, "gep_code")
         }
     )[:MAX_FIELDS]
-    for prop in (*_ID_PROPERTIES, *_NAME_PROPERTIES, "feature.id", *others):
+    for prop in (*_ID_PROPERTIES, *others, *_NAME_PROPERTIES, "feature.id"):  # codes first
         found: dict[int, str] = {}
         for i, f in enumerate(features):
             props = f.get("properties") or {}
@@ -668,7 +668,7 @@ def _county_totals(acc, year, measure, unit, lang, df, regions) -> pd.DataFrame:
         num=("num", lambda s: s.sum(min_count=len(s))),
         den=("den", lambda s: s.sum(min_count=len(s))),
     )
-    value = g["num"] / g["den"].where(g["den"] > 0) * k
+    value = g["num"] * k if measure == "gep" else g["num"] / g["den"].where(g["den"] > 0) * k
     return pd.DataFrame(
         {
             "region": g.index,
@@ -676,3 +676,31 @@ def _county_totals(acc, year, measure, unit, lang, df, regions) -> pd.DataFrame:
             "value": value.to_numpy(dtype=float),
         }
     )
+
+
+#: outline thinning per level [degree] (≈ 300 m for counties, ≈ 100 m for townships)
+TOLERANCE = {COUNTY: 0.003, TOWNSHIP: 0.001}
+
+
+def dump_boundary(bf: BoundaryFile) -> bytes:
+    """The drawable features as GeoJSON, with the skipped ones listed (``gep_skipped``), so
+    the warning is shown again to everyone who views the saved file."""
+    out = {**bf.gj, "gep_skipped": [list(x) for x in bf.skipped], "gep_n_features": bf.n_features}
+    return json.dumps(out, ensure_ascii=False).encode("utf-8")
+
+
+def load_saved_boundary(path: str | Path) -> BoundaryFile:
+    """Read a file written by :func:`dump_boundary` (or any GeoJSON)."""
+    return load_saved_boundary_bytes(Path(path).read_bytes())
+
+
+def load_saved_boundary_bytes(raw: bytes) -> BoundaryFile:
+    """:func:`load_saved_boundary` of the file's bytes."""
+    bf = read_boundary("saved.geojson", raw)
+    try:
+        extra = json.loads(raw)
+        skipped = [(int(i), str(lb)) for i, lb in extra.get("gep_skipped", [])]
+        n = int(extra.get("gep_n_features", bf.n_features))
+    except (ValueError, TypeError):
+        skipped, n = [], bf.n_features
+    return BoundaryFile(bf.gj, skipped + bf.skipped, n)
