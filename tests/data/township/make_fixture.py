@@ -1,13 +1,13 @@
 """Build the illustrative township fixture (tests only) from the mini dataset.
 
 Nothing here is published data. 甲县 (100001) of ``tests/data/mini`` is split into two made-up
-townships, 甲一镇 (100001001, 60 %) and 甲二镇 (100001002, 40 %): every extensive inventory row
-of 甲县 (areas, outputs, water use, emissions, population, GDP, visitors, revenue, capacities,
-generation) is split 60 / 40; intensive rows (precipitation, runoff, evapotranspiration, water
-evaporation, hot days, RUSLE factors) are copied to both. 乙县 stays a county-level region, so
-the fixture also covers a city where only some counties report by township. With every
-indicator linear in the extensive items, the townships' GEP sums to 甲县's GEP in the mini
-dataset (tests/app/test_township_map.py checks this).
+townships, 甲一镇 (100001001) and 甲二镇 (100001002). Land area is split 55 / 45 km² and the
+ecosystem areas with it; every other extensive row of 甲县 (outputs, water use, emissions,
+population, GDP, visitors, revenue, capacities, generation) is split 60 / 40; intensive rows
+(precipitation, runoff, evapotranspiration, water evaporation, hot days, RUSLE factors) are
+copied to both. 乙县 stays a county-level region, so the fixture also covers a city where only
+some counties report by township. With every indicator linear in the extensive items, the
+townships' GEP sums to 甲县's GEP in the mini dataset (tests/app/test_township_map.py checks it).
 
 The boundaries are rectangles in lon/lat chosen for the tests (甲县 108.0–109.0 °E, 乙县
 109.0–109.5 °E, 32–33 °N; 甲一镇 the western 60 % of 甲县), not real outlines.
@@ -27,6 +27,9 @@ MINI = HERE.parent / "mini"
 SOURCE = "illustrative: mini-dataset 甲县 row split {pct} % to this made-up township (tests/data/township/make_fixture.py)"
 COPIED = "illustrative: mini-dataset 甲县 row copied to this made-up township (intensive quantity; tests/data/township/make_fixture.py)"
 TOWNSHIPS = {"100001001": ("甲一镇", "Town A1", 0.6), "100001002": ("甲二镇", "Town A2", 0.4)}
+#: land area [km²]: 55 + 45 = 甲县's 100, a split unlike the 60/40 of the rows, so GEP per km²
+#: differs between the towns (the rectangles below are drawn 60/40 and do not claim area)
+LAND_KM2 = {"100001001": 55, "100001002": 45}
 INTENSIVE = {
     "precipitation",
     "runoff",
@@ -62,11 +65,11 @@ def main() -> None:
             "name_zh": zh,
             "name_en": en,
             "parent": "100001",
-            "land_area": f"{100 * share:g}",
+            "land_area": str(LAND_KM2[code]),
             "land_area_unit": "km**2",
-            "source": f"illustrative: made-up township, {100 * share:g} % of 甲县's land area",
+            "source": f"illustrative: made-up township, {LAND_KM2[code]} of 甲县's 100 km²",
         }
-        for code, (zh, en, share) in TOWNSHIPS.items()
+        for code, (zh, en, _) in TOWNSHIPS.items()
     ]
     pd.concat([regions, pd.DataFrame(rows)]).to_csv(HERE / "regions.csv", index=False)
 
@@ -77,8 +80,14 @@ def main() -> None:
         t = a.copy()
         t["region"] = code
         extensive = ~t["item"].isin(INTENSIVE)
-        t.loc[extensive, "value"] = [f"{float(v) * share:.10g}" for v in t.loc[extensive, "value"]]
-        t.loc[extensive, "source"] = SOURCE.format(pct=round(100 * share))
+        area = t["item"] == "area"  # ecosystem extent follows the land area (≤ land area)
+        land = LAND_KM2[code] / 100
+        t.loc[extensive & ~area, "value"] = [
+            f"{float(v) * share:.10g}" for v in t.loc[extensive & ~area, "value"]
+        ]
+        t.loc[area, "value"] = [f"{float(v) * land:.10g}" for v in t.loc[area, "value"]]
+        t.loc[extensive & ~area, "source"] = SOURCE.format(pct=round(100 * share))
+        t.loc[area, "source"] = SOURCE.format(pct=LAND_KM2[code])
         t.loc[~extensive, "source"] = COPIED
         parts.append(t)
     pd.concat(parts).to_csv(HERE / "inventory.csv", index=False)
