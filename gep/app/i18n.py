@@ -224,6 +224,26 @@ STRINGS: dict[str, tuple[str, str]] = {
         "示意图：未知质心的区县按网格排列。",
         "Schematic: counties without known centroids are laid out on a grid.",
     ),
+    # ---- Data page: progress of large uploads (issue 16 item 6)
+    "dt.upload_limit": (
+        "CSV（UTF-8 或 GB18030）或 XLSX，最大 {mb} MB；大文件按块读取并显示进度。",
+        "CSV (UTF-8 or GB18030) or XLSX, up to {mb} MB; large files are read block by block with progress.",
+    ),
+    "dt.progress_start": ("开始校验…", "Starting the validation…"),
+    "dt.progress_read": (
+        "读取文件：{done:,.1f} / {total:,.1f} MB",
+        "Reading the file: {done:,.1f} of {total:,.1f} MB",
+    ),
+    "dt.progress_validate": (
+        "校验 {n:,} 行（区域、年份、项目、单位、数值）…",
+        "Checking {n:,} rows (region, year, item, unit, value)…",
+    ),
+    "dt.progress_rows": ("已校验 {n:,} 行", "{n:,} rows checked"),
+    "dt.progress_account": ("用系数集试算…", "Test accounting with the coefficient set…"),
+    "dt.progress_done": (
+        "校验完成：{mb:,.1f} MB，{n:,} 行",
+        "Validation finished: {mb:,.1f} MB, {n:,} rows",
+    ),
     # ---- map levels and boundary files (issue 14 item 4, issue 16)
     "ov.geojson": (
         "上传边界文件（可选）：GeoJSON、Shapefile 压缩包（.zip，含 .prj）或 GeoPackage；区县或乡镇（街道）级，含区划代码或名称字段",
