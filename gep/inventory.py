@@ -175,7 +175,7 @@ _CATEGORY_COLUMNS = {*INVENTORY_COLUMNS} - {"value"}
 
 
 #: bytes per block when parsing with progress reports [bytes]
-PROGRESS_BLOCK_BYTES = 4 * 1024 * 1024
+PROGRESS_BLOCK_BYTES = 8 * 1024 * 1024
 
 
 def _read_csv_arrow(
@@ -834,18 +834,28 @@ def dataset_from_frames(
     inventory_file: str = "inventory.csv",
     first_row: int = 2,
     path: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Dataset:
-    """Build a validated :class:`Dataset` from raw string frames (files, uploads, tests)."""
+    """Build a validated :class:`Dataset` from raw string frames (files, uploads, tests).
+
+    ``progress(step)``, if given, is called after each step: ``"regions"``, ``"rows"`` (the
+    inventory validated and converted), ``"arrays"`` (the xarray dataset built)."""
     meta = dict(meta or {})
     regions = parse_regions(_clean(regions_df.copy()), regions_file)
+    if progress is not None:
+        progress("regions")
     years = meta.get("years")
     table = parse_inventory(
         _clean(inventory_df.copy()), regions, inventory_file, first_row, years=years
     )
+    if progress is not None:
+        progress("rows")
     present = set(table["region"].unique())
     counties = [c for c in regions.index if c in present]
     all_years = sorted(set(years) if years else set(table["year"]))
     data = to_xarray(table, counties, all_years)
+    if progress is not None:
+        progress("arrays")
     data.attrs["dataset"] = name
     ds = Dataset(name=name, regions=regions, table=table, data=data, meta=meta, path=path)
     return ds

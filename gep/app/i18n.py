@@ -238,6 +238,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "校验 {n:,} 行（区域、年份、项目、单位、数值）…",
         "Checking {n:,} rows (region, year, item, unit, value)…",
     ),
+    "dt.progress_arrays": (
+        "{n:,} 行已校验，正在整理为核算数组…",
+        "{n:,} rows checked; building the accounting arrays…",
+    ),
     "dt.progress_rows": ("已校验 {n:,} 行", "{n:,} rows checked"),
     "dt.progress_account": ("用系数集试算…", "Test accounting with the coefficient set…"),
     "dt.progress_done": (
@@ -252,7 +256,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ov.geojson_bad": ("无法使用该边界文件：{msg}", "Cannot use this boundary file: {msg}"),
     "ov.boundary_ok": (
         "边界：上传的文件，{n}/{m} 个{level}已匹配（按字段 {prop}）；离线绘制，不请求网络。",
-        "Boundaries: the uploaded file, {n} of {m} {level} matched (field {prop}); drawn offline, no network request.",
+        "Boundaries: the uploaded file, {n} of {m} {level} matched (property {prop}); drawn offline, no network request.",
     ),
     "ov.boundary_missing": (
         "⚠️ 边界只匹配了 {k}/{n} 个{level}；以下{level}没有边界，地图上不显示（数值见“表格”）：{names}",

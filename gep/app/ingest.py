@@ -35,9 +35,11 @@ def upload_limit_mb(config: Path = REPO / ".streamlit" / "config.toml") -> int:
 MAX_UPLOAD_BYTES = min(upload_limit_mb() * 1024 * 1024, MAX_TABLE_BYTES)
 
 #: stages reported by :func:`validate_upload` (``progress(fraction, stage, done, total)``):
-#: "read" [bytes], "regions", "validate" [rows], "done" [rows]
+#: "read" [bytes], then "validate", "arrays", "rows" and "done" [rows]
 Progress = Callable[[float, str, int, int], None]
-_READ_SHARE = 0.5  # share of the bar for reading the file; the rest is checking the rows
+_READ_SHARE = 0.4  # share of the bar for reading the file; the rest is checking the rows
+#: step of gep.inventory.dataset_from_frames → (fraction, stage)
+_STEPS = {"regions": (0.45, "validate"), "rows": (0.8, "arrays"), "arrays": (0.9, "rows")}
 
 
 def read_upload(
@@ -106,7 +108,7 @@ def validate_upload(
         regions_raw = (Path(active.path) / "regions.csv").read_bytes()
     regions_df = read_csv_bytes(regions_raw, "regions.csv")
     inventory_df = read_upload(
-        filename, raw, lambda done, total: report(_READ_SHARE * done / total, "read", done, total)
+        filename, raw, lambda done, total: report(_READ_SHARE * (done / total), "read", done, total)
     )
     n_rows = len(inventory_df)
     report(_READ_SHARE, "validate", 0, n_rows)
@@ -129,6 +131,7 @@ def validate_upload(
         meta=meta,
         inventory_file=filename,
         regions_file="regions.csv",
+        progress=lambda step: report(_STEPS[step][0], _STEPS[step][1], n_rows, n_rows),
     )
     report(0.95, "done", n_rows, n_rows)
     inv_name = (

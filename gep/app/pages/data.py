@@ -47,6 +47,8 @@ def _ingest(slot) -> None:
             msg = t("dt.progress_read", done=done / 2**20, total=total / 2**20)
         elif stage == "validate":
             msg = t("dt.progress_validate", n=total)
+        elif stage == "arrays":
+            msg = t("dt.progress_arrays", n=total)
         else:
             msg = t("dt.progress_rows", n=total)
             done_text[0] = t("dt.progress_done", n=total, mb=len(raw) / 2**20)
