@@ -240,3 +240,14 @@ def test_township_file_for_a_county_dataset_says_so(workspace):
     assert_ok(at)
     assert at.error and "乡镇级边界文件（甲县的乡镇）" in at.error[0].value
     assert "没有乡镇级数据" in at.error[0].value
+
+
+def test_every_page_opens_on_a_township_dataset(town_ws):
+    """Township regions are accounting regions like counties: no page breaks on them."""
+    from .helpers import PAGES, goto
+
+    at = new_app("zh")
+    assert_ok(at)
+    for page in PAGES:
+        goto(at, page)
+        assert_ok(at)
