@@ -14,6 +14,8 @@ import json
 import zipfile
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gep.accounting import account
 from gep.app import geo, views
@@ -251,3 +253,50 @@ def test_every_page_opens_on_a_township_dataset(town_ws):
     for page in PAGES:
         goto(at, page)
         assert_ok(at)
+
+
+_coord = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True), st.integers(), st.text(max_size=3)
+)
+_geometry = st.one_of(
+    st.none(),
+    st.fixed_dictionaries(
+        {
+            "type": st.sampled_from(["Polygon", "MultiPolygon", "Point", "x"]),
+            "coordinates": st.recursive(
+                st.lists(_coord, max_size=3), lambda c: st.lists(c, max_size=4), max_leaves=20
+            ),
+        }
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(),
+            st.fixed_dictionaries(
+                {
+                    "type": st.just("Feature"),
+                    "properties": st.dictionaries(
+                        st.sampled_from(["code", "XZDM", "name"]),
+                        st.one_of(st.text(max_size=12), st.integers()),
+                    ),
+                    "geometry": _geometry,
+                }
+            ),
+        ),
+        max_size=6,
+    )
+)
+def test_fuzz_boundary_reader(features):
+    """Any feature list: a BoundaryError, or drawable features with finite lon/lat and every
+    other feature listed as skipped — never a traceback, never a silent drop."""
+    raw = json.dumps({"type": "FeatureCollection", "features": features})
+    try:
+        bf = geo.read_boundary("f.geojson", raw)
+    except geo.BoundaryError:
+        return
+    assert len(bf.gj["features"]) + len(bf.skipped) == len(features) == bf.n_features
+    geo.outlines(bf.gj)  # every kept feature draws
