@@ -19,7 +19,7 @@ import contextlib
 import hashlib
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +37,8 @@ from .yamlio import load_yaml_lines
 INVENTORY_COLUMNS = ["region", "year", "item", "ecosystem", "species", "value", "unit", "source"]
 REGION_COLUMNS = ["code", "name_zh", "name_en", "parent", "land_area", "land_area_unit"]
 EXTENT_TOLERANCE = 0.01  # extent may exceed land area by at most 1 %
-_REGION_CODE_RE = re.compile(r"[0-9]{6}")
+# 6-digit county-level codes; 9-digit 乡镇/街道 codes (GB/T 10114: county code + 3 digits)
+_REGION_CODE_RE = re.compile(r"[0-9]{6}(?:[0-9]{3})?")
 
 
 @dataclass
@@ -140,19 +141,32 @@ def _utf8_or_undeclared(encoding: str | None) -> bool:
     return (encoding or "utf-8").lower().replace("_", "-") in ("utf-8", "utf8")
 
 
-def read_csv_bytes(raw: bytes, name: str, encoding: str | None = None) -> pd.DataFrame:
-    """Decode CSV bytes strictly (:func:`gep.tables.decode_text`) and parse them as strings."""
+def read_csv_bytes(
+    raw: bytes,
+    name: str,
+    encoding: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Decode CSV bytes strictly (:func:`gep.tables.decode_text`) and parse them as strings.
+
+    ``progress(done, total)`` [bytes], if given, is called as the file is parsed (block by
+    block for large UTF-8 files, once at the end otherwise), with ``done`` never decreasing.
+    """
     from .tables import decode_text
 
     if len(raw) >= FAST_CSV_BYTES and _utf8_or_undeclared(encoding):
-        df = _read_csv_arrow(raw)
+        df = _read_csv_arrow(raw, progress)
         if df is not None:
+            if progress is not None:
+                progress(len(raw), len(raw))
             return _clean(df)
     text = decode_text(raw, name, encoding)
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
     except Exception as exc:
         raise InputError(Problem(name, f"cannot parse CSV: {exc}")) from None
+    if progress is not None:
+        progress(len(raw), len(raw))
     return _clean(df)
 
 
@@ -160,11 +174,19 @@ FAST_CSV_BYTES = 8 * 1024 * 1024  # larger UTF-8 files are parsed by pyarrow (is
 _CATEGORY_COLUMNS = {*INVENTORY_COLUMNS} - {"value"}
 
 
-def _read_csv_arrow(source: bytes | Path) -> pd.DataFrame | None:
+#: bytes per block when parsing with progress reports [bytes]
+PROGRESS_BLOCK_BYTES = 8 * 1024 * 1024
+
+
+def _read_csv_arrow(
+    source: bytes | Path, progress: Callable[[int, int], None] | None = None
+) -> pd.DataFrame | None:
     """Parse large UTF-8 CSV bytes with pyarrow: every cell as text, repeated columns
     (region, year, item, …) as categoricals. ``None`` when pyarrow refuses (invalid UTF-8,
     ragged rows, quoting it does not accept): the caller then takes the strict pandas path,
-    which reports the problem."""
+    which reports the problem. With ``progress`` the file is parsed block by block
+    (:data:`PROGRESS_BLOCK_BYTES`) and ``progress(bytes parsed, total bytes)`` called after
+    each block, in the calling thread."""
     try:
         import pyarrow as pa
         import pyarrow.compute  # noqa: F401  (pa.compute)
@@ -184,15 +206,30 @@ def _read_csv_arrow(source: bytes | Path) -> pd.DataFrame | None:
     try:
         header = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8").strip()
         names = [c.strip().strip('"') for c in header.split(",")]
-        table = pacsv.read_csv(
-            stream,
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in names},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
+        parse_options = pacsv.ParseOptions(newlines_in_values=True)
+        convert_options = pacsv.ConvertOptions(
+            column_types={c: pa.string() for c in names},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
         )
+        if progress is None:
+            table = pacsv.read_csv(
+                stream, parse_options=parse_options, convert_options=convert_options
+            )
+        else:
+            total = source.stat().st_size if isinstance(source, Path) else len(source)
+            reader = pacsv.open_csv(
+                stream if isinstance(source, Path) else pa.BufferReader(stream),
+                read_options=pacsv.ReadOptions(block_size=PROGRESS_BLOCK_BYTES),
+                parse_options=parse_options,
+                convert_options=convert_options,
+            )
+            batches = []
+            for i, batch in enumerate(reader, 1):  # one batch per block of the file
+                batches.append(batch)
+                progress(min(i * PROGRESS_BLOCK_BYTES, total), total)
+            table = pa.Table.from_batches(batches, schema=reader.schema)
+            del batches
     except (pa.ArrowInvalid, UnicodeDecodeError, ValueError):
         return None
     cols = {}
@@ -258,7 +295,11 @@ def parse_regions(df: pd.DataFrame, file: str, first_row: int = 2) -> pd.DataFra
         if not _REGION_CODE_RE.fullmatch(code):  # ASCII digits only: "６１０９０２" is refused
             problems.append(
                 Problem(
-                    file, f"region code {code!r} is not a 6-digit administrative code", row, "code"
+                    file,
+                    f"region code {code!r} is not a 6-digit (county) or 9-digit (township) "
+                    "administrative code",
+                    row,
+                    "code",
                 )
             )
         if code in seen:
@@ -793,18 +834,28 @@ def dataset_from_frames(
     inventory_file: str = "inventory.csv",
     first_row: int = 2,
     path: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Dataset:
-    """Build a validated :class:`Dataset` from raw string frames (files, uploads, tests)."""
+    """Build a validated :class:`Dataset` from raw string frames (files, uploads, tests).
+
+    ``progress(step)``, if given, is called after each step: ``"regions"``, ``"rows"`` (the
+    inventory validated and converted), ``"arrays"`` (the xarray dataset built)."""
     meta = dict(meta or {})
     regions = parse_regions(_clean(regions_df.copy()), regions_file)
+    if progress is not None:
+        progress("regions")
     years = meta.get("years")
     table = parse_inventory(
         _clean(inventory_df.copy()), regions, inventory_file, first_row, years=years
     )
+    if progress is not None:
+        progress("rows")
     present = set(table["region"].unique())
     counties = [c for c in regions.index if c in present]
     all_years = sorted(set(years) if years else set(table["year"]))
     data = to_xarray(table, counties, all_years)
+    if progress is not None:
+        progress("arrays")
     data.attrs["dataset"] = name
     ds = Dataset(name=name, regions=regions, table=table, data=data, meta=meta, path=path)
     return ds

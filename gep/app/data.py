@@ -296,6 +296,11 @@ def reset_edits() -> None:
 def build_context(lang: str) -> Context:
     """Load the active dataset and set, apply the edits and compute the account."""
     ss = st.session_state
+    # an upload validated on the Data page becomes active here, before the sidebar's widgets
+    # exist (a page cannot change their values once they do)
+    pending = ss.pop("_activate_dataset", None)
+    if pending is not None:
+        ss["dataset_choice"], ss["coef_choice"] = pending, ""
     ctx = Context(
         lang=lang, profile=ss.get("profile", "ndrc-2022"), unit=ss.get("money_unit", "yi")
     )

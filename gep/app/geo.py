@@ -12,10 +12,15 @@ uploads. Centroids (facts, not geometry) are from ``anzhou99/GeoJsons : 610900_f
 from __future__ import annotations
 
 import functools
+import io
 import json
 import math
-from collections.abc import Iterable
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 
 import pandas as pd
 
@@ -209,6 +214,23 @@ def outlines(gj: dict, tol: float = 0.003) -> dict[str, list[list]]:
 
 
 _ID_PROPERTIES = ("adcode", "code", "region", "id", "gb", "GB", "ADCODE", "PAC")
+MAX_FIELDS = 60  # property names tried as a code field, beyond the usual ones
+
+
+def normalize_code(v) -> str:
+    """A division code as text: ``610902.0`` → ``610902``; the 12-digit statistical form
+    (``610902001000`` / ``610902000000``) → the 9-digit township / 6-digit county code; old
+    county codes → current ones (:data:`CODE_ALIASES`)."""
+    s = str(v).strip()
+    if s.endswith(".0"):
+        s = s[:-2]
+    if len(s) == 12 and s.isascii() and s.isdigit():
+        s = s[:6] if s.endswith("000000") else s[:9] if s.endswith("000") else s
+    if len(s) == 9 and s[:6] in CODE_ALIASES:
+        s = CODE_ALIASES[s[:6]] + s[6:]
+    return CODE_ALIASES.get(s, s)
+
+
 _NAME_PROPERTIES = ("name", "name_zh", "NAME", "Name", "name_en")
 
 
@@ -293,17 +315,23 @@ def match_features(gj: dict, regions: pd.DataFrame) -> tuple[dict, str, dict[str
                 names[str(row[col])] = str(code)
     best: tuple[int, str, dict[int, str]] = (0, "", {})
     features = gj["features"]
-    for prop in (*_ID_PROPERTIES, *_NAME_PROPERTIES, "feature.id"):
+    # any other field may hold the code (乡镇 files: XZDM, XZQDM, …): tried after the usual ones
+    others = sorted(
+        {
+            str(k)
+            for f in features[:1000]
+            for k in (f.get("properties") or {})
+            if k not in (*_ID_PROPERTIES, *_NAME_PROPERTIES, "gep_code")
+        }
+    )[:MAX_FIELDS]
+    for prop in (*_ID_PROPERTIES, *others, *_NAME_PROPERTIES, "feature.id"):  # codes first
         found: dict[int, str] = {}
         for i, f in enumerate(features):
             props = f.get("properties") or {}
             v = f.get("id") if prop == "feature.id" else props.get(prop)
             if v is None:
                 continue
-            s = str(v).strip()
-            if s.endswith(".0"):
-                s = s[:-2]
-            s = CODE_ALIASES.get(s, s)
+            s = normalize_code(v)
             if s in codes:
                 found[i] = s
             elif s in names:
@@ -338,3 +366,341 @@ def rings_key(rings: dict[str, list[list]]) -> str:
         for ring in rings[code]:
             h.update(f"{len(ring)}:{ring[0]}:{ring[len(ring) // 2]}".encode())
     return h.hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------------------------
+# boundary files of any level (county or township) in GeoJSON, zipped shapefile or GeoPackage
+
+#: the largest boundary file read [bytes]; equals ``server.maxUploadSize`` in .streamlit/config.toml
+MAX_BOUNDARY_BYTES = 200 * 1024 * 1024
+#: a zipped shapefile may expand to at most this [bytes] and this many times its size
+MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
+MAX_ZIP_RATIO = 100
+MAX_FEATURES = 20_000  # China has ~40,000 townships; one city has a few hundred
+BOUNDARY_TYPES = ("geojson", "json", "zip", "gpkg")
+
+
+@dataclass
+class BoundaryFile:
+    """A boundary file read into lon/lat GeoJSON.
+
+    ``gj`` holds the drawable features (polygons with finite lon/lat), ``skipped`` the
+    1-based number and a label (its code or name property) of every feature that is not,
+    ``n_features`` how many the file had.
+    """
+
+    gj: dict
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    n_features: int = 0
+
+
+def _feature_label(f) -> str:
+    props = f.get("properties") if isinstance(f, dict) else None
+    if isinstance(props, dict):
+        for k in (*_NAME_PROPERTIES, *_ID_PROPERTIES):
+            if props.get(k) not in (None, ""):
+                return str(props[k])[:40]
+    return ""
+
+
+def _split(features: list) -> BoundaryFile:
+    good, skipped = [], []
+    for i, f in enumerate(features):
+        if _valid_feature(f) and _in_lonlat(f["geometry"]):
+            good.append(f)
+        else:
+            skipped.append((i + 1, _feature_label(f)))
+    if not good:
+        shown = ", ".join(str(i) for i, _ in skipped[:10])
+        raise BoundaryError(
+            f"边界文件中没有可绘制的要素：{len(skipped)} 个要素都不是坐标有效的多边形（第 {shown} 个）",
+            f"no drawable feature: all {len(skipped)} features are not polygons with valid "
+            f"coordinates (feature {shown})",
+        )
+    return BoundaryFile({"type": "FeatureCollection", "features": good}, skipped, len(features))
+
+
+def _in_lonlat(geom: dict) -> bool:
+    polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+    return all(
+        -180 <= p[0] <= 180 and -90 <= p[1] <= 90 for poly in polys for ring in poly for p in ring
+    )
+
+
+def read_boundary(filename: str, raw: bytes) -> BoundaryFile:
+    """Read an uploaded boundary file: GeoJSON (``.geojson``/``.json``, lon/lat), a zipped
+    shapefile (``.zip`` with ``.shp``, ``.shx``, ``.dbf`` and ``.prj``) or a GeoPackage
+    (``.gpkg``); the latter two are reprojected to lon/lat (WGS 84) with geopandas (the
+    ``grid`` extra). Features that are not drawable polygons are kept out and listed in
+    ``skipped``; a file with none raises :class:`BoundaryError`.
+    """
+    suffix = Path(filename or "").suffix.lower().lstrip(".")
+    if len(raw) > MAX_BOUNDARY_BYTES:
+        raise BoundaryError(
+            f"文件大于 {MAX_BOUNDARY_BYTES // 2**20} MB",
+            f"file larger than {MAX_BOUNDARY_BYTES // 2**20} MB",
+        )
+    if suffix in ("zip", "gpkg"):
+        return _split(_read_vector(suffix, raw)["features"])
+    if suffix not in ("geojson", "json", ""):
+        raise BoundaryError(
+            f"不支持的文件类型 .{suffix}（应为 GeoJSON、Shapefile 压缩包 .zip 或 GeoPackage .gpkg）",
+            f"unsupported file type .{suffix} (use GeoJSON, a zipped shapefile or a GeoPackage)",
+        )
+    try:
+        gj = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise BoundaryError(f"不是有效的 JSON 文件（{exc}）", f"not valid JSON ({exc})") from None
+    if not isinstance(gj, dict) or gj.get("type") != "FeatureCollection":
+        raise BoundaryError(
+            "应为包含要素的 GeoJSON FeatureCollection",
+            "expected a GeoJSON FeatureCollection with features",
+        )
+    features = gj.get("features")
+    if not isinstance(features, list) or not features:
+        raise BoundaryError(
+            "“features” 应为非空的要素列表", "'features' must be a non-empty list of features"
+        )
+    if len(features) > MAX_FEATURES:
+        raise BoundaryError(f"要素多于 {MAX_FEATURES} 个", f"more than {MAX_FEATURES} features")
+    return _split(features)
+
+
+def _read_vector(suffix: str, raw: bytes) -> dict:
+    """A zipped shapefile or a GeoPackage → lon/lat GeoJSON dict (geopandas + pyogrio)."""
+    try:
+        import geopandas as gpd
+    except ImportError:
+        raise BoundaryError(
+            "读取 Shapefile / GeoPackage 需要可选组件 grid（pip install 'gep-ankang[grid]'）；也可上传 GeoJSON",
+            "shapefiles and GeoPackages need the 'grid' extra (pip install 'gep-ankang[grid]'); "
+            "or upload GeoJSON",
+        ) from None
+    with tempfile.TemporaryDirectory(prefix="gep_boundary_") as tmp:
+        folder = Path(tmp)
+        if suffix == "zip":
+            path = _unzip_shapefile(raw, folder)
+        else:
+            path = folder / "upload.gpkg"
+            path.write_bytes(raw)
+        try:
+            gdf = gpd.read_file(path)
+        except Exception as exc:  # pyogrio raises several types for broken files
+            raise BoundaryError(
+                f"无法读取该文件（{exc}）", f"cannot read the file ({exc})"
+            ) from None
+    if len(gdf) == 0:
+        raise BoundaryError("文件中没有要素", "the file has no features")
+    if len(gdf) > MAX_FEATURES:
+        raise BoundaryError(f"要素多于 {MAX_FEATURES} 个", f"more than {MAX_FEATURES} features")
+    if gdf.crs is None:
+        raise BoundaryError(
+            "文件没有坐标参考系（Shapefile 缺少 .prj）；不猜测坐标系，请附上 .prj 后重新上传",
+            "the file has no coordinate reference system (a shapefile without .prj); "
+            "add the .prj and upload again (the system is never guessed)",
+        )
+    try:
+        gdf = gdf.to_crs("EPSG:4326")
+    except Exception as exc:
+        raise BoundaryError(
+            f"无法转换到经纬度（{exc}）", f"cannot reproject to lon/lat ({exc})"
+        ) from None
+    return json.loads(gdf.to_json(drop_id=True, to_wgs84=False))
+
+
+def _unzip_shapefile(raw: bytes, folder: Path) -> Path:
+    """Extract the shapefile parts of a zip into ``folder`` (sizes checked first)."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(raw))
+    except zipfile.BadZipFile:
+        raise BoundaryError("不是有效的 zip 文件", "not a valid zip file") from None
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        total = sum(i.file_size for i in infos)
+        if (
+            len(infos) > 200
+            or total > MAX_UNZIPPED_BYTES
+            or total > MAX_ZIP_RATIO * max(len(raw), 1)
+        ):
+            raise BoundaryError(
+                "zip 文件解压后过大或文件过多", "the zip expands too much or holds too many files"
+            )
+        shps = [i for i in infos if i.filename.lower().endswith(".shp")]
+        if len(shps) != 1:
+            raise BoundaryError(
+                f"zip 中应恰有一个 .shp 文件（找到 {len(shps)} 个）",
+                f"the zip must hold exactly one .shp file (found {len(shps)})",
+            )
+        stem = shps[0].filename[:-4]
+        out = None
+        for info in infos:
+            name = info.filename
+            ext = name[len(stem) :].lower()
+            if not name.startswith(stem) or ext not in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
+                continue
+            target = folder / f"upload{ext}"  # never a path taken from the archive
+            target.write_bytes(zf.read(info))
+            if ext == ".shp":
+                out = target
+        for ext in (".shx", ".dbf"):
+            if not (folder / f"upload{ext}").exists():
+                raise BoundaryError(
+                    f"zip 中缺少 {ext} 文件（Shapefile 需要 .shp、.shx、.dbf，及 .prj）",
+                    f"the zip lacks the {ext} file (a shapefile needs .shp, .shx, .dbf and .prj)",
+                )
+    assert out is not None
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# levels: county (6-digit codes) and township (9-digit codes, GB/T 10114)
+
+COUNTY, TOWNSHIP = "county", "township"
+
+
+def region_level(code: str) -> str:
+    """``township`` for a 9-digit (乡镇/街道) code, else ``county``."""
+    return TOWNSHIP if len(str(code)) == 9 else COUNTY
+
+
+def parent_county(code: str, regions: pd.DataFrame) -> str:
+    """The county a township belongs to: its ``parent`` in regions.csv (else its first 6 digits)."""
+    parent = str(regions.at[code, "parent"]) if code in regions.index else ""
+    return parent if parent and len(parent) == 6 else str(code)[:6]
+
+
+def file_level(matched: dict) -> str:
+    """The level of a matched boundary file: township when most matched features are."""
+    codes = [f["properties"]["gep_code"] for f in matched["features"]]
+    n_town = sum(region_level(c) == TOWNSHIP for c in codes)
+    return TOWNSHIP if n_town > len(codes) - n_town else COUNTY
+
+
+def level_codes(matched: dict, level: str) -> dict:
+    """The features of ``matched`` at ``level`` only."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            f for f in matched["features"] if region_level(f["properties"]["gep_code"]) == level
+        ],
+    }
+
+
+def township_hint(gj: dict, regions: pd.DataFrame) -> str | None:
+    """When nothing matched: the county names under which the file has 9-digit township
+    codes (a township file for a dataset without township data), else None."""
+    counties = {str(c) for c in regions.index if len(str(c)) == 6}
+    hits: dict[str, int] = {}
+    for f in gj["features"][:MAX_FEATURES]:
+        for v in (f.get("properties") or {}).values():
+            s = normalize_code(v) if isinstance(v, str | int | float) else ""
+            if len(s) == 9 and s.isdigit() and s[:6] in counties:
+                hits[s[:6]] = hits.get(s[:6], 0) + 1
+                break
+    return ",".join(sorted(hits)) if hits else None
+
+
+def levels_frame(
+    acc, year: int, measure: str, unit: str, lang: str, measure_frame: Callable
+) -> dict[str, pd.DataFrame]:
+    """Values of ``measure`` by level: {"county": frame, "township": frame}.
+
+    ``measure_frame(acc, year, measure, lang, unit)`` gives one row per accounting region
+    (``region``, ``name``, ``value``). Where the accounting regions are townships, the county
+    frame aggregates them to their parent counties: GEP is summed and a ratio measure is
+    Σ GEP ∕ Σ denominator (land area, population or GDP) over the county's townships. The
+    township frame is empty for a county-level dataset. Each frame gains ``rank`` (1 = the
+    highest value among the regions of that level).
+    """
+    df = measure_frame(acc, year, measure, lang, unit)
+    is_town = df["region"].map(region_level) == TOWNSHIP
+    out = {}
+    if not is_town.any():
+        out[COUNTY] = df
+        out[TOWNSHIP] = df.iloc[0:0].copy()
+    else:
+        regions = acc.dataset.regions
+        town = df[is_town].copy()
+        town["county"] = [parent_county(c, regions) for c in town["region"]]
+        town["name"] = [
+            f"{n}（{acc.region_name(c, lang)}）"
+            if lang == "zh"
+            else f"{n} ({acc.region_name(c, lang)})"
+            for n, c in zip(town["name"], town["county"], strict=True)
+        ]
+        out[TOWNSHIP] = town.drop(columns="county")
+        out[COUNTY] = _county_totals(acc, year, measure, unit, lang, df, regions)
+    for frame in out.values():
+        frame["rank"] = frame["value"].rank(ascending=False, method="min")
+    return out
+
+
+def _county_totals(acc, year, measure, unit, lang, df, regions) -> pd.DataFrame:
+    """County rows of a township-level account (see :func:`levels_frame`)."""
+    import numpy as np
+
+    from .views import MONEY, scale
+
+    leaves = list(df["region"])
+    parent = [parent_county(c, regions) if region_level(c) == TOWNSHIP else c for c in leaves]
+    gep = acc.gep().sel(year=year).to_pandas().reindex(leaves).to_numpy(dtype=float)
+    if measure == "gep":
+        num, den, k = gep, np.ones_like(gep), 1 / scale(unit)
+    elif measure == "per_km2":
+        num, den, k = (
+            gep,
+            acc.land_area_km2().to_pandas().reindex(leaves).to_numpy(),
+            1 / MONEY["wan"],
+        )
+    else:
+        item = acc._item("population" if measure == "per_capita" else "gdp")
+        den = (
+            np.full_like(gep, np.nan)
+            if item is None
+            else item.sel(year=year).to_pandas().reindex(leaves).to_numpy(dtype=float)
+        )
+        num, k = gep, 1.0
+        if measure not in ("per_capita", "ratio"):
+            raise ValueError(measure)
+    t = pd.DataFrame({"county": parent, "num": num, "den": den})
+    # a county is NaN when any of its townships lacks a number (never a partial sum)
+    g = t.groupby("county", sort=False).agg(
+        num=("num", lambda s: s.sum(min_count=len(s))),
+        den=("den", lambda s: s.sum(min_count=len(s))),
+    )
+    value = g["num"] * k if measure == "gep" else g["num"] / g["den"].where(g["den"] > 0) * k
+    return pd.DataFrame(
+        {
+            "region": g.index,
+            "name": [acc.region_name(c, lang) for c in g.index],
+            "value": value.to_numpy(dtype=float),
+        }
+    )
+
+
+#: outline thinning per level [degree] (≈ 300 m for counties, ≈ 100 m for townships)
+TOLERANCE = {COUNTY: 0.003, TOWNSHIP: 0.001}
+
+
+def dump_boundary(bf: BoundaryFile) -> bytes:
+    """The drawable features as GeoJSON, with the skipped ones listed (``gep_skipped``), so
+    the warning is shown again to everyone who views the saved file."""
+    out = {**bf.gj, "gep_skipped": [list(x) for x in bf.skipped], "gep_n_features": bf.n_features}
+    return json.dumps(out, ensure_ascii=False).encode("utf-8")
+
+
+def load_saved_boundary(path: str | Path) -> BoundaryFile:
+    """Read a file written by :func:`dump_boundary` (or any GeoJSON)."""
+    return load_saved_boundary_bytes(Path(path).read_bytes())
+
+
+def load_saved_boundary_bytes(raw: bytes) -> BoundaryFile:
+    """:func:`load_saved_boundary` of the file's bytes."""
+    bf = read_boundary("saved.geojson", raw)
+    try:
+        extra = json.loads(raw)
+        skipped = [(int(i), str(lb)) for i, lb in extra.get("gep_skipped", [])]
+        n = int(extra.get("gep_n_features", bf.n_features))
+    except (ValueError, TypeError):
+        skipped, n = [], bf.n_features
+    return BoundaryFile(bf.gj, skipped + bf.skipped, n)

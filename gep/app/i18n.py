@@ -214,10 +214,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "边界：{src}；离线绘制，不请求网络。",
         "Boundaries: {src}; drawn offline, no network request.",
     ),
-    "ov.geojson_missing": (
-        "边界文件中没有以下区县，地图上不显示：{names}",
-        "These counties are not in the boundary file and are not drawn: {names}",
-    ),
     "ov.no_data": ("无数据", "no data"),
     "ov.map_measure": ("地图显示", "Map shows"),
     "ov.map_note": (
@@ -228,14 +224,66 @@ STRINGS: dict[str, tuple[str, str]] = {
         "示意图：未知质心的区县按网格排列。",
         "Schematic: counties without known centroids are laid out on a grid.",
     ),
-    "ov.geojson": (
-        "上传区县边界 GeoJSON（可选）",
-        "Upload county boundaries as GeoJSON (optional)",
+    # ---- Data page: progress of large uploads (issue 16 item 6)
+    "dt.upload_limit": (
+        "CSV（UTF-8 或 GB18030）或 XLSX，最大 {mb} MB；大文件按块读取并显示进度。",
+        "CSV (UTF-8 or GB18030) or XLSX, up to {mb} MB; large files are read block by block with progress.",
     ),
-    "ov.geojson_bad": ("无法使用该 GeoJSON：{msg}", "Cannot use this GeoJSON: {msg}"),
-    "ov.geojson_ok": (
-        "边界：上传的文件，已匹配 {n} 个区县（按属性 {prop}）；离线绘制。",
-        "Boundaries: the uploaded file, {n} counties matched (property {prop}); drawn offline.",
+    "dt.progress_start": ("开始校验…", "Starting the validation…"),
+    "dt.progress_read": (
+        "读取文件：{done:,.1f} / {total:,.1f} MB",
+        "Reading the file: {done:,.1f} of {total:,.1f} MB",
+    ),
+    "dt.progress_validate": (
+        "校验 {n:,} 行（区域、年份、项目、单位、数值）…",
+        "Checking {n:,} rows (region, year, item, unit, value)…",
+    ),
+    "dt.progress_arrays": (
+        "{n:,} 行已校验，正在整理为核算数组…",
+        "{n:,} rows checked; building the accounting arrays…",
+    ),
+    "dt.progress_rows": ("已校验 {n:,} 行", "{n:,} rows checked"),
+    "dt.progress_account": ("用系数集试算…", "Test accounting with the coefficient set…"),
+    "dt.progress_done": (
+        "校验完成：{mb:,.1f} MB，{n:,} 行",
+        "Validation finished: {mb:,.1f} MB, {n:,} rows",
+    ),
+    # ---- map levels and boundary files (issue 14 item 4, issue 16)
+    "ov.geojson": (
+        "上传边界文件（可选）：GeoJSON、Shapefile 压缩包（.zip，含 .prj）或 GeoPackage；区县或乡镇（街道）级，含区划代码或名称字段",
+        "Upload a boundary file (optional): GeoJSON, zipped shapefile (.zip with .prj) or GeoPackage; county or township level, with a code or name field",
+    ),
+    "ov.geojson_bad": ("无法使用该边界文件：{msg}", "Cannot use this boundary file: {msg}"),
+    "ov.boundary_ok": (
+        "边界：上传的文件，{n}/{m} 个{level}已匹配（按字段 {prop}）；离线绘制，不请求网络。",
+        "Boundaries: the uploaded file, {n} of {m} {level} matched (property {prop}); drawn offline, no network request.",
+    ),
+    "ov.boundary_missing": (
+        "⚠️ 边界只匹配了 {k}/{n} 个{level}；以下{level}没有边界，地图上不显示（数值见“表格”）：{names}",
+        "⚠️ The boundaries match only {k} of {n} {level}; these are not drawn (values in the table): {names}",
+    ),
+    "ov.boundary_skipped": (
+        "⚠️ 边界文件中 {k}/{n} 个要素不是坐标有效的多边形，已跳过：第 {which} 个",
+        "⚠️ {k} of {n} features in the boundary file are not polygons with valid coordinates and were skipped: feature {which}",
+    ),
+    "ov.boundary_none": (
+        "已保存的边界文件中没有本数据集的{level}。",
+        "The saved boundary file holds none of this dataset's {level}.",
+    ),
+    "ov.map_level": ("地图层级", "Map level"),
+    "ov.level_county": ("区县", "counties"),
+    "ov.level_township": ("乡镇（街道）", "townships"),
+    "ov.town_upload": (
+        "上传乡镇（街道）边界文件（含 9 位或 12 位乡镇区划代码字段）即可绘制乡镇分区图；现为示意图。",
+        "Upload a township boundary file (with a 9- or 12-digit township code field) to draw the township map; a schematic is shown meanwhile.",
+    ),
+    "ov.town_no_data": (
+        "这是乡镇级边界文件（{names}的乡镇），但当前数据集没有乡镇级数据；请在“数据”页上传含乡镇区域（9 位代码，parent 为所属区县）的清单",
+        "This is a township boundary file (townships of {names}), but the dataset has no township-level data; upload an inventory with township regions (9-digit codes, parent = their county) on the Data page",
+    ),
+    "ov.choropleth_town": (
+        "{where}{y}年各乡镇（街道）{m}（{u}）",
+        "{where}: {m} by township, {y} ({u})",
     ),
     "ov.geojson_forget": ("移除已上传的边界", "Remove the uploaded boundaries"),
     "ov.choropleth": ("{where}{y}年各区县{m}（{u}）", "{where}: {m} by county, {y} ({u})"),

@@ -129,3 +129,50 @@ def test_partial_upload_names_the_missing_county(workspace):
     at.run()
     assert_ok(at)
     assert at.warning and "乙县" in at.warning[0].value and "甲县" not in at.warning[0].value
+
+
+def test_ankang_file_matching_one_county_names_the_other_nine(tmp_path, monkeypatch):
+    """Issue 16: one real outline (平利县) and one garbage feature (汉滨区) must never pass as
+    the city's map: both warnings are shown, in Chinese, naming the nine counties not drawn."""
+    from .helpers import REPO
+
+    if not (REPO / "datasets" / "ankang" / "dataset.yaml").exists():
+        pytest.skip("datasets/ankang not present")
+    monkeypatch.delenv("GEP_DATASET", raising=False)
+    monkeypatch.delenv("GEP_COEFFICIENT_SET", raising=False)
+    monkeypatch.setenv("GEP_WORKSPACE", str(tmp_path / "ws"))
+    real = geo.bundled_boundaries(["610926"])["features"][0]
+    gj = {
+        "type": "FeatureCollection",
+        "features": [
+            {**real, "properties": {"adcode": 610926, "name": "平利县"}},
+            {
+                "type": "Feature",
+                "properties": {"adcode": 610902, "name": "汉滨区"},
+                "geometry": {"type": "Polygon", "coordinates": [[["x", 1], [2, 2], [3, 3]]]},
+            },
+        ],
+    }
+    at = new_app("zh")
+    at.file_uploader(key="ov_geojson").set_value(
+        ("ankang.geojson", json.dumps(gj).encode(), "application/json")
+    )
+    at.run()
+    assert_ok(at)
+    warnings = [w.value for w in at.warning]
+    assert any("1/2 个要素" in w and "第 2（汉滨区）" in w for w in warnings), warnings
+    missing = next(w for w in warnings if "只匹配了 1/10 个区县" in w)
+    for name in (
+        "汉滨区",
+        "汉阴县",
+        "石泉县",
+        "宁陕县",
+        "紫阳县",
+        "岚皋县",
+        "镇坪县",
+        "旬阳市",
+        "白河县",
+    ):
+        assert name in missing
+    assert "平利县" not in missing
+    assert any("1/10 个区县已匹配" in c.value for c in at.caption)

@@ -40,7 +40,7 @@ def test_boundary_upload_gives_a_choropleth_and_is_remembered(workspace):
     bad.file_uploader(key="ov_geojson").set_value(("x.geojson", b"{broken", "application/json"))
     bad.run()
     assert_ok(bad)
-    assert bad.error and "Cannot use this GeoJSON" in bad.error[0].value
+    assert bad.error and "Cannot use this boundary file" in bad.error[0].value
 
 
 def test_carbon_project_calculator_matches_gep_carbon(workspace):

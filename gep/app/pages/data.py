@@ -31,33 +31,52 @@ else:
         ui.show_problems(ctx.error.problems, key="dt_load_problems")
 
 
-def _ingest() -> None:
-    """Validate the upload; only a valid one is saved and made active (runs before the page)."""
+def _ingest(slot) -> None:
+    """Validate the upload with a progress bar in ``slot``; only a valid one is saved and
+    made active (the page then reruns with it)."""
     ss = st.session_state
     up = ss.get("dt_upload")
     if up is None:
         return
     regions = ss.get("dt_regions")
+    bar = slot.progress(0.0, text=t("dt.progress_start"))
+    done_text = [""]
+
+    def show(fraction: float, stage: str, done: int, total: int) -> None:
+        if stage == "read":
+            msg = t("dt.progress_read", done=done / 2**20, total=total / 2**20)
+        elif stage == "validate":
+            msg = t("dt.progress_validate", n=total)
+        elif stage == "arrays":
+            msg = t("dt.progress_arrays", n=total)
+        else:
+            msg = t("dt.progress_rows", n=total)
+            done_text[0] = t("dt.progress_done", n=total, mb=len(raw) / 2**20)
+        bar.progress(fraction, text=msg)
+
     try:
+        raw = up.getvalue()
         coefficients = str(ctx.base_path) if ctx.base_path is not None else None
         ds, files = ingest.validate_upload(
             up.name,
-            up.getvalue(),
+            raw,
             ctx.dataset,
             regions.getvalue() if regions is not None else None,
             name=ss.get("dt_name", ""),
             coefficients=coefficients,
+            progress=show,
         )
         # it must also account with its coefficient set, or it is not made active
+        bar.progress(0.97, text=t("dt.progress_account"))
         set_path = data.default_set_path(ds) if coefficients is None else ctx.base_path
         cs, _ = data.load_set_cached(set_path)
         account(ds, cs, profile=ctx.profile)
         path = ingest.save_upload(ds.name, files)
-        ss["dataset_choice"] = str(path)
-        ss["coef_choice"] = ""
-        ss["_dt_flash"] = ("ok", t("dt.ok", n=len(ds.table), path=str(path)), [])
+        bar.progress(1.0, text=done_text[0])
+        ss["_activate_dataset"] = str(path)  # taken by data.build_context on the rerun
+        ss["_dt_flash"] = ("ok", t("dt.ok", n=len(ds.table), path=str(path)), [], done_text[0])
     except InputError as exc:
-        ss["_dt_flash"] = ("bad", t("dt.bad"), exc.problems)
+        ss["_dt_flash"] = ("bad", t("dt.bad"), exc.problems, "")
         workspace.log_event(  # issue 13: rejected uploads are in the audit log
             "upload.rejected",
             f"dataset:{up.name}",
@@ -75,26 +94,38 @@ st.subheader(t("dt.upload"))
 c1, c2 = st.columns(2)
 with c1:
     st.file_uploader(
-        t("dt.upload"), type=["csv", "xlsx"], key="dt_upload", label_visibility="collapsed"
+        t("dt.upload"),
+        type=["csv", "xlsx"],
+        key="dt_upload",
+        label_visibility="collapsed",
+        help=t("dt.upload_limit", mb=ingest.MAX_UPLOAD_BYTES // 2**20),
     )
 with c2:
     st.file_uploader(t("dt.upload_regions"), type=["csv"], key="dt_regions")
 st.text_input(t("dt.name"), key="dt_name", placeholder="my-inventory")
 b1, b2 = st.columns(2)
-b1.button(
+go = b1.button(
     f"✔ {t('dt.validate')}",
-    on_click=_ingest,
     type="primary",
     key="dt_go",
     disabled=st.session_state.get("dt_upload") is None,
 )
 if ctx.dataset_path is not None and str(ctx.dataset_path) != str(data.default_dataset_path()):
     b2.button(t("dt.switch_default"), on_click=_use_default, key="dt_default")
+progress_slot = st.empty()
+if go:
+    # validated in this run, with a progress bar (rows and bytes read); the page then reruns
+    # so the sidebar and every page use the new data (other sessions are not held up: each
+    # session runs in its own thread and pyarrow parses without the GIL)
+    _ingest(progress_slot)
+    st.rerun()
 
 flash = st.session_state.pop("_dt_flash", None)
 if flash:
-    kind, message, problems = flash
+    kind, message, problems, done = flash
     if kind == "ok":
+        if done:
+            progress_slot.progress(1.0, text=done)
         st.success(message)
     else:
         st.error(message)

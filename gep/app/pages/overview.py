@@ -247,7 +247,8 @@ ui.chart_block(
     cache=(measure,),
 )
 
-# ---- map: schematic tiles, or a choropleth from an uploaded boundary file
+# ---- map: a true choropleth, offline (bundled county outlines or uploaded boundary files of
+# the county or the township level); schematic tiles only when no outline is known
 st.subheader(t("ov.map"))
 map_measure = (
     st.segmented_control(
@@ -259,45 +260,121 @@ map_measure = (
     )
     or "per_km2"
 )
-mdf = views.county_measure(acc, year, map_measure, lang, unit)
-mdf["rank"] = mdf["value"].rank(ascending=False, method="min")
+frames = geo.levels_frame(acc, year, map_measure, unit, lang, views.county_measure)
+has_town = not frames[geo.TOWNSHIP].empty
 m_unit = views.measure_unit(map_measure, unit, lang)
-pos, all_known = geo.tile_positions(mdf["region"])
-mdf = mdf.join(pos, on="region")
-boundary = workspace.boundary_path()
-upload = st.file_uploader(t("ov.geojson"), type=["geojson", "json"], key="ov_geojson")
-raw = None
-if upload is not None:
-    raw = upload.getvalue()
-elif boundary.exists():
-    raw = boundary.read_bytes()
-rings, map_source = None, None
-if raw is not None:
+saved = {geo.COUNTY: workspace.boundary_path()}
+saved[geo.TOWNSHIP] = saved[geo.COUNTY].with_name("township.geojson")
+level_names = {geo.COUNTY: t("ov.level_county"), geo.TOWNSHIP: t("ov.level_township")}
+
+upload = st.file_uploader(t("ov.geojson"), type=list(geo.BOUNDARY_TYPES), key="ov_geojson")
+if upload is not None and st.session_state.get("_ov_boundary") != upload.file_id:
+    # a new file: read, match, save under its level; the outcome is kept for later reruns
+    st.session_state["_ov_boundary"] = upload.file_id
+    st.session_state["_ov_boundary_error"] = None
     try:
-        gj = geo.parse_geojson(raw)
-        matched, prop, _ = geo.match_features(gj, ds.regions)
-        found = geo.outlines(matched)
-        if upload is not None:
-            workspace.atomic_write_bytes(boundary, raw)
-        rings, map_source = found, t("ov.geojson_ok", n=len(found), prop=prop)
-        missing = [acc.region_name(r, lang) for r in acc.regions if r not in found]
-        if missing:
-            st.warning(
-                t(
-                    "ov.geojson_missing",
-                    names="、".join(missing) if lang == "zh" else ", ".join(missing),
-                )
-            )
-        if st.button(t("ov.geojson_forget"), key="ov_geojson_forget"):
-            boundary.unlink(missing_ok=True)
-            rings = None
+        bf = geo.read_boundary(upload.name, upload.getvalue())
+        try:
+            matched, _, _ = geo.match_features(bf.gj, ds.regions)
+        except geo.BoundaryError as exc:
+            hint = geo.township_hint(bf.gj, ds.regions)
+            if hint is None:
+                raise
+            names = "、".join(acc.region_name(c, lang) for c in hint.split(","))
+            raise geo.BoundaryError(
+                text("ov.town_no_data", "zh", names=names),
+                text("ov.town_no_data", "en", names=names),
+            ) from exc
+        lvl = geo.file_level(matched)
+        workspace.atomic_write_bytes(saved[lvl], geo.dump_boundary(bf))
+        if lvl == geo.TOWNSHIP and has_town:
+            st.session_state["ov_map_level"] = geo.TOWNSHIP
     except geo.BoundaryError as exc:
+        st.session_state["_ov_boundary_error"] = (exc.zh, exc.en)
+bad = st.session_state.get("_ov_boundary_error") if upload is not None else None
+if bad:
+    st.error(t("ov.geojson_bad", msg=bad[0] if lang == "zh" else bad[1]))
+
+level = geo.COUNTY
+if has_town:
+    level = (
+        st.segmented_control(
+            t("ov.map_level"),
+            [geo.COUNTY, geo.TOWNSHIP],
+            default=geo.COUNTY,
+            key="ov_map_level",
+            format_func=level_names.get,
+        )
+        or geo.COUNTY
+    )
+mdf = frames[level].copy()
+names_sep = "、" if lang == "zh" else ", "
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _saved_outlines(path: str, stamp: tuple, dataset_hash: str, level: str, _regions):
+    """Outlines of a saved boundary file at ``level`` (cached on the file's size and time)."""
+    bf = geo.load_saved_boundary(path)
+    matched, prop, _ = geo.match_features(bf.gj, _regions)
+    found = geo.outlines(geo.level_codes(matched, level), tol=geo.TOLERANCE[level])
+    return found, prop, bf.skipped, bf.n_features
+
+
+rings, map_source = None, None
+path = saved[level]
+if path.exists():
+    try:
+        st_ = path.stat()
+        found, prop, skipped, n_features = _saved_outlines(
+            str(path), (st_.st_size, st_.st_mtime_ns), ctx.dataset_hash, level, ds.regions
+        )
+        if skipped:
+            shown = names_sep.join(f"{i}{'（' + lb + '）' if lb else ''}" for i, lb in skipped[:20])
+            st.warning(t("ov.boundary_skipped", k=len(skipped), n=n_features, which=shown))
+        missing = [r for r in mdf["region"] if r not in found]
+        if not found:
+            st.warning(t("ov.boundary_none", level=level_names[level]))
+        else:
+            rings = found
+            map_source = t(
+                "ov.boundary_ok", n=len(found), m=len(mdf), level=level_names[level], prop=prop
+            )
+            if missing:
+                st.warning(
+                    t(
+                        "ov.boundary_missing",
+                        k=len(found),
+                        n=len(mdf),
+                        level=level_names[level],
+                        names=names_sep.join(mdf.set_index("region").loc[missing, "name"]),
+                    )
+                )
+        if st.button(t("ov.geojson_forget"), key="ov_geojson_forget"):
+            path.unlink(missing_ok=True)
+            rings = None
+            st.rerun()
+    except geo.BoundaryError as exc:  # e.g. a saved file that no longer matches this dataset
         st.error(t("ov.geojson_bad", msg=exc.message(lang)))
-if rings is None:
-    bundled = geo.bundled_boundaries(acc.regions)
+if rings is None and level == geo.COUNTY:
+    bundled = geo.bundled_boundaries(mdf["region"])
     if bundled is not None:
         rings = geo.outlines(bundled)
         map_source = t("ov.map_bundled", src=geo.BUNDLED_SOURCE[0 if lang == "zh" else 1])
+        missing = [r for r in mdf["region"] if r not in rings]
+        if missing:
+            st.warning(
+                t(
+                    "ov.boundary_missing",
+                    k=len(rings),
+                    n=len(mdf),
+                    level=level_names[level],
+                    names=names_sep.join(mdf.set_index("region").loc[missing, "name"]),
+                )
+            )
+if rings is None and level == geo.TOWNSHIP:
+    st.info(t("ov.town_upload"))
+pos, all_known = geo.tile_positions(mdf["region"])
+mdf = mdf.join(pos, on="region")
 table = mdf.drop(columns=["col", "row"]).rename(
     columns={
         "region": t("col.region"),
@@ -309,7 +386,7 @@ table = mdf.drop(columns=["col", "row"]).rename(
     }
 )
 map_title = t(
-    "ov.choropleth",
+    "ov.choropleth" if level == geo.COUNTY else "ov.choropleth_town",
     y=year,
     m=text(f"measure.{map_measure}", lang),
     u=m_unit,
@@ -326,9 +403,9 @@ if rings:
             missing_label=t("ov.no_data"),
         ),
         table,
-        "county_map",
+        "county_map" if level == geo.COUNTY else "township_map",
         map_title,
-        cache=(map_measure, geo.rings_key(rings)),
+        cache=(map_measure, level, geo.rings_key(rings)),
     )
     st.caption(map_source)
 else:
