@@ -38,7 +38,7 @@ INVENTORY_COLUMNS = ["region", "year", "item", "ecosystem", "species", "value", 
 REGION_COLUMNS = ["code", "name_zh", "name_en", "parent", "land_area", "land_area_unit"]
 EXTENT_TOLERANCE = 0.01  # extent may exceed land area by at most 1 %
 # 6-digit county-level codes; 9-digit 乡镇/街道 codes (GB/T 10114: county code + 3 digits)
-_REGION_CODE_RE = re.compile(r"[0-9]{6}(?:[0-9]{3})?")
+REGION_CODE_RE = re.compile(r"[0-9]{6}(?:[0-9]{3})?")
 
 
 @dataclass
@@ -292,7 +292,7 @@ def parse_regions(df: pd.DataFrame, file: str, first_row: int = 2) -> pd.DataFra
     for i, rec in enumerate(df.to_dict("records")):
         row = first_row + i
         code = rec["code"]
-        if not _REGION_CODE_RE.fullmatch(code):  # ASCII digits only: "６１０９０２" is refused
+        if not REGION_CODE_RE.fullmatch(code):  # ASCII digits only: "６１０９０２" is refused
             problems.append(
                 Problem(
                     file,

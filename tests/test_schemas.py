@@ -242,6 +242,9 @@ GOOD_SCENARIO = {
         ({"overrides": [{"id": "a.b"}]}, "overrides[0]"),  # no op
         ({"inventory_edits": [{"item": "area", "scale": -1}]}, "inventory_edits[0].scale"),
         ({"inventory_edits": [{"item": "area", "scale": 1, "region": "61"}]}, None),
+        # full-width digits look like a code but are not one (str.isdigit accepts them)
+        ({"inventory_edits": [{"item": "area", "scale": 1, "region": "６１０９０２"}]}, None),
+        ({"inventory_edits": [{"item": "area", "scale": 1, "region": "6109021"}]}, None),
         ({"land_conversions": [{"from": "farmland.dry", "area": 5}]}, "land_conversions[0].to"),
         ({"carbon_price": {"path": {}}}, "carbon_price.path"),
         ({"carbon_price": {"path": {"twenty": 5}}}, "carbon_price.path.twenty"),
@@ -265,6 +268,15 @@ def test_scenario_json_schema_and_loader_reject_the_same(change, field):
     assert problems and all(p.file == "s.yaml" and p.field for p in problems), problems
     if field is not None:
         assert field in [p.field for p in problems], problems
+
+
+@pytest.mark.parametrize("region", ["610902", 610902, "610902001", 610902001])
+def test_scenario_regions_may_be_county_or_township_codes(region):
+    """A scenario can target a 乡镇 (9-digit code), as regions.csv allows."""
+    raw = {**GOOD_SCENARIO, "inventory_edits": [{"item": "visitors", "region": region, "scale": 2}]}
+    validator = jsonschema.Draft202012Validator(schemas.json_schema("scenario"))
+    assert validator.is_valid(_json_keys(raw))
+    assert schemas.validate("scenario", raw, "s.yaml") == []
 
 
 def test_scenario_problems_name_file_key_and_line(tmp_path):

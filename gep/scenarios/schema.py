@@ -34,6 +34,7 @@ from pydantic_core import PydanticCustomError
 from ..catalog import ecosystem_catalog, item_spec
 from ..coefficients import Override
 from ..errors import InputError, Problem
+from ..inventory import REGION_CODE_RE
 from ..schemas import Bilingual
 from ..unitparse import UnitError, parse_amount
 from ..units import parse_unit, ureg
@@ -62,17 +63,20 @@ Amount = Annotated[
 
 def _region(value: int | str) -> str:
     code = str(value).strip()
-    if not (len(code) == 6 and code.isdigit()):
-        raise _bad(f"region {value!r} is not a 6-digit administrative code")
+    # ASCII digits only (str.isdigit would accept full-width ６１０９０２); 6-digit county or
+    # 9-digit township code, as in regions.csv
+    if not REGION_CODE_RE.fullmatch(code):
+        raise _bad(f"region {value!r} is not a 6-digit (county) or 9-digit (township) code")
     return code
 
 
 _REGION_JSON = {
     "anyOf": [
-        {"type": "string", "pattern": "^[0-9]{6}$"},
+        {"type": "string", "pattern": "^[0-9]{6}([0-9]{3})?$"},
         {"type": "integer", "minimum": 100000, "maximum": 999999},
+        {"type": "integer", "minimum": 100000000, "maximum": 999999999},
     ],
-    "description": "6-digit administrative code",
+    "description": "6-digit county or 9-digit township administrative code",
 }
 Region = Annotated[int | str, AfterValidator(_region), WithJsonSchema(_REGION_JSON)]
 Regions = Annotated[
@@ -527,7 +531,7 @@ def _message(err: dict, loc: tuple, on_key: bool) -> str:
     if last in ("set", "add", "area"):
         return f"{value!r} is not a number or 'NUMBER UNIT'"
     if last == "region":
-        return f"region {value!r} is not a 6-digit administrative code"
+        return f"region {value!r} is not a 6-digit (county) or 9-digit (township) code"
     if kind == "literal_error":
         return f"{name} must be one of {err['ctx']['expected']}, not {value!r}"
     if kind == "list_type":
