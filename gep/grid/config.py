@@ -75,8 +75,8 @@ TABLE_PARAMETERS = (
 LS_METHODS = ("fixed", "flow")
 ROUTINGS = ("mfd", "d8")
 SEQUESTRATION = ("stock_difference", "nep")
-#: largest DEM the flow-routed LS loads at once (it needs the whole array; ≈ 40 B per cell)
-LS_MAX_PIXELS = 60_000_000
+#: largest DEM the flow-routed LS loads at once (it needs the whole array; peak ≈ 90 B per cell)
+LS_MAX_PIXELS = 40_000_000
 RESAMPLING = ("nearest", "bilinear", "cubic", "average", "mode")
 CARBON_POOLS = ("above", "below", "soil", "dead")
 #: divisions whose code changed; applied to boundary codes before anything else

@@ -352,7 +352,7 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
                         Problem(
                             f,
                             f"flow-routed LS needs the whole DEM in memory: {n_px:,} px > "
-                            f"ls.max_pixels {cfg.ls_max_pixels:,} (≈ 40 B per px); raise "
+                            f"ls.max_pixels {cfg.ls_max_pixels:,} (peak ≈ 90 B per px); raise "
                             "ls.max_pixels or use method: fixed",
                             field="ls.max_pixels",
                         )
