@@ -406,7 +406,9 @@ def render(ctx) -> None:
         )
         go_demo = st.button(t("gr.run_demo"), key="gr_run_demo", type="primary")
     with c2:
-        up = st.file_uploader(t("gr.upload"), type=["yaml", "yml"], key="gr_upload")
+        up = st.file_uploader(
+            t("gr.upload"), type=["yaml", "yml"], key="gr_upload", help=t("gr.upload_help")
+        )
         configs = list_configs()
         root = grid_root()
         chosen = None

@@ -635,6 +635,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Building the demo rasters at {r} m (first run only)…",
     ),
     "gr.upload": ("上传栅格配置（YAML）", "Upload a grid config (YAML)"),
+    "gr.upload_help": (
+        "配置保存到工作区 grid/uploads/；其中的栅格路径相对于该文件夹，且只能指向工作区 grid 文件夹内的文件。",
+        "Saved to the workspace's grid/uploads/; raster paths in it are relative to that folder "
+        "and may only point inside the workspace grid folder.",
+    ),
     "gr.config": ("工作区中的栅格配置", "Grid config in the workspace"),
     "gr.run_config": ("运行所选配置", "Run the selected config"),
     "gr.running": ("正在运行 {name}…", "Running {name}…"),
