@@ -376,6 +376,11 @@ def _load(payload: dict) -> None:
     except InputError as exc:
         ss["gr_error"] = exc
         return
+    except Exception as exc:  # noqa: BLE001 - logged with an id, shown in plain words
+        from .safety import report_error
+
+        report_error(exc)
+        return
     ss["dataset_choice"] = str(path)
     ss["coef_choice"] = ""
     ss["_gr_flash"] = t("gr.loaded", path=str(path))
