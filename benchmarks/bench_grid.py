@@ -14,6 +14,11 @@ files, then the same files go through the floor and ``gep grid`` in the same pro
         --invest-python /path/to/invest-venv/bin/python --run-carbon /path/to/run_carbon.py
     python benchmarks/bench_grid.py ankang --resolution 30      # time + peak RSS, fresh process
     python benchmarks/bench_grid.py scaling --sizes 2000 4000 8000 16000
+    python benchmarks/bench_grid.py flow --sizes 500 1000 2000   # flow-routed LS vs local LS
+
+Flow-routed LS (Desmet & Govers with D8/MFD accumulation) has no local floor: it is timed
+against the fixed-slope-length LS on the same DEM (gradient + closed form, the least any LS
+must do), in the same process, so the ratio is the price of routing.
 
 The floor reads both rasters with rasterio and sums pool densities by class with
 ``np.bincount`` (storage of each map, change over pixels valid in both, NPV = change × k): the
@@ -206,6 +211,45 @@ def test_carbon_gep_grid(benchmark, pair):
         assert out[k] == pytest.approx(ref[k], rel=1e-9)
 
 
+def smooth_dem(size: int, seed: int = 3, res: float = 30.0) -> np.ndarray:
+    """A valley-and-ridges DEM [m] (smooth relief over a tilted plane; illustrative)."""
+    from scipy.ndimage import zoom
+
+    rng = np.random.default_rng(seed)
+    coarse = rng.standard_normal((size // 64 + 3, size // 64 + 3))
+    relief = zoom(coarse, 64, order=3, prefilter=False)[:size, :size]
+    ii, jj = np.mgrid[0:size, 0:size]
+    return 300.0 + 0.05 * res * (ii + 0.5 * jj) + 120.0 * relief
+
+
+def ls_fixed(dem, res: float = 30.0):
+    from gep.grid.formulas import ls_factor, slope_radians
+
+    return ls_factor(slope_radians(dem, res, res), 30.0)
+
+
+def ls_flow(dem, routing: str, res: float = 30.0):
+    from gep.grid.formulas import flow_ls_factor
+
+    return flow_ls_factor(dem, res, res, routing=routing)
+
+
+@pytest.fixture(scope="module")
+def dem():
+    return smooth_dem(int(os.environ.get("GEP_BENCH_FLOW_SIZE", "500")))
+
+
+def test_ls_fixed_floor(benchmark, dem):
+    out = benchmark.pedantic(ls_fixed, args=(dem,), rounds=3, iterations=1)
+    assert np.isfinite(out).all()
+
+
+@pytest.mark.parametrize("routing", ["d8", "mfd"])
+def test_ls_flow(benchmark, dem, routing):
+    out = benchmark.pedantic(ls_flow, args=(dem, routing), rounds=3, iterations=1)
+    assert np.isfinite(out).all() and (out > 0).all()
+
+
 # ----------------------------------------------------------------------------- scripts
 def _stats(xs):
     return {"min": min(xs), "median": statistics.median(xs), "all": xs}
@@ -341,6 +385,27 @@ def scaling_main(a) -> dict:
     return {"chunks": a.chunks, "rows": rows, "load_average": os.getloadavg()}
 
 
+def flow_main(a) -> dict:
+    import resource
+
+    rows = []
+    for size in a.sizes:
+        z = smooth_dem(size)
+        row = {"size": size, "pixels": size * size}
+        for name, fn, args in (
+            ("fixed", ls_fixed, (z,)),
+            ("d8", ls_flow, (z, "d8")),
+            ("mfd", ls_flow, (z, "mfd")),
+        ):
+            secs = [_timed(fn, *args)[0] for _ in range(a.rounds)]
+            row[name] = _stats(secs)
+        for name in ("d8", "mfd"):
+            row[f"{name}_over_fixed_median"] = row[name]["median"] / row["fixed"]["median"]
+        rows.append(row)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"rows": rows, "peak_rss_mb": peak, "load_average": os.getloadavg()}
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -359,8 +424,16 @@ def main(argv=None) -> int:
     s.add_argument("--sizes", type=int, nargs="+", default=[2000, 4000, 8000, 16000])
     s.add_argument("--chunks", type=int, default=1024)
     s.add_argument("--workdir")
+    f = sub.add_parser("flow")
+    f.add_argument("--sizes", type=int, nargs="+", default=[500, 1000, 2000])
+    f.add_argument("--rounds", type=int, default=3)
     a = p.parse_args(argv)
-    fn = {"carbon": carbon_main, "ankang": ankang_main, "scaling": scaling_main}[a.cmd]
+    fn = {
+        "carbon": carbon_main,
+        "ankang": ankang_main,
+        "scaling": scaling_main,
+        "flow": flow_main,
+    }[a.cmd]
     print(json.dumps(fn(a), indent=2, ensure_ascii=False))
     return 0
 

@@ -663,6 +663,67 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dt.provenance": ("来源与可追溯信息", "Provenance"),
     "dt.switch_default": ("切换回默认数据集", "Switch back to the default dataset"),
     "dt.building": ("正在生成报告…", "Building the report…"),
+    # data page: gridded mode (issue 12; gep/app/gridpanel.py)
+    "gr.title": ("栅格模式：由栅格计算区县物质量", "Gridded mode: county quantities from rasters"),
+    "gr.intro": (
+        "运行栅格配置（土地覆被、降水、蒸散、DEM 等栅格 → 逐像元公式 → 区县汇总），查看区县分布图和"
+        "栅格预览，并可将结果（物质量 quantities.csv + 面积清单 inventory.csv）载入为核算数据集。",
+        "Run a grid config (land cover, precipitation, ET, DEM … rasters → per-pixel formulas → "
+        "county totals), see the county map and a raster preview, and load the result "
+        "(quantities.csv + extent inventory.csv) as a dataset for accounting.",
+    ),
+    "gr.missing": (
+        '栅格模式需要安装 grid 扩展：pip install -e ".[grid]"',
+        'Gridded mode needs the grid extra: pip install -e ".[grid]"',
+    ),
+    "gr.demo_res": ("示例数据分辨率", "Demo resolution"),
+    "gr.run_demo": ("运行安康示例（示意数据）", "Run the Ankang demo (illustrative data)"),
+    "gr.building": (
+        "正在生成 {r} 米分辨率的示例栅格（首次运行）…",
+        "Building the demo rasters at {r} m (first run only)…",
+    ),
+    "gr.upload": ("上传栅格配置（YAML）", "Upload a grid config (YAML)"),
+    "gr.upload_help": (
+        "配置保存到工作区 grid/uploads/；其中的栅格路径相对于该文件夹，且只能指向工作区 grid 文件夹内的文件。",
+        "Saved to the workspace's grid/uploads/; raster paths in it are relative to that folder "
+        "and may only point inside the workspace grid folder.",
+    ),
+    "gr.config": ("工作区中的栅格配置", "Grid config in the workspace"),
+    "gr.run_config": ("运行所选配置", "Run the selected config"),
+    "gr.running": ("正在运行 {name}…", "Running {name}…"),
+    "gr.step_run": (
+        "读取栅格、逐像元计算并按区县汇总…",
+        "Reading the rasters, computing per pixel, summing by county…",
+    ),
+    "gr.done": ("运行完成（计算 {s:.2f} 秒）", "Done (compute {s:.2f} s)"),
+    "gr.bad": (
+        "栅格配置或数据有误，未运行。",
+        "The grid config or its data has problems; not run.",
+    ),
+    "gr.failed": ("栅格运行失败。", "The grid run failed."),
+    "gr.summary": (
+        "{name}：{n} 个分区，栅格 {h} × {w} 像元，计算 {s:.2f} 秒；分区来源：{src}",
+        "{name}: {n} zones, grid {h} × {w} px, compute {s:.2f} s; zones: {src}",
+    ),
+    "gr.illustrative": (
+        "示例栅格为合成的示意数据（illustrative，由 gep grid demo 生成），不是安康的实测值。",
+        "The demo rasters are synthetic (illustrative, made by gep grid demo), not measurements "
+        "of Ankang.",
+    ),
+    "gr.nodata": ("已跳过的无数据像元：{what}", "Nodata pixels skipped: {what}"),
+    "gr.area": ("生态系统面积", "Ecosystem extent"),
+    "gr.measure": ("地图指标", "Map measure"),
+    "gr.map_title": ("{m}（{name}，栅格汇总）", "{m} ({name}, gridded totals)"),
+    "gr.outlines_bundled": ("区县边界：{src}", "County outlines: {src}"),
+    "gr.outlines_zones": ("边界：运行所用的分区多边形", "Outlines: the zone polygons of the run"),
+    "gr.preview": ("栅格预览（降采样）", "Raster preview (downsampled)"),
+    "gr.preview_layer": ("预览图层", "Layer"),
+    "gr.land_cover": ("土地覆被", "Land cover"),
+    "gr.preview_caption": ("预览 {h} × {w} 像元", "preview {h} × {w} px"),
+    "gr.tables": ("物质量与面积明细", "Quantities and extent rows"),
+    "gr.ds_name": ("数据集名称", "Dataset name"),
+    "gr.load": ("载入为核算数据集", "Load as a dataset for accounting"),
+    "gr.loaded": ("已载入并启用数据集：{path}", "Dataset saved and now active: {path}"),
 }
 
 

@@ -57,6 +57,10 @@ PARAMETERS: dict[str, str] = {
     "rusle_c": "dimensionless",
     "rusle_p": "dimensionless",
     "hot_days": "day",
+    "npp": "g / m ** 2",
+    "heterotrophic_respiration": "g / m ** 2",
+    "water_evaporation": "mm",
+    "pan_evaporation": "mm",
 }
 #: parameters that may be given per ecosystem in ``tables`` instead of as a raster
 TABLE_PARAMETERS = (
@@ -66,7 +70,13 @@ TABLE_PARAMETERS = (
     "rusle_c",
     "rusle_p",
     "rusle_k",
+    "heterotrophic_respiration",
 )
+LS_METHODS = ("fixed", "flow")
+ROUTINGS = ("mfd", "d8")
+SEQUESTRATION = ("stock_difference", "nep")
+#: largest DEM the flow-routed LS loads at once (it needs the whole array; peak ≈ 90 B per cell)
+LS_MAX_PIXELS = 40_000_000
 RESAMPLING = ("nearest", "bilinear", "cubic", "average", "mode")
 CARBON_POOLS = ("above", "below", "soil", "dead")
 #: divisions whose code changed; applied to boundary codes before anything else
@@ -86,6 +96,8 @@ _TOP = {
     "tables",
     "ls",
     "carbon",
+    "sequestration",
+    "evaporation",
 }
 _LAYER = {"path", "unit", "variable", "band", "nodata", "resample", "crs"}
 _LC = {"path", "classes", "variable", "band", "nodata", "resample", "crs", "year"}
@@ -143,6 +155,14 @@ class GridConfig:
     layers: dict[str, LayerSpec] = field(default_factory=dict)
     tables: dict[str, dict[str, float]] = field(default_factory=dict)
     slope_length: float = 30.0
+    ls_method: str = "fixed"
+    ls_routing: str = "mfd"
+    ls_exponent: float = 1.1
+    ls_l_max: float | None = None
+    ls_max_pixels: int = LS_MAX_PIXELS
+    sequestration: str | None = None
+    pan_coefficient: float | None = None
+    evaporation_divide_by_eer: bool = False
     carbon_pools: dict[str, dict[str, float]] | None = None
     carbon_unit: str = "t / hectare"
     valuation: dict[str, float] | None = None
@@ -429,10 +449,12 @@ def load_config(path: str | Path) -> GridConfig:
 
     lsraw = raw.get("ls", {}) or {}
     slope_length = 30.0
+    ls_method, ls_routing, ls_exponent, ls_l_max, ls_max = "fixed", "mfd", 1.1, None, LS_MAX_PIXELS
     if not isinstance(lsraw, dict):
         problems.append(Problem(file, "ls must be a mapping", field="ls"))
     else:
-        for k in sorted(set(lsraw) - {"slope_length"}):
+        known = {"slope_length", "method", "routing", "exponent", "l_max", "max_pixels"}
+        for k in sorted(set(lsraw) - known):
             problems.append(Problem(file, f"unknown key '{k}'", field=f"ls.{k}"))
         slope_length = lsraw.get("slope_length", 30.0)
         if not _num(slope_length) or slope_length <= 0:
@@ -440,6 +462,72 @@ def load_config(path: str | Path) -> GridConfig:
                 Problem(file, "slope_length must be a positive number [m]", "ls.slope_length")
             )
             slope_length = 30.0
+        ls_method = lsraw.get("method", "fixed")
+        if ls_method not in LS_METHODS:
+            problems.append(
+                Problem(file, f"method must be one of {', '.join(LS_METHODS)}", "ls.method")
+            )
+            ls_method = "fixed"
+        ls_routing = lsraw.get("routing", "mfd")
+        if ls_routing not in ROUTINGS:
+            problems.append(
+                Problem(file, f"routing must be one of {', '.join(ROUTINGS)}", "ls.routing")
+            )
+            ls_routing = "mfd"
+        ls_exponent = lsraw.get("exponent", 1.1)
+        if not _num(ls_exponent) or not 0 < ls_exponent <= 10:
+            problems.append(Problem(file, "exponent must be a number in (0, 10]", "ls.exponent"))
+            ls_exponent = 1.1
+        ls_l_max = lsraw.get("l_max")
+        if ls_l_max is not None and (not _num(ls_l_max) or ls_l_max <= 0):
+            problems.append(Problem(file, "l_max must be a positive number [m]", "ls.l_max"))
+            ls_l_max = None
+        ls_max = lsraw.get("max_pixels", LS_MAX_PIXELS)
+        if not isinstance(ls_max, int) or isinstance(ls_max, bool) or not 1 <= ls_max <= 10**9:
+            problems.append(Problem(file, "max_pixels must be an integer ≥ 1", "ls.max_pixels"))
+            ls_max = LS_MAX_PIXELS
+        if ls_method == "fixed":
+            for k in sorted(set(lsraw) & {"routing", "exponent", "l_max", "max_pixels"}):
+                problems.append(Problem(file, "only with method: flow", field=f"ls.{k}"))
+        elif "slope_length" in lsraw:
+            problems.append(
+                Problem(file, "flow-routed LS has no fixed slope length", "ls.slope_length")
+            )
+
+    sequestration = raw.get("sequestration")
+    if sequestration is not None and sequestration not in SEQUESTRATION:
+        problems.append(
+            Problem(
+                file, f"sequestration must be one of {', '.join(SEQUESTRATION)}", "sequestration"
+            )
+        )
+        sequestration = None
+    eraw = raw.get("evaporation", {}) or {}
+    pan_coefficient = None
+    divide_by_eer = False
+    if not isinstance(eraw, dict):
+        problems.append(Problem(file, "evaporation must be a mapping", field="evaporation"))
+    else:
+        for k in sorted(set(eraw) - {"pan_coefficient", "divide_by_eer"}):
+            problems.append(Problem(file, f"unknown key '{k}'", field=f"evaporation.{k}"))
+        pan_coefficient = eraw.get("pan_coefficient")
+        if pan_coefficient is not None and (
+            not _num(pan_coefficient) or not 0 < pan_coefficient <= 1.5
+        ):
+            problems.append(
+                Problem(
+                    file,
+                    "pan_coefficient must be a number in (0, 1.5]",
+                    field="evaporation.pan_coefficient",
+                )
+            )
+            pan_coefficient = None
+        divide_by_eer = eraw.get("divide_by_eer", False)
+        if not isinstance(divide_by_eer, bool):
+            problems.append(
+                Problem(file, "divide_by_eer must be true or false", "evaporation.divide_by_eer")
+            )
+            divide_by_eer = False
 
     # carbon
     pools = None
@@ -518,6 +606,14 @@ def load_config(path: str | Path) -> GridConfig:
         layers=layers,
         tables=tables,
         slope_length=float(slope_length),
+        ls_method=str(ls_method),
+        ls_routing=str(ls_routing),
+        ls_exponent=float(ls_exponent),
+        ls_l_max=None if ls_l_max is None else float(ls_l_max),
+        ls_max_pixels=int(ls_max),
+        sequestration=sequestration,
+        pan_coefficient=None if pan_coefficient is None else float(pan_coefficient),
+        evaporation_divide_by_eer=bool(divide_by_eer),
         carbon_pools=pools,
         carbon_unit=carbon_unit,
         valuation=valuation,

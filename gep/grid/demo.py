@@ -13,7 +13,8 @@ Everything written here is **illustrative**; every GeoTIFF says so in its metada
   highest); both years use the same ranking, so only pixels near class edges change;
 * precipitation, ET, rainfall erosivity R, soil K, hot days: smooth fields scaled to the
   city-mean values of the demo inventory (precipitation rises southward and with altitude, hot
-  days fall with altitude); runoff coefficients, C and P by ecosystem are the inventory's
+  days fall with altitude); open-water evaporation over the hot days proportional to the hot
+  days, scaled to the inventory's city mean of ``climate.water_evaporation``; runoff coefficients, C and P by ecosystem are the inventory's
   city means (runoff / precipitation for the coefficient);
 * carbon pools: forest pools from Gansu natural-forest densities (关晋宏 et al. 2016, see
   ``shared/reference/forest_carbon.md`` §3.2: tree layer split above/below with R = 0.24,
@@ -242,8 +243,10 @@ def build_demo(
     ).astype(np.float32)
     hot = np.clip(city_mean("climate.hot_days") + 40.0 - 0.045 * (dem - 300.0), 0.0, None)
     hot = (hot / hot[inside].mean() * city_mean("climate.hot_days")).astype(np.float32)
+    # open-water evaporation over the hot days ∝ hot days (the inventory's own construction)
+    wev = (hot / hot[inside].mean() * city_mean("climate.water_evaporation")).astype(np.float32)
     nd = np.float32(-9999.0)
-    for arr in (dem, precip, et, rusle_r, rusle_k, hot):
+    for arr in (dem, precip, et, rusle_r, rusle_k, hot, wev):
         arr[~inside] = nd
     for arr in lc.values():
         arr[~inside] = 0
@@ -268,6 +271,11 @@ def build_demo(
         "rusle_r": (rusle_r, nd, "rainfall erosivity ∝ P^1.6, city mean = inventory mean"),
         "rusle_k": (rusle_k, nd, "soil erodibility, inventory mean ± 10 % smooth"),
         "hot_days": (hot, nd, "days above 26 °C, falling with altitude, city mean = inventory"),
+        "water_evaporation": (
+            wev,
+            nd,
+            "open-water evaporation over the hot days ∝ hot days, city mean = inventory mean",
+        ),
     }
     names = {
         "land_cover_2024": f"land_cover_{year}",
@@ -297,6 +305,7 @@ def build_demo(
             },
             "dem": {"path": "rasters/dem.tif", "unit": "m"},
             "hot_days": {"path": "rasters/hot_days.tif", "unit": "day"},
+            "water_evaporation": {"path": "rasters/water_evaporation.tif", "unit": "mm"},
         },
         "tables": {
             "runoff_coefficient": {e: float(ro.get(e, 0.0)) for e in ORDER},

@@ -20,10 +20,13 @@ from ..catalog import ecosystems_in
 from ..indicators.regulating import (
     SOIL_ECOSYSTEMS,
     WATER_CONSERVATION_ECOSYSTEMS,
+    evaporation_cooling_energy,
     rusle_soil_retention,
     transpiration_cooling_energy,
     water_balance_retention,
 )
+from ..indicators.variants import VEGETATED
+from ..methods.carbon import co2_from_nep
 from ..units import conversion_factor
 from .formulas import budyko_fu_aet, geographic_row_area, ls_factor, runoff_from_coefficient
 from .zones import edge_fractions, rasterize_block
@@ -72,14 +75,21 @@ class BlockContext:
     carbon: bool
     eer: float | None = None  # AC energy-efficiency ratio (climate regulation), from the set
     exact: bool = False  # exact area weighting of pixels on zone boundaries
+    evaporation: dict | None = None  # latent_heat, humidifier_energy, eer (or None), from the set
+    pan_coefficient: float | None = None  # pan → open-water evaporation
     water_ecos: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     soil_ecos: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    veg_ecos: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    open_water: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
 
 def make_context(ecosystems: list[str], **kw) -> BlockContext:
     ctx = BlockContext(ecosystems=ecosystems, **kw)
     ctx.water_ecos = np.isin(ecosystems, ecosystems_in(WATER_CONSERVATION_ECOSYSTEMS, ecosystems))
     ctx.soil_ecos = np.isin(ecosystems, ecosystems_in(SOIL_ECOSYSTEMS, ecosystems))
+    # the tabular NEP route's ecosystems; open water as the account's water-evaporation term
+    ctx.veg_ecos = np.isin(ecosystems, ecosystems_in(VEGETATED, ecosystems))
+    ctx.open_water = np.isin(ecosystems, ["water"])
     return ctx
 
 
@@ -217,7 +227,10 @@ def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: Blo
             vals, cnt = np.unique(lc[bad], return_counts=True)
             out["unmapped"] = dict(zip(vals.tolist(), cnt.tolist(), strict=True))
     nodata_px: dict[str, int] = {}
-    need_eco = any(i in ctx.indicators for i in ("water_conservation", "soil_conservation"))
+    need_eco = any(
+        i in ctx.indicators
+        for i in ("water_conservation", "soil_conservation", "carbon_nep", "water_evaporation")
+    )
     if need_eco and eco is None:
         eco = classify(lc, ctx, ctx.lc_nodata)
     if need_eco or "hot_days" in ctx.indicators:
@@ -300,6 +313,40 @@ def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: Blo
                 eer=(ctx.eer, "dimensionless"),
             )
             out["transpiration_energy"] = zsum(np.where(veg, e, 0.0))
+    if "carbon_nep" in ctx.indicators:
+        npp = _param("npp", blocks, eco, ctx, shape)
+        rh = _param("heterotrophic_respiration", blocks, eco, ctx, shape)
+        ok = usable({"npp": npp, "heterotrophic_respiration": rh}, ctx.veg_ecos)
+        q, _ = pure(
+            co2_from_nep,
+            npp=(npp, ctx.units["npp"]),
+            rh=(rh, ctx.units["heterotrophic_respiration"]),
+            area=(area_full, "hectare"),
+        )
+        out["carbon_nep"] = zsum(np.where(ok, q, 0.0))
+    if "water_evaporation" in ctx.indicators:
+        if "pan_evaporation" in blocks:
+            name = "pan_evaporation"
+            depth = _param(name, blocks, eco, ctx, shape) * (
+                _factor(ctx.units[name], "mm") * ctx.pan_coefficient
+            )
+        else:
+            name = "water_evaporation"
+            depth = _param(name, blocks, eco, ctx, shape) * _factor(ctx.units[name], "mm")
+        ok = usable({name: depth}, ctx.open_water)
+        volume = depth * area_full * _factor("mm * hectare", "m ** 3")
+        co = ctx.evaporation
+        kw = {"eer": (co["eer"], "dimensionless")} if co["eer"] is not None else {}
+        e, _ = pure(
+            evaporation_cooling_energy,
+            evaporation=(volume, "m ** 3"),
+            latent_heat=(co["latent_heat"], "J / g"),
+            humidifier_energy=(co["humidifier_energy"], "kWh / m ** 3"),
+            **kw,
+        )
+        out["evaporation_energy"] = zsum(np.where(ok, e, 0.0))
+        out["evaporation_depth_area"] = zsum(np.where(ok, depth * area_full, 0.0))
+        out["evaporation_weight"] = zsum(np.where(ok, area_full, 0.0))
     if ctx.carbon and prev is not None:
         key0, eco0, nb0, _, b0 = _keys(prev, zone, ctx, ctx.prev_nodata)
         if nb0 != nb:  # mixed dtypes: bin both by ecosystem

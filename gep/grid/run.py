@@ -25,6 +25,7 @@ from ..carbon.ipcc import stock_difference
 from ..catalog import ecosystem_catalog, ecosystems_in
 from ..errors import InputError, Problem
 from ..indicators.regulating import SOIL_ECOSYSTEMS, WATER_CONSERVATION_ECOSYSTEMS
+from ..indicators.variants import VEGETATED
 from ..safeio import atomic_write_text, dumps_json
 from ..units import conversion_factor
 from ..yamlio import dump_yaml
@@ -98,6 +99,78 @@ def _indicators(cfg: GridConfig) -> tuple[str, ...]:
             out.append("soil_conservation")
     if cfg.has("hot_days"):
         out.append("hot_days")
+    # carbon sequestration: NEP per pixel or the land-cover stock difference, one route
+    nep_given = cfg.has("npp") or cfg.has("heterotrophic_respiration")
+    stock = cfg.previous_land_cover is not None and cfg.carbon_pools is not None
+    if nep_given and not (cfg.has("npp") and cfg.has("heterotrophic_respiration")):
+        missing = "npp" if not cfg.has("npp") else "heterotrophic_respiration"
+        problems.append(
+            Problem(f, f"carbon sequestration by NEP needs {missing} (layer or table)", "layers")
+        )
+    elif nep_given:
+        if stock and cfg.sequestration is None:
+            problems.append(
+                Problem(
+                    f,
+                    "both NEP (npp) and the land-cover stock difference can give carbon "
+                    "sequestration: say which with 'sequestration: nep' or "
+                    "'sequestration: stock_difference'",
+                    field="sequestration",
+                )
+            )
+        elif cfg.sequestration in (None, "nep"):
+            out.append("carbon_nep")
+    if cfg.sequestration == "nep" and not nep_given:
+        problems.append(Problem(f, "sequestration: nep needs an npp layer", "sequestration"))
+    if cfg.sequestration == "stock_difference" and not stock:
+        problems.append(
+            Problem(
+                f,
+                "sequestration: stock_difference needs previous_land_cover and carbon pools",
+                field="sequestration",
+            )
+        )
+    # water-surface evaporation (climate regulation): an evaporation depth or pan × coefficient
+    if cfg.has("water_evaporation") and cfg.has("pan_evaporation"):
+        problems.append(
+            Problem(
+                f, "give water_evaporation or pan_evaporation, not both", "layers.pan_evaporation"
+            )
+        )
+    elif cfg.has("pan_evaporation") and cfg.pan_coefficient is None:
+        problems.append(
+            Problem(
+                f,
+                "pan_evaporation needs evaporation.pan_coefficient (pan → open water)",
+                field="evaporation.pan_coefficient",
+            )
+        )
+    elif cfg.has("water_evaporation") and cfg.pan_coefficient is not None:
+        problems.append(
+            Problem(
+                f,
+                "pan_coefficient is only for a pan_evaporation layer",
+                field="evaporation.pan_coefficient",
+            )
+        )
+    elif cfg.has("water_evaporation") or cfg.has("pan_evaporation"):
+        if not cfg.coefficients:
+            problems.append(
+                Problem(
+                    f,
+                    "water-surface evaporation energy needs 'coefficients' (a set with "
+                    "regulating.climate_regulation.latent_heat and humidifier_energy)",
+                    field="coefficients",
+                )
+            )
+        else:
+            out.append("water_evaporation")
+    elif cfg.pan_coefficient is not None or cfg.evaporation_divide_by_eer:
+        problems.append(
+            Problem(
+                f, "no water_evaporation or pan_evaporation layer to apply it to", "evaporation"
+            )
+        )
     for one, others in (
         ("evapotranspiration", ("pet", "budyko_omega")),
         ("runoff", ("runoff_coefficient",)),
@@ -126,6 +199,8 @@ def _check_tables(cfg: GridConfig, inds, mapped_ecos: list[str]) -> None:
         ecos = ecosystems_in(SOIL_ECOSYSTEMS, mapped_ecos)
         for nm in ("rusle_c", "rusle_p", "rusle_k"):
             need[nm] = ecos
+    if "carbon_nep" in inds:
+        need["heterotrophic_respiration"] = ecosystems_in(VEGETATED, mapped_ecos)
     for nm, ecos in need.items():
         if nm in cfg.tables:
             missing = [e for e in ecos if e not in cfg.tables[nm]]
@@ -214,6 +289,10 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
             used.remove("dem")
     if "hot_days" in inds:
         used.append("hot_days")
+    if "carbon_nep" in inds:
+        used += [n for n in ("npp", "heterotrophic_respiration") if n in cfg.layers]
+    if "water_evaporation" in inds:
+        used += [n for n in ("water_evaporation", "pan_evaporation") if n in cfg.layers]
     unused = [f"layers.{u}" for u in sorted(set(cfg.layers) - set(used))]
     table_users = {
         "runoff_coefficient": "water_conservation",
@@ -222,10 +301,13 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
         "rusle_c": "soil_conservation",
         "rusle_p": "soil_conservation",
         "rusle_k": "soil_conservation",
+        "heterotrophic_respiration": "carbon_nep",
     }
     unused += [f"tables.{t}" for t in sorted(cfg.tables) if table_users[t] not in inds]
     if cfg.previous_land_cover is not None and cfg.carbon_pools is None:
         unused.append("previous_land_cover")
+    if cfg.ls_method == "flow" and "dem" not in used:
+        unused.append("ls.method")
     if unused:
         raise InputError(
             [
@@ -262,17 +344,44 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
             if nd is not None:
                 d = da.where(d == nd, np.nan, d)
             d = d.rechunk(lc_chunks)
-            d = da.map_overlap(
-                kernels.ls_block,
-                d,
-                depth=1,
-                boundary=np.nan,
-                dtype=np.float64,
-                dx=abs(transform[0]),
-                dy=abs(transform[4]),
-                slope_length=cfg.slope_length,
-                factor=conversion_factor(units["dem"], "m"),
-            )
+            if cfg.ls_method == "flow":
+                # flow accumulation is not local: the whole DEM in memory, bounded
+                n_px = int(d.shape[0]) * int(d.shape[1])
+                if n_px > cfg.ls_max_pixels:
+                    raise InputError(
+                        Problem(
+                            f,
+                            f"flow-routed LS needs the whole DEM in memory: {n_px:,} px > "
+                            f"ls.max_pixels {cfg.ls_max_pixels:,} (peak ≈ 90 B per px); raise "
+                            "ls.max_pixels or use method: fixed",
+                            field="ls.max_pixels",
+                        )
+                    )
+                from .formulas import flow_ls_factor
+
+                z = d.compute() * conversion_factor(units["dem"], "m")
+                ls = flow_ls_factor(
+                    z,
+                    abs(transform[0]),
+                    abs(transform[4]),
+                    routing=cfg.ls_routing,
+                    exponent=cfg.ls_exponent,
+                    l_max=cfg.ls_l_max,
+                )
+                del z
+                d = da.from_array(ls, chunks=lc_chunks)
+            else:
+                d = da.map_overlap(
+                    kernels.ls_block,
+                    d,
+                    depth=1,
+                    boundary=np.nan,
+                    dtype=np.float64,
+                    dx=abs(transform[0]),
+                    dy=abs(transform[4]),
+                    slope_length=cfg.slope_length,
+                    factor=conversion_factor(units["dem"], "m"),
+                )
             nm = "rusle_ls"
             units["rusle_ls"] = "dimensionless"
             nodata["rusle_ls"] = None
@@ -285,6 +394,9 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
     coef_note = None
     if "hot_days" in inds and cfg.coefficients:
         tables["transpiration_heat"], eer, coef_note = _climate_coefficients(cfg, ecosystems)
+    evap = None
+    if "water_evaporation" in inds:
+        evap = _evaporation_coefficients(cfg)
     zones = load_zones(cfg.zones, crs, f)
     # a zone entirely off the grid is an error (a typo in a code field or the wrong CRS)
     if zones.geometries is not None:
@@ -328,6 +440,8 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
         carbon=prev is not None,
         eer=eer,
         exact=cfg.zones.exact,
+        evaporation=evap,
+        pan_coefficient=cfg.pan_coefficient,
     )
     dctx = dask.delayed(ctx, pure=True, traverse=False)
     lc_blocks = lc.data.to_delayed()
@@ -400,7 +514,7 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
             ]
         )
     hashes = _hashes(cfg, [n for n in used])
-    result = _tables(cfg, zones, ecosystems, sums, inds, hashes, coef_note)
+    result = _tables(cfg, zones, ecosystems, sums, inds, hashes, coef_note, evap)
     result.info = {
         "config": str(cfg.path),
         "config_sha256": cfg.sha256,
@@ -442,7 +556,28 @@ def _climate_coefficients(cfg: GridConfig, ecosystems: list[str]):
     return table, eer, note
 
 
-def _tables(cfg, zones, ecosystems, sums, inds, hashes, coef_note=None) -> GridResult:
+def _evaporation_coefficients(cfg: GridConfig) -> dict:
+    """Latent heat, humidifier energy (and EER when asked) of the named set's year."""
+    from ..coefficients import load_set
+
+    cset = load_set(cfg.coefficients)
+    c = "regulating.climate_regulation."
+
+    def one(name, unit=None):
+        kw = {"unit": unit} if unit else {}
+        return float(cset.array(c + name, [cfg.year], **kw).values.ravel()[0])
+
+    out = {
+        "latent_heat": one("latent_heat", "J / g"),
+        "humidifier_energy": one("humidifier_energy", "kWh / m ** 3"),
+        "eer": one("ac_efficiency") if cfg.evaporation_divide_by_eer else None,
+    }
+    used = "latent_heat, humidifier_energy" + (", ac_efficiency" if out["eer"] else "")
+    out["note"] = f"coefficients {cset.name} sha256:{cset.hash[:16]} ({c}{{{used}}})"
+    return out
+
+
+def _tables(cfg, zones, ecosystems, sums, inds, hashes, coef_note=None, evap=None) -> GridResult:
     n_eco = len(ecosystems)
     nz = len(zones.codes)
     shape = (nz, n_eco)
@@ -461,10 +596,11 @@ def _tables(cfg, zones, ecosystems, sums, inds, hashes, coef_note=None) -> GridR
         per_eco = per_eco.reshape(shape)
         for z, code in enumerate(zones.codes):
             q_rows.append((code, year, indicator, component, float(per_eco[z].sum()), unit, source))
+        name = f"{indicator}.{component}" if component else indicator
         for z, code in enumerate(zones.codes):
             for e, eco in enumerate(ecosystems):
                 if per_eco[z, e] != 0 or area[z, e] > 0:
-                    e_rows.append((code, year, indicator, eco, float(per_eco[z, e]), unit))
+                    e_rows.append((code, year, name, eco, float(per_eco[z, e]), unit))
 
     for z, code in enumerate(zones.codes):
         for e, eco in enumerate(ecosystems):
@@ -499,6 +635,24 @@ def _tables(cfg, zones, ecosystems, sums, inds, hashes, coef_note=None) -> GridR
             src("hot_days") + f"; {coef_note}",
             component="transpiration",
         )
+    if "water_evaporation" in inds:
+        add(
+            "regulating.climate_regulation",
+            sums["evaporation_energy"],
+            "kWh",
+            src("water_evaporation", "pan_evaporation")
+            + (f"; × pan coefficient {cfg.pan_coefficient:g}" if cfg.pan_coefficient else "")
+            + f"; {evap['note']}",
+            component="water_evaporation",
+        )
+    if "carbon_nep" in inds:
+        add(
+            "regulating.carbon_sequestration",
+            sums["carbon_nep"],
+            "tCO2e",
+            src("npp", "heterotrophic_respiration")
+            + "; NEP method 44/12 × (NPP − Rh) × area over vegetated pixels (co2_from_nep)",
+        )
     inv_rows = []
     for z, code in enumerate(zones.codes):
         for e, eco in enumerate(ecosystems):
@@ -521,6 +675,23 @@ def _tables(cfg, zones, ecosystems, sums, inds, hashes, coef_note=None) -> GridR
                         round(float(d[z] / w[z]), 4),
                         "day",
                         src("hot_days"),
+                    )
+                )
+    if "water_evaporation" in inds:
+        w = sums["evaporation_weight"].reshape(shape).sum(axis=1)
+        d = sums["evaporation_depth_area"].reshape(shape).sum(axis=1)
+        for z, code in enumerate(zones.codes):
+            if w[z] > 0:
+                inv_rows.append(
+                    (
+                        code,
+                        year,
+                        "climate.water_evaporation",
+                        "",
+                        "",
+                        round(float(d[z] / w[z]), 4),
+                        "mm",
+                        src("water_evaporation", "pan_evaporation"),
                     )
                 )
     if cfg.carbon_pools is not None:
@@ -546,17 +717,19 @@ def _tables(cfg, zones, ecosystems, sums, inds, hashes, coef_note=None) -> GridR
                 + f"; carbon pools in {cfg.path.name}; stock difference {y0}–{year}"
             )
             for z, code in enumerate(zones.codes):
-                q_rows.append(
-                    (
-                        code,
-                        year,
-                        "regulating.carbon_sequestration",
-                        "",
-                        float(co2[z]),
-                        "tCO2e",
-                        csrc,
+                # with sequestration by NEP the stock change stays in by_ecosystem only
+                if "carbon_nep" not in inds:
+                    q_rows.append(
+                        (
+                            code,
+                            year,
+                            "regulating.carbon_sequestration",
+                            "",
+                            float(co2[z]),
+                            "tCO2e",
+                            csrc,
+                        )
                     )
-                )
                 for e, eco in enumerate(ecosystems):
                     if s_prev[z, e] > 0:
                         e_rows.append((code, y0, "carbon.storage", eco, float(s_prev[z, e]), "t"))

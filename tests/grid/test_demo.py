@@ -27,7 +27,7 @@ def test_demo_rasters_are_tagged_illustrative(demo):
 
     out, _ = demo
     tifs = sorted((out / "rasters").glob("*.tif"))
-    assert len(tifs) == 8
+    assert len(tifs) == 9
     for t in tifs:
         with rasterio.open(t) as src:
             tags = src.tags()
@@ -82,7 +82,8 @@ def test_demo_result_is_a_dataset_gep_accounts(demo):
     }
     assert (q[q["indicator"] != "regulating.carbon_sequestration"]["value"] > 0).all()
     climate = q[q["indicator"] == "regulating.climate_regulation"]
-    assert (climate["component"] == "transpiration").all() and (climate["unit"] == "kWh").all()
+    assert set(climate["component"]) == {"transpiration", "water_evaporation"}
+    assert (climate["unit"] == "kWh").all() and (climate["value"] > 0).all()
 
 
 def test_run_for_app_gives_choropleth_and_preview(demo):

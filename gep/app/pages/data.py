@@ -168,6 +168,11 @@ with c2:
         on_click="ignore",
     )
 
+# ---- gridded mode (issue 12): run a grid config, county map + raster preview, load as dataset
+from gep.app import gridpanel  # noqa: E402
+
+gridpanel.render(ctx)
+
 if not ctx.ok:
     st.stop()
 acc = ctx.account
