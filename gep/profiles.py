@@ -128,7 +128,12 @@ METHODS: dict[str, dict[str, MethodVariant]] = {
         ),
     },
     "regulating.oxygen_release": {
-        "stoichiometry": _mv("化学计量法；工业制氧成本", "stoichiometry 32/44; industrial oxygen")
+        "stoichiometry": _mv("化学计量法；工业制氧成本", "stoichiometry 32/44; industrial oxygen"),
+        "dry_matter": _mv(
+            "干物质法（1.19 t O₂/t干物质）；工业制氧成本",
+            "dry-matter route (1.19–1.2 t O2 per t dry matter); industrial oxygen",
+            function="gep.indicators.regulating.oxygen_from_dry_matter",
+        ),
     },
     "regulating.climate_regulation": {
         "et_energy": _mv(

@@ -743,10 +743,59 @@ def _forest_sink(ctx: Context):
     return forest_sink_for_account(ctx)
 
 
-@declare_units("t", co2="tCO2e")
-def oxygen_from_co2(co2):
-    """Oxygen released with the CO₂ fixed, stoichiometric: :math:`Q_{O_2} = \\frac{32}{44} Q_{CO_2}` [t]."""
-    return co2 * 32.0 / 44.0
+@declare_units("t", co2="tCO2e", o2_per_co2="t / tCO2e")
+def oxygen_from_co2(co2, o2_per_co2):
+    """Oxygen released with the CO₂ fixed (stoichiometric route).
+
+    Parameters
+    ----------
+    co2 : CO₂ fixed in the year Q_CO₂ [tCO₂e].
+    o2_per_co2 : Oxygen released per tonne of CO₂ fixed f [t O₂ (t CO₂)⁻¹]; 32/44 by the
+        photosynthesis equation (coefficient ``regulating.oxygen_release.o2_per_co2``).
+
+    Returns
+    -------
+    Oxygen released Q_O₂ [t].
+
+    Notes
+    -----
+    .. math:: Q_{O_2} = f \\times Q_{CO_2}, \\qquad f = 32/44
+
+    One mole of O₂ is released per mole of CO₂ fixed (6CO₂ + 6H₂O → C₆H₁₂O₆ + 6O₂).
+
+    References
+    ----------
+    [1] §2.4.7 (固碳释氧); gep_indicators.md §2.2 R8.
+    """
+    return co2 * o2_per_co2
+
+
+@declare_units("t", dry_matter="t / hectare", area="hectare", o2_per_dry_matter="t / t")
+def oxygen_from_dry_matter(dry_matter, area, o2_per_dry_matter):
+    """Oxygen released by vegetation, dry-matter route of the literature.
+
+    Parameters
+    ----------
+    dry_matter : Net dry-matter production of the ecosystem B_i [t ha⁻¹ a⁻¹].
+    area : Ecosystem area A_i [ha].
+    o2_per_dry_matter : Oxygen released per tonne of dry matter produced f_dm [t t⁻¹]
+        (1.19–1.2 in the literature; coefficient ``regulating.oxygen_release.o2_per_dry_matter``).
+
+    Returns
+    -------
+    Oxygen released Q_O₂ [t a⁻¹].
+
+    Notes
+    -----
+    .. math:: Q_{O_2} = f_{dm} \\sum_i B_i A_i
+
+    (photosynthesis: 1.63 t CO₂ fixed and 1.19 t O₂ released per t of dry matter).
+
+    References
+    ----------
+    gep_indicators.md §2.2 R8 [U].
+    """
+    return o2_per_dry_matter * dry_matter * area
 
 
 @declare_units("CNY", oxygen="t", price="CNY / t")
@@ -757,7 +806,10 @@ def oxygen_value(oxygen, price):
 
 def _oxygen(ctx: Context) -> Quantities:
     co2 = _carbon(ctx)
-    return Quantities(oxygen_from_co2(with_units(co2.total, co2.unit)), "t")
+    o2 = oxygen_from_co2(
+        with_units(co2.total, co2.unit), ctx.coef("regulating.oxygen_release.o2_per_co2")
+    )
+    return Quantities(o2, "t")
 
 
 register(
@@ -767,12 +819,13 @@ register(
         zh="释氧",
         en="Oxygen release",
         physical_unit="t",
-        method="stoichiometry 32/44 of CO2 fixed; industrial oxygen price",
+        method="stoichiometry f × CO2 fixed (f = 32/44 by default); industrial oxygen price",
         method_zh="化学计量法；替代成本法",
         reference="[1] §2.4.7 (not in [2] as far as known)",
         items=("area", "forest.area", "forest.stock"),
         coefficients=(
             "regulating.oxygen_release.price",
+            "regulating.oxygen_release.o2_per_co2",
             "regulating.carbon_sequestration.rate",
             "carbon.<species_parameter>",
         ),

@@ -1,0 +1,111 @@
+"""Method gaps the published cases expose (issue 10 item 2), each by hand arithmetic.
+
+Pure formula tests on tiny numbers, then account-level tests on the mini dataset
+(tests/data/mini: county A 100001 and county B 100002, 2020–2021; coefficient set
+tests/data/coefficients/mini, prices in 2020 prices, CPI 2021 = 110, construction 105).
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from gep.accounting import account
+from gep.quantities import load_quantities
+from gep.inventory import load_dataset
+from gep.indicators import regulating
+from gep.units import Q_
+from tests.conftest import ROOT
+
+MINI = ROOT / "tests" / "data" / "mini"
+
+
+def _v(acc, ind, region="100001", year=2020):
+    return float(acc.value.sel(region=region, year=year, indicator=ind))
+
+
+def _p(acc, ind, region="100001", year=2020):
+    return float(acc.physical(ind).sel(region=region, year=year))
+
+
+def _by_ecosystem(data, value, unit):
+    return xr.full_like(data["area"], value, dtype=float).assign_attrs(units=unit)
+
+
+def _one_indicator_profile(tmp_path, indicator, method, name="variant") -> str:
+    f = tmp_path / f"{name}.yaml"
+    f.write_text(
+        f"id: {name}\nname: {{zh: 方法变体}}\nengine: ndrc-2022\nindicators:\n"
+        f"  {indicator}: {{method: {method}, clause: test, clause_status: U}}\n",
+        encoding="utf-8",
+    )
+    return str(f)
+
+
+# ------------------------------------------------------------------ a. oxygen release
+def test_oxygen_from_co2_factor_is_a_parameter():
+    # 44 t CO2 × 32/44 = 32 t O2
+    q = regulating.oxygen_from_co2(Q_(44, "tCO2e"), Q_(32 / 44, "t / tCO2e"))
+    assert q.to("t").magnitude == pytest.approx(32.0)
+    # another factor: 100 t CO2 × 0.73 = 73 t
+    q = regulating.oxygen_from_co2(Q_(100, "tCO2e"), Q_(0.73, "t / tCO2e"))
+    assert q.magnitude == pytest.approx(73.0)
+
+
+def test_oxygen_from_dry_matter():
+    # 1.19 t O2/t × 10 t/ha × 50 ha = 595 t; in kg/m² units: 1 kg/m² = 10 t/ha
+    assert regulating.oxygen_from_dry_matter(
+        Q_(10, "t / hectare"), Q_(50, "hectare"), Q_(1.19, "t / t")
+    ).magnitude == pytest.approx(595.0)
+    assert regulating.oxygen_from_dry_matter(
+        Q_(1, "kg / m ** 2"), Q_(0.5, "km ** 2"), 1.2
+    ).magnitude == pytest.approx(1.2 * 10 * 50)
+
+
+def test_oxygen_account_uses_the_coefficient(mini, mini_coef):
+    inc = ["regulating.oxygen_release"]
+    a = account(mini, mini_coef, years=[2021], include=inc)
+    # CO2 A 2021 = 6100×4 + 1000×2 + 1900×0.5 = 27,350 t → × 32/44
+    assert _p(a, inc[0], year=2021) == pytest.approx(27350 * 32 / 44)
+    b = account(
+        mini,
+        mini_coef.with_overrides(["regulating.oxygen_release.o2_per_co2=0.5"]),
+        years=[2021],
+        include=inc,
+    )
+    assert _p(b, inc[0], year=2021) == pytest.approx(27350 * 0.5)
+    # value = O2 × 500 CNY/t (2020) × CPI 1.10
+    assert _v(b, inc[0], year=2021) == pytest.approx(27350 * 0.5 * 500 * 1.1)
+
+
+def test_oxygen_dry_matter_variant(tmp_path, mini, mini_coef):
+    data = mini.data.assign(dry_matter_production=_by_ecosystem(mini.data, 10.0, "t / hectare"))
+    f = _one_indicator_profile(tmp_path, "regulating.oxygen_release", "dry_matter")
+    acc = account(data, mini_coef, profile=f)
+    # A 2020 vegetated area: broadleaf 6000 + shrub 1000 + dry farmland 2000 = 9000 ha
+    # (water and urban excluded) → 1.19 × 10 t/ha × 9000 ha = 107,100 t O2
+    assert _p(acc, "regulating.oxygen_release") == pytest.approx(1.19 * 10 * 9000)
+    assert _v(acc, "regulating.oxygen_release") == pytest.approx(1.19 * 10 * 9000 * 500)
+    bare = account(mini, mini_coef, profile=f)
+    assert any("dry_matter_production" in n["reason"] for n in bare.not_assessed)
+
+
+def test_supplied_oxygen_quantity_still_works(tmp_path, mini_coef):
+    folder = tmp_path / "ds"
+    shutil.copytree(MINI, folder)
+    (folder / "quantities.csv").write_text(
+        "region,year,indicator,component,value,unit,source\n"
+        "100001,2020,regulating.oxygen_release,,2,万吨,test: outside model\n",
+        encoding="utf-8",
+    )
+    ds = load_dataset(folder)
+    acc = account(
+        ds, mini_coef, include=["regulating.oxygen_release"], quantities=load_quantities(folder, ds)
+    )
+    # 20,000 t supplied × 500 CNY/t; the factor is not applied to a supplied quantity
+    assert _p(acc, "regulating.oxygen_release") == pytest.approx(2e4)
+    assert _v(acc, "regulating.oxygen_release") == pytest.approx(2e4 * 500)
+    assert acc.route_at("regulating.oxygen_release", "100001", 2020) == "supplied"
