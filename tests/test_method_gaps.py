@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import shutil
 
-import numpy as np
 import pytest
 import xarray as xr
 
 from gep.accounting import account
-from gep.quantities import load_quantities
-from gep.inventory import load_dataset
 from gep.indicators import regulating
+from gep.inventory import load_dataset
+from gep.quantities import load_quantities
 from gep.units import Q_
 from tests.conftest import ROOT
 
