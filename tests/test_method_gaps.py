@@ -108,3 +108,72 @@ def test_supplied_oxygen_quantity_still_works(tmp_path, mini_coef):
     assert _p(acc, "regulating.oxygen_release") == pytest.approx(2e4)
     assert _v(acc, "regulating.oxygen_release") == pytest.approx(2e4 * 500)
     assert acc.route_at("regulating.oxygen_release", "100001", 2020) == "supplied"
+
+
+# ------------------------------------------------------------------ b. tC as a unit
+def test_tc_is_a_defined_conversion():
+    # 12 tC = 44 tCO2e (molar masses C 12, CO2 44), by pint, not by hand
+    assert Q_(12, "tC").to("tCO2e").magnitude == pytest.approx(44.0)
+    # a price per tC is 12/44 of it per tCO2e: 242 CNY/tC = 66 CNY/tCO2e
+    assert Q_(242, "CNY / tC").to("CNY / tCO2e").magnitude == pytest.approx(66.0)
+    # the safe parser accepts it (inventory, coefficient files, --set, CLI amounts)
+    from gep.unitparse import parse_quantity
+    from gep.units import parse_unit
+
+    assert str(parse_unit("CNY / tC")) == "CNY / tC"
+    assert parse_quantity("242 CNY/tC").to("CNY / tCO2e").magnitude == pytest.approx(66.0)
+    # formulas convert: 3 tC/ha/a × 2 ha = 22 tCO2e
+    q = regulating.sequestration_rate_method(Q_(3, "tC / hectare / year"), Q_(2, "hectare"))
+    assert q.to("tCO2e").magnitude == pytest.approx(22.0)
+
+
+def test_carbon_price_and_rate_in_tc(mini, mini_coef):
+    from gep.coefficients import coefficient_from_raw
+
+    ind = "regulating.carbon_sequestration"
+    base = account(mini, mini_coef, years=[2020])
+    # mini price 100 CNY/tCO2e (2020) ≡ 100 × 44/12 CNY/tC: the same account
+    raw = mini_coef[f"{ind}.price"].to_raw()
+    raw["unit"] = "CNY / tC"
+    for entry in raw["values"].values():
+        entry["value"] = entry["value"] * 44 / 12
+    price_tc = coefficient_from_raw(raw, f"{ind}.price")
+    acc = account(mini, mini_coef.with_coefficients({price_tc.id: price_tc}), years=[2020])
+    assert _v(acc, ind) == pytest.approx(_v(base, ind), rel=1e-12)
+    # an override given per tC: 44 CNY/tC = 12 CNY/tCO2e → A 2020 CO2 × 12
+    o = account(mini, mini_coef.with_overrides([f"{ind}.price=44 CNY/tC"]), years=[2020])
+    assert _v(o, ind) == pytest.approx(_p(base, ind) * 12.0)
+
+
+def test_supplied_carbon_quantity_in_tc(tmp_path, mini_coef):
+    folder = tmp_path / "ds"
+    shutil.copytree(MINI, folder)
+    (folder / "quantities.csv").write_text(
+        "region,year,indicator,component,value,unit,source\n"
+        "100001,2020,regulating.carbon_sequestration,,1200,tC,test: outside NEP model\n",
+        encoding="utf-8",
+    )
+    ds = load_dataset(folder)
+    acc = account(ds, mini_coef, quantities=load_quantities(folder, ds))
+    # 1,200 tC = 4,400 tCO2e, valued at 50 CNY/tCO2e
+    assert _p(acc, "regulating.carbon_sequestration") == pytest.approx(4400.0)
+    assert _v(acc, "regulating.carbon_sequestration") == pytest.approx(4400.0 * 100)
+
+
+def test_carbon_cli_price_in_tc():
+    import json
+
+    from typer.testing import CliRunner
+
+    from gep.cli import carbon as carbon_cli
+
+    args = ["project", "--area", "500ha", "--species", "pinus_massoniana", "--start", "2025"]
+    args += ["--period", "30", "--format", "json", "--price"]
+    runner = CliRunner()
+    per_co2 = runner.invoke(carbon_cli.app, [*args, "66 CNY/tCO2e"])
+    per_c = runner.invoke(carbon_cli.app, [*args, "242 CNY/tC"])
+    assert per_co2.exit_code == 0, per_co2.output
+    assert per_c.exit_code == 0, per_c.output
+    a, b = json.loads(per_co2.stdout), json.loads(per_c.stdout)
+    assert b["npv_CNY"] == pytest.approx(a["npv_CNY"], rel=1e-9)
+    assert b["revenue_CNY"] == pytest.approx(a["revenue_CNY"], rel=1e-9)
