@@ -177,3 +177,48 @@ def test_carbon_cli_price_in_tc():
     a, b = json.loads(per_co2.stdout), json.loads(per_c.stdout)
     assert b["npv_CNY"] == pytest.approx(a["npv_CNY"], rel=1e-9)
     assert b["revenue_CNY"] == pytest.approx(a["revenue_CNY"], rel=1e-9)
+
+
+# ------------------------------------------------------------------ c. pest control area
+def _mini_with_rows(tmp_path, rows: str):
+    folder = tmp_path / "ds"
+    shutil.copytree(MINI, folder)
+    with open(folder / "inventory.csv", "a", encoding="utf-8") as f:
+        f.write(rows)
+    return load_dataset(folder)
+
+
+def test_pest_control_over_natural_area(tmp_path, mini, mini_coef):
+    ind = "regulating.pest_control"
+    ds = _mini_with_rows(
+        tmp_path,
+        "100001,2020,natural_area,forest.broadleaf,,4000,hectare,test: natural forest\n"
+        "100001,2021,natural_area,forest.broadleaf,,4100,hectare,test: natural forest\n",
+    )
+    acc = account(ds, mini_coef, include=[ind])
+    # A 2020: natural broadleaf 4,000 ha (not all 6,000 ha of forest) × 300 CNY/ha
+    assert _p(acc, ind) == pytest.approx(4000.0)
+    assert _v(acc, ind) == pytest.approx(4000 * 300)
+    # A 2021: 4,100 ha × 300 × construction index 1.05
+    assert _v(acc, ind, year=2021) == pytest.approx(4100 * 300 * 1.05)
+    # B reports no natural area: today's rule, all forest + grassland
+    # (45,000 亩 = 3,000 ha coniferous × 300 + 15,000 亩 = 1,000 ha grassland × 100)
+    assert _v(acc, ind, "100002") == pytest.approx(3000 * 300 + 1000 * 100)
+    notes = " ".join(acc.notes.get(ind, []))
+    assert "natural_area not reported" in notes
+    # without the item: all forest and grassland, with a note saying so
+    base = account(mini, mini_coef, include=[ind])
+    assert _v(base, ind) == pytest.approx(6000 * 300)
+    assert "no natural_area" in " ".join(base.notes.get(ind, []))
+
+
+def test_pest_control_natural_area_above_area_is_refused(tmp_path, mini_coef):
+    from gep.errors import InputError
+
+    ds = _mini_with_rows(
+        tmp_path,
+        "100001,2020,natural_area,forest.broadleaf,,7000,hectare,test: too large\n"
+        "100001,2021,natural_area,forest.broadleaf,,4100,hectare,test\n",
+    )
+    with pytest.raises(InputError, match="natural_area exceeds"):
+        account(ds, mini_coef, include=["regulating.pest_control"])

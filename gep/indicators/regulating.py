@@ -974,11 +974,42 @@ def pest_control_value(area, unit_cost):
     return area * unit_cost
 
 
+#: level-1 classes whose pest control is counted
+PEST_ECOSYSTEMS = ("forest", "grassland")
+
+
 def _pest(ctx: Context) -> Quantities:
-    ecos = ecosystems_in(("forest", "grassland"), ctx.ecosystems())
+    ecos = ecosystems_in(PEST_ECOSYSTEMS, ctx.ecosystems())
     a = ctx.item("area", ecosystem=ecos)
+    notes = []
+    if ctx.has("natural_area"):
+        natural = ctx.item("natural_area", ecosystem=ecos)
+        over = (natural > a * (1.0 + 1e-9)) & natural.notnull()
+        if bool(over.any()):
+            from ..errors import InputError, Problem
+
+            bad = [e for i, e in enumerate(ecos) if bool(over.isel(ecosystem=i).any())]
+            raise InputError(
+                Problem(
+                    "inventory",
+                    "natural_area exceeds the ecosystem's area for " + ", ".join(bad),
+                    field="natural_area",
+                )
+            )
+        if bool(natural.isnull().all("ecosystem").any()):
+            notes.append(
+                "natural_area not reported for some region-years: all forest and grassland "
+                "area counted there"
+            )
+        a = with_units(natural.where(natural.notnull(), a), a.attrs["units"])
+        notes.append("counted over natural forest / natural grassland area (natural_area)")
+    else:
+        notes.append(
+            "no natural_area in the inventory: all forest and grassland area counted "
+            "(plantations included)"
+        )
     return Quantities(
-        a.sum("ecosystem", skipna=False), "hectare", parts=split(a, "ecosystem", ecos)
+        a.sum("ecosystem", skipna=False), "hectare", parts=split(a, "ecosystem", ecos), notes=notes
     )
 
 
@@ -1001,10 +1032,11 @@ register(
         zh="病虫害控制",
         en="Pest control",
         physical_unit="hectare",
-        method="area of forest and grassland; avoided control cost",
-        method_zh="替代成本法",
+        method="natural forest / grassland area (all forest and grassland when not reported); "
+        "avoided control cost",
+        method_zh="天然林、天然草地面积；替代成本法",
         reference="[1] §2.4.9",
-        items=("area",),
+        items=("area", "natural_area"),
         coefficients=("regulating.pest_control.cost",),
         quantify=_pest,
         valuate=_pest_value,
