@@ -222,3 +222,40 @@ def test_pest_control_natural_area_above_area_is_refused(tmp_path, mini_coef):
     )
     with pytest.raises(InputError, match="natural_area exceeds"):
         account(ds, mini_coef, include=["regulating.pest_control"])
+
+
+# ------------------------------------------------------------------ d. flood regulation
+def test_marsh_share_and_depth():
+    # 100 ha wetland × 0.4 marsh × 0.3 m = 40 ha × 0.3 m = 400,000 m² × 0.3 m = 120,000 m³
+    q = regulating.marsh_flood_storage(Q_(100, "hectare"), Q_(0.3, "m"), 0.4)
+    assert q.to("m ** 3").magnitude == pytest.approx(120000.0)
+    # default share 1: all wetland is marsh; 1 km² × 0.5 m = 500,000 m³
+    q = regulating.marsh_flood_storage(Q_(1, "km ** 2"), Q_(50, "cm"))
+    assert q.magnitude == pytest.approx(5e5)
+
+
+def test_flood_regulation_without_reservoir_rows(tmp_path, mini_coef):
+    folder = tmp_path / "ds"
+    shutil.copytree(MINI, folder)
+    inv = folder / "inventory.csv"
+    lines = [r for r in inv.read_text(encoding="utf-8").splitlines() if ",reservoir." not in r]
+    lines += [f"100001,{y},area,wetland,,100,hectare,test: wetland" for y in (2020, 2021)]
+    # a region without lakes reports 0 (a missing row would mean "not assessed")
+    lines += [f"100001,{y},lake.flood_storage,,,0,wan_m3,test: no lakes" for y in (2020, 2021)]
+    lines += [
+        f"100002,{y},lake.flood_storage,,,50,wan_m3,test: lake regression" for y in (2020, 2021)
+    ]
+    inv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ds = load_dataset(folder)
+    ind = "regulating.flood_regulation"
+    coef = mini_coef.with_overrides([f"{ind}.marsh_share=0.4"])
+    acc = account(ds, coef)
+    # A: marshes only, 100 ha × 0.4 × 0.3 m × 10⁴ = 120,000 m³ × 5 CNY/m³
+    assert _p(acc, ind) == pytest.approx(120000.0)
+    assert _v(acc, ind) == pytest.approx(600000.0)
+    # B: lake 50 万m³ = 500,000 m³ (no wetland there: marsh term 0) × 5
+    assert _p(acc, ind, "100002") == pytest.approx(5e5)
+    assert _v(acc, ind, "100002") == pytest.approx(2.5e6)
+    assert "reservoir term not included" in " ".join(acc.notes[ind])
+    comps = acc.components[ind]["physical"]
+    assert "reservoirs" not in [str(c) for c in comps["component"].values]

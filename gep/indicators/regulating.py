@@ -383,55 +383,76 @@ def reservoir_flood_storage(capacity, flood_share):
     return capacity * flood_share
 
 
-@declare_units("m ** 3", marsh_area="hectare", retention_depth="m")
-def marsh_flood_storage(marsh_area, retention_depth):
-    """Marsh flood storage, :math:`C_m = d \\times S` (d = 0.3 m surface retention in [1]).
+@declare_units("m ** 3", wetland_area="hectare", retention_depth="m", marsh_share="dimensionless")
+def marsh_flood_storage(wetland_area, retention_depth, marsh_share=1.0):
+    """Marsh flood storage, :math:`C_m = d \\times s \\times S_w`.
 
     Parameters
     ----------
-    marsh_area : Marsh (wetland) area S [ha].
-    retention_depth : Surface-retention depth d [m].
+    wetland_area : Wetland area S_w [ha].
+    retention_depth : Surface-retention depth d [m] (0.3 m in [1]).
+    marsh_share : Share of the wetland area that is marsh s [–] (1 counts all wetland as
+        marsh).
+
+    Returns
+    -------
+    Marsh flood storage C_m [m³].
 
     Notes
     -----
-    [1] prints :math:`C_m = 0.3 \\cdot S \\cdot 10^6` with S in km², i.e. m³; units are
-    normalised here (1 ha × 1 m = 10⁴ m³).
+    .. math:: C_m = d \\, s \\, S_w
+
+    [1] prints :math:`C_m = 0.3 \\cdot S \\cdot 10^6` with S (marsh area) in km², i.e. m³;
+    units are normalised here (1 ha × 1 m = 10⁴ m³).
+
+    References
+    ----------
+    [1] §2.4.4.
     """
-    return marsh_area * retention_depth * 1.0e4
+    return wetland_area * marsh_share * retention_depth * 1.0e4
+
+
+#: level-1 classes whose area holds marshes (the share that is marsh is a coefficient)
+MARSH_ECOSYSTEMS = ("wetland",)
 
 
 def _flood_regulation(ctx: Context) -> Quantities:
     notes = []
+    ctx.require("area")
+    parts = {}
+    share = "regulating.flood_regulation.reservoir_flood_share"
     if ctx.has("reservoir.flood_capacity"):
         reported = ctx.item("reservoir.flood_capacity")
         estimated = (
-            reservoir_flood_storage(
-                ctx.item("reservoir.capacity"),
-                ctx.coef("regulating.flood_regulation.reservoir_flood_share"),
-            )
+            reservoir_flood_storage(ctx.item("reservoir.capacity"), ctx.coef(share))
             if ctx.has("reservoir.capacity")
             else reported * float("nan")
         )
-        reservoirs = reported.where(reported.notnull(), estimated)
+        parts["reservoirs"] = reported.where(reported.notnull(), estimated)
         notes.append("reservoir flood-control capacity used where reported")
-    else:
-        reservoirs = reservoir_flood_storage(
-            ctx.item("reservoir.capacity"),
-            ctx.coef("regulating.flood_regulation.reservoir_flood_share"),
+    elif ctx.has("reservoir.capacity"):
+        parts["reservoirs"] = reservoir_flood_storage(
+            ctx.item("reservoir.capacity"), ctx.coef(share)
         )
-    parts = {"reservoirs": reservoirs}
-    ctx.require("area")
-    wet = ecosystems_in(("wetland",), ctx.ecosystems())
+    else:
+        notes.append("reservoir term not included (no reservoir rows in the inventory)")
+    wet = ecosystems_in(MARSH_ECOSYSTEMS, ctx.ecosystems())
     if wet:
         wet_area = ctx.item("area", ecosystem=wet)
         parts["marshes"] = marsh_flood_storage(
             with_units(wet_area.sum("ecosystem", skipna=False), wet_area.attrs["units"]),
             ctx.coef("regulating.flood_regulation.marsh_retention_depth"),
+            ctx.coef("regulating.flood_regulation.marsh_share"),
         )
     if ctx.has("lake.flood_storage"):
         parts["lakes"] = ctx.item("lake.flood_storage")
     else:
         notes.append("lake term not included (no lake.flood_storage in the inventory)")
+    if not parts:
+        raise NotAssessed(
+            "inventory has no reservoir.capacity, reservoir.flood_capacity, wetland area "
+            "nor lake.flood_storage"
+        )
     total = stack(list(parts.values()), list(parts)).sum("component", skipna=False)
     return Quantities(total, "m ** 3", parts=parts, parts_unit="m ** 3", notes=notes)
 
@@ -450,6 +471,7 @@ register(
         coefficients=(
             "regulating.flood_regulation.reservoir_flood_share",
             "regulating.flood_regulation.marsh_retention_depth",
+            "regulating.flood_regulation.marsh_share",
             "regulating.water_conservation.reservoir_cost",
         ),
         quantify=_flood_regulation,
