@@ -259,3 +259,40 @@ def test_flood_regulation_without_reservoir_rows(tmp_path, mini_coef):
     assert "reservoir term not included" in " ".join(acc.notes[ind])
     comps = acc.components[ind]["physical"]
     assert "reservoirs" not in [str(c) for c in comps["component"].values]
+
+
+# ------------------------------------------------------------------ e. ecosystem sets as data
+def test_climate_ecosystem_sets_follow_a_coefficient_set(mini, mini_coef):
+    ind = "regulating.climate_regulation"
+    t = "regulating.climate_regulation.transpiration_ecosystems"
+    # the Garzê choice: only forest, shrub and grassland transpire
+    garze = mini_coef.with_overrides(
+        [f"{t}[{e}]=0" for e in ("farmland", "garden", "wetland", "urban", "bare")]
+    )
+    acc = account(mini, garze, years=[2020])
+    # A: (3600 kJ × 6e7 m² + 1800 × 1e7) × 30 d / (3600 × 3) = 6e8 + 5e7 kWh (dry farmland
+    # 1e8 kWh no longer counted); water surface unchanged: 5e5 m³ × 2450/3.6 + 5e5 × 100
+    water = 5e5 * 2450 / 3.6 + 5e7
+    assert _p(acc, ind) == pytest.approx(6.5e8 + water)
+    comps = acc.components[ind]["physical"].sel(region="100001", year=2020)
+    assert float(comps.sel(component="transpiration")) == pytest.approx(6.5e8)
+    # half of the water surface counted: 2.5e5 m³
+    half = mini_coef.with_overrides(
+        ["regulating.climate_regulation.evaporation_ecosystems[water]=0.5"]
+    )
+    acc = account(mini, half, years=[2020])
+    assert _p(acc, ind) == pytest.approx(7.5e8 + water / 2)
+
+
+def test_water_and_soil_ecosystem_sets(mini, mini_coef):
+    coef = mini_coef.with_overrides(
+        [
+            "regulating.water_conservation.ecosystems[shrub]=0",
+            "regulating.soil_conservation.ecosystems[farmland]=0",
+        ]
+    )
+    acc = account(mini, coef, years=[2020])
+    # water A: broadleaf (1000 − 100 − 500) mm × 6000 ha × 10 = 24e6 m³ (shrub's 3e6 left out)
+    assert _p(acc, "regulating.water_conservation") == pytest.approx(24e6)
+    # soil A: 278,000 t − dry farmland 20 × 1 × 0.75 × 2000 = 30,000 t → 248,000 t
+    assert _p(acc, "regulating.soil_conservation") == pytest.approx(248000.0)

@@ -31,6 +31,7 @@ from .base import (
     PriceValuation,
     Quantities,
     Valuation,
+    counted_ecosystems,
     declare_units,
     family_sum,
     positive_part,
@@ -94,8 +95,12 @@ def shadow_project_value(volume, unit_cost):
 
 
 def _water_conservation(ctx: Context) -> Quantities:
-    ecos = ecosystems_in(WATER_CONSERVATION_ECOSYSTEMS, ctx.ecosystems())
-    a = ctx.item("area", ecosystem=ecos)
+    ecos, w = counted_ecosystems(ctx, "regulating.water_conservation.ecosystems", ctx.ecosystems())
+    if not ecos:
+        raise NotAssessed(
+            "no ecosystem of the inventory is counted (water_conservation.ecosystems)"
+        )
+    a = with_units(ctx.item("area", ecosystem=ecos) * w, "hectare")
     q = water_balance_retention(
         ctx.item("precipitation"),
         ctx.item("runoff", ecosystem=ecos),
@@ -117,7 +122,10 @@ register(
         method_zh="水量平衡法；影子工程法",
         reference="[1] §2.4.1; [2]",
         items=("precipitation", "runoff", "evapotranspiration", "area"),
-        coefficients=("regulating.water_conservation.reservoir_cost",),
+        coefficients=(
+            "regulating.water_conservation.ecosystems",
+            "regulating.water_conservation.reservoir_cost",
+        ),
         quantify=_water_conservation,
         valuate=PriceValuation(
             "regulating.water_conservation.reservoir_cost", shadow_project_value
@@ -132,7 +140,8 @@ register(
             ),
         ),
         deflator="price_index.construction",
-        notes="Counted over forest, shrub, grassland and wetland.",
+        notes="Counted over the ecosystems of regulating.water_conservation.ecosystems "
+        "(forest, shrub, grassland and wetland by default).",
     ),
     formulas=(water_balance_retention, shadow_project_value),
 )
@@ -234,8 +243,10 @@ def nutrient_retention_value(retained, n_content, p_content, n_price, p_price):
 
 
 def _soil_conservation(ctx: Context) -> Quantities:
-    ecos = ecosystems_in(SOIL_ECOSYSTEMS, ctx.ecosystems())
-    a = ctx.item("area", ecosystem=ecos)
+    ecos, w = counted_ecosystems(ctx, "regulating.soil_conservation.ecosystems", ctx.ecosystems())
+    if not ecos:
+        raise NotAssessed("no ecosystem of the inventory is counted (soil_conservation.ecosystems)")
+    a = with_units(ctx.item("area", ecosystem=ecos) * w, "hectare")
     q = rusle_soil_retention(
         ctx.item("rusle.r"),
         ctx.item("rusle.k"),
@@ -280,6 +291,7 @@ register(
         coefficients=tuple(
             f"regulating.soil_conservation.{n}"
             for n in (
+                "ecosystems",
                 "sediment_ratio",
                 "bulk_density",
                 "dredging_cost",
@@ -929,24 +941,33 @@ def electricity_value(energy, price):
 def _climate(ctx: Context) -> Quantities:
     ctx.require("area")
     c = "regulating.climate_regulation."
-    veg = [e for e in ctx.ecosystems() if e != "water"]
-    a = ctx.item("area", ecosystem=veg)
+    ecos = ctx.ecosystems()
+    # which ecosystems transpire / evaporate is data (sets by coefficient, 1 = counted)
+    veg, w_veg = counted_ecosystems(ctx, c + "transpiration_ecosystems", ecos)
+    wet, w_wet = counted_ecosystems(ctx, c + "evaporation_ecosystems", ecos)
     eer = ctx.coef(c + "ac_efficiency")
-    e_pt = transpiration_cooling_energy(
-        ctx.coef(c + "transpiration_heat", keys=veg),
-        with_units(a, "hectare"),
-        ctx.item("climate.hot_days"),
-        eer,
-    )
-    parts = {"transpiration": weighted_sum_over("ecosystem", e_pt, a > 0)}
-    if "water" in ctx.ecosystems():
-        water_area = ctx.item("area", ecosystem="water")
+    parts = {}
+    if veg:
+        a = ctx.item("area", ecosystem=veg) * w_veg
+        e_pt = transpiration_cooling_energy(
+            ctx.coef(c + "transpiration_heat", keys=veg),
+            with_units(a, "hectare"),
+            ctx.item("climate.hot_days"),
+            eer,
+        )
+        parts["transpiration"] = weighted_sum_over("ecosystem", e_pt, a > 0)
+    if wet:
+        water_area = (ctx.item("area", ecosystem=wet) * w_wet).sum("ecosystem", skipna=False)
         evap = with_units(ctx.item("climate.water_evaporation") * water_area * 10.0, "m ** 3")
         parts["water_evaporation"] = evaporation_cooling_energy(
             evap,
             ctx.coef(c + "latent_heat"),
             ctx.coef(c + "humidifier_energy"),
             eer if ctx.options.get("evaporation_divide_by_eer", False) else None,
+        )
+    if not parts:
+        raise NotAssessed(
+            "no ecosystem of the inventory transpires or evaporates (coefficient sets)"
         )
     total = stack(list(parts.values()), list(parts)).sum("component", skipna=False)
     return Quantities(total, "kWh", parts=parts, parts_unit="kWh")
@@ -966,6 +987,8 @@ register(
         coefficients=tuple(
             f"regulating.climate_regulation.{n}"
             for n in (
+                "transpiration_ecosystems",
+                "evaporation_ecosystems",
                 "transpiration_heat",
                 "ac_efficiency",
                 "latent_heat",
