@@ -296,3 +296,85 @@ def test_water_and_soil_ecosystem_sets(mini, mini_coef):
     assert _p(acc, "regulating.water_conservation") == pytest.approx(24e6)
     # soil A: 278,000 t − dry farmland 20 × 1 × 0.75 × 2000 = 30,000 t → 248,000 t
     assert _p(acc, "regulating.soil_conservation") == pytest.approx(248000.0)
+
+
+# ------------------------------------------------------------------ f. ecosystems, Xie crosswalk
+def test_mixed_factor_by_hand():
+    from gep.indicators.xie2015 import mixed_factor
+
+    shares = xr.Variable(("xie_class",), [0.8, 0.2])
+    food = xr.Variable(("xie_class",), [1.36, 0.85])  # paddy, dry land (Xie 2015, food)
+    # 0.8 × 1.36 + 0.2 × 0.85 = 1.088 + 0.17 = 1.258
+    assert float(mixed_factor(shares, food).values) == pytest.approx(1.258)
+
+
+def _crosswalk(eco: str, shares: dict, coef):
+    from gep.coefficients import coefficient_from_raw
+
+    raw = coef[f"xie2015.crosswalk.{eco}"].to_raw()
+    raw["values"]["2010-01-01"]["value"] = shares
+    c = coefficient_from_raw(raw, f"xie2015.crosswalk.{eco}")
+    return {c.id: c}
+
+
+def test_crosswalk_is_data_a_set_can_override(mini, mini_coef):
+    ind = "regulating.hydrological_regulation"
+    base = account(mini, mini_coef, profile="xie-2015", years=[2020])
+    coef = mini_coef.with_coefficients(
+        {
+            **_crosswalk("farmland.paddy", {"paddy": 0.8, "dry_land": 0.2}, mini_coef),
+            **_crosswalk("grassland", {"steppe": 1.0}, mini_coef),
+        }
+    )
+    acc = account(mini, coef, profile="xie-2015", years=[2020])
+    parts = acc.components[ind]["value"].sel(region="100002", year=2020)
+    d = 3000.0  # CNY/ha, mini standard equivalent
+    # B paddy 7,500 亩 = 500 ha × (0.8 × 2.72 + 0.2 × 0.27) × 3000 = 500 × 2.23 × 3000
+    assert float(parts.sel(component="farmland.paddy")) == pytest.approx(500 * 2.23 * d)
+    # B grassland 15,000 亩 = 1,000 ha, now steppe (0.98) instead of shrub-grass (3.82)
+    assert float(parts.sel(component="grassland")) == pytest.approx(1000 * 0.98 * d)
+    # the rest of B is unchanged
+    diff = _v(base, ind, "100002") - _v(acc, ind, "100002")
+    assert diff == pytest.approx(500 * (2.72 - 2.23) * d + 1000 * (3.82 - 0.98) * d)
+    assert _v(acc, ind) == pytest.approx(_v(base, ind))
+
+
+def test_glacier_and_desert_reach_their_xie_classes(tmp_path, mini_coef):
+    rows = "".join(
+        f"100001,{y},area,{e},,{a},hectare,test\n"
+        for y in (2020, 2021)
+        for e, a in (("glacier_snow", 60), ("desert", 30))
+    )
+    ds = _mini_with_rows(tmp_path, rows)
+    acc = account(ds, mini_coef, profile="xie-2015", years=[2020])
+    parts = acc.components["regulating.hydrological_regulation"]["value"].sel(
+        region="100001", year=2020
+    )
+    # glacier 60 ha × 7.13 × 3000; desert 30 ha × 0.21 × 3000
+    assert float(parts.sel(component="glacier_snow")) == pytest.approx(60 * 7.13 * 3000)
+    assert float(parts.sel(component="desert")) == pytest.approx(30 * 0.21 * 3000)
+
+
+def test_crosswalk_shares_above_one_are_refused(mini, mini_coef):
+    from gep.errors import InputError
+
+    coef = mini_coef.with_coefficients(
+        _crosswalk("farmland.paddy", {"paddy": 0.8, "dry_land": 0.4}, mini_coef)
+    )
+    with pytest.raises(InputError, match="sum to more than 1"):
+        account(mini, coef, profile="xie-2015", years=[2020])
+
+
+def test_default_crosswalk_matches_the_ecosystem_catalog():
+    from gep.catalog import ecosystem_catalog
+    from gep.coefficients import load_set
+
+    national = load_set("national")
+    for code, eco in ecosystem_catalog().items():
+        table = national[f"xie2015.crosswalk.{code}"].entry_for(2024).value
+        assert table == ({eco.xie2015: 1.0} if eco.xie2015 else {}), code
+    # every Xie class of the factor tables is reachable by some default crosswalk or override
+    classes = set(national["xie2015.factor.food"].entry_for(2024).value)
+    assert {"steppe", "meadow", "desert", "glacier"} <= classes
+    defaults = {e.xie2015 for e in ecosystem_catalog().values()}
+    assert {"desert", "glacier"} <= defaults
