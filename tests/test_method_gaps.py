@@ -378,3 +378,79 @@ def test_default_crosswalk_matches_the_ecosystem_catalog():
     assert {"steppe", "meadow", "desert", "glacier"} <= classes
     defaults = {e.xie2015 for e in ecosystem_catalog().values()}
     assert {"desert", "glacier"} <= defaults
+
+
+# ------------------------------------------------------------------ g. graded product prices
+def test_weighted_price_by_hand():
+    from gep.indicators.material import weighted_price
+
+    prices = xr.Variable(("grade",), [300000.0, 40000.0], attrs={"units": "CNY / t"})
+    shares = xr.Variable(("grade",), [0.2, 0.8])
+    # 0.2 × 300,000 + 0.8 × 40,000 = 60,000 + 32,000 = 92,000 CNY/t
+    p = weighted_price(prices, shares)
+    assert float(p.values) == pytest.approx(92000.0)
+    assert p.attrs["units"] == "CNY / t"
+    with pytest.raises(ValueError, match="sum to 1"):
+        weighted_price(prices, xr.Variable(("grade",), [0.2, 0.7]))
+
+
+def _grade_tables(shares: dict):
+    from gep.coefficients import coefficient_from_raw
+
+    src = {"title": "test grades", "issuer": "tests"}
+    price = coefficient_from_raw(
+        {
+            "description": {"en": "tea price by grade"},
+            "unit": "CNY / t",
+            "by": "grade",
+            "price_index": "price_index.cpi",
+            "values": {
+                "2020-01-01": {
+                    "value": {"premium": 300000, "bulk": 40000},
+                    "price_year": 2020,
+                    "status": "illustrative",
+                    "source": src,
+                    "note": "round test value",
+                }
+            },
+        },
+        "material.agriculture.grade_price.tea",
+    )
+    share = coefficient_from_raw(
+        {
+            "description": {"en": "tea output share by grade"},
+            "unit": "dimensionless",
+            "by": "grade",
+            "range": {"min": 0, "max": 1},
+            "values": {
+                "2020-01-01": {
+                    "value": shares,
+                    "status": "illustrative",
+                    "source": src,
+                    "note": "round test value",
+                }
+            },
+        },
+        "material.agriculture.grade_share.tea",
+    )
+    return {price.id: price, share.id: share}
+
+
+def test_graded_price_in_the_account(mini, mini_coef):
+    ind = "material.agriculture"
+    coef = mini_coef.with_coefficients(_grade_tables({"premium": 0.2, "bulk": 0.8}))
+    acc = account(mini, coef)
+    # A 2020: grain 1000 t × 3000 + tea 10 t × 92,000 (not 100,000) + reported 1e6
+    assert _v(acc, ind) == pytest.approx(3e6 + 920000 + 1e6)
+    # A 2021: (3e6 + 920,000) × CPI 1.10 + 1e6 (grade prices re-priced like any price)
+    assert _v(acc, ind, year=2021) == pytest.approx((3e6 + 920000) * 1.1 + 1e6)
+    parts = acc.components[ind]["value"].sel(region="100001", year=2020)
+    assert float(parts.sel(component="tea")) == pytest.approx(920000.0)
+
+
+def test_graded_price_shares_must_sum_to_one(mini, mini_coef):
+    from gep.errors import InputError
+
+    coef = mini_coef.with_coefficients(_grade_tables({"premium": 0.3, "bulk": 0.8}))
+    with pytest.raises(InputError, match="sum to 1"):
+        account(mini, coef)
