@@ -159,6 +159,11 @@ METHODS: dict[str, dict[str, MethodVariant]] = {
         "spending": _mv("旅游收入法", "reported tourism spending", recreation_method="spending"),
     },
     "cultural.landscape": {"hedonic": _mv("享乐价格法", "hedonic pricing")},
+    "cultural.existence_value": {
+        "contingent_valuation": _mv(
+            "条件价值法", "contingent valuation (WTP × 12 × share willing × population)"
+        )
+    },
     **{
         i: {"equivalent_factor": _XIE}
         for i in (

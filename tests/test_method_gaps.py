@@ -454,3 +454,85 @@ def test_graded_price_shares_must_sum_to_one(mini, mini_coef):
     coef = mini_coef.with_coefficients(_grade_tables({"premium": 0.3, "bulk": 0.8}))
     with pytest.raises(InputError, match="sum to 1"):
         account(mini, coef)
+
+
+# ------------------------------------------------------------------ h. existence value (CV)
+def test_contingent_valuation_by_hand():
+    from gep.indicators.cultural import contingent_valuation_value, willing_payers
+
+    payers = willing_payers(0.4, Q_(10, "wan_person"))
+    assert payers.magnitude == pytest.approx(40000.0)
+    # 20 CNY/month × 12 × 0.4 × 100,000 people = 9.6e6 CNY
+    assert contingent_valuation_value(Q_(20, "CNY / month"), payers).magnitude == pytest.approx(
+        9.6e6
+    )
+    # the same WTP typed per year: 240 CNY/a
+    assert contingent_valuation_value(Q_(240, "CNY / year"), payers).magnitude == pytest.approx(
+        9.6e6
+    )
+
+
+CV_ROWS = "".join(
+    f"{r},{y},existence.{item}.{g},,,{v},{u},test: CV survey\n"
+    for r in ("100001", "100002")
+    for y in (2020, 2021)
+    for g, rows in {
+        "urban": (
+            ("population", 100000, "person"),
+            ("wtp", 20, "CNY/month"),
+            ("willing_share", 0.4, "dimensionless"),
+        ),
+        "rural": (
+            ("population", 5, "wan_person"),
+            ("wtp", 120, "CNY/year"),
+            ("willing_share", 0.3, "dimensionless"),
+        ),
+    }.items()
+    for item, v, u in rows
+)
+
+
+def test_existence_value_is_off_by_default_and_counts_per_group(tmp_path, mini_coef):
+    ds = _mini_with_rows(tmp_path, CV_ROWS)
+    ind = "cultural.existence_value"
+    for profile in ("ndrc-2022", "gbt-46869-2025", "ankang"):
+        assert ind not in account(ds, mini_coef, profile=profile, years=[2020]).indicator_ids
+    acc = account(ds, mini_coef, include=[ind])
+    # urban 20 × 12 × 0.4 × 100,000 = 9.6e6; rural (120 CNY/a = 10 CNY/month) 10 × 12 × 0.3 × 50,000 = 1.8e6
+    assert _v(acc, ind) == pytest.approx(9.6e6 + 1.8e6)
+    # payers: 40,000 + 15,000
+    assert _p(acc, ind) == pytest.approx(55000.0)
+    parts = acc.components[ind]["value"].sel(region="100001", year=2020)
+    assert float(parts.sel(component="rural")) == pytest.approx(1.8e6)
+    # the ankang profile lists it (off): --include switches it on there too
+    a = account(ds, mini_coef, profile="ankang", include=[ind], years=[2020])
+    assert _v(a, ind, "100002") == pytest.approx(11.4e6)
+
+
+def test_existence_value_group_needs_all_three_items(tmp_path, mini_coef):
+    from gep.errors import InputError
+
+    rows = "".join(
+        f"{r},{y},existence.population.urban,,,1000,person,test\n"
+        for r in ("100001", "100002")
+        for y in (2020, 2021)
+    )
+    ds = _mini_with_rows(tmp_path, rows)
+    with pytest.raises(InputError, match="urban need all of"):
+        account(ds, mini_coef, include=["cultural.existence_value"])
+
+
+def test_existence_value_supplied_payers(tmp_path, mini_coef):
+    ds = _mini_with_rows(tmp_path, CV_ROWS)
+    folder = tmp_path / "ds"
+    (folder / "quantities.csv").write_text(
+        "region,year,indicator,component,value,unit,source\n"
+        "100001,2020,cultural.existence_value,,10000,person,test: survey extension\n",
+        encoding="utf-8",
+    )
+    ds = load_dataset(folder)
+    ind = "cultural.existence_value"
+    acc = account(ds, mini_coef, include=[ind], quantities=load_quantities(folder, ds))
+    # payers-weighted mean yearly WTP = (9.6e6 + 1.8e6) / 55,000 people; × 10,000 payers
+    assert _v(acc, ind) == pytest.approx(10000 * 11.4e6 / 55000)
+    assert _v(acc, ind, "100002") == pytest.approx(11.4e6)
