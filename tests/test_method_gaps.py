@@ -212,16 +212,18 @@ def test_pest_control_over_natural_area(tmp_path, mini, mini_coef):
     assert "no natural_area" in " ".join(base.notes.get(ind, []))
 
 
-def test_pest_control_natural_area_above_area_is_refused(tmp_path, mini_coef):
-    from gep.errors import InputError
-
+def test_pest_control_natural_area_above_area_is_capped_and_reported(tmp_path, mini_coef):
     ds = _mini_with_rows(
         tmp_path,
         "100001,2020,natural_area,forest.broadleaf,,7000,hectare,test: too large\n"
         "100001,2021,natural_area,forest.broadleaf,,4100,hectare,test\n",
     )
-    with pytest.raises(InputError, match="natural_area exceeds"):
-        account(ds, mini_coef, include=["regulating.pest_control"])
+    acc = account(ds, mini_coef, include=["regulating.pest_control"])
+    # 7,000 ha reported against 6,000 ha of broadleaf: counted at 6,000 ha, with a note
+    assert _v(acc, "regulating.pest_control") == pytest.approx(6000 * 300)
+    assert "natural_area above the ecosystem's area for forest.broadleaf" in " ".join(
+        acc.notes["regulating.pest_control"]
+    )
 
 
 # ------------------------------------------------------------------ d. flood regulation

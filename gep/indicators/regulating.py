@@ -1031,16 +1031,13 @@ def _pest(ctx: Context) -> Quantities:
         natural = ctx.item("natural_area", ecosystem=ecos)
         over = (natural > a * (1.0 + 1e-9)) & natural.notnull()
         if bool(over.any()):
-            from ..errors import InputError, Problem
-
+            # e.g. after a land-use scenario shrank the ecosystem: never more than its area
             bad = [e for i, e in enumerate(ecos) if bool(over.isel(ecosystem=i).any())]
-            raise InputError(
-                Problem(
-                    "inventory",
-                    "natural_area exceeds the ecosystem's area for " + ", ".join(bad),
-                    field="natural_area",
-                )
+            notes.append(
+                "natural_area above the ecosystem's area for " + ", ".join(bad) + ": counted at "
+                "the ecosystem's area there"
             )
+            natural = natural.where(~over, a)
         if bool(natural.isnull().all("ecosystem").any()):
             notes.append(
                 "natural_area not reported for some region-years: all forest and grassland "
