@@ -128,7 +128,12 @@ METHODS: dict[str, dict[str, MethodVariant]] = {
         ),
     },
     "regulating.oxygen_release": {
-        "stoichiometry": _mv("化学计量法；工业制氧成本", "stoichiometry 32/44; industrial oxygen")
+        "stoichiometry": _mv("化学计量法；工业制氧成本", "stoichiometry 32/44; industrial oxygen"),
+        "dry_matter": _mv(
+            "干物质法（1.19 t O₂/t干物质）；工业制氧成本",
+            "dry-matter route (1.19–1.2 t O2 per t dry matter); industrial oxygen",
+            function="gep.indicators.regulating.oxygen_from_dry_matter",
+        ),
     },
     "regulating.climate_regulation": {
         "et_energy": _mv(
@@ -154,6 +159,11 @@ METHODS: dict[str, dict[str, MethodVariant]] = {
         "spending": _mv("旅游收入法", "reported tourism spending", recreation_method="spending"),
     },
     "cultural.landscape": {"hedonic": _mv("享乐价格法", "hedonic pricing")},
+    "cultural.existence_value": {
+        "contingent_valuation": _mv(
+            "条件价值法", "contingent valuation (WTP × 12 × share willing × population)"
+        )
+    },
     **{
         i: {"equivalent_factor": _XIE}
         for i in (

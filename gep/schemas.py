@@ -27,7 +27,7 @@ from .errors import Problem
 from .yamlio import KeyLines
 
 STATUSES = ("standard", "official", "local-official", "literature", "illustrative")
-BY_DIMS = ("ecosystem", "species", "region", "xie_class", "product")
+BY_DIMS = ("ecosystem", "species", "region", "xie_class", "product", "grade")
 DISTRIBUTIONS = {
     "triangular": {"low", "high"},
     "normal": {"sd"},

@@ -46,10 +46,13 @@ _DEFINITIONS = [
     "mu = 10000 / 15 * meter ** 2 = 亩",
     "wan_mu = 1e4 * mu = 万亩",
     "gongqing = hectare = 公顷",
-    # carbon: tonnes of CO2 equivalent and of elemental carbon are different substances;
-    # tC -> tCO2e only through the explicit 44/12 factor in gep.carbon.
+    # carbon: tonnes of CO2 equivalent, and tonnes of carbon *as a quantity of CO2 fixed or
+    # priced*: 1 tC = 44/12 tCO2e (molar masses), a defined conversion, so prices and
+    # quantities may be given in either (CNY/tC → CNY/tCO2e divides by 44/12). Carbon stocks
+    # inside gep.carbon stay plain mass (t C) converted by its explicit 44/12 factor.
     "tCO2e = [co2e_mass] = tCO2 = t_CO2e",
     "ktCO2e = 1e3 * tCO2e",
+    "tC = 44 / 12 * tCO2e = t_C",
     # counts used by inventories (visitors, people, head of livestock)
     "person = [] = persons = capita = 人",
     "visit = [] = visits = person_trip = 人次",

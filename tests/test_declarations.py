@@ -27,11 +27,10 @@ def _matches(name: str, patterns) -> bool:
     for p in patterns:
         if p.endswith("*") and name.startswith(p[:-1]):
             return True
-        regex = (
-            "^"
-            + re.sub(r"<[^>]+>", r"[^.]+", re.escape(p).replace(r"\<", "<").replace(r"\>", ">"))
-            + "$"
-        )
+        # <ecosystem> may be a dotted code (farmland.paddy); other families are one segment
+        escaped = re.escape(p).replace(r"\<", "<").replace(r"\>", ">")
+        escaped = escaped.replace("<ecosystem>", r"[^.]+(?:\.[^.]+)?")
+        regex = "^" + re.sub(r"<[^>]+>", r"[^.]+", escaped) + "$"
         if re.match(regex, name):
             return True
     return False

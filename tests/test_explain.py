@@ -31,7 +31,15 @@ def test_ningshan_2024_water_conservation_trace(ankang_account):
     assert ex["value"] / 1e8 == pytest.approx(108.15, abs=0.005)  # 108.15 亿元
     assert ex["physical"] == pytest.approx(1_268_643_226, abs=1)
     assert ex["physical_unit"] == "m ** 3"
-    (cost,) = ex["coefficients"]
+    coefs = {c["id"]: c for c in ex["coefficients"]}
+    # the price, and the ecosystem set counted (data since issue 10 item 2)
+    assert "regulating.water_conservation.reservoir_cost" in coefs
+    assert "regulating.water_conservation.ecosystems[forest.broadleaf]" in coefs
+    assert {c.split("[")[0] for c in coefs} == {
+        "regulating.water_conservation.reservoir_cost",
+        "regulating.water_conservation.ecosystems",
+    }
+    cost = coefs["regulating.water_conservation.reservoir_cost"]
     assert cost["id"] == "regulating.water_conservation.reservoir_cost"
     assert cost["price_year"] == 2017
     assert cost["index_factor"] == pytest.approx(1.1336, abs=5e-5)
@@ -96,7 +104,8 @@ def test_cli_explain_json_and_table():
     assert res.exit_code == 0, res.output
     ex = json.loads(res.stdout)
     assert set(ex) >= KEYS
-    assert ex["coefficients"][0]["index_factor"] == pytest.approx(1.1336, abs=5e-5)
+    cost = next(c for c in ex["coefficients"] if c["id"].endswith("reservoir_cost"))
+    assert cost["index_factor"] == pytest.approx(1.1336, abs=5e-5)
     res = runner.invoke(
         app, [*args, "--indicator", "regulating.water_conservation", "--lang", "en"]
     )

@@ -98,7 +98,9 @@ def test_carbon_and_oxygen():
     assert q.to("tCO2e").magnitude == pytest.approx(24000.0)
     assert regulating.carbon_value(q, Q_(70, "CNY/tCO2e")).magnitude == pytest.approx(1.68e6)
     # 44 t CO2 fixed releases 32 t O2
-    assert regulating.oxygen_from_co2(Q_(44, "tCO2e")).magnitude == pytest.approx(32.0)
+    assert regulating.oxygen_from_co2(
+        Q_(44, "tCO2e"), Q_(32 / 44, "t / tCO2e")
+    ).magnitude == pytest.approx(32.0)
 
 
 def test_climate_regulation_energy():

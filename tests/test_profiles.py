@@ -62,9 +62,11 @@ def test_ndrc_plan_reproduces_the_default_account(profiles, mini, mini_coef):
 
 def test_ankang_catalogue(profiles):
     p = profiles["ankang"]
-    assert len(p.indicators) == 18
-    assert {i.category for i in p.indicators} == {"material", "regulating", "cultural"}
-    assert all(i.default for i in p.indicators)
+    # 18 core indicators on; the optional existence value (issue 10) listed but off
+    core = [i for i in p.indicators if i.default]
+    assert len(core) == 18
+    assert [i.id for i in p.indicators if not i.default] == ["cultural.existence_value"]
+    assert {i.category for i in core} == {"material", "regulating", "cultural"}
     names = {i.id: i.name_zh for i in p.indicators}
     assert names["regulating.climate_regulation"] == "局部气候调节"
     assert names["cultural.recreation"] == "旅游康养"

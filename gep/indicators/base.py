@@ -581,6 +581,32 @@ def weighted_sum_over(dim: str, term, weight_mask=None):
     return term.sum(dim, skipna=False)
 
 
+def counted_ecosystems(
+    ctx: Context, cid: str, ecosystems: Sequence[str]
+) -> tuple[list[str], xr.Variable | None]:
+    """Ecosystems an ecosystem-set coefficient counts, and their weights.
+
+    ``cid`` is a dimensionless table by ecosystem (codes or level-1 classes, every class of
+    the inventory listed): the share of each ecosystem's area that the term counts — 1 in, 0
+    out (e.g. which ecosystems transpire). Returns the ecosystems with a positive weight in
+    some year and the weights over ``(year, ecosystem)`` for them (``None`` when none counts).
+    A coefficient set changes the set by data (Garzê counts forest, shrub and grassland).
+    """
+    ecosystems = list(ecosystems)
+    if not ecosystems:
+        return [], None
+    w = ctx.coef(cid, keys=ecosystems, unit="dimensionless")
+    positive = np.asarray(w.data > 0)
+    axis = tuple(i for i, d in enumerate(w.dims) if d != "ecosystem")
+    keep = positive.any(axis=axis) if axis else positive
+    counted = [e for e, k in zip(ecosystems, np.atleast_1d(keep), strict=True) if k]
+    if not counted:
+        return [], None
+    if len(counted) < len(ecosystems):
+        w = w.isel(ecosystem=[i for i, k in enumerate(np.atleast_1d(keep)) if k])
+    return counted, w
+
+
 def family_sum(components, dim: str = "component"):
     """Sum the members of an item family (products, water uses, pollutants).
 

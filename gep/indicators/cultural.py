@@ -6,6 +6,9 @@ References
    2017, 37(19): 6302–6312, §2.4.10 (travel-cost method).
 .. [2] 国家发展改革委, 国家统计局. 生态产品总值核算规范（试行）, 发改基础〔2022〕481号, 2022.
 .. [3] 深圳市2020年度GEP核算结果 (自然景观溢价, hedonic pricing), 2021.
+.. [4] Contingent valuation (条件价值法) of non-use (existence) value: stated willingness to pay
+   of surveyed groups extended to their populations. Not part of the national method family as
+   far as known (gep_indicators.md §3 lists no non-use value) [U]; optional, off by default.
 """
 
 from __future__ import annotations
@@ -14,11 +17,14 @@ from ..errors import InputError, Problem
 from .base import (
     Context,
     Indicator,
+    NotAssessed,
     PriceValuation,
     Quantities,
     Valuation,
     declare_units,
+    family_sum,
     register,
+    stack,
     with_units,
 )
 
@@ -115,4 +121,132 @@ register(
         deflator="price_index.cpi",
     ),
     formulas=(hedonic_premium_value,),
+)
+
+
+# -------------------------------------------------------------------------- existence value
+MONTHS_PER_YEAR = 12.0
+
+
+@declare_units("person", willing_share="dimensionless", population="person")
+def willing_payers(willing_share, population):
+    """People of a group willing to pay, :math:`N_g s_g` [person]."""
+    return willing_share * population
+
+
+@declare_units("CNY", wtp="CNY / month", payers="person")
+def contingent_valuation_value(wtp, payers):
+    """Non-use (existence) value of one group by contingent valuation.
+
+    Parameters
+    ----------
+    wtp : Mean willingness to pay of the group's respondents who are willing to pay
+        WTP_g [CNY month⁻¹].
+    payers : People of the group willing to pay, s_g N_g [person] (share willing × group
+        population, :func:`willing_payers`).
+
+    Returns
+    -------
+    Value for the year [CNY a⁻¹].
+
+    Notes
+    -----
+    .. math:: V = \\sum_g WTP_g \\times 12 \\times s_g \\times N_g
+
+    12 months a year; e.g. 20 CNY/month × 12 × 0.4 × 100,000 people = 9.6 × 10⁶ CNY.
+
+    References
+    ----------
+    [4]
+    """
+    return wtp * MONTHS_PER_YEAR * payers
+
+
+def _existence_groups(ctx: Context) -> list[str]:
+    prefixes = ("existence.population.", "existence.wtp.", "existence.willing_share.")
+    found = {p: {i[len(p) :] for i in ctx.items_with_prefix(p)} for p in prefixes}
+    groups = set().union(*found.values())
+    if not groups:
+        raise NotAssessed("inventory has no existence.population.* / wtp.* / willing_share.*")
+    incomplete = sorted(g for g in groups if not all(g in found[p] for p in prefixes))
+    if incomplete:
+        raise InputError(
+            Problem(
+                "inventory",
+                "contingent-valuation group(s) "
+                + ", ".join(incomplete)
+                + " need all of existence.population.<group>, existence.wtp.<group> and "
+                "existence.willing_share.<group>",
+                field="item",
+            )
+        )
+    return sorted(groups)
+
+
+def _existence(ctx: Context) -> Quantities:
+    parts = {
+        g: willing_payers(
+            ctx.item(f"existence.willing_share.{g}"), ctx.item(f"existence.population.{g}")
+        )
+        for g in _existence_groups(ctx)
+    }
+    total = family_sum(stack(list(parts.values()), list(parts)))
+    return Quantities(total, "person", parts=parts, parts_unit="person")
+
+
+def _existence_value(ctx: Context, q: Quantities) -> Valuation:
+    groups = _existence_groups(ctx)
+    values = {
+        g: contingent_valuation_value(
+            ctx.item(f"existence.wtp.{g}"),
+            with_units(q.parts[g], "person") if g in q.parts else None,
+        )
+        for g in groups
+        if g in q.parts
+    }
+    if q.route == "formula" and values:
+        value = family_sum(stack(list(values.values()), list(values)))
+        return Valuation(value=value, parts=values)
+    # a supplied number of payers: valued at the payers-weighted mean yearly WTP of the groups
+    payers = {
+        g: willing_payers(
+            ctx.item(f"existence.willing_share.{g}"), ctx.item(f"existence.population.{g}")
+        )
+        for g in groups
+    }
+    money = family_sum(
+        stack(
+            [contingent_valuation_value(ctx.item(f"existence.wtp.{g}"), payers[g]) for g in groups],
+            groups,
+        )
+    )
+    people = family_sum(stack(list(payers.values()), groups))
+    price = with_units(money / people, "CNY / person")
+    return Valuation(
+        value=with_units(with_units(q.total, "person") * price, "CNY"),
+        price=price,
+        notes=["supplied payers valued at the payers-weighted mean yearly WTP of the groups"],
+    )
+
+
+register(
+    Indicator(
+        id="cultural.existence_value",
+        category="cultural",
+        zh="存在价值（非使用价值）",
+        en="Existence (non-use) value",
+        physical_unit="person",
+        method="contingent valuation: WTP × 12 × share willing × population, per group",
+        method_zh="条件价值法（支付意愿）",
+        reference="[4]",
+        items=("existence.population.*", "existence.wtp.*", "existence.willing_share.*"),
+        coefficients=(),
+        quantify=_existence,
+        valuate=_existence_value,
+        default=False,
+        deflator="price_index.cpi",
+        notes="Optional, off by default in every profile: stated-preference (welfare) value, "
+        "outside SEEA exchange values and not in the national method family as far as known.",
+    ),
+    formulas=(willing_payers, contingent_valuation_value),
 )

@@ -14,9 +14,11 @@ import functools
 from dataclasses import dataclass
 from functools import partial
 
+import numpy as np
 import xarray as xr
 
 from ..catalog import OUTPUT_GROUPS
+from ..errors import InputError, Problem
 from ..units import parse_unit, ureg
 from .base import (
     Component,
@@ -121,6 +123,66 @@ def _products(ctx: Context, group: str) -> Quantities:
     return Quantities(physical, unit, parts=parts, notes=notes)
 
 
+def weighted_price(prices, shares):
+    """Price of a product sold in grades, weighted by each grade's share of the output.
+
+    Parameters
+    ----------
+    prices : xarray.Variable or DataArray
+        Price of each grade g, P_g (dim ``grade``) [CNY per unit of output; ``units`` attr].
+    shares : xarray.Variable or DataArray
+        Share of the output sold as each grade s_g (dim ``grade``) [–]; the shares sum to 1.
+
+    Returns
+    -------
+    Weighted price P̄ [the unit of ``prices``].
+
+    Notes
+    -----
+    .. math:: \\bar P = \\sum_g s_g P_g, \\qquad \\sum_g s_g = 1
+
+    e.g. tea 20 % premium at 300,000 CNY/t and 80 % bulk at 40,000 CNY/t:
+    0.2 × 300,000 + 0.8 × 40,000 = 92,000 CNY/t.
+
+    References
+    ----------
+    [1] §2.4.1 (market value of products; the weighting of grades is this project's form).
+    """
+    unit = _units(prices, "prices")
+    total = shares.sum("grade")
+    if bool((abs(np.asarray(total.data) - 1.0) > 1e-6).any()):
+        raise ValueError(f"grade shares must sum to 1, not {np.asarray(total.data).ravel()[0]:g}")
+    out = (prices * shares).sum("grade")
+    out.attrs = {"units": unit}
+    return out
+
+
+def product_price(ctx: Context, group: str, product: str):
+    """Unit price of one product: its grade-weighted price when the set has grade tables
+    (``material.<group>.grade_price.<product>`` and ``….grade_share.<product>``, tables by
+    grade), else its single price ``material.<group>.price.<product>``."""
+    gp, gs = f"material.{group}.grade_price.{product}", f"material.{group}.grade_share.{product}"
+    coefs = ctx.coefficients
+    if gp in coefs or gs in coefs:
+        if not (gp in coefs and gs in coefs):
+            missing = gs if gp in coefs else gp
+            raise InputError(
+                Problem(
+                    coefs[gp if gp in coefs else gs].file or gp, f"grade table {missing} missing"
+                )
+            )
+        grades = sorted({k for y in ctx.years for k in coefs[gp].entry_for(y).value})
+        try:
+            return weighted_price(
+                ctx.coef(gp, keys=grades), ctx.coef(gs, keys=grades, unit="dimensionless")
+            )
+        except ValueError as exc:
+            raise InputError(
+                Problem(coefs[gs].file or gs, f"{gs}: {exc}", field="values")
+            ) from None
+    return ctx.coef(f"material.{group}.price.{product}")
+
+
 @dataclass(frozen=True)
 class _ProductValuation:
     """Each product at its own price, plus any reported output value (market value)."""
@@ -129,7 +191,7 @@ class _ProductValuation:
 
     def __call__(self, ctx: Context, q: Quantities) -> Valuation:
         values = {
-            product: market_value(quantity, ctx.coef(f"material.{self.group}.price.{product}"))
+            product: market_value(quantity, product_price(ctx, self.group, product))
             for product, quantity in q.parts.items()
         }
         reported = f"output_value.{self.group}"
@@ -159,7 +221,11 @@ for _group in OUTPUT_GROUPS:
             method_zh="市场价值法",
             reference="[1] §2.4.1; [2]",
             items=(f"output.{_group}.*", f"output_value.{_group}"),
-            coefficients=(f"material.{_group}.price.<product>",),
+            coefficients=(
+                f"material.{_group}.price.<product>",
+                f"material.{_group}.grade_price.<product>",
+                f"material.{_group}.grade_share.<product>",
+            ),
             quantify=partial(_products, group=_group),  # partial, not lambda: accounts must pickle
             valuate=_ProductValuation(_group),
             components=(
@@ -170,7 +236,7 @@ for _group in OUTPUT_GROUPS:
             ),
             deflator="price_index.cpi",
         ),
-        formulas=(market_value,),
+        formulas=(weighted_price, market_value),
     )
 
 

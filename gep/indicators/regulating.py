@@ -31,6 +31,7 @@ from .base import (
     PriceValuation,
     Quantities,
     Valuation,
+    counted_ecosystems,
     declare_units,
     family_sum,
     positive_part,
@@ -94,8 +95,12 @@ def shadow_project_value(volume, unit_cost):
 
 
 def _water_conservation(ctx: Context) -> Quantities:
-    ecos = ecosystems_in(WATER_CONSERVATION_ECOSYSTEMS, ctx.ecosystems())
-    a = ctx.item("area", ecosystem=ecos)
+    ecos, w = counted_ecosystems(ctx, "regulating.water_conservation.ecosystems", ctx.ecosystems())
+    if not ecos:
+        raise NotAssessed(
+            "no ecosystem of the inventory is counted (water_conservation.ecosystems)"
+        )
+    a = with_units(ctx.item("area", ecosystem=ecos) * w, "hectare")
     q = water_balance_retention(
         ctx.item("precipitation"),
         ctx.item("runoff", ecosystem=ecos),
@@ -117,7 +122,10 @@ register(
         method_zh="水量平衡法；影子工程法",
         reference="[1] §2.4.1; [2]",
         items=("precipitation", "runoff", "evapotranspiration", "area"),
-        coefficients=("regulating.water_conservation.reservoir_cost",),
+        coefficients=(
+            "regulating.water_conservation.ecosystems",
+            "regulating.water_conservation.reservoir_cost",
+        ),
         quantify=_water_conservation,
         valuate=PriceValuation(
             "regulating.water_conservation.reservoir_cost", shadow_project_value
@@ -132,7 +140,8 @@ register(
             ),
         ),
         deflator="price_index.construction",
-        notes="Counted over forest, shrub, grassland and wetland.",
+        notes="Counted over the ecosystems of regulating.water_conservation.ecosystems "
+        "(forest, shrub, grassland and wetland by default).",
     ),
     formulas=(water_balance_retention, shadow_project_value),
 )
@@ -234,8 +243,10 @@ def nutrient_retention_value(retained, n_content, p_content, n_price, p_price):
 
 
 def _soil_conservation(ctx: Context) -> Quantities:
-    ecos = ecosystems_in(SOIL_ECOSYSTEMS, ctx.ecosystems())
-    a = ctx.item("area", ecosystem=ecos)
+    ecos, w = counted_ecosystems(ctx, "regulating.soil_conservation.ecosystems", ctx.ecosystems())
+    if not ecos:
+        raise NotAssessed("no ecosystem of the inventory is counted (soil_conservation.ecosystems)")
+    a = with_units(ctx.item("area", ecosystem=ecos) * w, "hectare")
     q = rusle_soil_retention(
         ctx.item("rusle.r"),
         ctx.item("rusle.k"),
@@ -280,6 +291,7 @@ register(
         coefficients=tuple(
             f"regulating.soil_conservation.{n}"
             for n in (
+                "ecosystems",
                 "sediment_ratio",
                 "bulk_density",
                 "dredging_cost",
@@ -383,55 +395,76 @@ def reservoir_flood_storage(capacity, flood_share):
     return capacity * flood_share
 
 
-@declare_units("m ** 3", marsh_area="hectare", retention_depth="m")
-def marsh_flood_storage(marsh_area, retention_depth):
-    """Marsh flood storage, :math:`C_m = d \\times S` (d = 0.3 m surface retention in [1]).
+@declare_units("m ** 3", wetland_area="hectare", retention_depth="m", marsh_share="dimensionless")
+def marsh_flood_storage(wetland_area, retention_depth, marsh_share=1.0):
+    """Marsh flood storage, :math:`C_m = d \\times s \\times S_w`.
 
     Parameters
     ----------
-    marsh_area : Marsh (wetland) area S [ha].
-    retention_depth : Surface-retention depth d [m].
+    wetland_area : Wetland area S_w [ha].
+    retention_depth : Surface-retention depth d [m] (0.3 m in [1]).
+    marsh_share : Share of the wetland area that is marsh s [–] (1 counts all wetland as
+        marsh).
+
+    Returns
+    -------
+    Marsh flood storage C_m [m³].
 
     Notes
     -----
-    [1] prints :math:`C_m = 0.3 \\cdot S \\cdot 10^6` with S in km², i.e. m³; units are
-    normalised here (1 ha × 1 m = 10⁴ m³).
+    .. math:: C_m = d \\, s \\, S_w
+
+    [1] prints :math:`C_m = 0.3 \\cdot S \\cdot 10^6` with S (marsh area) in km², i.e. m³;
+    units are normalised here (1 ha × 1 m = 10⁴ m³).
+
+    References
+    ----------
+    [1] §2.4.4.
     """
-    return marsh_area * retention_depth * 1.0e4
+    return wetland_area * marsh_share * retention_depth * 1.0e4
+
+
+#: level-1 classes whose area holds marshes (the share that is marsh is a coefficient)
+MARSH_ECOSYSTEMS = ("wetland",)
 
 
 def _flood_regulation(ctx: Context) -> Quantities:
     notes = []
+    ctx.require("area")
+    parts = {}
+    share = "regulating.flood_regulation.reservoir_flood_share"
     if ctx.has("reservoir.flood_capacity"):
         reported = ctx.item("reservoir.flood_capacity")
         estimated = (
-            reservoir_flood_storage(
-                ctx.item("reservoir.capacity"),
-                ctx.coef("regulating.flood_regulation.reservoir_flood_share"),
-            )
+            reservoir_flood_storage(ctx.item("reservoir.capacity"), ctx.coef(share))
             if ctx.has("reservoir.capacity")
             else reported * float("nan")
         )
-        reservoirs = reported.where(reported.notnull(), estimated)
+        parts["reservoirs"] = reported.where(reported.notnull(), estimated)
         notes.append("reservoir flood-control capacity used where reported")
-    else:
-        reservoirs = reservoir_flood_storage(
-            ctx.item("reservoir.capacity"),
-            ctx.coef("regulating.flood_regulation.reservoir_flood_share"),
+    elif ctx.has("reservoir.capacity"):
+        parts["reservoirs"] = reservoir_flood_storage(
+            ctx.item("reservoir.capacity"), ctx.coef(share)
         )
-    parts = {"reservoirs": reservoirs}
-    ctx.require("area")
-    wet = ecosystems_in(("wetland",), ctx.ecosystems())
+    else:
+        notes.append("reservoir term not included (no reservoir rows in the inventory)")
+    wet = ecosystems_in(MARSH_ECOSYSTEMS, ctx.ecosystems())
     if wet:
         wet_area = ctx.item("area", ecosystem=wet)
         parts["marshes"] = marsh_flood_storage(
             with_units(wet_area.sum("ecosystem", skipna=False), wet_area.attrs["units"]),
             ctx.coef("regulating.flood_regulation.marsh_retention_depth"),
+            ctx.coef("regulating.flood_regulation.marsh_share"),
         )
     if ctx.has("lake.flood_storage"):
         parts["lakes"] = ctx.item("lake.flood_storage")
     else:
         notes.append("lake term not included (no lake.flood_storage in the inventory)")
+    if not parts:
+        raise NotAssessed(
+            "inventory has no reservoir.capacity, reservoir.flood_capacity, wetland area "
+            "nor lake.flood_storage"
+        )
     total = stack(list(parts.values()), list(parts)).sum("component", skipna=False)
     return Quantities(total, "m ** 3", parts=parts, parts_unit="m ** 3", notes=notes)
 
@@ -450,6 +483,7 @@ register(
         coefficients=(
             "regulating.flood_regulation.reservoir_flood_share",
             "regulating.flood_regulation.marsh_retention_depth",
+            "regulating.flood_regulation.marsh_share",
             "regulating.water_conservation.reservoir_cost",
         ),
         quantify=_flood_regulation,
@@ -743,10 +777,59 @@ def _forest_sink(ctx: Context):
     return forest_sink_for_account(ctx)
 
 
-@declare_units("t", co2="tCO2e")
-def oxygen_from_co2(co2):
-    """Oxygen released with the CO₂ fixed, stoichiometric: :math:`Q_{O_2} = \\frac{32}{44} Q_{CO_2}` [t]."""
-    return co2 * 32.0 / 44.0
+@declare_units("t", co2="tCO2e", o2_per_co2="t / tCO2e")
+def oxygen_from_co2(co2, o2_per_co2):
+    """Oxygen released with the CO₂ fixed (stoichiometric route).
+
+    Parameters
+    ----------
+    co2 : CO₂ fixed in the year Q_CO₂ [tCO₂e].
+    o2_per_co2 : Oxygen released per tonne of CO₂ fixed f [t O₂ (t CO₂)⁻¹]; 32/44 by the
+        photosynthesis equation (coefficient ``regulating.oxygen_release.o2_per_co2``).
+
+    Returns
+    -------
+    Oxygen released Q_O₂ [t].
+
+    Notes
+    -----
+    .. math:: Q_{O_2} = f \\times Q_{CO_2}, \\qquad f = 32/44
+
+    One mole of O₂ is released per mole of CO₂ fixed (6CO₂ + 6H₂O → C₆H₁₂O₆ + 6O₂).
+
+    References
+    ----------
+    [1] §2.4.7 (固碳释氧); gep_indicators.md §2.2 R8.
+    """
+    return co2 * o2_per_co2
+
+
+@declare_units("t", dry_matter="t / hectare", area="hectare", o2_per_dry_matter="t / t")
+def oxygen_from_dry_matter(dry_matter, area, o2_per_dry_matter):
+    """Oxygen released by vegetation, dry-matter route of the literature.
+
+    Parameters
+    ----------
+    dry_matter : Net dry-matter production of the ecosystem B_i [t ha⁻¹ a⁻¹].
+    area : Ecosystem area A_i [ha].
+    o2_per_dry_matter : Oxygen released per tonne of dry matter produced f_dm [t t⁻¹]
+        (1.19–1.2 in the literature; coefficient ``regulating.oxygen_release.o2_per_dry_matter``).
+
+    Returns
+    -------
+    Oxygen released Q_O₂ [t a⁻¹].
+
+    Notes
+    -----
+    .. math:: Q_{O_2} = f_{dm} \\sum_i B_i A_i
+
+    (photosynthesis: 1.63 t CO₂ fixed and 1.19 t O₂ released per t of dry matter).
+
+    References
+    ----------
+    gep_indicators.md §2.2 R8 [U].
+    """
+    return o2_per_dry_matter * dry_matter * area
 
 
 @declare_units("CNY", oxygen="t", price="CNY / t")
@@ -757,7 +840,10 @@ def oxygen_value(oxygen, price):
 
 def _oxygen(ctx: Context) -> Quantities:
     co2 = _carbon(ctx)
-    return Quantities(oxygen_from_co2(with_units(co2.total, co2.unit)), "t")
+    o2 = oxygen_from_co2(
+        with_units(co2.total, co2.unit), ctx.coef("regulating.oxygen_release.o2_per_co2")
+    )
+    return Quantities(o2, "t")
 
 
 register(
@@ -767,12 +853,13 @@ register(
         zh="释氧",
         en="Oxygen release",
         physical_unit="t",
-        method="stoichiometry 32/44 of CO2 fixed; industrial oxygen price",
+        method="stoichiometry f × CO2 fixed (f = 32/44 by default); industrial oxygen price",
         method_zh="化学计量法；替代成本法",
         reference="[1] §2.4.7 (not in [2] as far as known)",
         items=("area", "forest.area", "forest.stock"),
         coefficients=(
             "regulating.oxygen_release.price",
+            "regulating.oxygen_release.o2_per_co2",
             "regulating.carbon_sequestration.rate",
             "carbon.<species_parameter>",
         ),
@@ -854,24 +941,33 @@ def electricity_value(energy, price):
 def _climate(ctx: Context) -> Quantities:
     ctx.require("area")
     c = "regulating.climate_regulation."
-    veg = [e for e in ctx.ecosystems() if e != "water"]
-    a = ctx.item("area", ecosystem=veg)
+    ecos = ctx.ecosystems()
+    # which ecosystems transpire / evaporate is data (sets by coefficient, 1 = counted)
+    veg, w_veg = counted_ecosystems(ctx, c + "transpiration_ecosystems", ecos)
+    wet, w_wet = counted_ecosystems(ctx, c + "evaporation_ecosystems", ecos)
     eer = ctx.coef(c + "ac_efficiency")
-    e_pt = transpiration_cooling_energy(
-        ctx.coef(c + "transpiration_heat", keys=veg),
-        with_units(a, "hectare"),
-        ctx.item("climate.hot_days"),
-        eer,
-    )
-    parts = {"transpiration": weighted_sum_over("ecosystem", e_pt, a > 0)}
-    if "water" in ctx.ecosystems():
-        water_area = ctx.item("area", ecosystem="water")
+    parts = {}
+    if veg:
+        a = ctx.item("area", ecosystem=veg) * w_veg
+        e_pt = transpiration_cooling_energy(
+            ctx.coef(c + "transpiration_heat", keys=veg),
+            with_units(a, "hectare"),
+            ctx.item("climate.hot_days"),
+            eer,
+        )
+        parts["transpiration"] = weighted_sum_over("ecosystem", e_pt, a > 0)
+    if wet:
+        water_area = (ctx.item("area", ecosystem=wet) * w_wet).sum("ecosystem", skipna=False)
         evap = with_units(ctx.item("climate.water_evaporation") * water_area * 10.0, "m ** 3")
         parts["water_evaporation"] = evaporation_cooling_energy(
             evap,
             ctx.coef(c + "latent_heat"),
             ctx.coef(c + "humidifier_energy"),
             eer if ctx.options.get("evaporation_divide_by_eer", False) else None,
+        )
+    if not parts:
+        raise NotAssessed(
+            "no ecosystem of the inventory transpires or evaporates (coefficient sets)"
         )
     total = stack(list(parts.values()), list(parts)).sum("component", skipna=False)
     return Quantities(total, "kWh", parts=parts, parts_unit="kWh")
@@ -891,6 +987,8 @@ register(
         coefficients=tuple(
             f"regulating.climate_regulation.{n}"
             for n in (
+                "transpiration_ecosystems",
+                "evaporation_ecosystems",
                 "transpiration_heat",
                 "ac_efficiency",
                 "latent_heat",
@@ -921,11 +1019,39 @@ def pest_control_value(area, unit_cost):
     return area * unit_cost
 
 
+#: level-1 classes whose pest control is counted
+PEST_ECOSYSTEMS = ("forest", "grassland")
+
+
 def _pest(ctx: Context) -> Quantities:
-    ecos = ecosystems_in(("forest", "grassland"), ctx.ecosystems())
+    ecos = ecosystems_in(PEST_ECOSYSTEMS, ctx.ecosystems())
     a = ctx.item("area", ecosystem=ecos)
+    notes = []
+    if ctx.has("natural_area"):
+        natural = ctx.item("natural_area", ecosystem=ecos)
+        over = (natural > a * (1.0 + 1e-9)) & natural.notnull()
+        if bool(over.any()):
+            # e.g. after a land-use scenario shrank the ecosystem: never more than its area
+            bad = [e for i, e in enumerate(ecos) if bool(over.isel(ecosystem=i).any())]
+            notes.append(
+                "natural_area above the ecosystem's area for " + ", ".join(bad) + ": counted at "
+                "the ecosystem's area there"
+            )
+            natural = natural.where(~over, a)
+        if bool(natural.isnull().all("ecosystem").any()):
+            notes.append(
+                "natural_area not reported for some region-years: all forest and grassland "
+                "area counted there"
+            )
+        a = with_units(natural.where(natural.notnull(), a), a.attrs["units"])
+        notes.append("counted over natural forest / natural grassland area (natural_area)")
+    else:
+        notes.append(
+            "no natural_area in the inventory: all forest and grassland area counted "
+            "(plantations included)"
+        )
     return Quantities(
-        a.sum("ecosystem", skipna=False), "hectare", parts=split(a, "ecosystem", ecos)
+        a.sum("ecosystem", skipna=False), "hectare", parts=split(a, "ecosystem", ecos), notes=notes
     )
 
 
@@ -948,10 +1074,11 @@ register(
         zh="病虫害控制",
         en="Pest control",
         physical_unit="hectare",
-        method="area of forest and grassland; avoided control cost",
-        method_zh="替代成本法",
+        method="natural forest / grassland area (all forest and grassland when not reported); "
+        "avoided control cost",
+        method_zh="天然林、天然草地面积；替代成本法",
         reference="[1] §2.4.9",
-        items=("area",),
+        items=("area", "natural_area"),
         coefficients=("regulating.pest_control.cost",),
         quantify=_pest,
         valuate=_pest_value,

@@ -49,7 +49,7 @@ from .base import (
     weighted_sum_over,
     with_units,
 )
-from .regulating import carbon_value, electricity_value
+from .regulating import carbon_value, electricity_value, oxygen_from_dry_matter, oxygen_value
 
 #: level-1 ecosystem classes with vegetation: NEP is applied to these (water, built-up and
 #: bare land fix no carbon by this method)
@@ -193,5 +193,55 @@ _register(
             cooling_electricity,
             electricity_value,
         ),
+    )
+)
+
+
+# ------------------------------------------------------------- oxygen by dry-matter production
+def _oxygen_dry_matter(ctx: Context) -> Quantities:
+    for item in ("area", "dry_matter_production"):
+        ctx.require(item)
+    ecos = ecosystems_in(VEGETATED, ctx.ecosystems())
+    if not ecos:
+        raise NotAssessed("no vegetated ecosystem in the inventory (dry-matter oxygen route)")
+    a = ctx.item("area", ecosystem=ecos)
+    q = oxygen_from_dry_matter(
+        ctx.item("dry_matter_production", ecosystem=ecos),
+        a,
+        ctx.coef("regulating.oxygen_release.o2_per_dry_matter"),
+    )
+    return Quantities(
+        weighted_sum_over("ecosystem", q, a > 0),
+        "t",
+        parts=split(q, "ecosystem", ecos),
+        parts_unit="t",
+        notes=[
+            "dry-matter route: O₂ = f_dm × Σ dry-matter production × area (f_dm: o2_per_dry_matter)"
+        ],
+    )
+
+
+_register(
+    VariantIndicator(
+        id="regulating.oxygen_release",
+        category="regulating",
+        zh="释氧",
+        en="Oxygen release",
+        physical_unit="t",
+        method="dry-matter route f_dm × Σ B_i A_i (1.19–1.2 t O2 per t dry matter); industrial oxygen price",
+        method_zh="干物质法（光合作用方程）；替代成本法",
+        reference="gep_indicators.md §2.2 R8 [U]",
+        items=("area", "dry_matter_production"),
+        coefficients=(
+            "regulating.oxygen_release.o2_per_dry_matter",
+            "regulating.oxygen_release.price",
+        ),
+        quantify=_oxygen_dry_matter,
+        valuate=PriceValuation("regulating.oxygen_release.price", oxygen_value),
+        components=(Component("<ecosystem>", "各生态系统", "each ecosystem", "t", VEGETATED),),
+        default=False,
+        deflator="price_index.cpi",
+        variant="dry_matter",
+        variant_formulas=(oxygen_from_dry_matter, oxygen_value),
     )
 )

@@ -19,6 +19,7 @@ import numpy as np
 import xarray as xr
 
 from ..catalog import ecosystem_catalog
+from ..errors import InputError, MissingCoefficientError, Problem
 from .base import (
     Component,
     Context,
@@ -73,16 +74,90 @@ def equivalent_factor_value(equivalents, standard_equivalent):
     return equivalents * standard_equivalent
 
 
+CROSSWALK = "xie2015.crosswalk"
+
+
+def crosswalk_id(ecosystem: str, coefficients) -> str:
+    """Coefficient id of an ecosystem's Xie-class crosswalk: its code, else its level-1 class.
+
+    ``xie2015/crosswalk/farmland/paddy.yaml`` (id ``xie2015.crosswalk.farmland.paddy``) holds
+    the shares of the ecosystem's area counted as each Xie class; a set may give one file for
+    a whole level-1 class (``xie2015/crosswalk/forest.yaml``).
+    """
+    cid = f"{CROSSWALK}.{ecosystem}"
+    if cid in coefficients:
+        return cid
+    eco = ecosystem_catalog().get(ecosystem)
+    if eco is not None and f"{CROSSWALK}.{eco.level1}" in coefficients:
+        return f"{CROSSWALK}.{eco.level1}"
+    raise MissingCoefficientError(
+        Problem(
+            getattr(coefficients, "path", None) or "coefficients",
+            f"no Xie 2015 crosswalk for ecosystem {ecosystem!r}: add {CROSSWALK}.{ecosystem} "
+            f"(xie2015/crosswalk/{ecosystem.replace('.', '/')}.yaml, shares by Xie class)",
+        )
+    )
+
+
+def _crosswalk(ctx: Context, ecos: list[str]) -> dict[str, tuple[list[str], xr.Variable]]:
+    """{ecosystem: (Xie classes, shares over (year, xie_class))} from the coefficient set."""
+    out = {}
+    for e in ecos:
+        cid = crosswalk_id(e, ctx.coefficients)
+        coef = ctx.coefficients[cid]
+        classes = sorted({k for y in ctx.years for k in coef.entry_for(y).value})
+        shares = ctx.coef(cid, keys=classes, unit="dimensionless") if classes else None
+        if shares is not None:
+            total = np.asarray(shares.sum("xie_class").data)
+            if bool((total > 1.0 + 1e-9).any()):
+                raise InputError(
+                    Problem(
+                        coef.file or cid,
+                        f"crosswalk {cid}: shares of the Xie classes sum to more than 1 "
+                        f"({float(total.max()):g})",
+                        field="values",
+                    )
+                )
+        out[e] = (classes, shares)
+    return out
+
+
+@declare_units("dimensionless", shares="dimensionless", factors="dimensionless")
+def mixed_factor(shares, factors):
+    """Equivalent factor of an ecosystem counted as a mix of Xie classes.
+
+    Parameters
+    ----------
+    shares : Share of the ecosystem's area counted as each class c, s_kc [–] (dim ``xie_class``).
+    factors : Equivalent factor of each class for the service, E_cf [–] (dim ``xie_class``).
+
+    Returns
+    -------
+    E_kf [–].
+
+    Notes
+    -----
+    .. math:: E_{kf} = \\sum_c s_{kc} \\, E_{cf}
+
+    e.g. paddy counted as 0.8 paddy + 0.2 dry land: 0.8 × 1.36 + 0.2 × 0.85 = 1.258 (food).
+    """
+    return (shares * factors).sum("xie_class")
+
+
 def _factor_by_ecosystem(ctx: Context, service: str, ecos: list[str]) -> xr.Variable:
-    catalog = ecosystem_catalog()
-    classes = sorted({catalog[e].xie2015 for e in ecos if catalog[e].xie2015})
-    table = ctx.coef(f"xie2015.factor.{service}", keys=classes)
+    walk = _crosswalk(ctx, ecos)
+    classes = sorted({c for cls, _ in walk.values() for c in cls})
+    table = ctx.coef(f"xie2015.factor.{service}", keys=classes) if classes else None
     position = {c: i for i, c in enumerate(classes)}
+    zeros = xr.Variable(("year",), np.zeros(len(ctx.years)))
     cols = []
     for e in ecos:
-        cls = catalog[e].xie2015
-        first = table.isel(xie_class=position[cls] if cls else 0)
-        cols.append(first if cls else xr.Variable(first.dims, np.zeros_like(first.data)))
+        cls, shares = walk[e]
+        if not cls:  # no class (built-up land): no equivalent factors
+            cols.append(zeros)
+            continue
+        factors = table.isel(xie_class=[position[c] for c in cls])
+        cols.append(mixed_factor(with_units(shares, ""), with_units(factors, "")))
     return with_units(stack(cols, ecos, dim="ecosystem"), "dimensionless")
 
 
@@ -125,7 +200,11 @@ for _svc, (_cat, _zh, _en) in SERVICES.items():
             method_zh="当量因子法",
             reference="[1]; [2]",
             items=("area",),
-            coefficients=(f"xie2015.factor.{_svc}", "xie2015.standard_equivalent"),
+            coefficients=(
+                f"xie2015.factor.{_svc}",
+                "xie2015.crosswalk.<ecosystem>",
+                "xie2015.standard_equivalent",
+            ),
             quantify=partial(_service, service=_svc),
             valuate=_equivalent_value,
             components=(Component("<ecosystem>", "各生态系统", "each ecosystem", "CNY"),),
@@ -133,5 +212,5 @@ for _svc, (_cat, _zh, _en) in SERVICES.items():
             deflator="price_index.cpi",
             notes="Physical quantity = area × equivalent factor (ha of standard equivalents).",
         ),
-        formulas=(equivalent_area, equivalent_factor_value),
+        formulas=(mixed_factor, equivalent_area, equivalent_factor_value),
     )
