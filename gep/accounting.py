@@ -559,16 +559,21 @@ def account(
                     )
     if missing_coefs:
         raise MissingCoefficientError(missing_coefs)
-    value = stack(
-        [v.transpose("region", "year", ...) for v in values], [i.id for i in chosen], "indicator"
-    )
-    value = value.assign_coords(category=("indicator", [i.category for i in chosen]))
-    value = value.transpose("region", "year", "indicator", ...)
+    ids, cats = [i.id for i in chosen], [i.category for i in chosen]
+    value = _stack_indicators(values, ids, cats)
+    if value is None:  # parts on different grids / duck arrays: xarray aligns them
+        value = stack([v.transpose("region", "year", ...) for v in values], ids, "indicator")
+        value = value.assign_coords(category=("indicator", cats))
+        value = value.transpose("region", "year", "indicator", ...)
     value.attrs = {"units": "CNY"}
     ledger_vars, warnings, bases = {}, [], {}
     if prof is not None and prof.out_of_region:
         value, ledger_vars, warnings, bases = _apply_ledger(value, prof, data, coefficients, notes)
-    ds = xr.Dataset({"value": value, **ledger_vars, **physicals})
+    if not ledger_vars and all(_on_grid(p, value) for p in physicals.values()):
+        # physical quantities on the value's own region/year labels: no alignment needed
+        ds = xr.Dataset({"value": value, **{k: p.variable for k, p in physicals.items()}})
+    else:
+        ds = xr.Dataset({"value": value, **ledger_vars, **physicals})
     ds.attrs.update(
         {
             "profile": profile,
@@ -598,6 +603,50 @@ def account(
         supplied=supplied,
         unused_quantities=unused,
     )
+
+
+def _stack_indicators(values: list, ids: list[str], cats: list[str]) -> xr.DataArray | None:
+    """The indicator values as one ``(region, year, indicator, ...)`` array — what
+    ``stack`` + ``assign_coords`` + ``transpose`` give when every part has the same dims and
+    labels (the usual case), with numpy and one DataArray construction; None otherwise."""
+    if not values:
+        return None
+    first = values[0]
+    rest = [d for d in first.dims if d not in ("region", "year")]
+    order = ("region", "year", *rest)
+    if "region" not in first.dims or "year" not in first.dims or "indicator" in first.dims:
+        return None
+    coord_vars = first.coords.variables
+    index_names = [d for d in order if d in first.xindexes]
+    if set(coord_vars) != set(index_names):
+        return None  # non-index coordinates: let xarray carry them
+    firsts = {d: first.xindexes[d] for d in index_names}
+    arrays = []
+    for v in values:
+        if set(v.dims) != set(order) or not isinstance(v.data, np.ndarray):
+            return None
+        if set(v.coords.variables) != set(index_names):
+            return None
+        if any(not v.xindexes[d].equals(firsts[d]) for d in index_names):
+            return None
+        var = v.variable.transpose(*order)
+        if arrays and var.shape != arrays[0].shape:
+            return None
+        arrays.append(var.data)
+    data = np.stack(arrays, axis=0)  # (indicator, region, year, ...): the layout stack() gives
+    coords = {k: coord_vars[k] for k in index_names}
+    coords["indicator"] = xr.Variable(("indicator",), np.asarray(ids))
+    coords["category"] = xr.Variable(("indicator",), cats)
+    out = xr.DataArray(data, dims=("indicator", *order), coords=coords, name=first.name)
+    return out.transpose("region", "year", "indicator", ...)
+
+
+def _on_grid(arr: xr.DataArray, value: xr.DataArray) -> bool:
+    """True when ``arr`` has only index coordinates, each equal to ``value``'s."""
+    names = set(arr.coords.variables)
+    if names != {d for d in arr.dims if d in arr.xindexes}:
+        return False
+    return all(d in value.xindexes and arr.xindexes[d].equals(value.xindexes[d]) for d in names)
 
 
 def _apply_ledger(value: xr.DataArray, prof: Profile, data, coefficients, notes: dict):
