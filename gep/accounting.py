@@ -607,34 +607,54 @@ def account(
 
 def _stack_indicators(values: list, ids: list[str], cats: list[str]) -> xr.DataArray | None:
     """The indicator values as one ``(region, year, indicator, ...)`` array — what
-    ``stack`` + ``assign_coords`` + ``transpose`` give when every part has the same dims and
-    labels (the usual case), with numpy and one DataArray construction; None otherwise."""
+    ``stack`` + ``assign_coords`` + ``transpose`` give when the parts share their labels (the
+    usual case), with numpy and one DataArray construction; None otherwise.
+
+    Parts may differ in extra dims (a Monte Carlo ``draw`` on some indicators only): they are
+    broadcast to the union of dims in order of appearance, as ``xr.concat`` does, and stacked
+    in the same memory layout (indicator first), so sums downstream add in the same order.
+    """
     if not values:
         return None
     first = values[0]
-    rest = [d for d in first.dims if d not in ("region", "year")]
-    order = ("region", "year", *rest)
-    if "region" not in first.dims or "year" not in first.dims or "indicator" in first.dims:
+    if "region" not in first.dims or "year" not in first.dims:
         return None
-    coord_vars = first.coords.variables
-    index_names = [d for d in order if d in first.xindexes]
-    if set(coord_vars) != set(index_names):
-        return None  # non-index coordinates: let xarray carry them
-    firsts = {d: first.xindexes[d] for d in index_names}
+    sizes: dict = {"region": None, "year": None}
+    indexes: dict = {}
+    for v in values:
+        if "indicator" in v.dims or not isinstance(v.data, np.ndarray):
+            return None
+        if "region" not in v.dims or "year" not in v.dims:
+            return None
+        names = set(v.coords.variables)
+        if names != {d for d in v.dims if d in v.xindexes}:
+            return None  # non-index coordinates: let xarray carry them
+        for d in ("region", "year", *v.dims):
+            n = v.sizes[d]
+            if sizes.get(d) not in (None, n):
+                return None
+            sizes[d] = n
+            has = d in v.xindexes
+            if d in indexes:
+                if (indexes[d] is None) != (not has):
+                    return None
+                if has and not v.xindexes[d].equals(indexes[d]):
+                    return None
+            else:
+                indexes[d] = v.xindexes[d] if has else None
+    order = tuple(sizes)
     arrays = []
     for v in values:
-        if set(v.dims) != set(order) or not isinstance(v.data, np.ndarray):
-            return None
-        if set(v.coords.variables) != set(index_names):
-            return None
-        if any(not v.xindexes[d].equals(firsts[d]) for d in index_names):
-            return None
-        var = v.variable.transpose(*order)
-        if arrays and var.shape != arrays[0].shape:
-            return None
+        var = v.variable.transpose("region", "year", ...)
+        if var.dims != order:
+            var = var.set_dims(sizes)
         arrays.append(var.data)
     data = np.stack(arrays, axis=0)  # (indicator, region, year, ...): the layout stack() gives
-    coords = {k: coord_vars[k] for k in index_names}
+    coord_vars = {}
+    for v in values:  # index coordinates (equal in every part that has them)
+        for k, c in v.coords.variables.items():
+            coord_vars.setdefault(k, c)
+    coords = {k: coord_vars[k] for k in order if k in coord_vars}
     coords["indicator"] = xr.Variable(("indicator",), np.asarray(ids))
     coords["category"] = xr.Variable(("indicator",), cats)
     out = xr.DataArray(data, dims=("indicator", *order), coords=coords, name=first.name)
