@@ -307,6 +307,8 @@ def check_parameters(
                 missing.append((cid, sp))
     if missing or unknown_species:
         raise _missing_error(missing, unknown_species)
+    if have == species:  # already those species in that order (``sel`` would copy it all)
+        return params
     return params.sel(species=species)
 
 
