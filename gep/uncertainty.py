@@ -585,7 +585,7 @@ def _quantiles_exact(a: np.ndarray, quantiles: Sequence[float] = QUANTILES) -> n
     ok = ~np.isnan(flat).any(axis=1)
     work = flat[ok]  # a scratch copy of the NaN-free rows
     if work.size:
-        work.partition(np.unique(np.concatenate([prev, nxt])), axis=-1)
+        _partition_rows(work, np.unique(np.concatenate([prev, nxt])))
         lo = work[:, prev].T  # (quantiles, rows)
         hi = work[:, nxt].T
         t = gamma[:, None]
@@ -594,6 +594,27 @@ def _quantiles_exact(a: np.ndarray, quantiles: Sequence[float] = QUANTILES) -> n
         np.subtract(hi, diff * (1 - t), out=res, where=t >= 0.5)
         out.reshape(len(q), -1)[:, ok] = res
     return out
+
+
+_PARALLEL_MIN = 2_000_000  # elements; below this one thread is faster
+
+
+def _partition_rows(work: np.ndarray, kth: np.ndarray) -> None:
+    """``work.partition(kth, axis=-1)`` in place, rows split over the cores for big arrays
+    (numpy releases the GIL while partitioning; each row is partitioned on its own, so the
+    result does not depend on the split)."""
+    import os
+
+    workers = min(os.cpu_count() or 1, 4, max(1, work.size // _PARALLEL_MIN))
+    if workers < 2 or work.shape[0] < workers:
+        work.partition(kth, axis=-1)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    bounds = np.linspace(0, work.shape[0], workers + 1).astype(int)
+    parts = [work[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda part: part.partition(kth, axis=-1), parts))
 
 
 def _stats_numpy(a: np.ndarray) -> np.ndarray:
