@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -63,18 +65,25 @@ _MC = _PRELUDE + (
 )
 
 
+#: no store: an empty workspace folder and no database URL (a store left in ~/.gep_workspace
+#: by other runs would make `gep account` read the set from it, a different path)
+_ENV = {
+    **{k: v for k, v in os.environ.items() if k != "GEP_DATABASE_URL"},
+    "GEP_WORKSPACE": tempfile.mkdtemp(prefix="gep-bench-ws-"),
+}
+
+
 def _run(code: str, env: dict | None = None) -> float:
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, cwd=ROOT, env=env)
+    subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, check=True, cwd=ROOT, env=env or _ENV
+    )
     return time.perf_counter() - t
 
 
 def _cold_env() -> dict:
     """An empty gep cache folder (first run after install or after any coefficient edit)."""
-    import os
-    import tempfile
-
-    return {**os.environ, "GEP_CACHE_DIR": tempfile.mkdtemp(prefix="gep-cold-")}
+    return {**_ENV, "GEP_CACHE_DIR": tempfile.mkdtemp(prefix="gep-cold-")}
 
 
 def _fmt(ts: list[float]) -> str:
@@ -129,6 +138,7 @@ def main() -> None:
                     text=True,
                     check=True,
                     cwd=ROOT,
+                    env=_ENV,
                 )
                 inproc.setdefault(f"{label} {side}", []).extend(
                     json.loads(out.stdout.strip().splitlines()[-1])

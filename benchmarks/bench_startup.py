@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,13 @@ ACCOUNT = [GEP, "account", str(ROOT / "datasets" / "ankang")]
 FLOOR = [sys.executable, "-c", "import numpy, pandas, xarray, pint, pydantic, typer, yaml"]
 
 
+#: no store (an empty workspace, no database URL): the files path
+_ENV = {k: v for k, v in os.environ.items() if k != "GEP_DATABASE_URL"}
+_ENV["GEP_WORKSPACE"] = tempfile.mkdtemp(prefix="gep-bench-ws-")
+
+
 def _run(cmd: list[str], env: dict | None = None) -> None:
-    subprocess.run(cmd, capture_output=True, check=True, cwd=ROOT, env=env)
+    subprocess.run(cmd, capture_output=True, check=True, cwd=ROOT, env=env or _ENV)
 
 
 def test_floor_interpreter_and_libraries(benchmark):
@@ -42,7 +48,7 @@ def test_gep_account_ankang_whole_process_warm(benchmark):
 @pytest.fixture
 def cold_env(tmp_path_factory):
     def fresh() -> tuple[tuple, dict]:
-        env = {**os.environ, "GEP_CACHE_DIR": str(tmp_path_factory.mktemp("cold"))}
+        env = {**_ENV, "GEP_CACHE_DIR": str(tmp_path_factory.mktemp("cold"))}
         return (ACCOUNT, env), {}
 
     return fresh

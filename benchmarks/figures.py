@@ -75,11 +75,18 @@ def main(quick: bool = False) -> None:
     )
     gep = str(Path(sys.executable).parent / "gep")
     n = 5 // r + 1
+    # no store (an empty workspace, no database URL): the files path, whatever other runs
+    # left in ~/.gep_workspace
+    env0 = {k: v for k, v in os.environ.items() if k != "GEP_DATABASE_URL"}
+    env0["GEP_WORKSPACE"] = tempfile.mkdtemp(prefix="gep-bench-ws-")
     floor_cmd = [sys.executable, "-c", "import numpy, pandas, xarray, pint, pydantic, typer, yaml"]
-    t_floor = timed(lambda: subprocess.run(floor_cmd, capture_output=True, check=True), n)
+    t_floor = timed(lambda: subprocess.run(floor_cmd, capture_output=True, check=True, env=env0), n)
     row("floor: interpreter + numpy, pandas, xarray, pint, pydantic, typer, yaml", t_floor)
     for args in (["--help"], ["account", str(ROOT / "datasets" / "ankang")]):
-        t = timed(lambda a=args: subprocess.run([gep, *a], capture_output=True, check=True), n)
+        t = timed(
+            lambda a=args: subprocess.run([gep, *a], capture_output=True, check=True, env=env0),
+            n,
+        )
         row(
             f"`gep {' '.join(args[:1])}{' datasets/ankang' if len(args) > 1 else ''}` (whole process)",
             t,
@@ -88,7 +95,7 @@ def main(quick: bool = False) -> None:
 
     def cold() -> None:  # an empty cache folder: first run, or first after a coefficient edit
         with tempfile.TemporaryDirectory() as tmp:
-            env = {**os.environ, "GEP_CACHE_DIR": tmp}
+            env = {**env0, "GEP_CACHE_DIR": tmp}
             subprocess.run([gep, *args], capture_output=True, check=True, env=env)
 
     t = timed(cold, n)
