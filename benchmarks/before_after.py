@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,6 +38,19 @@ _CLI = _PRELUDE + (
     "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
 )
 
+_ACC = _PRELUDE + (
+    "import time, json, gep; assert gep.__file__.startswith({tree!r})\n"
+    "from gep.inventory import load_dataset\nfrom gep.coefficients import load_set\n"
+    "from gep.accounting import account\n"
+    "ds = load_dataset({dataset!r}); coef = load_set('ankang')\n"
+    "account(ds, coef)\n"
+    "ts = []\n"
+    "for _ in range({rounds}):\n"
+    "    t = time.perf_counter(); account(ds, coef)\n"
+    "    ts.append(time.perf_counter() - t)\n"
+    "print(json.dumps(ts))\n"
+)
+
 _MC = _PRELUDE + (
     "import time, json, gep; assert gep.__file__.startswith({tree!r})\n"
     "from gep.inventory import load_dataset\nfrom gep.coefficients import load_set\n"
@@ -50,10 +65,25 @@ _MC = _PRELUDE + (
 )
 
 
-def _run(code: str) -> float:
+#: no store: an empty workspace folder and no database URL (a store left in ~/.gep_workspace
+#: by other runs would make `gep account` read the set from it, a different path)
+_ENV = {
+    **{k: v for k, v in os.environ.items() if k != "GEP_DATABASE_URL"},
+    "GEP_WORKSPACE": tempfile.mkdtemp(prefix="gep-bench-ws-"),
+}
+
+
+def _run(code: str, env: dict | None = None) -> float:
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, check=True, cwd=ROOT, env=env or _ENV
+    )
     return time.perf_counter() - t
+
+
+def _cold_env() -> dict:
+    """An empty gep cache folder (first run after install or after any coefficient edit)."""
+    return {**_ENV, "GEP_CACHE_DIR": tempfile.mkdtemp(prefix="gep-cold-")}
 
 
 def _fmt(ts: list[float]) -> str:
@@ -74,6 +104,9 @@ def main() -> None:
         "floor: import numpy, pandas, xarray, pint": lambda tree: (
             "import numpy, pandas, xarray, pint"
         ),
+        "floor: the libraries `gep account` needs (+ pydantic, typer, yaml)": lambda tree: (
+            "import numpy, pandas, xarray, pint, pydantic, typer, yaml"
+        ),
         "gep --help": lambda tree: _CLI.format(tree=tree, args=["--help"]),
         "gep account datasets/ankang": lambda tree: _CLI.format(
             tree=tree, args=["account", dataset]
@@ -85,18 +118,32 @@ def main() -> None:
         for _ in range(a.rounds):
             for side, tree in sides.items():  # interleaved
                 results.setdefault(f"{name} {side}".strip(), []).append(_run(make(tree)))
-    mc: dict[str, list[float]] = {}
+    for _ in range(max(1, a.rounds // 2)):  # the after tree with an empty cache folder
+        code = _CLI.format(tree=trees["after"], args=["account", dataset])
+        results.setdefault("gep account datasets/ankang after, cold cache", []).append(
+            _run(code, _cold_env())
+        )
+    inproc: dict[str, list[float]] = {}
     half = max(1, a.rounds // 2)
     for _ in range(2):  # two interleaved processes per tree, ``half`` timed calls each
         for side, tree in trees.items():
-            code = _MC.format(tree=tree, dataset=dataset, n=a.draws, rounds=half)
-            out = subprocess.run(
-                [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
-            )
-            mc.setdefault(f"Monte Carlo {a.draws:,} draws, Ankang {side}", []).extend(
-                json.loads(out.stdout.strip().splitlines()[-1])
-            )
-    results.update(mc)
+            for label, template, n in (
+                ("account Ankang in-process", _ACC, 3 * half),
+                (f"Monte Carlo {a.draws:,} draws, Ankang", _MC, half),
+            ):
+                code = template.format(tree=tree, dataset=dataset, n=a.draws, rounds=n)
+                out = subprocess.run(
+                    [sys.executable, "-c", code],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    cwd=ROOT,
+                    env=_ENV,
+                )
+                inproc.setdefault(f"{label} {side}", []).extend(
+                    json.loads(out.stdout.strip().splitlines()[-1])
+                )
+    results.update(inproc)
     with open("/proc/loadavg") as f:
         load = f.read().split()[:3]
     print(f"load average during the run: {' '.join(load)} (2 cores)")

@@ -9,9 +9,11 @@ both sides alike.
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -72,14 +74,34 @@ def main(quick: bool = False) -> None:
         timed(lambda: monte_carlo(ankang, coef, 10_000, seed=1), 5 // r + 1),
     )
     gep = str(Path(sys.executable).parent / "gep")
+    n = 5 // r + 1
+    # no store (an empty workspace, no database URL): the files path, whatever other runs
+    # left in ~/.gep_workspace
+    env0 = {k: v for k, v in os.environ.items() if k != "GEP_DATABASE_URL"}
+    env0["GEP_WORKSPACE"] = tempfile.mkdtemp(prefix="gep-bench-ws-")
+    floor_cmd = [sys.executable, "-c", "import numpy, pandas, xarray, pint, pydantic, typer, yaml"]
+    t_floor = timed(lambda: subprocess.run(floor_cmd, capture_output=True, check=True, env=env0), n)
+    row("floor: interpreter + numpy, pandas, xarray, pint, pydantic, typer, yaml", t_floor)
     for args in (["--help"], ["account", str(ROOT / "datasets" / "ankang")]):
         t = timed(
-            lambda a=args: subprocess.run([gep, *a], capture_output=True, check=True), 5 // r + 1
+            lambda a=args: subprocess.run([gep, *a], capture_output=True, check=True, env=env0),
+            n,
         )
         row(
             f"`gep {' '.join(args[:1])}{' datasets/ankang' if len(args) > 1 else ''}` (whole process)",
             t,
+            f"{t[0] / t_floor[0]:.2f}× floor (min), {t[1] / t_floor[1]:.2f}× (median)",
         )
+
+    def cold() -> None:  # an empty cache folder: first run, or first after a coefficient edit
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {**env0, "GEP_CACHE_DIR": tmp}
+            subprocess.run([gep, *args], capture_output=True, check=True, env=env)
+
+    t = timed(cold, n)
+    row("`gep account datasets/ankang`, empty cache folder", t, f"{t[0] / t_floor[0]:.2f}× floor")
+    with open("/proc/loadavg") as f:
+        print(f"load average after the run: {' '.join(f.read().split()[:3])} (2 cores)")
 
 
 if __name__ == "__main__":

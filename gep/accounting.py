@@ -559,16 +559,21 @@ def account(
                     )
     if missing_coefs:
         raise MissingCoefficientError(missing_coefs)
-    value = stack(
-        [v.transpose("region", "year", ...) for v in values], [i.id for i in chosen], "indicator"
-    )
-    value = value.assign_coords(category=("indicator", [i.category for i in chosen]))
-    value = value.transpose("region", "year", "indicator", ...)
+    ids, cats = [i.id for i in chosen], [i.category for i in chosen]
+    value = _stack_indicators(values, ids, cats)
+    if value is None:  # parts on different grids / duck arrays: xarray aligns them
+        value = stack([v.transpose("region", "year", ...) for v in values], ids, "indicator")
+        value = value.assign_coords(category=("indicator", cats))
+        value = value.transpose("region", "year", "indicator", ...)
     value.attrs = {"units": "CNY"}
     ledger_vars, warnings, bases = {}, [], {}
     if prof is not None and prof.out_of_region:
         value, ledger_vars, warnings, bases = _apply_ledger(value, prof, data, coefficients, notes)
-    ds = xr.Dataset({"value": value, **ledger_vars, **physicals})
+    if not ledger_vars and all(_on_grid(p, value) for p in physicals.values()):
+        # physical quantities on the value's own region/year labels: no alignment needed
+        ds = xr.Dataset({"value": value, **{k: p.variable for k, p in physicals.items()}})
+    else:
+        ds = xr.Dataset({"value": value, **ledger_vars, **physicals})
     ds.attrs.update(
         {
             "profile": profile,
@@ -598,6 +603,70 @@ def account(
         supplied=supplied,
         unused_quantities=unused,
     )
+
+
+def _stack_indicators(values: list, ids: list[str], cats: list[str]) -> xr.DataArray | None:
+    """The indicator values as one ``(region, year, indicator, ...)`` array — what
+    ``stack`` + ``assign_coords`` + ``transpose`` give when the parts share their labels (the
+    usual case), with numpy and one DataArray construction; None otherwise.
+
+    Parts may differ in extra dims (a Monte Carlo ``draw`` on some indicators only): they are
+    broadcast to the union of dims in order of appearance, as ``xr.concat`` does, and stacked
+    in the same memory layout (indicator first), so sums downstream add in the same order.
+    """
+    if not values:
+        return None
+    first = values[0]
+    if "region" not in first.dims or "year" not in first.dims:
+        return None
+    sizes: dict = {"region": None, "year": None}
+    indexes: dict = {}
+    for v in values:
+        if "indicator" in v.dims or not isinstance(v.data, np.ndarray):
+            return None
+        if "region" not in v.dims or "year" not in v.dims:
+            return None
+        names = set(v.coords.variables)
+        if names != {d for d in v.dims if d in v.xindexes}:
+            return None  # non-index coordinates: let xarray carry them
+        for d in ("region", "year", *v.dims):
+            n = v.sizes[d]
+            if sizes.get(d) not in (None, n):
+                return None
+            sizes[d] = n
+            has = d in v.xindexes
+            if d in indexes:
+                if (indexes[d] is None) != (not has):
+                    return None
+                if has and not v.xindexes[d].equals(indexes[d]):
+                    return None
+            else:
+                indexes[d] = v.xindexes[d] if has else None
+    order = tuple(sizes)
+    arrays = []
+    for v in values:
+        var = v.variable.transpose("region", "year", ...)
+        if var.dims != order:
+            var = var.set_dims(sizes)
+        arrays.append(var.data)
+    data = np.stack(arrays, axis=0)  # (indicator, region, year, ...): the layout stack() gives
+    coord_vars = {}
+    for v in values:  # index coordinates (equal in every part that has them)
+        for k, c in v.coords.variables.items():
+            coord_vars.setdefault(k, c)
+    coords = {k: coord_vars[k] for k in order if k in coord_vars}
+    coords["indicator"] = xr.Variable(("indicator",), np.asarray(ids))
+    coords["category"] = xr.Variable(("indicator",), cats)
+    out = xr.DataArray(data, dims=("indicator", *order), coords=coords, name=first.name)
+    return out.transpose("region", "year", "indicator", ...)
+
+
+def _on_grid(arr: xr.DataArray, value: xr.DataArray) -> bool:
+    """True when ``arr`` has only index coordinates, each equal to ``value``'s."""
+    names = set(arr.coords.variables)
+    if names != {d for d in arr.dims if d in arr.xindexes}:
+        return False
+    return all(d in value.xindexes and arr.xindexes[d].equals(value.xindexes[d]) for d in names)
 
 
 def _apply_ledger(value: xr.DataArray, prof: Profile, data, coefficients, notes: dict):

@@ -31,12 +31,15 @@ import xarray as xr
 
 from . import ranges as _ranges
 from . import schemas as _schemas
+from ._lazydask import defer_dask_array_import
 from .catalog import OUTPUT_GROUPS, ecosystem_catalog, item_spec
 from .errors import InputError, MissingCoefficientError, Problem
 from .schemas import BY_DIMS, DISTRIBUTIONS, STATUSES  # noqa: F401  (re-exported)
 from .setpaths import coefficient_roots, resolve_extends
 from .units import parse_unit, ureg
-from .yamlio import KeyLines, load_yaml, load_yaml_lines
+from .yamlio import MAX_YAML_BYTES, KeyLines, load_yaml, load_yaml_lines, loads_yaml_lines
+
+defer_dask_array_import()  # xarray: no dask.array import until dask is used
 
 
 def default_root() -> Path:
@@ -765,16 +768,32 @@ def load_set(
         meta_by_path[current] = meta
         parent = meta.get("extends")
         current = resolve_extends(parent, current, roots, chain) if parent else None
-    coefficients: dict[str, Coefficient] = {}
+    files: list[tuple[Path, str, str]] = []  # (file, set name, id), base first
     for folder in reversed(chain):  # base first, overlays replace
         set_name = meta_by_path[folder].get("name", folder.name)
         for file in sorted(folder.rglob("*.yaml")):
             rel = file.relative_to(folder)
             if rel.name in ("set.yaml", "index.yaml"):
                 continue
-            cid = ".".join(rel.with_suffix("").parts)
+            files.append((file, set_name, ".".join(rel.with_suffix("").parts)))
+    contents = _read_all(files)  # None: some file unreadable → the full path reports it
+    key = None
+    coefficients: dict[str, Coefficient] | None = None
+    if contents is not None and not problems:
+        from . import coefcache
+
+        key = coefcache.set_key(
+            [(str(f), s, cid, data) for (f, s, cid), data in zip(files, contents, strict=True)]
+        )
+        coefficients = coefcache.get(key)
+    if coefficients is None:
+        coefficients = {}
+        for i, (file, set_name, cid) in enumerate(files):
             try:
-                raw, lines = load_yaml_lines(file)
+                if contents is not None:  # parse the very bytes the cache key was made of
+                    raw, lines = loads_yaml_lines(contents[i], str(file))
+                else:
+                    raw, lines = load_yaml_lines(file)
             except InputError as exc:
                 problems += exc.problems
                 continue
@@ -782,6 +801,9 @@ def load_set(
             problems += probs
             if coef is not None:
                 coefficients[cid] = coef
+        cache_new = key is not None
+    else:
+        cache_new = False
     # money coefficients must point at an index that exists
     for c in coefficients.values():
         if c.price_index and c.price_index not in coefficients:
@@ -792,6 +814,10 @@ def load_set(
             )
     if problems:
         raise InputError(problems)
+    if cache_new:  # only a set that loaded without any problem is cached
+        from . import coefcache
+
+        coefcache.put(key, coefficients)
     meta = meta_by_path[path]
     return CoefficientSet(
         meta.get("name", path.name),
@@ -801,6 +827,20 @@ def load_set(
         chain=[meta_by_path[p].get("name", p.name) for p in chain],
         overrides=[o if isinstance(o, Override) else Override.parse(o) for o in overrides],
     )
+
+
+def _read_all(files: list[tuple[Path, str, str]]) -> list[bytes] | None:
+    """Every file's bytes for the cache key; None if any is missing, too large or unreadable
+    (then the files are read one by one as before and the error names the file)."""
+    out = []
+    for file, _, _ in files:
+        try:
+            if file.stat().st_size > MAX_YAML_BYTES:
+                return None
+            out.append(file.read_bytes())
+        except OSError:
+            return None
+    return out
 
 
 def coefficient_from_raw(

@@ -27,12 +27,15 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from ._lazydask import defer_dask_array_import
 from .catalog import ecosystem_catalog, item_spec
 from .errors import InputError, Problem
 from .schemas import validate as validate_schema
 from .unitparse import UnitError
 from .units import parse_unit, ureg
 from .yamlio import load_yaml_lines
+
+defer_dask_array_import()  # xarray: no dask.array import until dask is used
 
 INVENTORY_COLUMNS = ["region", "year", "item", "ecosystem", "species", "value", "unit", "source"]
 REGION_COLUMNS = ["code", "name_zh", "name_en", "parent", "land_area", "land_area_unit"]

@@ -526,21 +526,105 @@ def _summaries(value: xr.DataArray, levels: Sequence[str]) -> dict[str, xr.DataA
 
 
 def _sum_min1(a: np.ndarray, axis: int, isnan: np.ndarray | None = None) -> np.ndarray:
-    """Sum over ``axis`` skipping NaN; NaN where every term is NaN (xarray ``min_count=1``)."""
+    """Sum over ``axis`` skipping NaN; NaN where every term is NaN (xarray ``min_count=1``).
+
+    Slice by slice in index order from 0.0 — the additions ``np.where(isnan, 0, a).sum(axis)``
+    makes over a non-innermost axis, without its full-size temporary: a slice without NaN is
+    added as it is, a mixed one as its NaN-zeroed copy, an all-NaN one not at all (adding 0.0
+    to a sum that started at +0.0 changes no bit). The innermost axis (where numpy sums
+    pairwise) keeps the plain route.
+    """
     isnan = np.isnan(a) if isnan is None else isnan
-    out = np.where(isnan, 0.0, a).sum(axis=axis)
-    out[isnan.all(axis=axis)] = np.nan
+    axis = axis % a.ndim
+    if axis == a.ndim - 1 or a.shape[axis] == 0:
+        out = np.where(isnan, 0.0, a).sum(axis=axis)
+        out[isnan.all(axis=axis)] = np.nan
+        return out
+
+    def at(x: np.ndarray, i: int) -> np.ndarray:
+        return x[(slice(None),) * axis + (i,)]
+
+    shape = a.shape[:axis] + a.shape[axis + 1 :]
+    out = np.zeros(shape)  # numpy's sum starts from 0.0 too (so an all-NaN slice adds nothing)
+    allnan = np.ones(shape, dtype=bool)
+    for i in range(a.shape[axis]):
+        part, mask = at(a, i), at(isnan, i)
+        if not mask.any():
+            out += part
+            allnan[...] = False
+        elif not mask.all():
+            out += np.where(mask, 0.0, part)
+            allnan &= mask
+    out[allnan] = np.nan
     return out
+
+
+def _quantiles_exact(a: np.ndarray, quantiles: Sequence[float] = QUANTILES) -> np.ndarray:
+    """``np.quantile(a, quantiles, axis=-1)`` (linear interpolation), the same numbers.
+
+    The order statistics come from one ``np.partition`` of the NaN-free rows along the
+    contiguous last axis at the 2 ranks each quantile interpolates between (numpy also
+    selects the minimum and maximum, and partitions along a moved axis); the interpolation
+    is numpy's ``_lerp``; a row holding a NaN gives NaN, as numpy does. Tested equal to
+    ``np.quantile``.
+    """
+    n = a.shape[-1]
+    lead = a.shape[:-1]
+    q = np.asarray(quantiles, dtype=float)
+    out = np.full((len(q), *lead), np.nan)
+    if n < 2 or a.size == 0:
+        return np.quantile(a, q, axis=-1)
+    virtual = (n - 1) * q  # numpy's 'linear' virtual index
+    prev = np.floor(virtual)
+    nxt = prev + 1
+    prev[virtual >= n - 1] = n - 1
+    nxt[virtual >= n - 1] = n - 1
+    prev, nxt = prev.astype(np.intp), nxt.astype(np.intp)
+    gamma = virtual - np.floor(virtual)
+    flat = a.reshape(-1, n)
+    ok = ~np.isnan(flat).any(axis=1)
+    work = flat[ok]  # a scratch copy of the NaN-free rows
+    if work.size:
+        _partition_rows(work, np.unique(np.concatenate([prev, nxt])))
+        lo = work[:, prev].T  # (quantiles, rows)
+        hi = work[:, nxt].T
+        t = gamma[:, None]
+        diff = hi - lo
+        res = np.add(lo, diff * t)
+        np.subtract(hi, diff * (1 - t), out=res, where=t >= 0.5)
+        out.reshape(len(q), -1)[:, ok] = res
+    return out
+
+
+_PARALLEL_MIN = 2_000_000  # elements; below this one thread is faster
+
+
+def _partition_rows(work: np.ndarray, kth: np.ndarray) -> None:
+    """``work.partition(kth, axis=-1)`` in place, rows split over the cores for big arrays
+    (numpy releases the GIL while partitioning; each row is partitioned on its own, so the
+    result does not depend on the split)."""
+    import os
+
+    workers = min(os.cpu_count() or 1, 4, max(1, work.size // _PARALLEL_MIN))
+    if workers < 2 or work.shape[0] < workers:
+        work.partition(kth, axis=-1)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    bounds = np.linspace(0, work.shape[0], workers + 1).astype(int)
+    parts = [work[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda part: part.partition(kth, axis=-1), parts))
 
 
 def _stats_numpy(a: np.ndarray) -> np.ndarray:
     """mean, P5, P50, P95 over the last axis (NaN propagates), stacked on a new last axis.
 
     The same numbers as :func:`summarize` (``numpy.mean``; ``numpy.quantile``, linear
-    interpolation): the quantiles come from one partition of a scratch copy for all three.
+    interpolation, through :func:`_quantiles_exact`).
     """
     m = a.mean(axis=-1)
-    q = np.quantile(np.array(a, copy=True), QUANTILES, axis=-1, overwrite_input=True)
+    q = _quantiles_exact(a)
     return np.stack([m, *q], axis=-1)
 
 

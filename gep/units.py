@@ -20,16 +20,35 @@ import os
 import pint
 
 
+def _pint_cache_folder() -> str | None:
+    """pint's definition cache in the gep cache folder, one subfolder per pint installation.
+
+    pint's own ``:auto:`` folder (``~/.cache/pint``) is shared by every installation of the
+    same pint version; an entry written by another virtualenv names that environment's files
+    and fails to load here (found with several checkouts side by side), so each process
+    silently fell back to parsing (~0.15 s).
+    """
+    import hashlib
+
+    from .cache import ensure_dir
+
+    key = hashlib.sha1(f"{pint.__file__}|{pint.__version__}".encode()).hexdigest()[:16]
+    folder = ensure_dir(f"pint/{key}")
+    return None if folder is None else str(folder)
+
+
 def _registry() -> pint.UnitRegistry:
     """pint's default definitions, parsed once and cached on disk by pint (flexcache).
 
-    Parsing them costs ~0.4 s per process without the cache; ``GEP_PINT_CACHE=0`` turns the
-    cache off, and an unusable cache folder falls back to parsing.
+    Parsing them costs ~0.15-0.4 s per process without the cache; ``GEP_PINT_CACHE=0`` (or
+    ``GEP_CACHE_DIR=off``) turns the cache off, and an unusable cache falls back to parsing.
     """
     kwargs = {"force_ndarray_like": True, "autoconvert_offset_to_baseunit": True}
     if os.environ.get("GEP_PINT_CACHE", "1") != "0":
         try:
-            return pint.UnitRegistry(cache_folder=":auto:", **kwargs)
+            folder = _pint_cache_folder()
+            if folder is not None:
+                return pint.UnitRegistry(cache_folder=folder, **kwargs)
         except Exception:  # noqa: BLE001 - read-only home, broken cache file: parse instead
             pass
     return pint.UnitRegistry(**kwargs)

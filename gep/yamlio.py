@@ -187,6 +187,11 @@ def load_yaml_lines(path: str | Path) -> tuple[Any, KeyLines]:
     return _parse(_read_text(path), str(path), lines=True)
 
 
+def loads_yaml_lines(data: bytes, name: str) -> tuple[Any, KeyLines]:
+    """:func:`load_yaml_lines` of a file's bytes already read (same checks and messages)."""
+    return _parse(decode_yaml_bytes(data, name), name, lines=True)
+
+
 def _parse(text: str, name: str, lines: bool = False) -> Any:
     try:
         loader = _StrictLoader(text)

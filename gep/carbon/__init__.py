@@ -5,78 +5,93 @@ Pure functions only — no file I/O; parameters come in as numbers / numpy / xar
 (``gep carbon``) lives in :mod:`gep.cli.carbon`. Coefficient ids: ``gep/carbon/README.md``.
 """
 
-from .appraisal import (
-    DEFAULT_DISCOUNT_PCT,
-    ProjectAppraisal,
-    appraise_project,
-    area_schedule,
-    monte_carlo_npv,
-    resolve_price,
-)
-from .biomass import (
-    CO2_PER_C,
-    biomass_bcef,
-    biomass_bef,
-    biomass_fang,
-    carbon_stock,
-    co2e_from_carbon,
-    dead_organic_matter,
-)
-from .costs import project_defaults
-from .county import county_pricing, county_sink, county_stock
-from .curves import curve_species, project_growth_parameters
-from .eligibility import CREDITING_PERIOD_BOUNDS, ProjectFacts, screen
-from .finance import (
-    ProjectCosts,
-    breakeven_price,
-    cash_flow,
-    cost_schedule,
-    discount_factors,
-    discounted_payback,
-    irr,
-    irr_with_reason,
-    npv,
-)
-from .growth import beyond_data_range, richards_agc
-from .invest import invest_npv, invest_valuation_constant
-from .ipcc import (
-    gain_increment,
-    gain_loss,
-    loss_disturbance,
-    loss_fuelwood,
-    loss_wood_removals,
-    stock_difference,
-)
-from .issuance import VerificationSchedule, issued_credits, verification_mask
-from .params import (
-    BIOMASS_METHODS,
-    PARAMETERS,
-    SINK_METHODS,
-    SPECIES,
-    check_parameters,
-    lookup_from_set,
-    parameters_from_mapping,
-    project_parameters,
-    required_parameters,
-    species_parameters,
-)
-from .prices import (
-    PRICE_SCENARIOS,
-    PriceScenario,
-    carbon_price_from_co2,
-    co2_price_from_carbon,
-    price_path,
-    price_path_table,
-    price_scenario,
-)
-from .project import (
-    credited_removals,
-    crediting_years,
-    make_strata,
-    project_carbon_density,
-    project_removals,
-    stand_age,
-)
+from importlib import import_module
+
+#: public name → submodule; imported on first use (PEP 562), so that importing one
+#: submodule (the account reads ``biomass`` and ``ipcc``) does not load them all
+_LAZY = {
+    "DEFAULT_DISCOUNT_PCT": "appraisal",
+    "ProjectAppraisal": "appraisal",
+    "appraise_project": "appraisal",
+    "area_schedule": "appraisal",
+    "monte_carlo_npv": "appraisal",
+    "resolve_price": "appraisal",
+    "CO2_PER_C": "biomass",
+    "biomass_bcef": "biomass",
+    "biomass_bef": "biomass",
+    "biomass_fang": "biomass",
+    "carbon_stock": "biomass",
+    "co2e_from_carbon": "biomass",
+    "dead_organic_matter": "biomass",
+    "project_defaults": "costs",
+    "county_pricing": "county",
+    "county_sink": "county",
+    "county_stock": "county",
+    "curve_species": "curves",
+    "project_growth_parameters": "curves",
+    "CREDITING_PERIOD_BOUNDS": "eligibility",
+    "ProjectFacts": "eligibility",
+    "screen": "eligibility",
+    "ProjectCosts": "finance",
+    "breakeven_price": "finance",
+    "cash_flow": "finance",
+    "cost_schedule": "finance",
+    "discount_factors": "finance",
+    "discounted_payback": "finance",
+    "irr": "finance",
+    "irr_with_reason": "finance",
+    "npv": "finance",
+    "beyond_data_range": "growth",
+    "richards_agc": "growth",
+    "invest_npv": "invest",
+    "invest_valuation_constant": "invest",
+    "gain_increment": "ipcc",
+    "gain_loss": "ipcc",
+    "loss_disturbance": "ipcc",
+    "loss_fuelwood": "ipcc",
+    "loss_wood_removals": "ipcc",
+    "stock_difference": "ipcc",
+    "VerificationSchedule": "issuance",
+    "issued_credits": "issuance",
+    "verification_mask": "issuance",
+    "BIOMASS_METHODS": "params",
+    "PARAMETERS": "params",
+    "SINK_METHODS": "params",
+    "SPECIES": "params",
+    "check_parameters": "params",
+    "lookup_from_set": "params",
+    "parameters_from_mapping": "params",
+    "project_parameters": "params",
+    "required_parameters": "params",
+    "species_parameters": "params",
+    "PRICE_SCENARIOS": "prices",
+    "PriceScenario": "prices",
+    "carbon_price_from_co2": "prices",
+    "co2_price_from_carbon": "prices",
+    "price_path": "prices",
+    "price_path_table": "prices",
+    "price_scenario": "prices",
+    "credited_removals": "project",
+    "crediting_years": "project",
+    "make_strata": "project",
+    "project_carbon_density": "project",
+    "project_removals": "project",
+    "stand_age": "project",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gep.carbon' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
 
 __all__ = [
     "CREDITING_PERIOD_BOUNDS",

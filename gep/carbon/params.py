@@ -285,19 +285,30 @@ def check_parameters(
     have = [str(s) for s in params["species"].values] if "species" in params.coords else []
     unknown_species = [s for s in species if s not in SPECIES and s not in have]
     missing: list[tuple[str, str]] = []
+    position = {s: i for i, s in enumerate(have)} if len(set(have)) == len(have) else None
     for name in names:
         cid = PARAMETERS[name].coefficient_id if name in PARAMETERS else name
+        finite = None  # per species of ``have``: every value finite (one numpy pass)
+        if name in params and position is not None and "species" in params[name].dims:
+            arr = params[name]
+            vals = np.asarray(arr.transpose("species", ...).values)
+            finite = np.isfinite(vals.reshape(len(have), -1)).all(axis=1)
         for sp in species:
             if sp in unknown_species:
                 continue
             if name not in params or sp not in have:
                 missing.append((cid, sp))
                 continue
-            value = params[name].sel(species=sp)
-            if not bool(np.all(np.isfinite(value.values))):
+            if finite is not None:
+                ok = bool(finite[position[sp]])
+            else:
+                ok = bool(np.all(np.isfinite(params[name].sel(species=sp).values)))
+            if not ok:
                 missing.append((cid, sp))
     if missing or unknown_species:
         raise _missing_error(missing, unknown_species)
+    if have == species:  # already those species in that order (``sel`` would copy it all)
+        return params
     return params.sel(species=species)
 
 

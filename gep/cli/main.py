@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from importlib import import_module
 from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
 import typer
+from typer.core import TyperGroup
 
 from ..errors import InputError, Problem
 from ..ranges import check_account_finite, check_year
@@ -23,7 +25,49 @@ from .common import (
     user_errors,
 )
 
+#: sub-command groups imported only when invoked (name → module, attribute, help): ``gep
+#: account`` does not import the carbon-project stack; ``gep --help`` lists them unloaded
+_LAZY_GROUPS = {
+    "carbon": ("gep.cli.carbon", "app", "Forestry carbon sinks and carbon-sink pricing."),
+}
+
+
+class _LazyGroup(TyperGroup):
+    """The root command group, mounting the :data:`_LAZY_GROUPS` on first use."""
+
+    _listing = False
+
+    def _load(self, name: str) -> None:
+        if name in self.commands or name not in _LAZY_GROUPS:
+            return
+        module, attr, help_text = _LAZY_GROUPS[name]
+        scratch = typer.Typer()
+        scratch.add_typer(getattr(import_module(module), attr), name=name, help=help_text)
+        self.commands[name] = typer.main.get_group(scratch).commands[name]
+
+    def get_command(self, ctx, cmd_name: str):
+        if cmd_name in _LAZY_GROUPS and cmd_name not in self.commands:
+            if self._listing:  # help listing: name and help only, nothing imported
+                return TyperGroup(name=cmd_name, help=_LAZY_GROUPS[cmd_name][2])
+            self._load(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx) -> list[str]:
+        names = super().list_commands(ctx)
+        lazy = [n for n in _LAZY_GROUPS if n not in names]
+        at = names.index("scenario") if "scenario" in names else len(names)
+        return names[:at] + lazy + names[at:]
+
+    def format_help(self, ctx, formatter) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+
 app = typer.Typer(
+    cls=_LazyGroup,
     add_completion=False,
     no_args_is_help=True,
     help="GEP (生态产品总值) accounting: account, validate, report, coefficients, carbon, scenarios.",
@@ -122,7 +166,7 @@ def account_cmd(
     """
     from ..accounting import account
     from ..inventory import load_dataset
-    from ..report import json_payload, summary_frame, write_xlsx
+    from ..report import json_payload, summary_frame
 
     if out is not None:
         check_output_path(out)  # a directory / unwritable place: exit 2 before any work
@@ -155,6 +199,8 @@ def account_cmd(
     elif fmt is Fmt.xlsx:
         if out is None:
             fail("error: --format xlsx needs --out FILE.xlsx")
+        from ..report.excel import write_xlsx  # openpyxl only when asked for
+
         write_xlsx(acc, out, lang)
         _log_export(out)
         typer.echo(f"written: {out}", err=True)
@@ -490,9 +536,9 @@ def template_cmd(
 
 def _mount_subcommands() -> None:
     """Mount the sub-command groups that live in modules of their own."""
-    from . import carbon, grid, profiles, scenario, store
+    from . import grid, profiles, scenario, store
 
-    app.add_typer(carbon.app, name="carbon", help="Forestry carbon sinks and carbon-sink pricing.")
+    # `carbon` is mounted on first use (_LAZY_GROUPS)
     app.add_typer(scenario.scenario_app, name="scenario", help="Scenario comparison.")
     app.command("uncertainty")(scenario.uncertainty_cmd)
     app.command("sensitivity")(scenario.sensitivity_cmd)

@@ -468,6 +468,15 @@ class Context:
             shape = tuple(len(v) for v in labels.values())
             probe = xr.DataArray(np.broadcast_to(0.0, shape), dims=list(labels), coords=labels)
             coords = self._coords[key] = probe.coords
+        if all(coords.sizes.get(d) == n for d, n in var.sizes.items()):
+            # the labels were checked when ``coords`` was built: attach them without
+            # re-validating and deep-copying the indexes (a third of an Ankang account)
+            return xr.DataArray(
+                var,
+                coords=dict(coords.variables),
+                indexes=dict(coords.xindexes),
+                fastpath=True,
+            )
         return xr.DataArray(var, coords=coords)
 
     def template(self) -> xr.Variable:
