@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from gep.app import data, workspace
+from gep.app import data, exports, workspace
 from gep.app.status import s
 from gep.safeio import escape_frame
 
@@ -62,7 +62,7 @@ else:
         file_name="gep-audit.csv",
         mime="text/csv",
         key="au_dl_csv",
-        on_click="ignore",
+        on_click=exports.logger("audit.csv", "gep-audit.csv", entries=len(table)),
     )
     d2.download_button(
         f"⬇ {s('au.json', lang)}",
@@ -70,7 +70,7 @@ else:
         file_name="gep-audit.json",
         mime="application/json",
         key="au_dl_json",
-        on_click="ignore",
+        on_click=exports.logger("audit.json", "gep-audit.json", entries=len(shown)),
     )
 
 if ctx.base is not None:
