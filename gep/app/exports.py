@@ -140,3 +140,59 @@ def logger(kind: str, file_name: str, ctx=None, **extra):
         log_export(user, kind, file_name, detail)
 
     return _on_click
+
+
+# ------------------------------------------------------------------------------------------
+# chart images: Plotly's camera button saves the image in the browser, so the server never
+# sees that download. A small script (a Streamlit v2 component, mounted once per page) listens
+# for clicks on the camera button anywhere in the page and reports the chart's file name and
+# format; the next run logs the export.
+
+_IMAGE_JS = """
+export default function(component) {
+  const { setTriggerValue } = component;
+  window.__gepImageExport = setTriggerValue;
+  if (!window.__gepImageExportInstalled) {
+    window.__gepImageExportInstalled = true;
+    document.addEventListener("click", (event) => {
+      const target = event.target;
+      const button = target && target.closest ? target.closest(".modebar-btn") : null;
+      if (!button) { return; }
+      if (!(button.getAttribute("data-title") || "").startsWith("Download plot")) { return; }
+      const graph = button.closest(".js-plotly-plot");
+      const ctx = graph && graph._context ? graph._context : {};
+      const opts = ctx.toImageButtonOptions || {};
+      const send = window.__gepImageExport;
+      if (send) {
+        send("image", { filename: String(opts.filename || ""), format: String(opts.format || "png") });
+      }
+    }, true);
+  }
+}
+"""
+_image_component = None
+
+
+def _image_listener():
+    global _image_component
+    if _image_component is None:
+        _image_component = st.components.v2.component("gep_image_export", js=_IMAGE_JS)
+    return _image_component
+
+
+def image_export_listener(ctx=None) -> dict | None:
+    """Mount the camera-button listener (once per page run); log a reported image export.
+
+    Returns the logged detail (``None`` when no image was saved since the last run).
+    """
+    user = workspace.current_user()
+    with st.sidebar:
+        result = _image_listener()(key="gep_image_export", on_image_change=lambda: None)
+    got = getattr(result, "image", None)
+    if not isinstance(got, dict):
+        return None
+    fmt = str(got.get("format", "png"))[:8]
+    name = f"{str(got.get('filename', 'chart'))[:120]}.{fmt}"
+    detail = {**versions(ctx), "caption": bool(image_caption(ctx))}
+    log_export(user, f"image.{fmt}", name, detail)
+    return detail

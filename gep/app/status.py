@@ -122,6 +122,9 @@ def banner(ctx) -> None:
         return
     lang, year = ctx.lang, ctx.year
     version_line(ctx)
+    from .exports import image_export_listener
+
+    image_export_listener(ctx)  # chart images saved with the camera button → audit log
     key = status_key(ctx)
     dstat = _ds_status(key, ctx.dataset)
     cstat = coefficient_status(ctx.coefficients, year)

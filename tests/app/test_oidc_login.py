@@ -8,7 +8,8 @@ port, like a real provider; Streamlit's ``st.login`` talks to it with Authlib ov
 
 Checked: before login the sidebar says *anonymous (viewer)*; a subject mapped in the store's
 user table (``users.oidc_subject``) shows its name and role; an action by that user (a CSV
-download) is in the audit log under that name; after logout, a subject nobody mapped is a
+download and a chart image saved with the camera button) is in the audit log under that
+name; after logout, a subject nobody mapped is a
 viewer.
 """
 
@@ -179,6 +180,21 @@ def test_oidc_login_maps_subjects_to_roles(app_with_login):
                     entries = st.audit(action="export", user="wang")
                 time.sleep(0.3)
             assert entries, "the download by wang is not in the audit log"
+            # a chart image saved with Plotly's camera button (in the browser) is logged too
+            chart = page.locator(".js-plotly-plot").first
+            chart.hover()
+            with page.expect_download(timeout=30_000) as got:
+                chart.locator('[data-title^="Download plot"]').click()
+            assert got.value.suggested_filename.endswith(".png")
+            images: list = []
+            deadline = time.time() + 30
+            while time.time() < deadline and not images:
+                with Store(f"sqlite:///{ws / 'gep.sqlite'}", cache=ws / "cache") as st:
+                    images = st.audit(action="export", user="wang", obj="image.png:")
+                time.sleep(0.3)
+            assert images, "the chart image saved by wang is not in the audit log"
+            assert images[0]["object"] == f"image.png:{got.value.suggested_filename}"
+            assert images[0]["detail"]["caption"] is True  # the image carries the warning
 
             # log out; a subject nobody mapped is a viewer
             sidebar.get_by_role("button", name="退出登录").click()
