@@ -76,3 +76,20 @@ def test_cli_exports_are_logged_with_versions(env, tmp_path, monkeypatch):
     assert (c["detail"]["format"], c["detail"]["year"]) == ("xlsx", 2021)
     audit = json.loads(run("audit", "--format", "json").stdout)
     assert [e["action"] for e in audit].count("export") == 3
+
+
+def test_other_cli_file_exports_are_logged(env, tmp_path, monkeypatch):
+    monkeypatch.setenv("GEP_COEFFICIENTS", str(MINI_SETS))
+    assert run("users", "add", "x", "--role", "viewer").exit_code == 0  # the store exists
+    cmp_out, carbon_out = tmp_path / "p.json", tmp_path / "c.xlsx"
+    r = run("compare-profiles", MINI, "--year", 2021, "--format", "json", "--out", cmp_out)
+    assert r.exit_code == 0, r.output
+    r = run(
+        "carbon", "project", "--area", "7500mu", "--species", "cunninghamia", "--start", 2025,
+        "--period", 40, "--price", 70, "--draws", 50, "--export", carbon_out,
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    a, b = _exports(env)
+    assert a["object"] == f"file:{cmp_out}" and a["detail"]["command"] == "compare-profiles"
+    assert a["detail"]["dataset"] == "mini" and len(a["detail"]["coefset_hash"]) == 16
+    assert b["object"] == f"file:{carbon_out}" and b["detail"]["command"] == "carbon project"
