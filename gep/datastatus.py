@@ -251,8 +251,8 @@ def status_line(summary: dict, lang: str = "zh", short: bool = False) -> str:
                 "依赖示意数据，不是正式核算结果"
             )
         return (
-            f"⚠ Illustrative data (示意数据): {pct} of {scope_en}{summary['year']} GEP rests "
-            "on illustrative inputs; not an official account"
+            f"⚠ Illustrative data (示意数据): {pct} of {scope_en}{summary['year']} GEP; "
+            "not an official account"
         )
     if lang == "zh":
         return (

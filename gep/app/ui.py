@@ -275,24 +275,23 @@ def dress(fig, title: str | None) -> None:
     if caption:
         src = f'{src}<br><span style="color:#b00020">{caption}</span>'
     if src:
+        # the lines sit at the bottom edge of the image, below the axis labels: the bottom
+        # margin grows by one line of text per line, and the annotation hangs from the plot
+        # area's bottom by that margin (less 4 px)
+        margin = fig.layout.margin
+        bottom = max((margin.b or 10), 62 + 14 * (2 if caption else 1))
+        fig.update_layout(margin={"b": bottom, "t": max((margin.t or 40), 50)})
         fig.add_annotation(
             text=src,
             xref="paper",
             yref="paper",
             x=0,
             y=0,
-            yshift=-8,
-            yanchor="top",
+            yshift=-(bottom - 4),
+            yanchor="bottom",
             xanchor="left",
             showarrow=False,
             font={"size": 10, "color": "#666666"},
-        )
-        margin = fig.layout.margin
-        fig.update_layout(
-            margin={
-                "b": max((margin.b or 10), 76 if caption else 60),
-                "t": max((margin.t or 40), 50),
-            }
         )
 
 

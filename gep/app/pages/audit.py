@@ -53,7 +53,12 @@ st.caption(s("au.n", lang, n=len(shown)))
 if shown.empty:
     st.info(s("au.empty", lang))
 else:
-    table = shown.drop(columns=["detail"]).fillna("")
+    # detail (e.g. the versions an export was made from) as compact JSON text
+    table = shown.assign(
+        detail=shown["detail"].map(
+            lambda d: json.dumps(d, ensure_ascii=False, sort_keys=True) if d else ""
+        )
+    ).fillna("")
     st.dataframe(table, hide_index=True, width="stretch", key="au_table")
     d1, d2 = st.columns(2)
     d1.download_button(
