@@ -8,8 +8,8 @@ port, like a real provider; Streamlit's ``st.login`` talks to it with Authlib ov
 
 Checked: before login the sidebar says *anonymous (viewer)*; a subject mapped in the store's
 user table (``users.oidc_subject``) shows its name and role; an action by that user (a CSV
-download and a chart image saved with the camera button) is in the audit log under that
-name; after logout, a subject nobody mapped is a
+download, a chart image saved with the camera button, an Excel report made on click) is in
+the audit log under that name; after logout, a subject nobody mapped is a
 viewer.
 """
 
@@ -195,6 +195,19 @@ def test_oidc_login_maps_subjects_to_roles(app_with_login):
             assert images, "the chart image saved by wang is not in the audit log"
             assert images[0]["object"] == f"image.png:{got.value.suggested_filename}"
             assert images[0]["detail"]["caption"] is True  # the image carries the warning
+            # a report made on click (deferred download) is logged when it is downloaded
+            page.goto(f"{url}/data", wait_until="domcontentloaded")
+            excel = page.get_by_role("button", name="核算表（Excel）").first
+            with page.expect_download(timeout=60_000) as rep:
+                excel.click()
+            reports: list = []
+            deadline = time.time() + 30
+            while time.time() < deadline and not reports:
+                with Store(f"sqlite:///{ws / 'gep.sqlite'}", cache=ws / "cache") as st:
+                    reports = st.audit(action="export", user="wang", obj="report.xlsx:")
+                time.sleep(0.3)
+            assert [r["object"] for r in reports] == [f"report.xlsx:{rep.value.suggested_filename}"]
+            page.goto(url, wait_until="domcontentloaded")
 
             # log out; a subject nobody mapped is a viewer
             sidebar.get_by_role("button", name="退出登录").click()
