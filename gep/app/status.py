@@ -8,6 +8,7 @@ coefficients are the official (published) version, the user's private draft or p
 
 from __future__ import annotations
 
+import contextlib
 import html
 
 import pandas as pd
@@ -92,7 +93,11 @@ def s(key: str, lang: str = "zh", **fmt) -> str:
 
 def status_key(ctx) -> str:
     """What the illustrative flags depend on beyond the content hashes (which leave out
-    sources and statuses): which inventory rows and which coefficients are illustrative."""
+    sources and statuses): which inventory rows and which coefficients are illustrative.
+    Computed once per page run (kept on the run's context)."""
+    memo = getattr(ctx, "__dict__", {}).get("_gep_status_key")
+    if memo is not None:
+        return memo
     import hashlib
 
     import numpy as np
@@ -103,7 +108,10 @@ def status_key(ctx) -> str:
     h.update(np.packbits(illustrative_rows(ctx.dataset.table["source"])).tobytes())
     for y in ctx.account.years if ctx.account is not None else [ctx.year]:
         h.update(repr((y, coefficient_status(ctx.coefficients, y)["ids"])).encode())
-    return h.hexdigest()
+    key = h.hexdigest()
+    with contextlib.suppress(AttributeError, TypeError):  # no instance dict: no memo
+        ctx.__dict__["_gep_status_key"] = key
+    return key
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
