@@ -190,7 +190,9 @@ def coefficient_status(cs, year: int) -> dict:
     return {"coefficients": n, "illustrative": len(ids), "ids": ids}
 
 
-def status_summary(acc, dataset=None, year: int | None = None, region: str | None = None) -> dict:
+def status_summary(
+    acc, dataset=None, year: int | None = None, region: str | None = None, shares=None
+) -> dict:
     """What an export must say about illustrative inputs (for CSV, JSON, images, reports).
 
     Parameters
@@ -203,6 +205,8 @@ def status_summary(acc, dataset=None, year: int | None = None, region: str | Non
         The year shown (default: the account's latest year).
     region : str, optional
         One region (default: every region of the account together).
+    shares : pandas.DataFrame, optional
+        :func:`illustrative_share` of this account if already computed (a cache).
 
     Returns
     -------
@@ -228,7 +232,8 @@ def status_summary(acc, dataset=None, year: int | None = None, region: str | Non
     gep = ill = 0.0
     by_region: dict[str, float | None] = {}
     if any_ill:
-        shares = illustrative_share(acc, dataset)
+        if shares is None:
+            shares = illustrative_share(acc, dataset)
         this = shares[shares["year"] == year]
         by_region = {
             str(r): (None if pd.isna(v) else float(v))

@@ -35,7 +35,16 @@ def _ctx(ctx=None):
 def _summary(
     key: str, coef_hash: str, profile: str, year: int, region: str | None, _acc, _ds
 ) -> dict:
-    return status_summary(_acc, _ds, year, region)
+    from ..datastatus import coefficient_status, dataset_status
+    from .status import _shares  # the banner's cached shares (every year): no recomputation
+
+    if not (
+        dataset_status(_ds)["illustrative"]
+        or coefficient_status(_acc.coefficients, year)["illustrative"]
+    ):
+        return status_summary(_acc, _ds, year, region)  # nothing illustrative: no shares
+    shares = _shares(key, coef_hash, profile, _acc, _ds)
+    return status_summary(_acc, _ds, year, region, shares=shares)
 
 
 def summary(ctx=None, region: str | None = None) -> dict | None:
