@@ -109,7 +109,9 @@ def test_csv_and_table(tmp_path):
     out = tmp_path / "a.csv"
     r = run("account", *MINI, "--format", "csv", "--out", str(out))
     assert r.exit_code == 0
-    assert out.read_text(encoding="utf-8").startswith("region,region_name,year,indicator")
+    first, second = out.read_text(encoding="utf-8").splitlines()[:2]
+    assert first.startswith("# ⚠ 示意数据（illustrative）")  # the mini data is illustrative
+    assert second.startswith("region,region_name,year,indicator")
     r = run("account", *MINI, "--lang", "en")
     assert (
         r.exit_code == 0

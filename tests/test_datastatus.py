@@ -78,3 +78,47 @@ def test_share_by_hand(real_mini):
 def test_all_illustrative_mini_is_fully_flagged(mini, mini_coef):
     out = illustrative_share(account(mini, mini_coef))
     assert out["share"].tolist() == pytest.approx([1.0] * len(out))
+
+
+def test_status_summary_and_export_line(real_mini):
+    from gep.datastatus import status_line, status_summary
+
+    ds, cs = real_mini
+    acc = account(ds, cs)
+    v = acc.value.fillna(0).sel(year=2021)
+    carbon = v.sel(indicator="regulating.carbon_sequestration")
+    hydro_a = float(v.sel(region="100001", indicator="material.hydropower"))
+    total = float(v.sum())
+    got = status_summary(acc, ds, 2021)
+    assert got["illustrative"] and got["year"] == 2021
+    assert (got["rows"], got["illustrative_rows"], got["illustrative_coefficients"]) == (
+        len(ds.table),
+        2,
+        1,
+    )
+    expected = (float(carbon.sum()) + hydro_a) / total
+    assert got["share"] == pytest.approx(expected)
+    assert got["by_region"]["100002"] == pytest.approx(
+        float(carbon.sel(region="100002")) / float(v.sel(region="100002").sum())
+    )
+    one = status_summary(acc, ds, 2021, region="100002")
+    assert one["share"] == pytest.approx(got["by_region"]["100002"])
+    zh, en = status_line(got, "zh"), status_line(got, "en")
+    pct = f"{100 * expected:.1f}%"
+    assert zh.startswith("⚠ 示意数据（illustrative）") and pct in zh and "2021 年 GEP" in zh
+    assert en.startswith("⚠ Illustrative data (示意数据)") and pct in en
+    assert "2 of the" in en and "1 coefficient(s)" in en
+    assert pct in status_line(got, "zh", short=True)
+
+
+def test_status_summary_of_real_data_is_silent(real_mini):
+    from gep.datastatus import status_line, status_summary
+
+    ds, cs = real_mini
+    ds.table["source"] = "county statistical yearbook"
+    for c in cs.coefficients.values():
+        for e in c.values:
+            object.__setattr__(e, "status", "literature")
+    got = status_summary(account(ds, cs), ds)
+    assert not got["illustrative"] and got["share"] == 0.0
+    assert status_line(got, "zh") == "" and status_line(got, "en", short=True) == ""

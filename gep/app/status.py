@@ -8,6 +8,7 @@ coefficients are the official (published) version, the user's private draft or p
 
 from __future__ import annotations
 
+import contextlib
 import html
 
 import pandas as pd
@@ -90,13 +91,36 @@ def s(key: str, lang: str = "zh", **fmt) -> str:
     return out.format(**fmt) if fmt else out
 
 
+def status_key(ctx) -> str:
+    """What the illustrative flags depend on beyond the content hashes (which leave out
+    sources and statuses): which inventory rows and which coefficients are illustrative.
+    Computed once per page run (kept on the run's context)."""
+    memo = getattr(ctx, "__dict__", {}).get("_gep_status_key")
+    if memo is not None:
+        return memo
+    import hashlib
+
+    import numpy as np
+
+    from ..datastatus import illustrative_rows
+
+    h = hashlib.sha1(ctx.dataset_hash.encode())
+    h.update(np.packbits(illustrative_rows(ctx.dataset.table["source"])).tobytes())
+    for y in ctx.account.years if ctx.account is not None else [ctx.year]:
+        h.update(repr((y, coefficient_status(ctx.coefficients, y)["ids"])).encode())
+    key = h.hexdigest()
+    with contextlib.suppress(AttributeError, TypeError):  # no instance dict: no memo
+        ctx.__dict__["_gep_status_key"] = key
+    return key
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def _shares(dataset_hash: str, coef_hash: str, profile: str, _acc, _dataset) -> pd.DataFrame:
+def _shares(key: str, coef_hash: str, profile: str, _acc, _dataset) -> pd.DataFrame:
     return illustrative_share(_acc, _dataset)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _ds_status(dataset_hash: str, _dataset) -> dict:
+def _ds_status(key: str, _dataset) -> dict:
     return dataset_status(_dataset)
 
 
@@ -106,11 +130,15 @@ def banner(ctx) -> None:
         return
     lang, year = ctx.lang, ctx.year
     version_line(ctx)
-    dstat = _ds_status(ctx.dataset_hash, ctx.dataset)
+    from .exports import image_export_listener
+
+    image_export_listener(ctx)  # chart images saved with the camera button → audit log
+    key = status_key(ctx)
+    dstat = _ds_status(key, ctx.dataset)
     cstat = coefficient_status(ctx.coefficients, year)
     if not dstat["illustrative"] and not cstat["illustrative"]:
         return
-    shares = _shares(ctx.dataset_hash, ctx.coefficients.hash, ctx.profile, ctx.account, ctx.dataset)
+    shares = _shares(key, ctx.coefficients.hash, ctx.profile, ctx.account, ctx.dataset)
     this = shares[shares["year"] == year]
     total = float(this["gep"].sum())
     share = float(this["illustrative_value"].sum()) / total if total else 0.0

@@ -230,8 +230,13 @@ def slug(s: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]+", "_", s).strip("_") or "table"
 
 
-def csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV with a BOM so that Excel opens Chinese text correctly."""
+def csv_bytes(df: pd.DataFrame, region: str | None = None, status: bool = True) -> bytes:
+    """CSV with a BOM so that Excel opens Chinese text correctly; with ``status`` its first
+    line is the illustrative-data comment when the page's data is illustrative."""
+    if status:
+        from . import exports
+
+        return exports.csv_bytes(df, region=region)
     return escape_frame(df).to_csv(index=False).encode("utf-8-sig")  # no live formulas
 
 
@@ -264,21 +269,30 @@ def dress(fig, title: str | None) -> None:
     if title:
         fig.update_layout(title={"text": title, "x": 0, "font": {"size": 15}})
     src = source_line()
+    from . import exports
+
+    caption = exports.image_caption()  # the illustrative-data line, red, under the source
+    if caption:
+        src = f'{src}<br><span style="color:#b00020">{caption}</span>'
     if src:
+        # the lines sit at the bottom edge of the image, below the axis labels: the bottom
+        # margin grows by one line of text per line, and the annotation hangs from the plot
+        # area's bottom by that margin (less 4 px)
+        margin = fig.layout.margin
+        bottom = max((margin.b or 10), 62 + 14 * (2 if caption else 1))
+        fig.update_layout(margin={"b": bottom, "t": max((margin.t or 40), 50)})
         fig.add_annotation(
             text=src,
             xref="paper",
             yref="paper",
             x=0,
             y=0,
-            yshift=-8,
-            yanchor="top",
+            yshift=-(bottom - 4),
+            yanchor="bottom",
             xanchor="left",
             showarrow=False,
             font={"size": 10, "color": "#666666"},
         )
-        margin = fig.layout.margin
-        fig.update_layout(margin={"b": max((margin.b or 10), 60), "t": max((margin.t or 40), 50)})
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -315,8 +329,17 @@ def chart_block(
     The chart's camera button saves a PNG or SVG (sidebar choice) named after the title, with
     the title and the source line drawn in the image.
     """
+    from . import exports
+
     if callable(fig) and cache is not None:
-        full_key = (key, *context_key(), *cache, title or "", source_line())
+        full_key = (
+            key,
+            *context_key(),
+            *cache,
+            title or "",
+            source_line(),
+            exports.image_caption(),
+        )
         fig = _dressed_figure(full_key, fig, title)
     else:
         fig = fig() if callable(fig) else fig
@@ -342,7 +365,7 @@ def chart_block(
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"dl_{key}",
-        on_click="ignore",
+        on_click=exports.logger("csv", f"{stem}.csv", chart=key),
     )
 
 
@@ -373,6 +396,8 @@ def report_downloads(ctx: data.Context, region: str | None, key: str = "report")
 
     acc, year, lang = ctx.account, ctx.year, ctx.lang
     unit = "wan_CNY" if ctx.unit == "wan" else "yi_CNY"
+    from . import exports
+
     cols = st.columns(3)
     for col, fmt in zip(cols, ("docx", "pdf", "xlsx"), strict=True):
 
@@ -389,13 +414,14 @@ def report_downloads(ctx: data.Context, region: str | None, key: str = "report")
                 acc,
             )
 
+        name = report_filename(acc, fmt, year, region, lang)
         col.download_button(
             f"⬇ {t(f'dl.report.{fmt}')}",
             make,
-            file_name=report_filename(acc, fmt, year, region, lang),
+            file_name=name,
             mime=MIME[fmt],
             key=f"dl_{key}_{fmt}",
-            on_click="ignore",
+            on_click=exports.logger(f"report.{fmt}", name, ctx, region=region),
             width="stretch",
         )
 

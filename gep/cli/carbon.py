@@ -696,6 +696,9 @@ def project(
 
         build = summary_docx if export.suffix.lower() == ".docx" else summary_xlsx
         atomic_write_bytes(export, build(out, out["defaults"], lang))
+        from .common import log_file_export
+
+        log_file_export(export, "carbon project", coefset=coefficients)
         typer.echo(f"wrote {export}", err=True)
     if fmt == "json":
         typer.echo(dumps_json(out, ensure_ascii=False, indent=2))

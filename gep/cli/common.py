@@ -117,3 +117,13 @@ def load_inputs(dataset: Path, coefficients: str | None = None, overrides=(), dr
 
     ds = load_dataset(dataset)
     return ds, resolve_coefficients(ds, coefficients, overrides, draft)[0]
+
+
+def log_file_export(out: Path, command: str, **detail) -> None:
+    """An ``export`` entry in the audit log (local user) when a store exists: the file written
+    and what it was made from."""
+    if store_configured():
+        from ..store import LOCAL_USER, Store
+
+        with Store() as st:
+            st.log(LOCAL_USER, "export", f"file:{out}", file=str(out), command=command, **detail)

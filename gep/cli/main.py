@@ -94,22 +94,58 @@ def _parse_options(option: list[str]) -> dict:
     return out
 
 
-def _emit(text: str, out: Path | None) -> None:
+def _emit(text: str, out: Path | None, acc=None, source: dict | None = None) -> None:
     if out is None:
         typer.echo(text)
     else:
         atomic_write_text(check_output_path(out), text)  # temp file, then move
-        _log_export(out)
+        _log_export(out, acc, source)
         typer.echo(f"written: {out}", err=True)
 
 
-def _log_export(out: Path) -> None:
-    """Exports made are in the audit log when there is a store (local user)."""
+def _export_versions(acc, source: dict | None) -> dict:
+    """The versions an exported account was made from (for its audit entry)."""
+    if acc is None:
+        return {}
+    prov = acc.provenance()
+    source = source or {}
+    return {
+        "dataset": prov.get("dataset", {}).get("name"),
+        "dataset_hash": prov.get("dataset", {}).get("hash"),
+        "coefset": acc.coefficients.name,
+        "coefset_hash": acc.coefficients.hash,
+        "coefset_source": source.get("kind", "files"),
+        "coefset_version": source.get("version"),
+        "draft_of": source.get("user") if source.get("kind") == "draft" else None,
+        "profile": acc.profile,
+        "years": [int(y) for y in acc.years],
+    }
+
+
+def _log_export(out: Path, acc=None, source: dict | None = None, **extra) -> None:
+    """Exports made are in the audit log when there is a store (local user), with the
+    versions they were made from."""
     if store_configured():
         from ..store import LOCAL_USER, Store
 
+        v = {**_export_versions(acc, source), **extra}
+        to = None
+        if v.get("coefset"):
+            if v["coefset_source"] == "draft":
+                to = f"{v['coefset']} (draft)"
+            elif v.get("coefset_version") is not None:
+                to = f"{v['coefset']} v{v['coefset_version']}"
+            else:
+                to = f"{v['coefset']} ({v['coefset_source']})"
         with Store() as st:
-            st.log(LOCAL_USER, "export", f"file:{out}")
+            st.log(LOCAL_USER, "export", f"file:{out}", to=to and to[:40], file=str(out), **v)
+
+
+def _status_line(acc, ds, lang: str) -> str:
+    """The illustrative-data line for an exported account ("" when nothing is illustrative)."""
+    from ..datastatus import status_line, status_summary
+
+    return status_line(status_summary(acc, ds), "en" if lang == "en" else "zh")
 
 
 def _source_text(source: dict) -> str:
@@ -191,18 +227,26 @@ def account_cmd(
             )
         typer.echo(f"recorded as published result {rid} (with the versions it used)", err=True)
     if fmt is Fmt.json:
+        from ..datastatus import status_line, status_summary
+
         payload = json_payload(acc, lang)
         payload["coefficient_source"] = source  # store version / draft / files
-        _emit(dumps_json(payload, ensure_ascii=False, indent=1), out)
+        # illustrative inputs: counts, share of GEP (latest year, total and by region), warning
+        dstat = status_summary(acc, ds)
+        payload["data_status"] = {**dstat, "warning": status_line(dstat, lang) or None}
+        _emit(dumps_json(payload, ensure_ascii=False, indent=1), out, acc, source)
     elif fmt is Fmt.csv:
-        _emit(escape_frame(acc.to_frame(lang)).to_csv(index=False), out)
+        # first line: "# ⚠ 示意数据（illustrative）…" when the account rests on illustrative data
+        warning = _status_line(acc, ds, lang)
+        head = f"# {warning}\n" if warning else ""
+        _emit(head + escape_frame(acc.to_frame(lang)).to_csv(index=False), out, acc, source)
     elif fmt is Fmt.xlsx:
         if out is None:
             fail("error: --format xlsx needs --out FILE.xlsx")
         from ..report.excel import write_xlsx  # openpyxl only when asked for
 
         write_xlsx(acc, out, lang)
-        _log_export(out)
+        _log_export(out, acc, source, format="xlsx")
         typer.echo(f"written: {out}", err=True)
     else:
         with pd.option_context(
@@ -220,13 +264,16 @@ def account_cmd(
             f"coefficients {coef.name} ({coef.hash}) — {_source_text(source)}",
             text,
         ]
+        warning = _status_line(acc, ds, lang)
+        if warning:
+            lines.insert(1, warning)
         for n in acc.not_assessed:
             where = n.get("region") or "all regions"
             lines.append(f"not assessed: {n['indicator']} — {where}: {n['reason']}")
         for o in prov["coefficients"]["overrides"]:
             lines.append(f"override: {o}")
         lines += _deduction_lines(acc, lang)
-        _emit("\n".join(lines), out)
+        _emit("\n".join(lines), out, acc, source)
     _warn_ledger(acc)
 
 
@@ -512,12 +559,15 @@ def report_cmd(
 
     check_output_path(out)  # refuse a bad --out (a directory, no permission) before the work
     fmt = format_for(out, fmt)
-    ds, coef = load_inputs(dataset, coefficients, set_ or [])
+    from ..inventory import load_dataset
+
+    ds = load_dataset(dataset)
+    coef, source = resolve_coefficients(ds, coefficients, set_ or [])
     acc = account(ds, coef, profile=profile)
     check_account_finite(acc)
     # the writer checks --year and --region against the account, in Chinese and English
     write_report(acc, out, fmt, year=year, region=region, lang="en" if lang == "en" else "zh")
-    _log_export(out)
+    _log_export(out, acc, source, format=fmt, year=year, region=region)
     typer.echo(f"written: {out}")
 
 

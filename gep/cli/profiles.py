@@ -9,7 +9,7 @@ import pandas as pd
 import typer
 
 from ..errors import InputError, Problem
-from .common import ShortFmt, fail, load_inputs, user_errors
+from .common import ShortFmt, fail, load_inputs, log_file_export, user_errors
 
 
 def _split(text: str | None) -> list[str] | None:
@@ -119,10 +119,28 @@ def _compare(dataset, year, profiles, coefficients, fmt, out, lang):
             typer.echo(text)
         else:
             atomic_write_text(out, text)
+            log_file_export(
+                out,
+                "compare-profiles",
+                dataset=ds.name,
+                dataset_hash=ds.hash,
+                coefset=coef.name,
+                coefset_hash=coef.hash,
+                year=year,
+            )
             typer.echo(f"written: {out}", err=True)
         return
     if fmt == "xlsx":
         _write_xlsx(rec, blocked, out, lang)
+        log_file_export(
+            out,
+            "compare-profiles",
+            dataset=ds.name,
+            dataset_hash=ds.hash,
+            coefset=coef.name,
+            coefset_hash=coef.hash,
+            year=year,
+        )
         typer.echo(f"written: {out}", err=True)
         return
     typer.echo(_table(rec, blocked, loaded, year, lang))

@@ -275,6 +275,13 @@ def build_report(
     )
     if status["illustrative"]:
         blocks.append(Para(_illustrative_warning(lang, status), "warning"))
+    # issue 13: the share of GEP resting on illustrative rows or coefficients, on the cover
+    from ..datastatus import status_line, status_summary
+
+    if acc.dataset is not None and (
+        share := status_line(status_summary(acc, None, year, region), lang)
+    ):
+        blocks.append(Para(share, "warning"))
     blocks.append(PageBreak())
 
     # ---- summary

@@ -440,6 +440,13 @@ def write_xlsx(
     for name in wb.sheetnames[1:]:
         ws.cell(r, 1, escape_formula(name))
         r += 1
+    # issue 13: every sheet says under its title when the workbook rests on illustrative data
+    from ..datastatus import status_line, status_summary
+
+    warning = status_line(status_summary(acc, None, year, region), lang)
+    for sheet in wb.worksheets if warning and acc.dataset is not None else []:
+        if sheet.cell(2, 1).value is None:
+            sheet.cell(2, 1, escape_formula(warning)).font = Font(bold=True, color="9C2A00")
     buf = io.BytesIO()
     wb.save(buf)
     if isinstance(out, io.BytesIO):

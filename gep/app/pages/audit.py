@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from gep.app import data, workspace
+from gep.app import data, exports, workspace
 from gep.app.status import s
 from gep.safeio import escape_frame
 
@@ -53,7 +53,12 @@ st.caption(s("au.n", lang, n=len(shown)))
 if shown.empty:
     st.info(s("au.empty", lang))
 else:
-    table = shown.drop(columns=["detail"]).fillna("")
+    # detail (e.g. the versions an export was made from) as compact JSON text
+    table = shown.assign(
+        detail=shown["detail"].map(
+            lambda d: json.dumps(d, ensure_ascii=False, sort_keys=True) if d else ""
+        )
+    ).fillna("")
     st.dataframe(table, hide_index=True, width="stretch", key="au_table")
     d1, d2 = st.columns(2)
     d1.download_button(
@@ -62,7 +67,7 @@ else:
         file_name="gep-audit.csv",
         mime="text/csv",
         key="au_dl_csv",
-        on_click="ignore",
+        on_click=exports.logger("audit.csv", "gep-audit.csv", entries=len(table)),
     )
     d2.download_button(
         f"⬇ {s('au.json', lang)}",
@@ -70,7 +75,7 @@ else:
         file_name="gep-audit.json",
         mime="application/json",
         key="au_dl_json",
-        on_click="ignore",
+        on_click=exports.logger("audit.json", "gep-audit.json", entries=len(shown)),
     )
 
 if ctx.base is not None:

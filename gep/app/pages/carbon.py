@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from gep.app import charts, data, ui
+from gep.app import charts, data, exports, ui
 from gep.app.i18n import STRINGS, t, text
 from gep.errors import InputError
 
@@ -704,6 +704,7 @@ x1.download_button(
     file_name="carbon_project_summary.docx",
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     key="cb_export_docx",
+    on_click=exports.logger("carbon.docx", "carbon_project_summary.docx"),
 )
 x2.download_button(
     f"⬇ {tr('export_xlsx')}",
@@ -711,6 +712,7 @@ x2.download_button(
     file_name="carbon_project_summary.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="cb_export_xlsx",
+    on_click=exports.logger("carbon.xlsx", "carbon_project_summary.xlsx"),
 )
 with st.expander(tr("inputs_title")):
     from gep.carbon.inputs import input_rows

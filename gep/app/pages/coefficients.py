@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from gep.app import coeftable, data, ui, views, workspace
+from gep.app import coeftable, data, exports, ui, views, workspace
 from gep.app.i18n import t, text
 from gep.errors import InputError
 from gep.yamlio import load_yaml
@@ -254,7 +254,7 @@ with b2:
         mime="application/x-yaml",
         disabled=not edits,
         key="cf_dl_yaml",
-        on_click="ignore",
+        on_click=exports.logger("coefset.yaml", f"{base.name}-edited.yaml"),
     )
 buf = io.BytesIO()
 with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -282,7 +282,7 @@ with b3:
         mime="application/zip",
         disabled=not edits,
         key="cf_dl_zip",
-        on_click="ignore",
+        on_click=exports.logger("coefset.zip", f"{base.name}-edited.zip"),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from gep.app import charts, data, ui, views
+from gep.app import charts, data, exports, ui, views
 from gep.app.i18n import t
 from gep.report.tables import headline, rank_history
 
@@ -62,11 +62,11 @@ st.dataframe(
 )
 st.download_button(
     f"⬇ {t('dl.csv')}",
-    ui.csv_bytes(shown),
+    ui.csv_bytes(shown, region=region),
     file_name=f"gep_{region}_{year}.csv",
     mime="text/csv",
     key="dl_county_table",
-    on_click="ignore",
+    on_click=exports.logger("csv", f"gep_{region}_{year}.csv", region=region),
 )
 
 left, right = st.columns(2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gep.accounting import account
-from gep.app import data, ingest, ui, workspace
+from gep.app import data, exports, ingest, ui, workspace
 from gep.app.i18n import t
 from gep.app.views import preview_table, provenance_table
 from gep.errors import InputError
@@ -133,7 +133,7 @@ if flash:
         ui.show_problems(problems, key="dt_upload_problems")
         st.download_button(
             f"⬇ {t('dl.csv')}",
-            ui.csv_bytes(ui.views.problems_frame(problems, lang)),
+            ui.csv_bytes(ui.views.problems_frame(problems, lang), status=False),
             file_name="upload_problems.csv",
             mime="text/csv",
             key="dl_dt_problems",
@@ -188,13 +188,15 @@ with c1:
         f"coefficients {prov['coefficients']['name']} {prov['coefficients']['hash']}; profile {acc.profile}; "
         f"value in CNY\n"
     )
+    results_name = f"gep_{ctx.dataset.name}_{acc.coefficients.hash[:8]}.csv"
     st.download_button(
         f"⬇ {t('dt.results_csv')}",
-        header.encode("utf-8-sig") + escape_frame(frame).to_csv(index=False).encode("utf-8"),
-        file_name=f"gep_{ctx.dataset.name}_{acc.coefficients.hash[:8]}.csv",
+        (exports.csv_comment() + header).encode("utf-8-sig")
+        + escape_frame(frame).to_csv(index=False).encode("utf-8"),
+        file_name=results_name,
         mime="text/csv",
         key="dl_results_csv",
-        on_click="ignore",
+        on_click=exports.logger("csv", results_name),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from gep.app import charts, data, scen, ui, views
+from gep.app import charts, data, exports, scen, ui, views
 from gep.app.i18n import t, text
 from gep.errors import InputError
 from gep.report.labels import (
@@ -200,7 +200,7 @@ if results:
         file_name="scenario_assumptions.csv",
         mime="text/csv",
         key="dl_sc_assumptions",
-        on_click="ignore",
+        on_click=exports.logger("csv", "scenario_assumptions.csv", scenario=name),
     )
 
 # ---- build / change a scenario
