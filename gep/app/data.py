@@ -31,7 +31,7 @@ from . import coeftable, workspace
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_DATASET = "datasets/ankang"
-PROFILES = ("ndrc-2022", "xie-2015")
+PROFILES = ("ndrc-2022", "gbt-46869-2025", "ankang", "xie-2015")
 
 
 # --------------------------------------------------------------------------------------------
@@ -167,6 +167,20 @@ def _account_parts(
         "notes": acc.notes,
         "components": acc.components,
         "prices": acc.prices,
+        # what explain, the ledger and the quantity route need (issues 9-11)
+        "more": {
+            k: getattr(acc, k)
+            for k in (
+                "coefficient_reads",
+                "trace",
+                "routes",
+                "warnings",
+                "ledger_bases",
+                "profile_spec",
+                "supplied",
+                "unused_quantities",
+            )
+        },
         "seconds": time.perf_counter() - t0,
     }
 
@@ -198,6 +212,7 @@ def compute_account(
         notes=parts["notes"],
         components=parts["components"],
         prices=parts["prices"],
+        **parts.get("more", {}),
     )
     return acc, parts["seconds"]
 

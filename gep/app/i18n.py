@@ -615,6 +615,58 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dt.provenance": ("来源与可追溯信息", "Provenance"),
     "dt.switch_default": ("切换回默认数据集", "Switch back to the default dataset"),
     "dt.building": ("正在生成报告…", "Building the report…"),
+    # county page: explain, quantity route, out-of-region ledger (issues 9, 10, 11, 13)
+    "profile.gbt-46869-2025": ("国家标准（GB/T 46869—2025）", "GB/T 46869—2025"),
+    "profile.ankang": ("安康市核算目录", "Ankang catalogue"),
+    "co.qsource": ("实物量来源", "Quantity source"),
+    "co.qsource_note": (
+        "“外部提供”的实物量来自数据集的 quantities.csv（外部模型或部门统计），按同一价格计价；"
+        "其余按公式由清单数据计算。",
+        "Quantities marked “supplied” come from the dataset's quantities.csv (outside models or "
+        "departments' statistics) and are priced the same way; the rest are computed from the "
+        "inventory by the formula.",
+    ),
+    "co.ledger": (
+        "{name} {y} 年区域外来源扣除：总值 → 扣除 → 净值",
+        "{name}, {y}: out-of-region deduction (gross → deduction → net)",
+    ),
+    "co.ledger.gross": ("总值（{u}）", "Gross ({u})"),
+    "co.ledger.share": ("区域外比例", "Out-of-region share"),
+    "co.ledger.out": ("区域外扣除（{u}）", "Deduction ({u})"),
+    "co.ledger.net": ("净值（{u}）", "Net ({u})"),
+    "co.ledger.basis": ("扣除依据", "Basis"),
+    "co.ledger.note": (
+        "净值 = 总值 ×（1 − 区域外比例）；GEP 及各合计按净值加总。",
+        "Net = gross × (1 − out-of-region share); GEP and every total add the net values.",
+    ),
+    "co.ex.title": ("查看计算过程", "How a number is computed"),
+    "co.ex.pick": ("选择指标，查看其计算过程", "Choose an indicator to see how it is computed"),
+    "co.ex.placeholder": ("选择指标…", "Choose an indicator…"),
+    "co.ex.value": ("价值量", "Value"),
+    "co.ex.physical": ("实物量", "Physical quantity"),
+    "co.ex.route": ("实物量来源：{r}", "Quantity source: {r}"),
+    "co.ex.supplied": ("外部提供的实物量", "Supplied quantities"),
+    "co.ex.sup.component": ("组成部分", "Component"),
+    "co.ex.sup.whole": ("整个指标", "whole indicator"),
+    "co.ex.sup.value": ("数值", "Value"),
+    "co.ex.sup.unit": ("单位", "Unit"),
+    "co.ex.sup.file": ("文件与行号", "File and row"),
+    "co.ex.ledger": (
+        "总值 {g} − 区域外扣除 {o}（比例 {s}）= 净值 {n} {u}",
+        "gross {g} − out-of-region deduction {o} (share {s}) = net {n} {u}",
+    ),
+    "co.ex.basis": ("扣除依据：{b}", "Basis: {b}"),
+    "co.ex.equation": ("公式", "Equation"),
+    "co.ex.method": ("方法：{m}", "Method: {m}"),
+    "co.ex.refs": ("依据：{r}", "References: {r}"),
+    "co.ex.components": ("组成部分", "Components"),
+    "co.ex.inputs": ("输入数据（清单行及其来源）", "Inputs (inventory rows and their sources)"),
+    "co.ex.coefficients": (
+        "系数（核算年份取值、价格年份与价格指数换算）",
+        "Coefficients (value in force, price year and price-index factor)",
+    ),
+    "co.ex.none": ("无", "none"),
+    "co.ex.not_assessed": ("未核算：{r}", "Not assessed: {r}"),
 }
 
 
