@@ -302,7 +302,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "prof.computing": ("正在按各核算标准核算…", "Accounting under every profile…"),
     "prof.blocked": (
-        "{n} 个核算标准暂不能用当前系数集计算，未列入对比。",
+        "{n} 个核算标准暂不能用当前系数集计算，未列入对比，原因如下：",
         "{n} profile(s) cannot be computed with the current coefficient set and are left out:",
     ),
     "prof.totals": ("{y} 年各类别合计", "Totals by category, {y}"),
@@ -667,6 +667,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "co.ex.none": ("无", "none"),
     "co.ex.not_assessed": ("未核算：{r}", "Not assessed: {r}"),
+    "prof.blocked_more": ("……另有 {n} 条", "… and {n} more"),
 }
 
 
