@@ -131,7 +131,6 @@ def explain(acc, region: str, year: int, indicator: str) -> dict:
     ]
     if value is None and reason:
         out["not_assessed"] = reason[0]
-    out["data_status"] = data_status(out)
     basis = acc.ledger_bases.get(indicator)
     if basis is not None:
         # out-of-region ledger: gross → deduction → net (value), with the share's basis
@@ -150,6 +149,7 @@ def explain(acc, region: str, year: int, indicator: str) -> dict:
             "warnings": [w for w in acc.warnings if w["indicator"] == indicator],
             "share_inputs": _share_inputs(acc, rule, region, year) if rule is not None else [],
         }
+    out["data_status"] = data_status(out)
     return out
 
 
