@@ -25,7 +25,6 @@ from .. import units  # noqa: F401  (sets pint's application registry before any
 from ..accounting import Account, account
 from ..coefficients import CoefficientSet, find_set, load_set
 from ..errors import InputError, Problem
-from ..indicators import get_indicator
 from ..inventory import Dataset, load_dataset
 from . import coeftable, workspace
 
@@ -171,6 +170,7 @@ def _account_parts(
         "more": {
             k: getattr(acc, k)
             for k in (
+                "indicators",  # as the profile file names them (e.g. 水资源 in GB/T)
                 "coefficient_reads",
                 "trace",
                 "routes",
@@ -203,7 +203,6 @@ def compute_account(
     )
     acc = Account(
         ds=parts["ds"],
-        indicators=[get_indicator(i, profile) for i in parts["ids"]],
         profile=profile,
         coefficients=coefficients,
         dataset=dataset,
@@ -212,7 +211,7 @@ def compute_account(
         notes=parts["notes"],
         components=parts["components"],
         prices=parts["prices"],
-        **parts.get("more", {}),
+        **parts["more"],
     )
     return acc, parts["seconds"]
 
