@@ -182,3 +182,14 @@ def test_out_of_region_share_behind_a_net_value():
     local = float(ds.data["local_runoff"].sel(region="610902", year=2024))
     assert items["inflow"]["value"] == pytest.approx(inflow)
     assert ex["out_of_region"]["share"] == pytest.approx(inflow / (inflow + local), rel=1e-9)
+
+
+def test_equation_is_the_family_own():
+    """xie-2015 registers ids the 2022 family also has: each explains with its own formula."""
+    from gep.indicators.base import get_indicator
+
+    for iid in ("material.water_supply", "regulating.climate_regulation"):
+        ndrc, xie = get_indicator(iid, "ndrc-2022"), get_indicator(iid, "xie-2015")
+        assert "ESV_f" in xie.equation()
+        assert "ESV_f" not in ndrc.equation() and ndrc.equation()
+    assert "E_{pt}" in get_indicator("regulating.climate_regulation").equation()
