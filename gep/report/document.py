@@ -434,6 +434,9 @@ def build_report(
             "small",
         )
     )
+    supplied = _supplied_note(acc, region, year, lang)
+    if supplied:
+        blocks.append(Para(supplied, "small"))
     if region is None:
         for r in acc.regions:
             blocks.append(
@@ -571,6 +574,29 @@ def build_report(
             )
     stem = f"GEP_{region or (top or 'all')}_{year}"
     return Report(title, blocks, stem)
+
+
+def _supplied_note(acc: Account, region: str | None, year: int, lang: str) -> str | None:
+    """Which physical quantities came from quantities.csv (outside models or statistics),
+    with their sources; None when every quantity was computed by the formulas."""
+    df = tables.county_table(acc, region, year, lang)
+    formula = "公式计算" if _zh(lang) else "formula"
+    rows = df[df["quantity_source"] != formula]
+    if rows.empty:
+        return None
+    parts = [
+        f"{r.indicator}（{r.quantity_source}）"
+        if _zh(lang)
+        else f"{r.indicator} ({r.quantity_source})"
+        for r in rows.itertuples()
+    ]
+    return _t(
+        lang,
+        "以下指标的实物量由数据集的 quantities.csv 外部提供（外部模型或部门统计），按同一价格计价："
+        + "；".join(parts),
+        "Physical quantities supplied in the dataset's quantities.csv (outside models or "
+        "statistics), priced the same way: " + "; ".join(parts),
+    )
 
 
 def ledger_lines(acc: Account, region: str | None, year: int, lang: str, unit: str) -> list[str]:
