@@ -155,6 +155,7 @@ def _account_parts(
     options_key: str,
     _dataset: Dataset,
     _coefficients: CoefficientSet,
+    quantities_key: str = "",
 ) -> dict:
     t0 = time.perf_counter()
     acc = account(_dataset, _coefficients, profile=profile, options=json.loads(options_key))
@@ -185,6 +186,20 @@ def _account_parts(
     }
 
 
+def _quantities_key(dataset: Dataset) -> str:
+    """Signature (name, size, modification time) of the dataset folder's quantities.csv/.xlsx
+    ("" without one): supplied quantities change the account but not the inventory hash, so
+    they key the cache too."""
+    if not dataset.path:
+        return ""
+    folder = Path(dataset.path)
+    folder = folder if folder.is_dir() else folder.parent
+    return ";".join(
+        f"{f.name}:{f.stat().st_size}:{f.stat().st_mtime_ns}"
+        for f in sorted(folder.glob("quantities.*"))
+    )
+
+
 def compute_account(
     dataset: Dataset,
     dataset_hash: str,
@@ -200,6 +215,7 @@ def compute_account(
         json.dumps(options or {}, sort_keys=True),
         dataset,
         coefficients,
+        _quantities_key(dataset),
     )
     acc = Account(
         ds=parts["ds"],

@@ -83,6 +83,7 @@ def test_explain_water_conservation_zh(ankang_env):
     # the illustrative rows behind the number are named in a visible warning
     warns = [w.value for w in at.warning]
     assert any(w.startswith("注意：此数值依据示意数据") and "年降水量" in w for w in warns), warns
+    assert not any("quantities.csv" in c.value for c in at.caption)  # nothing supplied
     # Chinese page: no ids, no None/nan anywhere
     bad = leaks(visible_text(at))
     assert not bad, bad[:10]
@@ -158,6 +159,9 @@ def test_supplied_quantity_route_and_source(monkeypatch, tmp_path):
     assert sup.iloc[0]["来源"] == src
     assert {m.label: m.value for m in at.metric}["实物量"] == "200,000,000.00 立方米"
     assert any("外部功能量" in w.value for w in at.warning)
+    assert any(
+        c.value.startswith("“外部提供”的实物量来自数据集的 quantities.csv") for c in at.caption
+    )
     # the other county keeps the formula
     at.selectbox(key="county").select("100002").run()
     table = _frame_with(at, "实物量来源")

@@ -86,7 +86,7 @@ st.download_button(
     on_click="ignore",
 )
 
-if (table["quantity_source"] != table["quantity_source"].iloc[0]).any() or acc.supplied is not None:
+if acc.supplied is not None and not acc.supplied.empty:
     st.caption(t("co.qsource_note"))
 
 # ---- out-of-region ledger: gross → deduction → net, with the basis and its warnings
