@@ -29,11 +29,18 @@ def test_explain_in_a_real_browser(server):  # noqa: F811
             box = page.locator('[data-testid="stSelectbox"]').filter(
                 has_text="选择指标，查看其计算过程"
             )
-            box.click()
-            page.get_by_role("option").filter(has_text=indicator).first.click()
-            expect(page.get_by_text("实物量来源：按公式由清单数据计算")).to_be_visible(
-                timeout=30_000
-            )
+            # type to filter, then Enter: robust where a popover list is virtualised
+            box.locator("input").click()
+            page.keyboard.type(indicator)
+            page.get_by_role("option").filter(has_text=indicator).first.wait_for(timeout=30_000)
+            page.keyboard.press("Enter")
+            try:
+                expect(page.get_by_text("实物量来源：按公式由清单数据计算")).to_be_visible(
+                    timeout=30_000
+                )
+            except AssertionError:
+                page.screenshot(path=str(ARTIFACTS / "county_explain_failed.png"))
+                raise
             if ANKANG:
                 expect(page.get_by_text("注意：此数值依据示意数据").first).to_be_visible(
                     timeout=30_000
