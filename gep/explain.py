@@ -14,7 +14,12 @@ the price-index factor applied (DESIGN §10, issue 9 item 3).
 * ``coefficients``: every coefficient it read, with the value in force for that accounting
   year (after overrides), its unit, the price year of the published value, the price-index
   factor taking it from that price year to the accounting year, status and source;
-* ``equation``: the equations of the formula functions applied (from their docstrings).
+* ``equation``: the equations of the formula functions applied (from their docstrings);
+* ``data_status``: whether the number rests on illustrative (synthesized) data —
+  ``illustrative`` (bool), and which ``inputs`` (inventory rows whose source starts with
+  ``illustrative``), ``coefficients`` (value in force with status ``illustrative``) and
+  ``quantities`` (supplied rows whose source starts with ``illustrative``) make it so
+  (:mod:`gep.datastatus`); every input and coefficient row also carries ``illustrative``.
 
 Nothing is recomputed here: the numbers are read from the account and from the trace of
 reads its evaluation recorded, and the coefficient records are resolved by the same
@@ -28,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from .datastatus import ILLUSTRATIVE_STATUS, is_illustrative_source
 from .errors import InputError, MissingCoefficientError, Problem
 
 #: keys of the explanation, in order
@@ -40,6 +46,7 @@ KEYS = (
     "inputs",
     "coefficients",
     "equation",
+    "data_status",
 )
 
 
@@ -140,8 +147,87 @@ def explain(acc, region: str, year: int, indicator: str) -> dict:
             "clause": rule.clause if rule is not None else "",
             "clause_status": rule.clause_status if rule is not None else "",
             "warnings": [w for w in acc.warnings if w["indicator"] == indicator],
+            "share_inputs": _share_inputs(acc, rule, region, year) if rule is not None else [],
         }
+    out["data_status"] = data_status(out)
     return out
+
+
+def data_status(ex: dict) -> dict:
+    """Which rows behind an explanation are illustrative (see the module docstring).
+
+    Returns ``{"illustrative": bool, "inputs": [item], "coefficients": [id],
+    "quantities": [component or "" for the whole quantity]}``.
+    """
+    inputs = [i["item"] for i in ex.get("inputs", []) if i.get("illustrative")]
+    coefs = [c["id"] for c in ex.get("coefficients", []) if c.get("illustrative")]
+    led = ex.get("out_of_region") or {}
+    share = [r["id"] for r in led.get("share_inputs", []) if r.get("illustrative")]
+    quantities = [
+        str(q.get("component") or "")
+        for q in ex.get("quantity_sources") or []
+        if is_illustrative_source(q.get("source"))
+    ]
+    return {
+        "illustrative": bool(inputs or coefs or quantities or share),
+        "inputs": inputs,
+        "coefficients": coefs,
+        "quantities": quantities,
+        "share": share,
+    }
+
+
+def _share_inputs(acc, rule, region: str, year: int) -> list[dict]:
+    """The coefficient or inventory items behind an out-of-region share, with sources."""
+    basis = rule.share
+    rows: list[dict] = []
+    if basis.coefficient:
+        cid = basis.coefficient
+        cset = acc.coefficients
+        if cid not in cset:
+            return rows
+        c = cset[cid]
+        try:
+            entry = c.entry_for(year)
+            arr = cset.array(cid, [year])
+        except (MissingCoefficientError, InputError):
+            return rows
+        if "region" in arr.dims:
+            arr = arr.sel(region=region) if region in arr["region"].values else arr
+        rows.append(
+            {
+                "id": cid,
+                "kind": "coefficient",
+                "value": _number(arr.values),
+                "unit": c.unit,
+                "status": entry.status,
+                "source": entry.source,
+                "illustrative": entry.status == ILLUSTRATIVE_STATUS,
+            }
+        )
+        return rows
+    if acc.dataset is None:
+        return rows
+    data, sources = acc.dataset.data, _sources(acc)
+    for item in dict.fromkeys([*basis.numerator, *basis.denominator]):
+        if item not in data:
+            continue
+        cell = _scalar_at(data[item], region=region, year=year)
+        if any(d in cell.dims for d in ("ecosystem", "species")):
+            continue
+        src = sources.get((region, year, item, "", ""), "")
+        rows.append(
+            {
+                "id": item,
+                "kind": "item",
+                "value": _number(cell.values),
+                "unit": data[item].attrs.get("units", ""),
+                "status": "",
+                "source": src,
+                "illustrative": is_illustrative_source(src),
+            }
+        )
+    return rows
 
 
 def _components(acc, indicator: str, region: str, year: int) -> list[dict]:
@@ -200,12 +286,14 @@ def _inputs(acc, trace, region: str, year: int) -> list[dict]:
                 v = _number(cell.values)
                 if v is None:
                     continue
+                src = sources.get((region, y, item, "", ""), "")
                 rows.append(
                     {
                         "item": item + label,
                         "value": v,
                         "unit": unit,
-                        "source": sources.get((region, y, item, "", ""), ""),
+                        "source": src,
+                        "illustrative": is_illustrative_source(src),
                     }
                 )
                 continue
@@ -223,12 +311,14 @@ def _inputs(acc, trace, region: str, year: int) -> list[dict]:
                     k if dim == "ecosystem" else "",
                     k if dim == "species" else "",
                 )
+                src = sources.get(src_key, "")
                 rows.append(
                     {
                         "item": f"{item}[{k}]{label}",
                         "value": v,
                         "unit": unit,
-                        "source": sources.get(src_key, ""),
+                        "source": src,
+                        "illustrative": is_illustrative_source(src),
                     }
                 )
     return rows
@@ -261,6 +351,8 @@ def _coefficients(acc, trace, year: int) -> list[dict]:
             "index_factor": factor,
             "price_index": c.price_index if factor is not None else None,
             "status": entry.status,
+            "illustrative": entry.status == ILLUSTRATIVE_STATUS,
+            "name": dict(c.description or {}),
             "source": entry.source,
             "overridden": any(o.id == cid for o in cset.overrides),
         }
@@ -300,6 +392,33 @@ def explain_text(ex: dict, lang: str = "zh") -> str:
         )
         + f"  [{'来源' if zh else 'route'}: {ex['route']}]",
     ]
+    st = ex.get("data_status") or {}
+    if st.get("illustrative"):
+        parts = []
+        for key, zh_name, en_name in (
+            ("inputs", "输入", "inputs"),
+            ("coefficients", "系数", "coefficients"),
+            ("quantities", "外部功能量", "supplied quantities"),
+            ("share", "区域外比例依据", "out-of-region share"),
+        ):
+            # items without their ecosystem/species key: one word per inventory item
+            got = list(
+                dict.fromkeys(
+                    (x.split("[", 1)[0] if key == "inputs" else x) or ("整体" if zh else "whole")
+                    for x in st.get(key, [])
+                )
+            )
+            if got:
+                parts.append(f"{zh_name if zh else en_name}: {', '.join(got)}")
+        lines.append(
+            (
+                "⚠ 示意数据：此数值依据示意（合成）数据，不能作为正式核算结论 — "
+                if zh
+                else "⚠ ILLUSTRATIVE DATA: this number rests on illustrative (synthesized) "
+                "data and is not an official figure — "
+            )
+            + "; ".join(parts)
+        )
     for q in ex.get("quantity_sources") or []:
         what = f"{q['component']} " if q["component"] else ""
         lines.append(
@@ -342,7 +461,8 @@ def explain_text(ex: dict, lang: str = "zh") -> str:
             lines.append(f"  {c['id']}: {'; '.join(parts)}")
     lines.append("输入 (inputs):" if zh else "inputs:")
     for i in ex["inputs"]:
-        lines.append(f"  {i['item']} = {i['value']:,.4f} {i['unit']}  — {i['source']}")
+        flag = (" [示意]" if zh else " [illustrative]") if i.get("illustrative") else ""
+        lines.append(f"  {i['item']} = {i['value']:,.4f} {i['unit']}{flag}  — {i['source']}")
     lines.append("系数 (coefficients):" if zh else "coefficients:")
     for c in ex["coefficients"]:
         src = c["source"].get("title", "") if isinstance(c["source"], dict) else str(c["source"])

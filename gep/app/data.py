@@ -25,13 +25,12 @@ from .. import units  # noqa: F401  (sets pint's application registry before any
 from ..accounting import Account, account
 from ..coefficients import CoefficientSet, find_set, load_set
 from ..errors import InputError, Problem
-from ..indicators import get_indicator
 from ..inventory import Dataset, load_dataset
 from . import coeftable, workspace
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_DATASET = "datasets/ankang"
-PROFILES = ("ndrc-2022", "xie-2015")
+PROFILES = ("ndrc-2022", "gbt-46869-2025", "ankang", "xie-2015")
 
 
 # --------------------------------------------------------------------------------------------
@@ -156,6 +155,7 @@ def _account_parts(
     options_key: str,
     _dataset: Dataset,
     _coefficients: CoefficientSet,
+    quantities_key: str = "",
 ) -> dict:
     t0 = time.perf_counter()
     acc = account(_dataset, _coefficients, profile=profile, options=json.loads(options_key))
@@ -167,8 +167,37 @@ def _account_parts(
         "notes": acc.notes,
         "components": acc.components,
         "prices": acc.prices,
+        # what explain, the ledger and the quantity route need (issues 9-11)
+        "more": {
+            k: getattr(acc, k)
+            for k in (
+                "indicators",  # as the profile file names them (e.g. 水资源 in GB/T)
+                "coefficient_reads",
+                "trace",
+                "routes",
+                "warnings",
+                "ledger_bases",
+                "profile_spec",
+                "supplied",
+                "unused_quantities",
+            )
+        },
         "seconds": time.perf_counter() - t0,
     }
+
+
+def _quantities_key(dataset: Dataset) -> str:
+    """Signature (name, size, modification time) of the dataset folder's quantities.csv/.xlsx
+    ("" without one): supplied quantities change the account but not the inventory hash, so
+    they key the cache too."""
+    if not dataset.path:
+        return ""
+    folder = Path(dataset.path)
+    folder = folder if folder.is_dir() else folder.parent
+    return ";".join(
+        f"{f.name}:{f.stat().st_size}:{f.stat().st_mtime_ns}"
+        for f in sorted(folder.glob("quantities.*"))
+    )
 
 
 def compute_account(
@@ -186,10 +215,10 @@ def compute_account(
         json.dumps(options or {}, sort_keys=True),
         dataset,
         coefficients,
+        _quantities_key(dataset),
     )
     acc = Account(
         ds=parts["ds"],
-        indicators=[get_indicator(i, profile) for i in parts["ids"]],
         profile=profile,
         coefficients=coefficients,
         dataset=dataset,
@@ -198,6 +227,7 @@ def compute_account(
         notes=parts["notes"],
         components=parts["components"],
         prices=parts["prices"],
+        **parts["more"],
     )
     return acc, parts["seconds"]
 

@@ -350,7 +350,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "prof.computing": ("正在按各核算标准核算…", "Accounting under every profile…"),
     "prof.blocked": (
-        "{n} 个核算标准暂不能用当前系数集计算，未列入对比。",
+        "{n} 个核算标准暂不能用当前系数集计算，未列入对比，原因如下：",
         "{n} profile(s) cannot be computed with the current coefficient set and are left out:",
     ),
     "prof.totals": ("{y} 年各类别合计", "Totals by category, {y}"),
@@ -724,6 +724,59 @@ STRINGS: dict[str, tuple[str, str]] = {
     "gr.ds_name": ("数据集名称", "Dataset name"),
     "gr.load": ("载入为核算数据集", "Load as a dataset for accounting"),
     "gr.loaded": ("已载入并启用数据集：{path}", "Dataset saved and now active: {path}"),
+    # county page: explain, quantity route, out-of-region ledger (issues 9, 10, 11, 13)
+    "profile.gbt-46869-2025": ("国家标准（GB/T 46869—2025）", "GB/T 46869—2025"),
+    "profile.ankang": ("安康市核算目录", "Ankang catalogue"),
+    "co.qsource": ("实物量来源", "Quantity source"),
+    "co.qsource_note": (
+        "“外部提供”的实物量来自数据集的 quantities.csv（外部模型或部门统计），按同一价格计价；"
+        "其余按公式由清单数据计算。",
+        "Quantities marked “supplied” come from the dataset's quantities.csv (outside models or "
+        "departments' statistics) and are priced the same way; the rest are computed from the "
+        "inventory by the formula.",
+    ),
+    "co.ledger": (
+        "{name} {y} 年区域外来源扣除：总值 → 扣除 → 净值",
+        "{name}, {y}: out-of-region deduction (gross → deduction → net)",
+    ),
+    "co.ledger.gross": ("总值（{u}）", "Gross ({u})"),
+    "co.ledger.share": ("区域外比例", "Out-of-region share"),
+    "co.ledger.out": ("区域外扣除（{u}）", "Deduction ({u})"),
+    "co.ledger.net": ("净值（{u}）", "Net ({u})"),
+    "co.ledger.basis": ("扣除依据", "Basis"),
+    "co.ledger.note": (
+        "净值 = 总值 ×（1 − 区域外比例）；GEP 及各合计按净值加总。",
+        "Net = gross × (1 − out-of-region share); GEP and every total add the net values.",
+    ),
+    "co.ex.title": ("查看计算过程", "How a number is computed"),
+    "co.ex.pick": ("选择指标，查看其计算过程", "Choose an indicator to see how it is computed"),
+    "co.ex.placeholder": ("选择指标…", "Choose an indicator…"),
+    "co.ex.value": ("价值量", "Value"),
+    "co.ex.physical": ("实物量", "Physical quantity"),
+    "co.ex.route": ("实物量来源：{r}", "Quantity source: {r}"),
+    "co.ex.supplied": ("外部提供的实物量", "Supplied quantities"),
+    "co.ex.sup.component": ("组成部分", "Component"),
+    "co.ex.sup.whole": ("整个指标", "whole indicator"),
+    "co.ex.sup.value": ("数值", "Value"),
+    "co.ex.sup.unit": ("单位", "Unit"),
+    "co.ex.sup.file": ("文件与行号", "File and row"),
+    "co.ex.ledger": (
+        "总值 {g} − 区域外扣除 {o}（比例 {s}）= 净值 {n} {u}",
+        "gross {g} − out-of-region deduction {o} (share {s}) = net {n} {u}",
+    ),
+    "co.ex.basis": ("扣除依据：{b}", "Basis: {b}"),
+    "co.ex.equation": ("公式", "Equation"),
+    "co.ex.method": ("方法：{m}", "Method: {m}"),
+    "co.ex.refs": ("依据：{r}", "References: {r}"),
+    "co.ex.components": ("组成部分", "Components"),
+    "co.ex.inputs": ("输入数据（清单行及其来源）", "Inputs (inventory rows and their sources)"),
+    "co.ex.coefficients": (
+        "系数（核算年份取值、价格年份与价格指数换算）",
+        "Coefficients (value in force, price year and price-index factor)",
+    ),
+    "co.ex.none": ("无", "none"),
+    "co.ex.not_assessed": ("未核算：{r}", "Not assessed: {r}"),
+    "prof.blocked_more": ("……另有 {n} 条", "… and {n} more"),
 }
 
 

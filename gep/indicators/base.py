@@ -278,7 +278,9 @@ class Indicator:
         return "\n".join(_notes_math(f) for f in self.formulas() if _notes_math(f))
 
     def formulas(self) -> list[Callable]:
-        return [f for f in FORMULAS.get(self.id, ())]
+        # per family first: xie-2015 registers ids the 2022 family also has
+        key = f"{self.profiles[0]}:{self.id}"
+        return [f for f in FORMULAS.get(key, FORMULAS.get(self.id, ()))]
 
 
 #: indicator id → the pure formula functions it applies, in order (for ``equation``)
@@ -318,6 +320,7 @@ def register(indicator: Indicator, formulas: Sequence[Callable] = ()) -> Indicat
     REGISTRY[key] = indicator
     if formulas:
         FORMULAS[indicator.id] = tuple(formulas)
+        FORMULAS[key] = tuple(formulas)
     return indicator
 
 

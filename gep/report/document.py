@@ -3,7 +3,9 @@
 Layout of a GEP accounting report: cover (region, year, profile, data status, versions and
 hashes) → summary (GEP, categories, per km², per capita, GEP/GDP, growth at comparable prices,
 rank) → accounting table (指标 · 实物量 · 单位 · 价格 · 价值 · 占比) for the region and, in a city
-report, for each county → charts → method notes per indicator (equation and references) →
+report, for each county → the out-of-region ledger (gross → deduction → net with the basis of
+each share, and a warning where the profile requires a deduction whose share is 0 or
+unsourced) when the profile deducts → charts → method notes per indicator (equation and references) →
 coefficients with source and status → not-assessed items → illustrative-data warning.
 
 Both writers render the same :class:`Report`, so the Word and the PDF files say the same.
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .. import __version__ as gep_version
 from ..accounting import Account
-from . import figures, tables
+from . import explained, figures, tables
 from .labels import option_label, profile_label, reason_label
 from .methods import latex_to_text, method_note
 
@@ -338,6 +340,34 @@ def build_report(
                 f"{fmt_money(h['gep'] / h['average'] if h['average'] else None)} {_t(lang, '倍', '×')}",
             ],
         ]
+    if acc.ledger_bases:
+        gross = sum(
+            (
+                r["gross"]
+                for r in explained.ledger_rows(acc, region, year)
+                if math.isfinite(r["gross"])
+            ),
+            0.0,
+        )
+        out_v = sum(
+            (
+                r["out_of_region"]
+                for r in explained.ledger_rows(acc, region, year)
+                if math.isfinite(r["out_of_region"])
+            ),
+            0.0,
+        )
+        summary_rows.insert(
+            1,
+            [
+                _t(lang, "其中：区域外来源扣除", "of which: out-of-region deduction"),
+                _t(
+                    lang,
+                    f"已扣除 {fmt_money(out_v / scale)} {money}（所涉指标扣除前合计 {fmt_money(gross / scale)} {money}）",
+                    f"{fmt_money(out_v / scale)} {money} deducted (those indicators' gross: {fmt_money(gross / scale)} {money})",
+                ),
+            ],
+        )
     blocks.append(
         Table(
             [_t(lang, "指标", "Measure"), _t(lang, "数值", "Value")],
@@ -411,6 +441,9 @@ def build_report(
             "small",
         )
     )
+    supplied = _supplied_note(acc, region, year, lang)
+    if supplied:
+        blocks.append(Para(supplied, "small"))
     if region is None:
         for r in acc.regions:
             blocks.append(
@@ -424,6 +457,10 @@ def build_report(
                 )
             )
             blocks.append(_accounting_table(acc, r, year, lang, unit))
+
+    # ---- out-of-region ledger: gross → deduction → net, with the basis (issue 11)
+    if acc.ledger_bases:
+        blocks.extend(_ledger_blocks(acc, region, year, lang, unit))
 
     # ---- charts
     blocks.append(PageBreak())
@@ -544,6 +581,141 @@ def build_report(
             )
     stem = f"GEP_{region or (top or 'all')}_{year}"
     return Report(title, blocks, stem)
+
+
+def _supplied_note(acc: Account, region: str | None, year: int, lang: str) -> str | None:
+    """Which physical quantities came from quantities.csv (outside models or statistics),
+    with their sources; None when every quantity was computed by the formulas."""
+    df = tables.county_table(acc, region, year, lang)
+    formula = "公式计算" if _zh(lang) else "formula"
+    rows = df[df["quantity_source"] != formula]
+    if rows.empty:
+        return None
+    parts = [
+        f"{r.indicator}（{r.quantity_source}）"
+        if _zh(lang)
+        else f"{r.indicator} ({r.quantity_source})"
+        for r in rows.itertuples()
+    ]
+    return _t(
+        lang,
+        "以下指标的实物量由数据集的 quantities.csv 外部提供（外部模型或部门统计），按同一价格计价："
+        + "；".join(parts),
+        "Physical quantities supplied in the dataset's quantities.csv (outside models or "
+        "statistics), priced the same way: " + "; ".join(parts),
+    )
+
+
+def ledger_lines(acc: Account, region: str | None, year: int, lang: str, unit: str) -> list[str]:
+    """One sentence per deducted indicator: ``水资源：总值 a - 区域外扣除 b（比例 s）= 净值 n 万元``."""
+    money = tables.money_label(unit, lang)
+    scale = tables.MONEY_UNITS[unit]
+    out = []
+    for r in explained.ledger_rows(acc, region, year):
+        name = acc.indicator(r["indicator"]).label(lang)
+
+        def m(v):
+            return fmt_money(v / scale if v is not None and math.isfinite(v) else None)
+
+        share = fmt_pct(r["share"], 2)
+        out.append(
+            _t(
+                lang,
+                f"{name}：总值 {m(r['gross'])} - 区域外扣除 {m(r['out_of_region'])}（比例 {share}）"
+                f"= 净值 {m(r['value'])} {money}",
+                f"{name}: gross {m(r['gross'])} - out-of-region deduction "
+                f"{m(r['out_of_region'])} (share {share}) = net {m(r['value'])} {money}",
+            )
+        )
+    return out
+
+
+def _ledger_blocks(acc: Account, region: str | None, year: int, lang: str, unit: str) -> list:
+    """Gross → deduction → net of each deducted indicator, the basis of each share and the
+    warnings for required deductions whose share is 0, unsourced or not computable."""
+    money = tables.money_label(unit, lang)
+    scale = tables.MONEY_UNITS[unit]
+    where = (
+        acc.region_name(region, lang)
+        if region is not None
+        else _t(lang, "全部区县合计", "all regions together")
+    )
+    out: list = [
+        Heading(
+            _t(
+                lang,
+                "区域外来源扣除（总值 → 扣除 → 净值）",
+                "Out-of-region deduction (gross → deduction → net)",
+            ),
+            2,
+        ),
+        Para(
+            _t(
+                lang,
+                f"本核算标准（{profile_label(acc.profile, lang)}）将来自区域外的生态产品价值从总值中扣除："
+                "净值 = 总值 ×（1 - 区域外比例），GEP 及各项合计均按净值计。",
+                f"This profile ({profile_label(acc.profile, lang)}) deducts the value of ecological "
+                "products that come from outside the region: net = gross × (1 - out-of-region "
+                "share); GEP and every total use the net values.",
+            )
+        ),
+    ]
+    rows = []
+
+    def m(v):
+        return fmt_money(v / scale if v is not None and math.isfinite(v) else None)
+
+    regions = [region] if region is not None else [None, *acc.regions]
+    for r in regions:
+        for led in explained.ledger_rows(acc, r, year):
+            rows.append(
+                [
+                    acc.region_name(r, lang) if r is not None else where,
+                    acc.indicator(led["indicator"]).label(lang),
+                    m(led["gross"]),
+                    fmt_pct(led["share"], 2),
+                    m(led["out_of_region"]),
+                    m(led["value"]),
+                ]
+            )
+    out.append(
+        Table(
+            [
+                _t(lang, "区域", "Region"),
+                _t(lang, "指标", "Indicator"),
+                _t(lang, f"总值（{money}）", f"Gross ({money})"),
+                _t(lang, "区域外比例", "Share"),
+                _t(lang, f"区域外扣除（{money}）", f"Deduction ({money})"),
+                _t(lang, f"净值（{money}）", f"Net ({money})"),
+            ],
+            rows,
+            numeric={2, 3, 4, 5},
+            bold_rows={i for i, row in enumerate(rows) if region is None and row[0] == where},
+            widths=[1.2, 1.3, 1.3, 0.9, 1.3, 1.3],
+        )
+    )
+    for line in ledger_lines(acc, region, year, lang, unit):
+        out.append(Para(line))
+    for iid in acc.ledger_bases:
+        if iid not in acc.indicator_ids:
+            continue
+        out.append(
+            Para(
+                _t(lang, "扣除依据 — ", "Basis — ")
+                + acc.indicator(iid).label(lang)
+                + _t(lang, "：", ": ")
+                + explained.share_basis_label(acc, iid, lang),
+                "small",
+            )
+        )
+    for w in explained.ledger_warnings(acc, region, year):
+        out.append(
+            Para(
+                _t(lang, "警告：", "Warning: ") + explained.ledger_warning_text(acc, w, lang),
+                "warning",
+            )
+        )
+    return out
 
 
 def _illustrative_warning(lang: str, status: dict) -> str:

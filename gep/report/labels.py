@@ -250,3 +250,48 @@ def describe_scenario(sc, lang: str = "zh", coefficients=None, region_name=None)
             else f"move {amount} from {src} to {dst}{where}{since}"
         )
     return lines
+
+
+def profile_problem_text(problem, lang: str = "zh") -> str:
+    """Why a profile file cannot run, in words: file, line and key, then the message.
+
+    ``problem`` is a :class:`~gep.errors.Problem` from :mod:`gep.profiles` (messages in
+    English); in Chinese the message is worded by the ``profile_problems`` table of
+    ``labels.yaml`` (the English message is kept when no entry matches).
+    """
+    name = Path(str(problem.file)).name
+    if lang != "zh":
+        where = name + (f", line {problem.row}" if problem.row else "")
+        where += f", key '{problem.field}'" if problem.field else ""
+        return f"{where}: {problem.message}"
+    where = name + (f" 第 {problem.row} 行" if problem.row else "")
+    where += f"（键 {problem.field}）" if problem.field else ""
+    message = str(problem.message)
+    for pattern, zh in _table().get("profile_problems", []):
+        m = re.match(pattern, message)
+        if m:
+            return f"{where}：{zh.format(**m.groupdict())}"
+    return f"{where}：{message}"
+
+
+def engine_gap_text(profile, lang: str = "zh") -> list[str]:
+    """Indicators of a profile whose method the engine does not compute yet, in words
+    (names and method names from the profile and the method table)."""
+    out = []
+    for ind in profile.indicators:
+        if ind.variant.engine is not None:
+            continue
+        name = ind.label(lang)
+        if not name:
+            from ..indicators import REGISTRY
+
+            reg = next((i for i in REGISTRY.values() if i.id == ind.id), None)
+            name = reg.label(lang) if reg is not None else ind.id
+        if lang == "zh":
+            out.append(f"{name}：方法“{ind.variant.zh}”尚未接入核算引擎（{ind.variant.function}）")
+        else:
+            out.append(
+                f"{name}: method '{ind.variant.en}' is not wired into the engine yet "
+                f"({ind.variant.function})"
+            )
+    return out

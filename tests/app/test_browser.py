@@ -272,8 +272,18 @@ def test_offline_map_and_control_latency(server):
                 timings[name] = time.perf_counter() - t0
 
             def pick(label, option):
-                sidebar.get_by_label(label).click()
-                page.get_by_role("option", name=option, exact=True).click()
+                # a select at the very bottom edge of the viewport may not open its list
+                # (no room below for four options): centre it first, and retry once
+                box = sidebar.get_by_label(label)
+                box.evaluate("e => e.scrollIntoView({block: 'center'})")
+                opt = page.get_by_role("option", name=option, exact=True)
+                for _ in range(2):
+                    box.click()
+                    with contextlib.suppress(sync_api.TimeoutError):
+                        opt.wait_for(timeout=3_000)
+                        break
+                    page.keyboard.press("Escape")
+                opt.click()
 
             def segment(key, text):
                 page.locator(f".st-key-{key}").get_by_text(text, exact=True).click()

@@ -17,25 +17,48 @@ from gep.app import data, ui, views
 from gep.app.i18n import t, text
 from gep.catalog import item_spec
 from gep.errors import InputError
-from gep.profiles import available_profiles, engine_plan, load_profiles
+from gep.profiles import available_profiles, default_dir, engine_plan, load_profiles
 from gep.reconcile import account_frame, reconcile
+from gep.report.labels import engine_gap_text, profile_label, profile_problem_text
+from gep.yamlio import load_yaml
 
 STATUS_KEYS = ("V", "P", "U", "D", "local")
 
 
+def _profiles_key() -> tuple:
+    """The profile files on disk (name, size, modification time): part of the cache key, so
+    an added or edited profile is picked up."""
+    return tuple(
+        (p.name, p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(default_dir().glob("*.yaml"))
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def _compare(dataset_hash: str, coefficients_hash: str, year: int, lang: str, _ds, _coef) -> dict:
-    """Run every bundled profile on the data for ``year`` and reconcile them (cached on hashes)."""
+def _compare(
+    dataset_hash: str,
+    coefficients_hash: str,
+    year: int,
+    lang: str,
+    profiles_key: tuple,
+    _ds,
+    _coef,
+) -> dict:
+    """Run every bundled profile on the data for ``year`` and reconcile them (cached on hashes).
+
+    ``blocked`` maps each profile that cannot run to its reasons in ``lang`` (file, line and
+    key with the message worded in Chinese, or the indicators whose method the engine does
+    not compute yet, named from the profile's data)."""
     profiles, blocked = {}, {}
     for n in available_profiles():
         try:
             profiles.update(load_profiles([n], coefficients=_coef))
         except InputError as exc:
-            blocked[n] = [p.message for p in exc.problems]
+            blocked[n] = [profile_problem_text(p, lang) for p in exc.problems]
     for n, prof in list(profiles.items()):
         plan = engine_plan(prof)
         if not plan.runnable:
-            blocked[n] = list(plan.reasons)
+            blocked[n] = engine_gap_text(prof, lang) or list(plan.reasons)
             del profiles[n]
     frames, totals, warnings, ledger, names = {}, {}, {}, [], {}
     for p, prof in profiles.items():
@@ -74,6 +97,22 @@ def _compare(dataset_hash: str, coefficients_hash: str, year: int, lang: str, _d
     }
 
 
+def _profile_name(pid: str, lang: str) -> str:
+    """A profile's name for people: the label table, else the file's own ``name`` (read
+    even when the file does not validate), else its file name."""
+    known = profile_label(pid, lang)
+    if known != pid:
+        return known
+    try:
+        raw = load_yaml(default_dir() / f"{pid}.yaml")
+        name = raw.get("name") if isinstance(raw, dict) else None
+        if isinstance(name, dict) and (name.get(lang) or name.get("zh")):
+            return str(name.get(lang) or name.get("zh"))
+    except Exception:  # an unreadable file: its reasons below say why
+        pass
+    return f"{pid}.yaml"
+
+
 def _basis(rule, lang: str) -> str:
     """The share's basis in words (item names, not ids)."""
     if rule is None:
@@ -106,14 +145,23 @@ st.title(t("prof.title"))
 st.caption(t("prof.intro", y=year))
 with st.spinner(t("prof.computing")):
     res = _compare(
-        ctx.dataset_hash, ctx.coefficients.hash, year, lang, ctx.dataset, ctx.coefficients
+        ctx.dataset_hash,
+        ctx.coefficients.hash,
+        year,
+        lang,
+        _profiles_key(),
+        ctx.dataset,
+        ctx.coefficients,
     )
 rec, pnames = res["rec"], res["names"]
 if res["blocked"]:
     st.warning(t("prof.blocked", n=len(res["blocked"])))
-    if lang == "en":
-        for n, reasons in res["blocked"].items():
-            st.caption(f"{n}: " + "; ".join(reasons))
+    for n, reasons in res["blocked"].items():
+        st.markdown(
+            f"**{_profile_name(n, lang)}**\n"
+            + "\n".join(f"- {r}" for r in reasons[:20])
+            + (f"\n- {t('prof.blocked_more', n=len(reasons) - 20)}" if len(reasons) > 20 else "")
+        )
 if rec is None:
     st.stop()
 cols = [pnames[p] for p in rec.profiles]

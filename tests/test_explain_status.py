@@ -1,0 +1,195 @@
+"""``explain`` says when a number rests on illustrative data (issue 13 item 6): the JSON's
+``data_status`` and per-row ``illustrative`` flags, the table's warning line, and the
+out-of-region share behind a net value (issue 11)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from gep.accounting import account
+from gep.cli.main import app
+from gep.coefficients import load_set
+from gep.explain import explain_text
+from gep.inventory import load_dataset
+from tests.conftest import ROOT
+
+MINI = ROOT / "tests" / "data" / "mini"
+COEF = ROOT / "tests" / "data" / "coefficients" / "mini"
+ANKANG = ROOT / "datasets" / "ankang"
+
+
+def _illustrative_coefficients(cs, ex) -> set[str]:
+    """Coefficient rows of ``ex`` whose value in force has status illustrative, read from the
+    set directly (not from the explanation)."""
+    out = set()
+    for c in ex["coefficients"]:
+        base = c["id"].split("[", 1)[0]
+        if cs[base].entry_for(ex["year"]).status == "illustrative":
+            out.add(c["id"])
+    return out
+
+
+@pytest.fixture(scope="module")
+def mini():
+    ds, cs = load_dataset(MINI), load_set(COEF)
+    return ds, cs, account(ds, cs)
+
+
+def _illustrative_rows(ds, region: str, year: int) -> set[str]:
+    """Explanation labels (``item`` or ``item[key]``) of the inventory rows of one region-year
+    whose source starts with "illustrative", read from the table directly."""
+    t = ds.table
+    t = t[(t["region"].astype(str) == region) & (t["year"].astype(int) == year)]
+    out = set()
+    for item, eco, sp, src in zip(
+        t["item"], t["ecosystem"], t["species"], t["source"], strict=True
+    ):
+        if str(src).lower().startswith("illustrative"):
+            key = str(eco or "") or str(sp or "")
+            out.add(f"{item}[{key}]" if key and key != "nan" else str(item))
+    return out
+
+
+def test_illustrative_inputs_and_coefficients_are_named(mini):
+    ds, cs, acc = mini
+    rows = _illustrative_rows(ds, "100001", 2021)
+    n_inputs = 0
+    for ind in acc.indicator_ids:
+        ex = acc.explain("100001", 2021, ind)
+        st = ex["data_status"]
+        want = [i["item"] for i in ex["inputs"] if i["item"] in rows]
+        assert st["inputs"] == want, ind
+        assert [i["item"] for i in ex["inputs"] if i["illustrative"]] == want
+        n_inputs += len(want)
+        assert set(st["coefficients"]) == _illustrative_coefficients(cs, ex), ind
+        assert {c["id"] for c in ex["coefficients"] if c["illustrative"]} == set(st["coefficients"])
+        assert st["illustrative"] == bool(st["inputs"] or st["coefficients"])
+    assert n_inputs > 20
+
+
+@pytest.mark.skipif(not (ANKANG / "dataset.yaml").exists(), reason="datasets/ankang not present")
+def test_official_rows_and_sourced_coefficients_are_not_flagged(tmp_path):
+    folder = tmp_path / "ds"
+    shutil.copytree(ANKANG, folder, ignore=shutil.ignore_patterns("scenarios"))
+    inv = pd.read_csv(folder / "inventory.csv", dtype=str, keep_default_na=False)
+    inv["source"] = "县统计局 2024 年统计年鉴 表 3-1"
+    inv.to_csv(folder / "inventory.csv", index=False)
+    ds = load_dataset(folder)
+    cs = load_set(ds.default_coefficients)
+    acc = account(ds, cs, years=[2024])
+    seen = set()
+    for ind in acc.indicator_ids:
+        ex = acc.explain("610923", 2024, ind)
+        st = ex["data_status"]
+        assert st["inputs"] == [] and not any(i["illustrative"] for i in ex["inputs"])
+        want = _illustrative_coefficients(cs, ex)
+        assert set(st["coefficients"]) == want
+        assert st["illustrative"] == bool(want)
+        assert ("示意数据" in explain_text(ex, "zh")) == bool(want)
+        seen.add(bool(want))
+    # water conservation: an official reservoir cost and official rows → no warning at all
+    ex = acc.explain("610923", 2024, "regulating.water_conservation")
+    assert ex["data_status"]["illustrative"] is False
+    assert seen == {True, False}
+
+
+def test_supplied_illustrative_quantity_is_flagged(tmp_path, mini):
+    _, cs, _ = mini
+    folder = tmp_path / "ds"
+    shutil.copytree(MINI, folder)
+    ind = "regulating.water_conservation"
+    (folder / "quantities.csv").write_text(
+        "region,year,indicator,component,value,unit,source\n"
+        f"100001,2021,{ind},,2,亿立方米,illustrative: made-up outside-model figure\n"
+        f"100002,2021,{ind},,3,亿立方米,水利局 2021 年水资源公报\n",
+        encoding="utf-8",
+    )
+    acc = account(load_dataset(folder), cs)
+    ex = acc.explain("100001", 2021, ind)
+    assert ex["route"] == "supplied"
+    assert ex["data_status"]["quantities"] == [""] and ex["data_status"]["illustrative"]
+    assert "外部功能量: 整体" in explain_text(ex, "zh")
+    ex2 = acc.explain("100002", 2021, ind)
+    assert ex2["data_status"]["quantities"] == []
+
+
+def test_cli_json_and_table_carry_the_warning():
+    r = CliRunner().invoke(
+        app,
+        [
+            "explain",
+            str(MINI),
+            "--coefficients",
+            str(COEF),
+            "--region",
+            "100001",
+            "--year",
+            "2021",
+            "--indicator",
+            "regulating.water_conservation",
+            "--format",
+            "json",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    ex = json.loads(r.output)
+    assert ex["data_status"]["illustrative"] is True
+    assert "precipitation" in ex["data_status"]["inputs"]
+    assert all("illustrative" in i for i in ex["inputs"])
+    r = CliRunner().invoke(
+        app,
+        [
+            "explain",
+            str(MINI),
+            "--coefficients",
+            str(COEF),
+            "--region",
+            "100001",
+            "--year",
+            "2021",
+            "--indicator",
+            "regulating.water_conservation",
+            "--lang",
+            "en",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert "ILLUSTRATIVE DATA" in r.output and "precipitation" in r.output
+    assert "[illustrative]" in r.output
+
+
+@pytest.mark.skipif(not (ANKANG / "dataset.yaml").exists(), reason="datasets/ankang not present")
+def test_out_of_region_share_behind_a_net_value():
+    ds = load_dataset(ANKANG)
+    cs = load_set(ds.default_coefficients)
+    acc = account(ds, cs, years=[2024], profile="gbt-46869-2025")
+    ex = acc.explain("610902", 2024, "regulating.flood_regulation")
+    led = ex["out_of_region"]
+    cid = "out_of_region.regulating.flood_regulation.share"
+    (row,) = [r for r in led["share_inputs"] if r["id"] == cid]
+    assert row["status"] == cs[cid].entry_for(2024).status == "illustrative"
+    assert ex["data_status"]["share"] == [cid]
+    # the inflow share of water supply lists its inventory items with their sources
+    ex = acc.explain("610902", 2024, "material.water_supply")
+    items = {r["id"]: r for r in ex["out_of_region"]["share_inputs"]}
+    assert set(items) == {"inflow", "local_runoff"}
+    inflow = float(ds.data["inflow"].sel(region="610902", year=2024))
+    local = float(ds.data["local_runoff"].sel(region="610902", year=2024))
+    assert items["inflow"]["value"] == pytest.approx(inflow)
+    assert ex["out_of_region"]["share"] == pytest.approx(inflow / (inflow + local), rel=1e-9)
+
+
+def test_equation_is_the_family_own():
+    """xie-2015 registers ids the 2022 family also has: each explains with its own formula."""
+    from gep.indicators.base import get_indicator
+
+    for iid in ("material.water_supply", "regulating.climate_regulation"):
+        ndrc, xie = get_indicator(iid, "ndrc-2022"), get_indicator(iid, "xie-2015")
+        assert "ESV_f" in xie.equation()
+        assert "ESV_f" not in ndrc.equation() and ndrc.equation()
+    assert "E_{pt}" in get_indicator("regulating.climate_regulation").equation()
