@@ -5,10 +5,10 @@ Switches page and language, checks visible text and writes screenshots to tests/
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -214,6 +214,111 @@ def test_dashboard_in_a_real_browser(server):
         assert (ARTIFACTS / name).stat().st_size > 10_000
 
 
+FLOOR = "floor (rerun, nothing changed)"
+
+#: records every change of the app's run state (data-test-script-state) with its time in the
+#: page's clock, so a rerun too quick for polling is still seen
+_WATCH = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  window.__runs = [];
+  if (window.__obs) { window.__obs.disconnect(); }
+  window.__obs = new MutationObserver((records) => {
+    const now = performance.now();
+    for (const r of records) {
+      window.__runs.push([now, r.oldValue, app.getAttribute('data-test-script-state')]);
+    }
+  });
+  window.__obs.observe(app, {attributes: true, attributeOldValue: true,
+                             attributeFilter: ['data-test-script-state']});
+}"""
+#: the page-clock time the first rerun after t0 ended (a record whose old or new state is
+#: 'running', then the first record leaving that state), or null while it is still running
+_DONE = """(t0) => {
+  const after = window.__runs.filter(r => r[0] >= t0);
+  const ran = after.findIndex(r => r[1] === 'running' || r[2] === 'running');
+  if (ran < 0) { return null; }
+  const end = after.slice(ran).find(r => r[2] !== 'running');
+  return end ? end[0] : null;
+}"""
+
+
+def control_latency(page, sync_api, repeats: int = 3) -> dict[str, list[float]]:
+    """Seconds from a control's last click to the end of the rerun it starts and the next
+    painted frame (page clock), for every control of the overview and its sidebar, each
+    several times; the floor is a rerun that changes nothing (Streamlit's "R" shortcut)."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    timings: dict[str, list[float]] = {}
+
+    def timed(name, prepare, act):
+        page.wait_for_timeout(600)
+        prepare()
+        page.evaluate(_WATCH)
+        t0 = page.evaluate("() => performance.now()")
+        act()
+        handle = page.wait_for_function(_DONE, arg=t0, timeout=60_000, polling="raf")
+        end = handle.json_value()
+        painted = page.evaluate(
+            "() => new Promise(r => requestAnimationFrame(() => r(performance.now())))"
+        )
+        timings.setdefault(name, []).append((max(end, painted) - t0) / 1000)
+
+    def nothing():
+        return None
+
+    def open_select(label, option):
+        def prepare():
+            box = sidebar.get_by_label(label)
+            for _ in range(4):
+                box.scroll_into_view_if_needed()
+                box.click()
+                try:
+                    page.get_by_role("option", name=option, exact=True).wait_for(timeout=5000)
+                    return
+                except sync_api.TimeoutError:
+                    page.keyboard.press("Escape")
+            raise AssertionError(f"{label}: option {option} not offered")
+
+        return prepare, lambda: page.get_by_role("option", name=option, exact=True).click()
+
+    def segment(key, text):
+        return nothing, lambda: page.locator(f".st-key-{key}").get_by_text(text, exact=True).click()
+
+    def radio(text):
+        return nothing, lambda: sidebar.get_by_text(text, exact=True).click()
+
+    def rerun():
+        page.locator("h1").first.click()
+        page.keyboard.press("r")
+
+    mc = page.locator(".st-key-ov_mc")
+    controls = [
+        ("money unit", [radio("万元"), radio("亿元")]),
+        ("year", [open_select("核算年份", "2022"), open_select("核算年份", "2024")]),
+        (
+            "method profile",
+            [
+                open_select("核算方法", "当量因子法（谢高地 2015）"),
+                open_select("核算方法", "核算规范（发改 2022）"),
+            ],
+        ),
+        (
+            "ranking measure",
+            [segment("ov_rank_measure", "人均 GEP"), segment("ov_rank_measure", "GEP 总量")],
+        ),
+        (
+            "map measure",
+            [segment("ov_map_measure", "人均 GEP"), segment("ov_map_measure", "GEP 总量")],
+        ),
+        ("uncertainty toggle", [(nothing, lambda: mc.locator("label").first.click())] * 2),
+    ]
+    for _ in range(repeats):
+        timed(FLOOR, nothing, rerun)
+        for name, steps in controls:
+            for prepare, act in steps:
+                timed(name, prepare, act)
+    return timings
+
+
 @pytest.mark.skipif(not ANKANG, reason="datasets/ankang not present")
 def test_offline_map_and_control_latency(server):
     """With every request outside this machine blocked, the overview draws the county map
@@ -254,49 +359,26 @@ def test_offline_map_and_control_latency(server):
             the_map.screenshot(path=str(ARTIFACTS / "map_offline_zh.png"))
             assert not outside, outside  # nothing asked of the internet
 
-            # control latency, from the click to the end of the rerun it starts (the app's
-            # script-state attribute) and the next animation frame
-            timings = {}
-            sidebar = page.locator('[data-testid="stSidebar"]')
-            state = "document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state')"
-
-            def timed(name, action):
-                page.wait_for_timeout(400)
-                t0 = time.perf_counter()
-                action()
-                # a rerun so quick that the running state is never seen is fine
-                with contextlib.suppress(sync_api.TimeoutError):
-                    page.wait_for_function(f"{state} === 'running'", timeout=2000, polling=5)
-                page.wait_for_function(f"{state} === 'notRunning'", timeout=30_000, polling=5)
-                page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
-                timings[name] = time.perf_counter() - t0
-
-            def pick(label, option):
-                sidebar.get_by_label(label).click()
-                page.get_by_role("option", name=option, exact=True).click()
-
-            def segment(key, text):
-                page.locator(f".st-key-{key}").get_by_text(text, exact=True).click()
-
-            # the floor: a rerun that changes nothing (Streamlit's "R" shortcut), same machine,
-            # same moment; the README reports each control as a multiple of it
-            page.locator("h1").first.click()
-            timed("floor (rerun, nothing changed)", lambda: page.keyboard.press("r"))
-            timed("money unit", lambda: sidebar.get_by_text("万元", exact=True).click())
-            timed("money unit again", lambda: sidebar.get_by_text("亿元", exact=True).click())
-            timed("year", lambda: pick("核算年份", "2022"))
-            timed("year again", lambda: pick("核算年份", "2024"))
-            timed("ranking measure", lambda: segment("ov_rank_measure", "人均 GEP"))
-            timed("map measure", lambda: segment("ov_map_measure", "GEP 总量"))
-            timed("profile", lambda: pick("核算方法", "当量因子法（谢高地 2015）"))
-            timed("profile again", lambda: pick("核算方法", "核算规范（发改 2022）"))
-            page.locator("h1").first.click()
-            timed("floor again", lambda: page.keyboard.press("r"))
+            timings = control_latency(page, sync_api)
+            lines = [
+                f"{k}\t{min(v):.3f}\t{statistics.median(v):.3f}\t"
+                + " ".join(f"{x:.3f}" for x in v)
+                + "\n"
+                for k, v in timings.items()
+            ]
+            load = os.getloadavg()
             (ARTIFACTS / "control_seconds.txt").write_text(
-                "".join(f"{k}\t{v:.3f}\n" for k, v in timings.items()), encoding="utf-8"
+                f"# control\tmin\tmedian\tall [s]; load average {load[0]:.1f} {load[1]:.1f} "
+                f"{load[2]:.1f} on {os.cpu_count()} cores\n" + "".join(lines),
+                encoding="utf-8",
             )
+            floor = statistics.median(timings[FLOOR])
             for name, seconds in timings.items():
-                assert seconds < 5.0, (name, seconds)  # target < 1 s; generous on a shared CI box
+                # target < 1 s on an idle machine. Generous, as the box is shared: each
+                # control's median within 1 s + 3 × the floor (a rerun that changes nothing,
+                # same moment), and every single response within 8 s
+                assert statistics.median(seconds) < 1.0 + 3 * floor, (name, seconds, floor)
+                assert max(seconds) < 8.0, (name, seconds)
         finally:
             browser.close()
 
