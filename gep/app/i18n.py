@@ -618,6 +618,112 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
+# ---- issue 14 items 6-7 (dashboard speed, phone layout, Chinese on every page): one block
+STRINGS.update(
+    {
+        # audit page: columns, actions, object kinds
+        "au.col.time": ("时间", "Time"),
+        "au.col.user": ("用户", "User"),
+        "au.col.action": ("操作", "Action"),
+        "au.col.object": ("对象", "Object"),
+        "au.col.from": ("原版本", "From"),
+        "au.col.to": ("新版本", "To"),
+        "au.col.reason": ("原因", "Reason"),
+        "au.col.ok": ("结果", "Result"),
+        "au.ok": ("是", "yes"),
+        "au.not_ok": ("否", "no"),
+        "au.vcol.number": ("版本号", "Version"),
+        "au.vcol.hash": ("内容哈希", "Content hash"),
+        "au.vcol.parent": ("上一版本", "Parent"),
+        "au.vcol.author": ("作者", "Author"),
+        "au.vcol.time": ("时间", "Time"),
+        "au.vcol.message": ("说明", "Message"),
+        "au.vcol.published": ("已发布", "Published"),
+        "au.refused": ("{what}（被拒绝）", "{what} (refused)"),
+        "au.act.user.add": ("添加用户", "add user"),
+        "au.act.user.role": ("更改用户角色", "change user role"),
+        "au.act.draft.save": ("保存草稿", "save draft"),
+        "au.act.draft.discard": ("放弃草稿", "discard draft"),
+        "au.act.draft.conflict": ("草稿冲突", "draft conflict"),
+        "au.act.draft.rejected": ("退回草稿", "reject draft"),
+        "au.act.publish": ("发布", "publish"),
+        "au.act.publish.conflict": ("发布冲突", "publish conflict"),
+        "au.act.result.publish": ("发布核算结果", "publish results"),
+        "au.act.export": ("导出", "export"),
+        "au.act.import": ("导入", "import"),
+        "au.act.approve": ("审核", "approve"),
+        "au.kind.coefset": ("系数集", "coefficient set"),
+        "au.kind.user": ("用户", "user"),
+        "au.kind.result": ("核算结果", "results"),
+        "au.kind.dataset": ("数据集", "dataset"),
+        # coefficient groups that are not accounting categories
+        "cf.group.price_index": ("价格指数", "Price indices"),
+        "cf.group.out_of_region": ("区外受益扣减", "Out-of-region deductions"),
+        "cf.group.carbon": ("林业碳汇", "Forest carbon"),
+        "cf.group.supporting": ("支持服务", "Supporting services"),
+        "cf.group.uncertainty": ("不确定性", "Uncertainty"),
+        "cf.group.xie2015": ("当量因子法（谢高地 2015）", "Equivalent factors (Xie 2015)"),
+        "cf.prov.base": ("基础系数集", "Base set"),
+        "cf.prov.path": ("路径", "Path"),
+        "cf.prov.hash": ("基础系数集哈希", "Base set hash"),
+        "cf.prov.chain": ("继承链", "Extends chain"),
+        "cf.prov.edited_hash": ("编辑后哈希", "Edited set hash"),
+        "cf.prov.item": ("项目", "Item"),
+        "cf.prov.value": ("内容", "Value"),
+        # carbon page: methods, curves, the inputs table
+        "cb.sink.stock-difference": ("储量差法", "Stock-difference method"),
+        "cb.sink.gain-loss": ("增量-损失法", "Gain-loss method"),
+        "cb.bio.fang": ("生物量换算因子连续函数法（方精云）", "Continuous BEF function (Fang)"),
+        "cb.bio.bef": ("生物量扩展因子法（BEF）", "Biomass expansion factors (BEF)"),
+        "cb.bio.bcef": (
+            "生物量转换与扩展因子法（BCEF）",
+            "Biomass conversion and expansion factors (BCEF)",
+        ),
+        "cb.curve.species-level": (
+            "树种级 Richards 生长曲线（GPFC 数据重新拟合，m = 3）",
+            "species-level Richards fit (GPFC refit, m = 3)",
+        ),
+        "cb.curve.pooled-plot": (
+            "样地合并 Richards 生长曲线（示例值）",
+            "pooled-plot Richards fit (illustrative)",
+        ),
+        "cb.record": (
+            "本次计算的全部输入（JSON 记录，可用于复现）：",
+            "Every input of this run (a JSON record, for reproducing it):",
+        ),
+        "cb.default.fit_se": ("曲线拟合的标准误", "the fit's standard error"),
+        "cb.grp.project": ("① 项目：面积、树种与期限", "① Project: area, species and period"),
+        "cb.grp.price": ("② 碳价与折现", "② Carbon price and discounting"),
+        "cb.grp.cost": ("③ 成本与费用", "③ Costs and fees"),
+        "cb.grp.verify": ("④ 核查签发与扣减", "④ Verification, issuance and deductions"),
+        "cb.grp.mc": ("⑤ 不确定性（蒙特卡洛）", "⑤ Uncertainty (Monte Carlo)"),
+        "sc.grp.name": ("① 情景名称与说明", "① Scenario name and description"),
+        "sc.grp.overrides": ("② 系数调整", "② Coefficient changes"),
+        "sc.grp.extra": ("③ 土地利用转换与碳价", "③ Land conversions and carbon price"),
+        "cb.in.label": ("参数", "Input"),
+        "cb.in.unit": ("单位", "Unit"),
+        "cb.in.help": ("说明", "Meaning"),
+        "cb.in.default": ("默认值", "Default"),
+        "cb.in.status": ("默认值状态", "Status of the default"),
+        # classes of the Xie et al. (2015) equivalent-factor table (the paper's names)
+        "xie.dry_land": ("旱地", "Dry land"),
+        "xie.paddy": ("水田", "Paddy"),
+        "xie.coniferous": ("针叶林", "Coniferous forest"),
+        "xie.mixed": ("针阔混交林", "Mixed forest"),
+        "xie.broadleaf": ("阔叶林", "Broadleaf forest"),
+        "xie.shrub": ("灌木", "Shrub"),
+        "xie.steppe": ("草原", "Steppe"),
+        "xie.shrub_grass": ("灌草丛", "Shrub-grass"),
+        "xie.meadow": ("草甸", "Meadow"),
+        "xie.wetland": ("湿地", "Wetland"),
+        "xie.desert": ("荒漠", "Desert"),
+        "xie.bare": ("裸地", "Bare land"),
+        "xie.water": ("水系", "Water"),
+        "xie.glacier": ("冰川积雪", "Glacier and snow"),
+    }
+)
+
+
 def text(key: str, lang: str = "zh", **fmt) -> str:
     """The string ``key`` in ``lang`` with ``fmt`` filled in (the key itself if unknown)."""
     pair = STRINGS.get(key)

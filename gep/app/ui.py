@@ -315,6 +315,17 @@ def context_key(ctx: data.Context | None = None) -> tuple:
     )
 
 
+def phone_order(table: pd.DataFrame) -> pd.DataFrame:
+    """Columns for a narrow screen: the county code after the values, so a phone shows the
+    name and the value first (the code stays in the table and the CSV)."""
+    code, name = t("col.region"), t("col.name")
+    cols = list(table.columns)
+    if code in cols and name in cols and len(cols) > 2:
+        cols.remove(code)
+        return table[[*cols, code]]
+    return table
+
+
 def chart_block(
     fig, table: pd.DataFrame, key: str, title: str | None = None, cache: tuple | None = None
 ) -> None:
@@ -326,6 +337,7 @@ def chart_block(
     The chart's camera button saves a PNG or SVG (sidebar choice) named after the title, with
     the title and the source line drawn in the image.
     """
+    table = phone_order(table)
     if callable(fig) and cache is not None:
         full_key = (key, *context_key(), *cache, title or "", source_line())
         fig = _dressed_figure(full_key, fig, title)

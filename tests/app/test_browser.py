@@ -5,6 +5,7 @@ Switches page and language, checks visible text and writes screenshots to tests/
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -420,5 +421,89 @@ def test_phone_sidebar_closes_after_choosing_a_page(server):
             )
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "phone_county_zh.png"))
+        finally:
+            browser.close()
+
+
+#: (page, box heading key or None for the form of the first label, field label keys)
+PHONE_GROUPS = [
+    (
+        "carbon",
+        "cb.grp.project",
+        ["cb.area", "cb.area_unit", "cb.species", "cb.start", "cb.period"],
+    ),
+    ("carbon", "cb.grp.price", ["cb.price_mode", "cb.price", "cb.growth", "cb.discount"]),
+    ("scenarios", "sc.grp.name", ["sc.name", "sc.description"]),
+    ("scenarios", "sc.grp.overrides", ["sc.overrides"]),
+    ("scenarios", "sc.grp.extra", ["sc.extra"]),
+]
+_GROUP_OF = """([head, labels]) => {
+  const norm = (s) => s.replace(/\\s+/g, ' ').trim();
+  const found = [...document.querySelectorAll('[data-testid=stMarkdownContainer] strong')]
+    .find(e => norm(e.textContent) === head);
+  if (!found) { return {missing: labels, head: false}; }
+  const box = found.closest('[data-testid=stVerticalBlock]');
+  const inside = norm(box.innerText);
+  const r = box.getBoundingClientRect();
+  const has = (l) => inside.includes(norm(l)) ||
+    [...box.querySelectorAll('[aria-label]')].some(e => norm(e.getAttribute('aria-label')) === norm(l));
+  return {head: true, missing: labels.filter(l => !has(l)), left: r.left, right: r.right,
+          page: document.scrollingElement.scrollWidth, view: window.innerWidth};
+}"""
+
+
+@pytest.mark.skipif(not ANKANG, reason="datasets/ankang not present")
+def test_phone_forms_keep_related_fields_together(server):
+    """390 × 844: the carbon project form and the scenario form show their fields in boxes of
+    related inputs (every field of a group inside its group's box), nothing wider than the
+    screen; the coefficient one-value form keeps its row and value together."""
+    from gep.app.i18n import text
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(
+                viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+            )
+            shown = None
+            for name, head, fields in PHONE_GROUPS:
+                heading = text(head, "zh")
+                if shown != name:
+                    page.goto(f"{server}/{name}?lang=zh", wait_until="domcontentloaded")
+                    shown = name
+                marker = page.get_by_text(heading, exact=True)
+                marker.wait_for(timeout=120_000)
+                args = [heading, [text(f, "zh") for f in fields]]
+                with contextlib.suppress(sync_api.TimeoutError):  # the page is still drawing
+                    page.wait_for_function(
+                        f"(a) => ({_GROUP_OF})(a).missing.length === 0", arg=args, timeout=60_000
+                    )
+                got = page.evaluate(_GROUP_OF, args)
+                assert got["head"] and not got["missing"], (name, head, got)
+                assert got["left"] >= 0 and got["right"] <= 390 + 1, (name, head, got)
+                assert got["page"] <= got["view"] + 1, (name, head, got)  # no sideways scroll
+                marker.scroll_into_view_if_needed()
+                page.wait_for_timeout(500)
+                page.screenshot(path=str(ARTIFACTS / f"phone_{name}_{head.split('.')[-1]}_zh.png"))
+
+            # coefficients: the one-value form holds its row choice, its value and its button
+            page.goto(f"{server}/coefficients?lang=zh", wait_until="domcontentloaded")
+            row = page.get_by_text("要修改的系数值", exact=True)
+            row.wait_for(timeout=120_000)
+            together = page.evaluate(
+                """() => {
+                  const l = [...document.querySelectorAll('[data-testid=stWidgetLabel]')];
+                  const a = l.find(e => e.textContent.trim() === '要修改的系数值');
+                  const form = a.closest('[data-testid=stForm]');
+                  return [...form.querySelectorAll('[data-testid=stWidgetLabel]')]
+                    .map(e => e.textContent.trim());
+                }"""
+            )
+            assert "新值（文件中的单位与价格年）" in together, together
+            row.scroll_into_view_if_needed()
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(ARTIFACTS / "phone_coefficients_form_zh.png"))
         finally:
             browser.close()

@@ -105,3 +105,15 @@ def test_every_string_key_used_in_the_app_exists():
     used = {m.group(1) for f in files for m in pattern.finditer(f.read_text(encoding="utf-8"))}
     assert used, "no keys found"
     assert sorted(used - set(STRINGS)) == []
+
+
+def test_tables_put_name_and_value_before_the_county_code():
+    """On a phone the first columns are what people read: the county code goes last."""
+    import pandas as pd
+
+    from gep.app import ui
+
+    df = pd.DataFrame({"区县代码": ["610902"], "区县": ["汉滨区"], "GEP（亿元）": [1.0]})
+    assert list(ui.phone_order(df).columns) == ["区县", "GEP（亿元）", "区县代码"]
+    plain = pd.DataFrame({"年份": [2024], "GEP（亿元）": [1.0]})
+    assert list(ui.phone_order(plain).columns) == ["年份", "GEP（亿元）"]
