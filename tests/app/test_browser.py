@@ -498,13 +498,13 @@ def test_phone_forms_keep_related_fields_together(server):
             page.goto(f"{server}/coefficients?lang=zh", wait_until="domcontentloaded")
             row = page.get_by_text("要修改的系数值", exact=True)
             row.wait_for(timeout=120_000)
+            page.get_by_text("新值（文件中的单位与价格年）", exact=True).wait_for(timeout=60_000)
             together = page.evaluate(
                 """() => {
                   const l = [...document.querySelectorAll('[data-testid=stWidgetLabel]')];
                   const a = l.find(e => e.textContent.trim() === '要修改的系数值');
                   const form = a.closest('[data-testid=stForm]');
-                  return [...form.querySelectorAll('[data-testid=stWidgetLabel]')]
-                    .map(e => e.textContent.trim());
+                  return form.innerText;
                 }"""
             )
             assert "新值（文件中的单位与价格年）" in together, together
