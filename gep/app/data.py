@@ -2,10 +2,10 @@
 
 * Datasets and coefficient sets are loaded once per file state (``st.cache_resource`` keyed on
   the path and the files' modification times) and treated as read-only.
-* The account is cached with ``st.cache_data`` keyed on the dataset hash, the coefficient-set
-  hash (which changes with every edit), the profile and the options; the cached value holds
-  only xarray/pandas/plain objects (the ``Account`` wrapper is rebuilt around them, it holds
-  indicator functions that do not pickle).
+* The account is cached with ``st.cache_resource`` keyed on the dataset hash, the
+  coefficient-set hash (which changes with every edit), the profile and the options: one
+  shared read-only object holding every year, so a year switch is a lookup; the other
+  profiles are computed in the background after the first page (a method switch is a lookup).
 * Coefficient edits live in ``st.session_state["gep_edits"]`` as ``{row_id: value}`` and in a
   workspace draft file, so a reload or a restart brings them back.
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,43 +148,22 @@ def load_set_cached(path: Path) -> tuple[CoefficientSet, str]:
     return _load_set(str(path), set_signature(Path(path)))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _account_parts(
+@st.cache_resource(show_spinner=False, max_entries=24)
+def _account_cached(
     dataset_hash: str,
     coefficients_hash: str,
     profile: str,
     options_key: str,
     _dataset: Dataset,
     _coefficients: CoefficientSet,
-    quantities_key: str = "",
-) -> dict:
+    quantities_key: str = "",  # supplied quantities.csv: not in the inventory hash
+) -> tuple[Account, float]:
+    """The whole :class:`Account` (ledger bases, warnings, traces included), kept as one
+    shared read-only object per content: a rerun, a year switch or another session asking for
+    the same dataset, set and profile gets the same object back without copying it."""
     t0 = time.perf_counter()
     acc = account(_dataset, _coefficients, profile=profile, options=json.loads(options_key))
-    return {
-        "ds": acc.ds,
-        "ids": [i.id for i in acc.indicators],
-        "options": acc.options,
-        "not_assessed": acc.not_assessed,
-        "notes": acc.notes,
-        "components": acc.components,
-        "prices": acc.prices,
-        # what explain, the ledger and the quantity route need (issues 9-11)
-        "more": {
-            k: getattr(acc, k)
-            for k in (
-                "indicators",  # as the profile file names them (e.g. 水资源 in GB/T)
-                "coefficient_reads",
-                "trace",
-                "routes",
-                "warnings",
-                "ledger_bases",
-                "profile_spec",
-                "supplied",
-                "unused_quantities",
-            )
-        },
-        "seconds": time.perf_counter() - t0,
-    }
+    return acc, time.perf_counter() - t0
 
 
 def _quantities_key(dataset: Dataset) -> str:
@@ -207,8 +187,11 @@ def compute_account(
     profile: str = "ndrc-2022",
     options: dict | None = None,
 ) -> tuple[Account, float]:
-    """The account (cached on hashes) and how long computing it took [s] (when it was computed)."""
-    parts = _account_parts(
+    """The account (cached on hashes) and how long computing it took [s] (when it was computed).
+
+    Every year is in the one account, so a year switch is a lookup.
+    """
+    return _account_cached(
         dataset_hash,
         coefficients.hash,
         profile,
@@ -217,19 +200,52 @@ def compute_account(
         coefficients,
         _quantities_key(dataset),
     )
-    acc = Account(
-        ds=parts["ds"],
-        profile=profile,
-        coefficients=coefficients,
-        dataset=dataset,
-        options=parts["options"],
-        not_assessed=parts["not_assessed"],
-        notes=parts["notes"],
-        components=parts["components"],
-        prices=parts["prices"],
-        **parts["more"],
-    )
-    return acc, parts["seconds"]
+
+
+#: (dataset hash, coefficient hash) pairs whose other profiles are being / were computed
+_warmed: set[tuple[str, str]] = set()
+_warm_lock = threading.Lock()
+
+
+def warm_other_profiles(
+    dataset: Dataset, dataset_hash: str, coefficients: CoefficientSet, current: str
+) -> threading.Thread | None:
+    """Compute the other method profiles' accounts in a background thread (once per dataset
+    and coefficient set), so that switching the method profile is a cache lookup.
+
+    The thread waits a moment first, so the page being shown is not slowed down; the cache
+    lock makes a switch during the computation wait for it instead of computing twice.
+    """
+    key = (dataset_hash, coefficients.hash)
+    with _warm_lock:
+        if key in _warmed:
+            return None
+        _warmed.add(key)
+        while len(_warmed) > 64:  # bounded
+            _warmed.pop()
+
+    def run() -> None:
+        time.sleep(WARM_DELAY_S)
+        for prof in PROFILES:
+            if prof == current:
+                continue
+            try:
+                compute_account(dataset, dataset_hash, coefficients, prof)
+            except Exception:  # shown (with its message) when the user picks that profile
+                return
+
+    from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+    th = threading.Thread(target=run, name="gep-warm-profiles", daemon=True)
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is not None:
+        add_script_run_ctx(th, ctx)
+    th.start()
+    return th
+
+
+#: seconds the profile warm-up waits before starting (the current page renders first)
+WARM_DELAY_S = 1.5
 
 
 # --------------------------------------------------------------------------------------------
@@ -380,6 +396,8 @@ def build_context(lang: str) -> Context:
         ss["_city_gep"] = {int(y): float(v) for y, v in ctx.account.city_gep().to_pandas().items()}
     except InputError as exc:
         ctx.error = exc
+        return ctx
+    warm_other_profiles(ctx.dataset, ctx.dataset_hash, ctx.coefficients, ctx.profile)
     return ctx
 
 

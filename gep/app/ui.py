@@ -247,13 +247,17 @@ def file_stem(title: str) -> str:
 
 
 def source_line(ctx: data.Context | None = None) -> str:
-    """The source line every exported chart carries: region, data and coefficient versions."""
+    """The source line every exported chart carries: region, data and coefficient versions
+    (made once per run: every chart of the page asks for it)."""
     ctx = ctx or st.session_state.get("_ctx")
     if ctx is None or not ctx.ok:
         return ""
+    cached = ctx.__dict__.get("_source_line")
+    if cached is not None:
+        return cached
     ds = ctx.dataset
     top = ds.region_name(ds.top_region, ctx.lang) if ds is not None and ds.top_region else ""
-    return t(
+    line = t(
         "chart.source",
         where=top,
         d=ds.name if ds is not None else "",
@@ -261,13 +265,17 @@ def source_line(ctx: data.Context | None = None) -> str:
         c=ctx.coefficients.name,
         ch=ctx.coefficients.hash[:8],
     )
+    ctx.__dict__["_source_line"] = line
+    return line
 
 
 def dress(fig, title: str | None) -> None:
     """Put the title and the source line into the figure itself, so a downloaded image says
-    what it shows, where, when, and from which data."""
+    what it shows, where, when, and from which data (one layout update: each plotly update
+    validates the whole layout)."""
+    upd: dict = {}
     if title:
-        fig.update_layout(title={"text": title, "x": 0, "font": {"size": 15}})
+        upd["title"] = {"text": title, "x": 0, "font": {"size": 15}}
     src = source_line()
     from . import exports
 
@@ -280,19 +288,22 @@ def dress(fig, title: str | None) -> None:
         # area's bottom by that margin (less 4 px)
         margin = fig.layout.margin
         bottom = max((margin.b or 10), 62 + 14 * (2 if caption else 1))
-        fig.update_layout(margin={"b": bottom, "t": max((margin.t or 40), 50)})
-        fig.add_annotation(
-            text=src,
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=0,
-            yshift=-(bottom - 4),
-            yanchor="bottom",
-            xanchor="left",
-            showarrow=False,
-            font={"size": 10, "color": "#666666"},
-        )
+        note = {
+            "text": src,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": 0,
+            "yshift": -(bottom - 4),
+            "yanchor": "bottom",
+            "xanchor": "left",
+            "showarrow": False,
+            "font": {"size": 10, "color": "#666666"},
+        }
+        upd["annotations"] = [*fig.layout.annotations, note]
+        upd["margin"] = {"b": bottom, "t": max((margin.t or 40), 50)}
+    if upd:
+        fig.update_layout(upd)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -318,6 +329,17 @@ def context_key(ctx: data.Context | None = None) -> tuple:
     )
 
 
+def phone_order(table: pd.DataFrame) -> pd.DataFrame:
+    """Columns for a narrow screen: the county code after the values, so a phone shows the
+    name and the value first (the code stays in the table and the CSV)."""
+    code, name = t("col.region"), t("col.name")
+    cols = list(table.columns)
+    if code in cols and name in cols and len(cols) > 2:
+        cols.remove(code)
+        return table[[*cols, code]]
+    return table
+
+
 def chart_block(
     fig, table: pd.DataFrame, key: str, title: str | None = None, cache: tuple | None = None
 ) -> None:
@@ -331,6 +353,7 @@ def chart_block(
     """
     from . import exports
 
+    table = phone_order(table)
     if callable(fig) and cache is not None:
         full_key = (
             key,
@@ -361,7 +384,7 @@ def chart_block(
         st.dataframe(table, hide_index=True, width="stretch", key=f"tbl_{key}")
     st.download_button(
         f"⬇ {t('dl.csv')}",
-        csv_bytes(table),
+        lambda table=table: csv_bytes(table),  # made when pressed, not on every rerun
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"dl_{key}",

@@ -51,8 +51,37 @@ def measure_unit(measure: str, unit: str, lang: str) -> str:
     return text("unit.ratio", lang)
 
 
+def _memo(acc: Account, key: tuple, make):
+    """``make()`` once per account object: the dashboard keeps one shared, read-only account per
+    dataset, coefficient set and profile (``gep.app.data``), so aggregates every rerun needs
+    (GEP per county, per category, at comparable prices) are computed once. Callers must not
+    modify what they get."""
+    memo = acc.__dict__.setdefault("_views_memo", {})
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
+def by_category(acc: Account):
+    """``acc.by_category()`` [CNY], computed once per account."""
+    return _memo(acc, ("by_category",), acc.by_category)
+
+
+def _city_comparable(acc: Account):
+    """City GEP per year at base-year prices [CNY] (raises InputError without price indices)."""
+    return _memo(
+        acc,
+        ("city_comparable",),
+        lambda: acc.comparable().sum(["region", "indicator"], min_count=1),
+    )
+
+
 def measure_array(acc: Account, measure: str, unit: str):
     """County × year array of ``measure`` in its display unit."""
+    return _memo(acc, ("measure", measure, unit), lambda: _measure_array(acc, measure, unit))
+
+
+def _measure_array(acc: Account, measure: str, unit: str):
     if measure == "gep":
         return acc.gep() / scale(unit)
     if measure == "per_km2":
@@ -68,7 +97,7 @@ def measure_array(acc: Account, measure: str, unit: str):
 
 
 def city_by_category(acc: Account, year: int, lang: str, unit: str) -> pd.DataFrame:
-    s = acc.by_category().sel(year=year).sum("region", min_count=1).to_pandas()
+    s = by_category(acc).sel(year=year).sum("region", min_count=1).to_pandas()
     df = pd.DataFrame(
         {
             "category": s.index,
@@ -91,7 +120,7 @@ def trend(acc: Account, lang: str, unit: str) -> tuple[pd.DataFrame, str | None]
     ]
     problem = None
     try:
-        comp = acc.comparable().sum(["region", "indicator"], min_count=1).to_pandas() / scale(unit)
+        comp = _city_comparable(acc).to_pandas() / scale(unit)
         label = text("basis.comparable", lang, y=acc.base_year)
         frames.append(pd.DataFrame({"year": comp.index, "basis": label, "value": comp.to_numpy()}))
     except InputError as exc:
@@ -143,7 +172,7 @@ def growth_city(acc: Account, year: int) -> float | None:
     if year not in years or years.index(year) == 0:
         return None
     try:
-        comp = acc.comparable().sum(["region", "indicator"], min_count=1)
+        comp = _city_comparable(acc)
     except InputError:
         return None
     prev = years[years.index(year) - 1]
@@ -203,7 +232,7 @@ def county_table_display(df: pd.DataFrame, lang: str, unit: str) -> pd.DataFrame
 
 
 def category_trend(acc: Account, region: str | None, lang: str, unit: str) -> pd.DataFrame:
-    bc = acc.by_category()
+    bc = by_category(acc)
     bc = bc.sel(region=region) if region else bc.sum("region", min_count=1)
     df = bc.to_dataframe(name="value").reset_index()[["year", "category", "value"]]
     df["value"] = df["value"] / scale(unit)
@@ -214,7 +243,7 @@ def category_trend(acc: Account, region: str | None, lang: str, unit: str) -> pd
 def standing(acc: Account, region: str, year: int, lang: str, unit: str) -> pd.DataFrame:
     """The county against the average of all counties, per category and per measure."""
     rows = []
-    bc = acc.by_category().sel(year=year) / scale(unit)
+    bc = by_category(acc).sel(year=year) / scale(unit)
     for cat in [str(c) for c in bc["category"].values]:
         v = float(bc.sel(region=region, category=cat))
         avg = float(bc.sel(category=cat).mean("region"))
@@ -262,7 +291,7 @@ def compare(
         df = arr.to_dataframe(name="value").reset_index()[["region", "year", "value"]]
         df["series"] = text(f"measure.{measure}", lang)
     elif measure == "category":
-        arr = (acc.by_category() / scale(unit)).sel(region=regions)
+        arr = (by_category(acc) / scale(unit)).sel(region=regions)
         df = arr.to_dataframe(name="value").reset_index()
         df["series"] = [category_label(c, lang) for c in df["category"]]
         df = df[["region", "year", "series", "value"]]

@@ -9,6 +9,7 @@ import contextlib
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -214,6 +215,118 @@ def test_dashboard_in_a_real_browser(server):
         assert (ARTIFACTS / name).stat().st_size > 10_000
 
 
+FLOOR = "floor (rerun, nothing changed)"
+
+#: records every change of the app's run state (data-test-script-state) with its time in the
+#: page's clock, so a rerun too quick for polling is still seen
+_WATCH = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  window.__runs = [];
+  if (window.__obs) { window.__obs.disconnect(); }
+  window.__obs = new MutationObserver((records) => {
+    const now = performance.now();
+    for (const r of records) {
+      window.__runs.push([now, r.oldValue, app.getAttribute('data-test-script-state')]);
+    }
+  });
+  window.__obs.observe(app, {attributes: true, attributeOldValue: true,
+                             attributeFilter: ['data-test-script-state']});
+}"""
+#: the page-clock time the first rerun after t0 ended (a record whose old or new state is
+#: 'running', then the first record leaving that state), or null while it is still running
+_DONE = """(t0) => {
+  const after = window.__runs.filter(r => r[0] >= t0);
+  const ran = after.findIndex(r => r[1] === 'running' || r[2] === 'running');
+  if (ran < 0) { return null; }
+  const end = after.slice(ran).find(r => r[2] !== 'running');
+  return end ? end[0] : null;
+}"""
+
+
+def control_latency(page, sync_api, repeats: int = 3) -> dict[str, list[float]]:
+    """Seconds from a control's last click to the end of the rerun it starts and the next
+    painted frame (page clock), for every control of the overview and its sidebar, each
+    several times; the floor is a rerun that changes nothing (Streamlit's "R" shortcut)."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    timings: dict[str, list[float]] = {}
+
+    def timed(name, prepare, act):
+        page.wait_for_timeout(600)
+        prepare()
+        page.evaluate(_WATCH)
+        t0 = page.evaluate("() => performance.now()")
+        act()
+        handle = page.wait_for_function(_DONE, arg=t0, timeout=60_000, polling="raf")
+        end = handle.json_value()
+        painted = page.evaluate(
+            "() => new Promise(r => requestAnimationFrame(() => r(performance.now())))"
+        )
+        timings.setdefault(name, []).append((max(end, painted) - t0) / 1000)
+
+    def nothing():
+        return None
+
+    def open_select(label, option):
+        def prepare():
+            box = sidebar.get_by_label(label)
+            for _ in range(4):
+                # a select at the bottom edge of the viewport may not open its list (no room
+                # below for four profiles): centre it first
+                box.evaluate("e => e.scrollIntoView({block: 'center'})")
+                box.click()
+                try:
+                    page.get_by_role("option", name=option, exact=True).wait_for(timeout=5000)
+                    return
+                except sync_api.TimeoutError:
+                    page.keyboard.press("Escape")
+            raise AssertionError(f"{label}: option {option} not offered")
+
+        return prepare, lambda: page.get_by_role("option", name=option, exact=True).click()
+
+    def segment(key, text):
+        return nothing, lambda: page.locator(f".st-key-{key}").get_by_text(text, exact=True).click()
+
+    def radio(text):
+        return nothing, lambda: sidebar.get_by_text(text, exact=True).click()
+
+    def rerun():
+        page.locator("h1").first.click()
+        page.keyboard.press("r")
+
+    mc = page.locator(".st-key-ov_mc")
+    controls = [
+        ("money unit", [radio("万元"), radio("亿元")]),
+        ("year", [open_select("核算年份", "2022"), open_select("核算年份", "2024")]),
+        (
+            "method profile",
+            [
+                open_select("核算方法", "当量因子法（谢高地 2015）"),
+                open_select("核算方法", "核算规范（发改 2022）"),
+            ],
+        ),
+        (
+            "ranking measure",
+            [segment("ov_rank_measure", "人均 GEP"), segment("ov_rank_measure", "GEP 总量")],
+        ),
+        (
+            "map measure",
+            [segment("ov_map_measure", "人均 GEP"), segment("ov_map_measure", "GEP 总量")],
+        ),
+        ("uncertainty toggle", [(nothing, lambda: mc.locator("label").first.click())] * 2),
+    ]
+    # the first "uncertainty band" computes the Monte Carlo (heavy work, behind a spinner);
+    # done once before timing, so the toggle is timed as a control
+    for prepare, act in controls[-1][1]:
+        timed("warm-up", prepare, act)
+    timings.pop("warm-up")
+    for _ in range(repeats):
+        timed(FLOOR, nothing, rerun)
+        for name, steps in controls:
+            for prepare, act in steps:
+                timed(name, prepare, act)
+    return timings
+
+
 @pytest.mark.skipif(not ANKANG, reason="datasets/ankang not present")
 def test_offline_map_and_control_latency(server):
     """With every request outside this machine blocked, the overview draws the county map
@@ -254,59 +367,27 @@ def test_offline_map_and_control_latency(server):
             the_map.screenshot(path=str(ARTIFACTS / "map_offline_zh.png"))
             assert not outside, outside  # nothing asked of the internet
 
-            # control latency, from the click to the end of the rerun it starts (the app's
-            # script-state attribute) and the next animation frame
-            timings = {}
-            sidebar = page.locator('[data-testid="stSidebar"]')
-            state = "document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state')"
-
-            def timed(name, action):
-                page.wait_for_timeout(400)
-                t0 = time.perf_counter()
-                action()
-                # a rerun so quick that the running state is never seen is fine
-                with contextlib.suppress(sync_api.TimeoutError):
-                    page.wait_for_function(f"{state} === 'running'", timeout=2000, polling=5)
-                page.wait_for_function(f"{state} === 'notRunning'", timeout=30_000, polling=5)
-                page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
-                timings[name] = time.perf_counter() - t0
-
-            def pick(label, option):
-                # a select at the very bottom edge of the viewport may not open its list
-                # (no room below for four options): centre it first, and retry once
-                box = sidebar.get_by_label(label)
-                box.evaluate("e => e.scrollIntoView({block: 'center'})")
-                opt = page.get_by_role("option", name=option, exact=True)
-                for _ in range(2):
-                    box.click()
-                    with contextlib.suppress(sync_api.TimeoutError):
-                        opt.wait_for(timeout=3_000)
-                        break
-                    page.keyboard.press("Escape")
-                opt.click()
-
-            def segment(key, text):
-                page.locator(f".st-key-{key}").get_by_text(text, exact=True).click()
-
-            # the floor: a rerun that changes nothing (Streamlit's "R" shortcut), same machine,
-            # same moment; the README reports each control as a multiple of it
-            page.locator("h1").first.click()
-            timed("floor (rerun, nothing changed)", lambda: page.keyboard.press("r"))
-            timed("money unit", lambda: sidebar.get_by_text("万元", exact=True).click())
-            timed("money unit again", lambda: sidebar.get_by_text("亿元", exact=True).click())
-            timed("year", lambda: pick("核算年份", "2022"))
-            timed("year again", lambda: pick("核算年份", "2024"))
-            timed("ranking measure", lambda: segment("ov_rank_measure", "人均 GEP"))
-            timed("map measure", lambda: segment("ov_map_measure", "GEP 总量"))
-            timed("profile", lambda: pick("核算方法", "当量因子法（谢高地 2015）"))
-            timed("profile again", lambda: pick("核算方法", "核算规范（发改 2022）"))
-            page.locator("h1").first.click()
-            timed("floor again", lambda: page.keyboard.press("r"))
+            timings = control_latency(page, sync_api)
+            lines = [
+                f"{k}\t{min(v):.3f}\t{statistics.median(v):.3f}\t"
+                + " ".join(f"{x:.3f}" for x in v)
+                + "\n"
+                for k, v in timings.items()
+            ]
+            load = os.getloadavg()
             (ARTIFACTS / "control_seconds.txt").write_text(
-                "".join(f"{k}\t{v:.3f}\n" for k, v in timings.items()), encoding="utf-8"
+                f"# control\tmin\tmedian\tall [s]; load average {load[0]:.1f} {load[1]:.1f} "
+                f"{load[2]:.1f} on {os.cpu_count()} cores\n" + "".join(lines),
+                encoding="utf-8",
             )
+            floor = statistics.median(timings[FLOOR])
             for name, seconds in timings.items():
-                assert seconds < 5.0, (name, seconds)  # target < 1 s; generous on a shared CI box
+                # target < 1 s on an idle machine. Generous, as the box is shared: each
+                # control's median within 1 s + 3 × the floor (a rerun that changes nothing,
+                # same moment), and every single response within twice that
+                bound = 1.0 + 3 * floor
+                assert statistics.median(seconds) < bound, (name, seconds, floor)
+                assert max(seconds) < 2 * bound, (name, seconds, floor)
         finally:
             browser.close()
 
@@ -348,5 +429,89 @@ def test_phone_sidebar_closes_after_choosing_a_page(server):
             )
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "phone_county_zh.png"))
+        finally:
+            browser.close()
+
+
+#: (page, box heading key or None for the form of the first label, field label keys)
+PHONE_GROUPS = [
+    (
+        "carbon",
+        "cb.grp.project",
+        ["cb.area", "cb.area_unit", "cb.species", "cb.start", "cb.period"],
+    ),
+    ("carbon", "cb.grp.price", ["cb.price_mode", "cb.price", "cb.growth", "cb.discount"]),
+    ("scenarios", "sc.grp.name", ["sc.name", "sc.description"]),
+    ("scenarios", "sc.grp.overrides", ["sc.overrides"]),
+    ("scenarios", "sc.grp.extra", ["sc.extra"]),
+]
+_GROUP_OF = """([head, labels]) => {
+  const norm = (s) => s.replace(/\\s+/g, ' ').trim();
+  const found = [...document.querySelectorAll('[data-testid=stMarkdownContainer] strong')]
+    .find(e => norm(e.textContent) === head);
+  if (!found) { return {missing: labels, head: false}; }
+  const box = found.closest('[data-testid=stVerticalBlock]');
+  const inside = norm(box.innerText);
+  const r = box.getBoundingClientRect();
+  const has = (l) => inside.includes(norm(l)) ||
+    [...box.querySelectorAll('[aria-label]')].some(e => norm(e.getAttribute('aria-label')) === norm(l));
+  return {head: true, missing: labels.filter(l => !has(l)), left: r.left, right: r.right,
+          page: document.scrollingElement.scrollWidth, view: window.innerWidth};
+}"""
+
+
+@pytest.mark.skipif(not ANKANG, reason="datasets/ankang not present")
+def test_phone_forms_keep_related_fields_together(server):
+    """390 × 844: the carbon project form and the scenario form show their fields in boxes of
+    related inputs (every field of a group inside its group's box), nothing wider than the
+    screen; the coefficient one-value form keeps its row and value together."""
+    from gep.app.i18n import text
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(
+                viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+            )
+            shown = None
+            for name, head, fields in PHONE_GROUPS:
+                heading = text(head, "zh")
+                if shown != name:
+                    page.goto(f"{server}/{name}?lang=zh", wait_until="domcontentloaded")
+                    shown = name
+                marker = page.get_by_text(heading, exact=True)
+                marker.wait_for(timeout=120_000)
+                args = [heading, [text(f, "zh") for f in fields]]
+                with contextlib.suppress(sync_api.TimeoutError):  # the page is still drawing
+                    page.wait_for_function(
+                        f"(a) => ({_GROUP_OF})(a).missing.length === 0", arg=args, timeout=60_000
+                    )
+                got = page.evaluate(_GROUP_OF, args)
+                assert got["head"] and not got["missing"], (name, head, got)
+                assert got["left"] >= 0 and got["right"] <= 390 + 1, (name, head, got)
+                assert got["page"] <= got["view"] + 1, (name, head, got)  # no sideways scroll
+                marker.scroll_into_view_if_needed()
+                page.wait_for_timeout(500)
+                page.screenshot(path=str(ARTIFACTS / f"phone_{name}_{head.split('.')[-1]}_zh.png"))
+
+            # coefficients: the one-value form holds its row choice, its value and its button
+            page.goto(f"{server}/coefficients?lang=zh", wait_until="domcontentloaded")
+            row = page.get_by_text("要修改的系数值", exact=True)
+            row.wait_for(timeout=120_000)
+            page.get_by_text("新值（文件中的单位与价格年）", exact=True).wait_for(timeout=60_000)
+            together = page.evaluate(
+                """() => {
+                  const l = [...document.querySelectorAll('[data-testid=stWidgetLabel]')];
+                  const a = l.find(e => e.textContent.trim() === '要修改的系数值');
+                  const form = a.closest('[data-testid=stForm]');
+                  return form.innerText;
+                }"""
+            )
+            assert "新值（文件中的单位与价格年）" in together, together
+            row.scroll_into_view_if_needed()
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(ARTIFACTS / "phone_coefficients_form_zh.png"))
         finally:
             browser.close()

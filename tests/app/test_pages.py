@@ -105,3 +105,46 @@ def test_every_string_key_used_in_the_app_exists():
     used = {m.group(1) for f in files for m in pattern.finditer(f.read_text(encoding="utf-8"))}
     assert used, "no keys found"
     assert sorted(used - set(STRINGS)) == []
+
+
+def test_tables_put_name_and_value_before_the_county_code():
+    """On a phone the first columns are what people read: the county code goes last."""
+    import pandas as pd
+
+    from gep.app import ui
+
+    df = pd.DataFrame({"区县代码": ["610902"], "区县": ["汉滨区"], "GEP（亿元）": [1.0]})
+    assert list(ui.phone_order(df).columns) == ["区县", "GEP（亿元）", "区县代码"]
+    plain = pd.DataFrame({"年份": [2024], "GEP（亿元）": [1.0]})
+    assert list(ui.phone_order(plain).columns) == ["年份", "GEP（亿元）"]
+
+
+def test_other_profile_is_computed_in_the_background(monkeypatch):
+    """After the first page, the other method profile's account is computed in a background
+    thread; switching to it is then a cache lookup (no second computation)."""
+    from gep.app import data
+    from gep.coefficients import load_set
+    from gep.inventory import load_dataset
+
+    from .helpers import MINI, MINI_SET
+
+    calls = []
+    real = data.account
+
+    def counting(*args, **kw):
+        calls.append(kw.get("profile"))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(data, "account", counting)
+    monkeypatch.setattr(data, "WARM_DELAY_S", 0.0)
+    ds, cs = load_dataset(MINI), load_set(MINI_SET)
+    h = f"{ds.hash}-warm-test"  # a key no other test has cached
+    data.compute_account(ds, h, cs, "ndrc-2022")
+    thread = data.warm_other_profiles(ds, h, cs, "ndrc-2022")
+    assert thread is not None
+    thread.join(timeout=120)
+    assert calls == ["ndrc-2022", "xie-2015"]
+    assert data.warm_other_profiles(ds, h, cs, "ndrc-2022") is None  # once per dataset/set
+    acc, _ = data.compute_account(ds, h, cs, "xie-2015")
+    assert calls == ["ndrc-2022", "xie-2015"]  # a lookup, not a second computation
+    assert acc.profile == "xie-2015" and float(acc.city_gep().sum()) > 0

@@ -12,6 +12,9 @@ import pandas as pd
 IDENT = re.compile(r"(?<![\w/.:@])[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+(?![\w/])")
 #: columns that show free text exactly as written in a data file (a row's source citation)
 FREE_TEXT_COLUMNS = {"来源", "Source"}
+#: columns that show a code exactly as a user types it in a YAML file or on the command line
+#: (the coefficient id beside its description in words)
+CODE_COLUMNS = {"系数代码", "Coefficient id"}
 LEAK_WORDS = re.compile(r"(?<![A-Za-z])(None|nan|NaN|null|True|False)(?![A-Za-z])")
 
 
@@ -87,7 +90,7 @@ def _walk(node, out: list[tuple[str, str]]) -> None:
         elif isinstance(v, pd.DataFrame) and kind in ("Dataframe", "Table"):
             out.append((kind, " | ".join(map(str, v.columns))))
             for col in v.columns:
-                if str(col) in FREE_TEXT_COLUMNS:
+                if str(col) in FREE_TEXT_COLUMNS | CODE_COLUMNS:
                     continue
                 if v[col].dtype == object or pd.api.types.is_string_dtype(v[col]):
                     out.extend((kind, str(x)) for x in v[col].tolist() if x is not None)
@@ -127,8 +130,8 @@ def leaks(
         for m in IDENT.finditer(s):
             tok = m.group(0)
             if tok not in allowed and not re.fullmatch(
-                r"[a-z]+\.(csv|xlsx|json|yaml|geojson|pdf|docx|png|svg)", tok
-            ):
+                r"[a-z][a-z0-9_-]*\.(csv|xlsx|json|yaml|geojson|pdf|docx|png|svg|md)", tok
+            ):  # a file name (a reference note cited by name, a download)
                 bad.append((kind, s[:120], tok))
         for m in LEAK_WORDS.finditer(s):
             bad.append((kind, s[:120], m.group(0)))

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from gep.app import data, exports, workspace
+from gep.app.i18n import STRINGS, text
 from gep.app.status import s
 from gep.safeio import escape_frame
 
@@ -23,6 +24,31 @@ entries = store.audit()
 frame = pd.DataFrame(
     entries, columns=["time", "user", "action", "object", "from", "to", "reason", "ok", "detail"]
 )
+
+
+def action_label(action: str) -> str:
+    """An audit action in words (``user.add`` → 添加用户; ``x.refused`` → x（被拒绝））; an
+    action this version does not know is shown as recorded."""
+    key = f"au.act.{action}"
+    if key in STRINGS:
+        return text(key, lang)
+    if action.endswith(".refused") and f"au.act.{action[: -len('.refused')]}" in STRINGS:
+        return text("au.refused", lang, what=text(f"au.act.{action[: -len('.refused')]}", lang))
+    return action
+
+
+def object_label(obj: str) -> str:
+    """``coefset:ankang`` → 系数集：ankang (the kind in words, the name as recorded)."""
+    kind, sep, name = str(obj).partition(":")
+    key = f"au.kind.{kind}"
+    if sep and key in STRINGS:
+        return text(key, lang) + ("：" if lang == "zh" else ": ") + name
+    return str(obj)
+
+
+AUDIT_COLUMNS = ["time", "user", "action", "object", "from", "to", "reason", "ok"]
+
+
 all_label = s("au.all", lang)
 c1, c2, c3, c4 = st.columns(4)
 with c1:
@@ -31,7 +57,10 @@ with c1:
     )
 with c2:
     action = st.selectbox(
-        s("au.action", lang), [all_label, *sorted(frame["action"].unique())], key="au_action"
+        s("au.action", lang),
+        [all_label, *sorted(frame["action"].unique())],
+        key="au_action",
+        format_func=lambda a: a if a == all_label else action_label(a),
     )
 with c3:
     obj = st.text_input(s("au.object", lang), key="au_object").strip()
@@ -49,6 +78,7 @@ if since:
     shown = shown[shown["time"] >= dt.datetime.combine(since, dt.time()).isoformat()]
 shown = shown.iloc[::-1]  # newest first
 
+
 st.caption(s("au.n", lang, n=len(shown)))
 if shown.empty:
     st.info(s("au.empty", lang))
@@ -59,7 +89,12 @@ else:
             lambda d: json.dumps(d, ensure_ascii=False, sort_keys=True) if d else ""
         )
     ).fillna("")
-    st.dataframe(table, hide_index=True, width="stretch", key="au_table")
+    view = table.assign(
+        action=table["action"].map(action_label),
+        object=table["object"].map(object_label),
+        ok=table["ok"].map(lambda ok: text("au.ok" if ok else "au.not_ok", lang)),
+    ).rename(columns={c: text(f"au.col.{c}", lang) for c in [*AUDIT_COLUMNS, "detail"]})
+    st.dataframe(view, hide_index=True, width="stretch", key="au_table")
     d1, d2 = st.columns(2)
     d1.download_button(
         f"⬇ {s('au.csv', lang)}",
@@ -84,4 +119,6 @@ if ctx.base is not None:
         st.subheader(f"{s('au.versions', lang)} · {ctx.base.name}")
         vt = pd.DataFrame([v.as_dict() for v in versions]).drop(columns=["kind", "name"])
         vt["hash"] = vt["hash"].str[:16]
+        vt["published"] = vt["published"].map(lambda b: text("au.ok" if b else "au.not_ok", lang))
+        vt = vt.rename(columns={c: text(f"au.vcol.{c}", lang) for c in vt.columns})
         st.dataframe(vt.iloc[::-1], hide_index=True, width="stretch", key="au_versions")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
 import streamlit as st
 
-from gep.app import charts, data, exports, ui
+from gep.app import charts, data, exports, ui, views
 from gep.app.i18n import STRINGS, t, text
 from gep.errors import InputError
 
@@ -38,11 +39,19 @@ else:
     c1, c2 = st.columns(2)
     with c1:
         method = ui._select(
-            t("cb.method"), list(carbon.SINK_METHODS), "cb_method", default="stock-difference"
+            t("cb.method"),
+            list(carbon.SINK_METHODS),
+            "cb_method",
+            default="stock-difference",
+            format_func=lambda m: text(f"cb.sink.{m}", lang) if f"cb.sink.{m}" in STRINGS else m,
         )
     with c2:
         biomass = ui._select(
-            t("cb.biomass"), list(carbon.BIOMASS_METHODS), "cb_biomass", default="fang"
+            t("cb.biomass"),
+            list(carbon.BIOMASS_METHODS),
+            "cb_biomass",
+            default="fang",
+            format_func=lambda m: text(f"cb.bio.{m}", lang) if f"cb.bio.{m}" in STRINGS else m,
         )
     try:
         with st.spinner(t("cb.computing")):
@@ -200,7 +209,26 @@ unknown = tr("unknown")
 tristate = {unknown: None, tr("yes"): True, tr("no"): False}
 with st.form("cb_project"):
     st.markdown(f"**{t('cb.inputs')}**")
-    a1, a2, a3, a4 = st.columns(4)
+    # related inputs together, each group in its own box (on a phone the columns stack, and
+    # the boxes keep each group's fields together); advanced groups folded
+    g = st.container(border=True)
+    g.markdown(f"**{text('cb.grp.project', lang)}**")
+    a1, a2, a3 = g.columns(3)
+    a4, b1 = g.columns(2)
+    g = st.container(border=True)
+    g.markdown(f"**{text('cb.grp.price', lang)}**")
+    b2, b3 = g.columns(2)
+    b4, c1 = g.columns(2)
+    g = st.container(border=True)
+    g.markdown(f"**{text('cb.grp.cost', lang)}**")
+    c2, c3, c4 = g.columns(3)
+    d1, d4, e1 = g.columns(3)
+    g = st.container(border=True)
+    g.markdown(f"**{text('cb.grp.verify', lang)}**")
+    d2, d3 = g.columns(2)
+    e2, e3, e4 = g.columns(3)
+    g = st.expander(text("cb.grp.mc", lang))
+    f1, f2, f3, f4, f5 = g.columns(5)
     area = a1.number_input(
         t("cb.area"), min_value=0.0, value=7500.0, step=500.0, key="cb_area", help=helptext("area")
     )
@@ -229,7 +257,6 @@ with st.form("cb_project"):
         key="cb_start",
         help=helptext("start"),
     )
-    b1, b2, b3, b4 = st.columns(4)
     period = b1.number_input(
         t("cb.period"),
         min_value=1,
@@ -259,7 +286,6 @@ with st.form("cb_project"):
     growth = b4.number_input(
         t("cb.growth"), value=0.0, step=0.5, key="cb_growth", help=helptext("price_growth")
     )
-    c1, c2, c3, c4 = st.columns(4)
     discount = c1.number_input(
         t("cb.discount"),
         min_value=0.0,
@@ -293,7 +319,6 @@ with st.form("cb_project"):
         key="cb_validation",
         help=helptext("validation"),
     )
-    d1, d2, d3, d4 = st.columns(4)
     verification = d1.number_input(
         tr("verification"),
         min_value=0.0,
@@ -328,7 +353,6 @@ with st.form("cb_project"):
         key="cb_registry",
         help=helptext("registry_fee"),
     )
-    e1, e2, e3, e4 = st.columns(4)
     fee = e1.number_input(
         tr("fee"),
         min_value=0.0,
@@ -364,7 +388,6 @@ with st.form("cb_project"):
         key="cb_buffer",
         help=helptext("uncertainty_deduction"),
     )
-    f1, f2, f3, f4, f5 = st.columns(5)
     draws = f1.number_input(
         t("cb.draws"),
         min_value=0,
@@ -456,7 +479,18 @@ if curves[species].startswith("REFUSED"):
         )
     )
     st.stop()
-st.caption(tr("curve", c=curves[species]))
+
+
+def curve_text(desc: str) -> str:
+    """The growth curve's description in the page language (the curve sources the carbon layer
+    names, ``gep.carbon.curves.RICHARDS_SOURCES``; another description is shown as written)."""
+    for key in ("species-level", "pooled-plot", "yield"):
+        if desc.startswith(key) and f"cb.curve.{key}" in STRINGS:
+            return text(f"cb.curve.{key}", lang)
+    return desc
+
+
+st.caption(tr("curve", c=curve_text(curves[species])))
 facts = (
     ("nonforest_since", int(nonforest) or None),
     ("min_parcel_m2", float(parcel) or None),
@@ -714,9 +748,52 @@ x2.download_button(
     key="cb_export_xlsx",
     on_click=exports.logger("carbon.xlsx", "carbon_project_summary.xlsx"),
 )
-with st.expander(tr("inputs_title")):
-    from gep.carbon.inputs import input_rows
 
-    st.dataframe(pd.DataFrame(input_rows(lang, defaults_obj)), hide_index=True, width="stretch")
+
+def _in_lang(value: str) -> str:
+    """``"未知 / unknown"`` → the side in the page language (a default written in both)."""
+    left, sep, right = str(value).partition(" / ")
+    if sep and any("\u4e00" <= ch <= "\u9fff" for ch in left) and right.isascii():
+        return left if lang == "zh" else right
+    return str(value)
+
+
+def inputs_table() -> pd.DataFrame:
+    """Every project input: name, unit, meaning, default, its status and source (the source as
+    written in the coefficient file; the coefficient itself is on the 系数 page)."""
+    from gep.carbon.inputs import input_specs
+    from gep.report.labels import status_label
+
+    zh = lang == "zh"
+    rows = []
+    for spec in input_specs().values():
+        status, source = "", ""
+        if "default_from" in spec and spec["default_from"] in defaults_obj:
+            d = defaults_obj[spec["default_from"]]
+            default = f"{d.value:,.6g} {views.nice_unit(d.unit, lang)}"
+            status, source = status_label(d.status, lang), d.source
+        else:
+            default = _in_lang(str(spec.get("default", "—")))
+            for k, sc in scenarios.items():
+                default = default.replace(k, sc.zh if zh else k)
+            if "richards_a_se" in default:
+                default = text("cb.default.fit_se", lang)
+            source = str(spec.get("default_source", ""))
+        rows.append(
+            {
+                text("cb.in.label", lang): spec["zh" if zh else "en"],
+                text("cb.in.unit", lang): spec.get("unit", ""),
+                text("cb.in.help", lang): spec["help_zh" if zh else "help_en"],
+                text("cb.in.default", lang): default,
+                text("cb.in.status", lang): status or "—",
+                t("cf.col.source"): source,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+with st.expander(tr("inputs_title")):
+    st.dataframe(inputs_table(), hide_index=True, width="stretch", key="cb_inputs")
 with st.expander(t("dt.provenance")):
-    st.json(info)
+    st.caption(text("cb.record", lang))
+    st.code(json.dumps(info, ensure_ascii=False, indent=1, default=str), language="json")

@@ -12,8 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from gep.app import coeftable, data, exports, ui, views, workspace
-from gep.app.i18n import t, text
+from gep.app.i18n import STRINGS, t, text
 from gep.errors import InputError
+from gep.report.labels import ecosystem_label, member_label, species_label, status_label
 from gep.yamlio import load_yaml
 
 ctx = data.current()
@@ -55,8 +56,33 @@ if ctx.edit_problems:
     st.warning(t("cf.bad"))
     ui.show_problems(ctx.edit_problems, key="cf_problems")
 
-# ---- the tree as a table
+
+def key_label(key: str) -> str:
+    """A table key in words: ecosystem, species group or item member (as written if none)."""
+    if not key:
+        return ""
+    if f"xie.{key}" in STRINGS:
+        return text(f"xie.{key}", lang)
+    for label in (ecosystem_label, species_label, member_label):
+        named = label(key, lang)
+        if named and named != key:
+            return named
+    return key
+
+
+def group_label(g: str) -> str:
+    if g == "":
+        return text("cf.all", lang)
+    if f"cf.group.{g}" in STRINGS:
+        return text(f"cf.group.{g}", lang)
+    return views.category_label(g, lang)
+
+
+# ---- the tree as a table (keys and statuses in words; the id column is the code as written
+# in the YAML files, which is what a user types to refer to a coefficient)
 frame = coeftable.coefficient_frame(base, edits, year, lang, current=ctx.coefficients)
+frame["key_label"] = [key_label(k) for k in frame["key"]]
+frame["status"] = [status_label(x, lang) for x in frame["status"]]
 groups = sorted(frame["group"].unique())
 f1, f2, f3 = st.columns([1, 2, 1])
 with f1:
@@ -65,7 +91,7 @@ with f1:
         ["", *groups],
         "cf_group",
         default="",
-        format_func=lambda g: text("cf.all", lang) if g == "" else g,
+        format_func=group_label,
     )
 with f2:
     search = st.text_input(t("cf.search"), key="cf_search").strip().lower()
@@ -79,6 +105,7 @@ if search:
         shown["id"].str.lower().str.contains(search, regex=False)
         | shown["description"].str.lower().str.contains(search, regex=False)
         | shown["key"].str.lower().str.contains(search, regex=False)
+        | shown["key_label"].str.lower().str.contains(search, regex=False)
     ]
 if only_edited:
     shown = shown[shown["edited"]]
@@ -122,7 +149,8 @@ can_edit = workspace.role() != "viewer"
 with st.form("cf_one_form", border=True):
     o1, o2 = st.columns([3, 1])
     row_label = {
-        r.row_id: f"{r.id}{'[' + r.key + ']' if r.key else ''} · {r.value:.6g} {r.unit} ({r.valid_from})"
+        r.row_id: f"{r.description or r.id}{'［' + r.key_label + '］' if r.key else ''}"
+        f" · {r.value:.6g} {r.unit}（{r.valid_from}）"
         for r in shown.itertuples()
     }
     o1.selectbox(
@@ -145,43 +173,49 @@ for p in st.session_state.pop("_cf_one_flash", []):
 if not can_edit:
     st.info(CF_TEXT["viewer"][lang != "zh"])
 editor_form = st.form("cf_editor_form", border=False)
+# the grid gets only the columns it shows, under their labels ("value" keeps its name: the
+# editor reports edits by column name and gep.app.data reads "value")
+EDITOR_COLUMNS = [
+    "edited",
+    "id",
+    "key",
+    "description",
+    "value",
+    "baseline",
+    "unit",
+    "price_year",
+    "value_at_year",
+    "valid_from",
+    "status",
+    "source",
+    "set",
+]
+shown_cols = {c: (c if c == "value" else labels[c]) for c in EDITOR_COLUMNS}
+L = shown_cols
 editor_form.data_editor(
-    shown.assign(value=shown["value"].map(lambda v: f"{v:.12g}")),
+    shown.assign(value=shown["value"].map(lambda v: f"{v:.12g}"), key=shown["key_label"])[
+        EDITOR_COLUMNS
+    ].rename(columns=shown_cols),
     key=editor_key,
     hide_index=True,
     width="stretch",
     height=min(38 + 35 * max(len(shown), 1), 560),
     num_rows="fixed",
-    column_order=[
-        "edited",
-        "id",
-        "key",
-        "description",
-        "value",
-        "baseline",
-        "unit",
-        "price_year",
-        "value_at_year",
-        "valid_from",
-        "status",
-        "source",
-        "set",
-    ],
-    disabled=[c for c in coeftable.COLUMNS if c != "value" or not can_edit],
+    disabled=[L[c] for c in EDITOR_COLUMNS if c != "value" or not can_edit],
     column_config={
-        "edited": st.column_config.CheckboxColumn(labels["edited"], width="small"),
-        "id": st.column_config.TextColumn(labels["id"], width="large"),
-        "key": st.column_config.TextColumn(labels["key"]),
+        L["edited"]: st.column_config.CheckboxColumn(labels["edited"], width="small"),
+        L["id"]: st.column_config.TextColumn(labels["id"], width="large"),
+        L["key"]: st.column_config.TextColumn(labels["key"]),
         "value": st.column_config.TextColumn(labels["value"], required=True, help=t("cf.intro")),
-        "baseline": st.column_config.NumberColumn(labels["baseline"], format="%.6g"),
-        "unit": st.column_config.TextColumn(labels["unit"]),
-        "price_year": st.column_config.NumberColumn(labels["price_year"], format="%d"),
-        "value_at_year": st.column_config.NumberColumn(labels["value_at_year"], format="%.6g"),
-        "valid_from": st.column_config.TextColumn(labels["valid_from"]),
-        "status": st.column_config.TextColumn(labels["status"]),
-        "source": st.column_config.TextColumn(labels["source"], width="large"),
-        "description": st.column_config.TextColumn(labels["description"], width="medium"),
-        "set": st.column_config.TextColumn(labels["set"]),
+        L["baseline"]: st.column_config.NumberColumn(labels["baseline"], format="%.6g"),
+        L["unit"]: st.column_config.TextColumn(labels["unit"]),
+        L["price_year"]: st.column_config.NumberColumn(labels["price_year"], format="%d"),
+        L["value_at_year"]: st.column_config.NumberColumn(labels["value_at_year"], format="%.6g"),
+        L["valid_from"]: st.column_config.TextColumn(labels["valid_from"]),
+        L["status"]: st.column_config.TextColumn(labels["status"]),
+        L["source"]: st.column_config.TextColumn(labels["source"], width="large"),
+        L["description"]: st.column_config.TextColumn(labels["description"], width="medium"),
+        L["set"]: st.column_config.TextColumn(labels["set"]),
     },
 )
 
@@ -198,6 +232,7 @@ if changed.empty:
     st.caption(t("cf.nothing"))
 else:
     diff = changed[["id", "key", "baseline", "value", "unit", "price_year"]].copy()
+    diff["key"] = changed["key_label"]
     diff["Δ %"] = 100 * (diff["value"] / diff["baseline"].where(diff["baseline"] != 0) - 1)
     diff = diff.rename(columns={c: labels.get(c, c) for c in diff.columns})
     styled = diff.style.format(
@@ -309,18 +344,30 @@ if flash:
         ui.show_problems(problems, key="cf_save_problems")
 
 with st.expander(t("dt.provenance")):
-    st.json(
-        {
-            "base": {
-                "name": base.name,
-                "path": str(ctx.base_path),
-                "hash": base.hash,
-                "chain": list(base.chain),
-            },
-            "edited_hash": ctx.coefficients.hash,
-            "edits": {k: v for k, v in sorted(edits.items())},
-        }
-    )
+    prov = [
+        ("base", base.name),
+        ("path", str(ctx.base_path)),
+        ("hash", base.hash),
+        ("chain", " → ".join(base.chain)),
+        ("edited_hash", ctx.coefficients.hash),
+    ]
     st.dataframe(
-        pd.DataFrame({"row_id": list(edits), "value": list(edits.values())}), hide_index=True
+        pd.DataFrame(
+            [(text(f"cf.prov.{k}", lang), v) for k, v in prov],
+            columns=[text("cf.prov.item", lang), text("cf.prov.value", lang)],
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    parsed = [coeftable.parse_row_id(rid) for rid in edits]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                labels["id"]: [cid for cid, _, _ in parsed],
+                labels["key"]: [key_label(k or "") for _, k, _ in parsed],
+                labels["valid_from"]: [start.isoformat() for _, _, start in parsed],
+                labels["value"]: list(edits.values()),
+            }
+        ),
+        hide_index=True,
     )

@@ -203,7 +203,8 @@ if results:
         on_click=exports.logger("csv", "scenario_assumptions.csv", scenario=name),
     )
 
-# ---- build / change a scenario
+# ---- build / change a scenario (the fields in three boxes: name, coefficient changes, land
+# conversions and carbon price; on a phone each box keeps its fields together)
 st.divider()
 st.subheader(t("sc.build"))
 coef_ids = sorted(ctx.coefficients.coefficients)
@@ -264,100 +265,108 @@ def _add_conversion() -> None:
 
 
 mine_keys = [s.key for s in mine]
-if mine_keys:
-    st.selectbox(
-        t("sc.edit_existing"),
-        ["", *mine_keys],
-        key="sc_edit_existing",
-        on_change=_load_existing,
-        format_func=lambda k: "—" if not k else available[k].label(lang),
-    )
-st.text_input(t("sc.name"), key="sc_name")
-st.text_input(t("sc.description"), key="sc_description")
-with st.expander(t("sc.helper")):
-    h1, h2, h3, h4 = st.columns([3, 1, 1, 1])
-    with h1:
-        cid = st.selectbox(
-            t("sc.coef"),
-            coef_ids,
-            key="sc_helper_coef",
-            format_func=lambda i: coefficient_label(i, ctx.coefficients, lang),
-        )
-    with h2:
+with st.container(border=True):
+    st.markdown(f"**{text('sc.grp.name', lang)}**")
+    if mine_keys:
         st.selectbox(
-            t("sc.op"),
-            ["scale", "set", "add"],
-            key="sc_helper_op",
-            format_func=lambda o: text(f"sc.op.{o}", lang),
+            t("sc.edit_existing"),
+            ["", *mine_keys],
+            key="sc_edit_existing",
+            on_change=_load_existing,
+            format_func=lambda k: "—" if not k else available[k].label(lang),
         )
-    with h3:
-        st.number_input(t("sc.amount"), value=1.1, key="sc_helper_amount", format="%g")
-    c = ctx.coefficients.coefficients.get(cid)
-    with h4:
-        if c is not None and c.by:
-            keys = sorted({k for e in c.values if isinstance(e.value, dict) for k in e.value})
-            st.selectbox(
-                t(f"sc.by.{c.by}") if c.by in ("ecosystem", "species", "region") else c.by,
-                ["", *keys],
-                key="sc_helper_key",
-                format_func=lambda k: (
-                    "—"
-                    if not k
-                    else (species_label if c.by == "species" else ecosystem_label)(k, lang)
-                    if c.by != "region"
-                    else acc.region_name(k, lang)
-                ),
+    st.text_input(t("sc.name"), key="sc_name")
+    st.text_input(t("sc.description"), key="sc_description")
+with st.container(border=True):
+    st.markdown(f"**{text('sc.grp.overrides', lang)}**")
+    with st.expander(t("sc.helper")):
+        h1, h2, h3, h4 = st.columns([3, 1, 1, 1])
+        with h1:
+            cid = st.selectbox(
+                t("sc.coef"),
+                coef_ids,
+                key="sc_helper_coef",
+                format_func=lambda i: coefficient_label(i, ctx.coefficients, lang),
             )
-        elif "sc_helper_key" in st.session_state:
-            del st.session_state["sc_helper_key"]
-    if c is not None:
-        st.caption(f"{c.description.get(lang, '')} · {unit_label(c.unit, lang)}")
-    st.button(t("sc.add_line"), on_click=_add_override, key="sc_add_line")
-st.text_area(t("sc.overrides"), key="sc_overrides", height=110)
-if ecosystems:
-    with st.expander(t("sc.lc_helper")):
-        l1, l2, l3, l4, l5, l6 = st.columns([2, 2, 1, 1, 1, 1])
-        l1.selectbox(
-            t("sc.lc_from"),
-            ecosystems,
-            key="sc_lc_from",
-            format_func=lambda e: ecosystem_label(e, lang),
-            index=ecosystems.index("farmland.dry") if "farmland.dry" in ecosystems else 0,
-        )
-        l2.selectbox(
-            t("sc.lc_to"),
-            ecosystems,
-            key="sc_lc_to",
-            format_func=lambda e: ecosystem_label(e, lang),
-            index=ecosystems.index("forest.broadleaf") if "forest.broadleaf" in ecosystems else 0,
-        )
-        l3.number_input(t("sc.lc_area"), min_value=0.0, value=1000.0, key="sc_lc_area")
-        l4.selectbox(
-            t("cb.area_unit"),
-            ["mu", "hectare"],
-            key="sc_lc_unit",
-            format_func=lambda u: unit_label(u, lang),
-        )
-        l5.selectbox(
-            t("co.select"),
-            ["", *acc.regions],
-            key="sc_lc_region",
-            format_func=lambda r: "—" if not r else acc.region_name(r, lang),
-        )
-        l6.selectbox(
-            t("sc.lc_year"),
-            [None, *acc.years],
-            key="sc_lc_year",
-            format_func=lambda y: "—" if y is None else str(y),
-        )
-        st.button(t("sc.add_line"), on_click=_add_conversion, key="sc_add_lc")
-st.text_area(
-    t("sc.extra"),
-    key="sc_extra",
-    height=110,
-    placeholder="land_conversions:\n  - {from: farmland.dry, "
-    "to: forest.broadleaf, area: 500 mu, from_year: 2022}\ncarbon_price:\n  path: {2022: 60, 2024: 90}",
-)
+        with h2:
+            st.selectbox(
+                t("sc.op"),
+                ["scale", "set", "add"],
+                key="sc_helper_op",
+                format_func=lambda o: text(f"sc.op.{o}", lang),
+            )
+        with h3:
+            st.number_input(t("sc.amount"), value=1.1, key="sc_helper_amount", format="%g")
+        c = ctx.coefficients.coefficients.get(cid)
+        with h4:
+            if c is not None and c.by:
+                keys = sorted({k for e in c.values if isinstance(e.value, dict) for k in e.value})
+                st.selectbox(
+                    t(f"sc.by.{c.by}") if c.by in ("ecosystem", "species", "region") else c.by,
+                    ["", *keys],
+                    key="sc_helper_key",
+                    format_func=lambda k: (
+                        "—"
+                        if not k
+                        else (species_label if c.by == "species" else ecosystem_label)(k, lang)
+                        if c.by != "region"
+                        else acc.region_name(k, lang)
+                    ),
+                )
+            elif "sc_helper_key" in st.session_state:
+                del st.session_state["sc_helper_key"]
+        if c is not None:
+            st.caption(f"{c.description.get(lang, '')} · {unit_label(c.unit, lang)}")
+        st.button(t("sc.add_line"), on_click=_add_override, key="sc_add_line")
+    st.text_area(t("sc.overrides"), key="sc_overrides", height=110)
+with st.container(border=True):
+    st.markdown(f"**{text('sc.grp.extra', lang)}**")
+    if ecosystems:
+        with st.expander(t("sc.lc_helper")):
+            l1, l2, l3, l4, l5, l6 = st.columns([2, 2, 1, 1, 1, 1])
+            l1.selectbox(
+                t("sc.lc_from"),
+                ecosystems,
+                key="sc_lc_from",
+                format_func=lambda e: ecosystem_label(e, lang),
+                index=ecosystems.index("farmland.dry") if "farmland.dry" in ecosystems else 0,
+            )
+            l2.selectbox(
+                t("sc.lc_to"),
+                ecosystems,
+                key="sc_lc_to",
+                format_func=lambda e: ecosystem_label(e, lang),
+                index=ecosystems.index("forest.broadleaf")
+                if "forest.broadleaf" in ecosystems
+                else 0,
+            )
+            l3.number_input(t("sc.lc_area"), min_value=0.0, value=1000.0, key="sc_lc_area")
+            l4.selectbox(
+                t("cb.area_unit"),
+                ["mu", "hectare"],
+                key="sc_lc_unit",
+                format_func=lambda u: unit_label(u, lang),
+            )
+            l5.selectbox(
+                t("co.select"),
+                ["", *acc.regions],
+                key="sc_lc_region",
+                format_func=lambda r: "—" if not r else acc.region_name(r, lang),
+            )
+            l6.selectbox(
+                t("sc.lc_year"),
+                [None, *acc.years],
+                key="sc_lc_year",
+                format_func=lambda y: "—" if y is None else str(y),
+            )
+            st.button(t("sc.add_line"), on_click=_add_conversion, key="sc_add_lc")
+    st.text_area(
+        t("sc.extra"),
+        key="sc_extra",
+        height=110,
+        placeholder="land_conversions:\n  - {from: farmland.dry, "
+        "to: forest.broadleaf, area: 500 mu, from_year: 2022}\ncarbon_price:\n  path: {2022: 60, 2024: 90}",
+    )
 
 
 def _save() -> None:
