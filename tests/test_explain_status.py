@@ -92,9 +92,16 @@ def test_official_rows_and_sourced_coefficients_are_not_flagged(tmp_path):
         assert st["illustrative"] == bool(want)
         assert ("示意数据" in explain_text(ex, "zh")) == bool(want)
         seen.add(bool(want))
-    # water conservation: an official reservoir cost and official rows → no warning at all
-    ex = acc.explain("610923", 2024, "regulating.water_conservation")
+    # water supply: official prices and official rows → no warning at all
+    ex = acc.explain("610923", 2024, "material.water_supply")
     assert ex["data_status"]["illustrative"] is False
+    # water conservation: official rows and an official reservoir cost, but the default set of
+    # ecosystems counted is the project's own choice (status illustrative), and says so
+    ex = acc.explain("610923", 2024, "regulating.water_conservation")
+    flagged = ex["data_status"]["coefficients"]
+    assert flagged and all(
+        c.startswith("regulating.water_conservation.ecosystems") for c in flagged
+    )
     assert seen == {True, False}
 
 

@@ -42,7 +42,9 @@ from .base import (
     with_units,
 )
 
-#: ecosystems whose water retention is counted (natural ecosystems, as in [1] §2.4.1)
+#: ecosystems whose water retention is counted by default: the natural ecosystems (a project
+#: choice; [1] §2.4.1 sums over every ecosystem type) — the coefficient
+#: regulating.water_conservation.ecosystems sets it per coefficient set
 WATER_CONSERVATION_ECOSYSTEMS = ("forest", "shrub", "grassland", "wetland")
 #: ecosystems over which erosion control is counted (all land that can erode)
 SOIL_ECOSYSTEMS = ("forest", "shrub", "grassland", "wetland", "farmland", "garden", "bare")

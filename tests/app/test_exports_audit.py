@@ -12,6 +12,7 @@ import shutil
 
 import pandas as pd
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from gep.store import Store
@@ -31,6 +32,18 @@ def served(monkeypatch) -> dict[str, bytes]:
         return real(self, path_or_data, mimetype, kind, filename)
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+
+    # CSV downloads are made when pressed (a callable Streamlit defers): make the CSVs at once
+    # here to read what the button would serve (reports stay deferred: they are slow to build)
+    real_deferred = MediaFileManager.add_deferred
+
+    def spy_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        if file_name and file_name.endswith(".csv"):
+            data = data_callable()
+            files[file_name] = data.encode("utf-8") if isinstance(data, str) else data
+        return real_deferred(self, data_callable, mimetype, coordinates, file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy_deferred)
     return files
 
 
