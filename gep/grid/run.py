@@ -402,6 +402,7 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
     for nm, table in cfg.tables.items():
         tables[nm] = np.array([table.get(e, np.nan) for e in ecosystems])
     weights, weights_note = _ecosystem_weights(cfg, ecosystems)
+    missing_weights = weights.pop("_missing", {})
     eer = None
     coef_note = None
     if "hot_days" in inds and cfg.coefficients:
@@ -521,6 +522,7 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
         k: {e for e, v in zip(ecosystems, weights[k], strict=True) if v > 0}
         for k in ("water", "soil")
     }
+    _check_weights(cfg, inds, present, missing_weights)
     _check_tables(cfg, inds, present, counted)
     if cfg.nodata_policy == "error" and (sums["nodata_px"] or sums["lc_nodata_px"]):
         det = dict(sums["nodata_px"])
@@ -577,17 +579,57 @@ def _ecosystem_weights(cfg: GridConfig, ecosystems: list[str]) -> tuple[dict, st
             "ecosystem sets: engine defaults (no coefficients in the config)"
         )
     from ..coefficients import load_set
+    from ..errors import MissingCoefficientError
 
     cset = load_set(cfg.coefficients)
-    out = {}
+    out, missing = {}, {}
+
+    def one(cid, keys):
+        w = cset.array(cid, [cfg.year], keys=keys, unit="dimensionless")
+        return np.asarray(w.values, dtype=np.float64).reshape(len(keys))
+
     for name, cid in kernels.WEIGHT_TABLES.items():
-        w = cset.array(cid, [cfg.year], keys=ecosystems, unit="dimensionless")
-        out[name] = np.asarray(w.values, dtype=np.float64).reshape(len(ecosystems))
+        try:
+            out[name] = one(cid, ecosystems)
+        except MissingCoefficientError:
+            cset[cid]  # a table absent from the set raises here, naming it
+            # classes of the class table the set does not list: not counted now, an error
+            # after the pass if one is present in the zones (_check_weights)
+            w = np.zeros(len(ecosystems))
+            for i, e in enumerate(ecosystems):
+                try:
+                    w[i] = one(cid, [e])[0]
+                except MissingCoefficientError:
+                    missing.setdefault(name, []).append(e)
+            out[name] = w
     ids = ", ".join(kernels.WEIGHT_TABLES.values())
     note = (
         f"ecosystem sets: coefficients {cset.name} sha256:{cset.hash[:16]} year {cfg.year} ({ids})"
     )
+    out["_missing"] = missing
     return out, note
+
+
+def _check_weights(cfg: GridConfig, inds, present: list[str], missing: dict) -> None:
+    """An ecosystem present in the zones that the set's ecosystem table does not list."""
+    uses = {
+        "water": "water_conservation" in inds,
+        "soil": "soil_conservation" in inds,
+        "transpiration": "hot_days" in inds and bool(cfg.coefficients),
+        "evaporation": "water_evaporation" in inds,
+    }
+    problems = [
+        Problem(
+            str(cfg.path),
+            f"coefficient table '{kernels.WEIGHT_TABLES[name]}' of set '{cfg.coefficients}' has "
+            f"no value for ecosystem {', '.join(gone)} (present in the land cover)",
+            field="coefficients",
+        )
+        for name, ecos in missing.items()
+        if uses[name] and (gone := [e for e in ecos if e in present])
+    ]
+    if problems:
+        raise InputError(problems)
 
 
 def _climate_coefficients(cfg: GridConfig, ecosystems: list[str], transpiring: np.ndarray):

@@ -265,3 +265,25 @@ def test_table_values_needed_for_the_sets_ecosystems(tmp_path):
     with pytest.raises(InputError) as exc:
         run_grid(write_config(tmp_path, cfg, "no_wetland.yaml"))
     assert "regulating.water_conservation.ecosystems" in str(exc.value)
+
+
+def test_set_table_may_omit_ecosystems_absent_from_the_zones(tmp_path):
+    """A set's table without garden (no garden pixel) runs; without wetland (present) errors."""
+    from gep.errors import InputError
+
+    cset_dir = _mini_copy(tmp_path, 0.5)
+    p = cset_dir / "regulating" / "water_conservation" / "ecosystems.yaml"
+    doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    table = next(iter(doc["values"].values()))["value"]
+    del table["garden"]
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path, _ = _scene(tmp_path, str(cset_dir))
+    res = run_grid(path)
+    assert res.info["ecosystem_weights"]["water"]["wetland"] == 0.5
+    del table["wetland"]
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        run_grid(path)
+    msg = str(exc.value)
+    assert "regulating.water_conservation.ecosystems" in msg and "wetland" in msg, msg
+    assert "garden" not in msg
