@@ -77,19 +77,51 @@ class BlockContext:
     exact: bool = False  # exact area weighting of pixels on zone boundaries
     evaporation: dict | None = None  # latent_heat, humidifier_energy, eer (or None), from the set
     pan_coefficient: float | None = None  # pan → open-water evaporation
+    #: share of each ecosystem's area counted (by eco index; 1 in, 0 out), see WEIGHT_TABLES
+    weights: dict[str, np.ndarray] = field(default_factory=dict)
     water_ecos: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     soil_ecos: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     veg_ecos: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     open_water: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    transpiring: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
 
-def make_context(ecosystems: list[str], **kw) -> BlockContext:
+#: weight name → the coefficient (dimensionless table by ecosystem) the tabular account reads
+WEIGHT_TABLES = {
+    "water": "regulating.water_conservation.ecosystems",
+    "soil": "regulating.soil_conservation.ecosystems",
+    "transpiration": "regulating.climate_regulation.transpiration_ecosystems",
+    "evaporation": "regulating.climate_regulation.evaporation_ecosystems",
+}
+
+
+def default_weights(ecosystems: list[str]) -> dict[str, np.ndarray]:
+    """The engine's default ecosystem sets as 0/1 weights by eco index.
+
+    Water and soil conservation: ``WATER_CONSERVATION_ECOSYSTEMS`` / ``SOIL_ECOSYSTEMS``;
+    transpiration: every ecosystem but water; evaporation: open water.
+    """
+    eco = np.asarray(ecosystems, dtype=object)
+    return {
+        "water": np.isin(eco, ecosystems_in(WATER_CONSERVATION_ECOSYSTEMS, ecosystems)) * 1.0,
+        "soil": np.isin(eco, ecosystems_in(SOIL_ECOSYSTEMS, ecosystems)) * 1.0,
+        "transpiration": (eco != "water") * 1.0,
+        "evaporation": (eco == "water") * 1.0,
+    }
+
+
+def make_context(ecosystems: list[str], weights: dict | None = None, **kw) -> BlockContext:
+    """A block context; ``weights`` (name → weight by eco index) default to :func:`default_weights`."""
     ctx = BlockContext(ecosystems=ecosystems, **kw)
-    ctx.water_ecos = np.isin(ecosystems, ecosystems_in(WATER_CONSERVATION_ECOSYSTEMS, ecosystems))
-    ctx.soil_ecos = np.isin(ecosystems, ecosystems_in(SOIL_ECOSYSTEMS, ecosystems))
-    # the tabular NEP route's ecosystems; open water as the account's water-evaporation term
+    w = default_weights(ecosystems)
+    w.update({k: np.asarray(v, dtype=np.float64) for k, v in (weights or {}).items()})
+    ctx.weights = w
+    ctx.water_ecos = w["water"] > 0
+    ctx.soil_ecos = w["soil"] > 0
+    ctx.transpiring = w["transpiration"] > 0
+    ctx.open_water = w["evaporation"] > 0
+    # the tabular NEP route's ecosystems
     ctx.veg_ecos = np.isin(ecosystems, ecosystems_in(VEGETATED, ecosystems))
-    ctx.open_water = np.isin(ecosystems, ["water"])
     return ctx
 
 
@@ -274,6 +306,7 @@ def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: Blo
             evapotranspiration=(et, et_unit),
             area=(area_full, "hectare"),
         )
+        q = q * ctx.weights["water"][np.clip(eco, 0, None)]  # share of the area counted
         out["water_conservation"] = zsum(np.where(ok, q, 0.0))
     if "soil_conservation" in ctx.indicators:
         vals = {
@@ -290,6 +323,7 @@ def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: Blo
             p=(vals["rusle_p"], "dimensionless"),
             area=(area_full, "hectare"),
         )
+        q = q * ctx.weights["soil"][np.clip(eco, 0, None)]
         out["soil_conservation"] = zsum(np.where(ok, q, 0.0))
     if "hot_days" in ctx.indicators:
         if eco is None:
@@ -302,9 +336,10 @@ def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: Blo
         out["hot_days_area"] = zsum(np.where(ok, d * area_full, 0.0))
         out["hot_days_weight"] = zsum(np.where(ok, area_full, 0.0))
         if "transpiration_heat" in ctx.tables:
-            # vegetated pixels: every ecosystem but water (the account's own choice)
-            heat = ctx.tables["transpiration_heat"][np.clip(eco, 0, None)]
-            veg = ok & (heat > 0) & np.isfinite(heat)
+            # transpiring pixels: the set's transpiration_ecosystems (weight > 0)
+            ei = np.clip(eco, 0, None)
+            heat = ctx.tables["transpiration_heat"][ei]
+            veg = ok & ctx.transpiring[ei] & (heat > 0) & np.isfinite(heat)
             e, _ = pure(
                 transpiration_cooling_energy,
                 transpiration_heat=(heat, "kJ / m ** 2 / day"),
@@ -312,6 +347,7 @@ def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: Blo
                 days=(d, "day"),
                 eer=(ctx.eer, "dimensionless"),
             )
+            e = e * ctx.weights["transpiration"][ei]
             out["transpiration_energy"] = zsum(np.where(veg, e, 0.0))
     if "carbon_nep" in ctx.indicators:
         npp = _param("npp", blocks, eco, ctx, shape)
@@ -334,7 +370,8 @@ def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: Blo
             name = "water_evaporation"
             depth = _param(name, blocks, eco, ctx, shape) * _factor(ctx.units[name], "mm")
         ok = usable({name: depth}, ctx.open_water)
-        volume = depth * area_full * _factor("mm * hectare", "m ** 3")
+        a_w = area_full * ctx.weights["evaporation"][np.clip(eco, 0, None)]  # counted area
+        volume = depth * a_w * _factor("mm * hectare", "m ** 3")
         co = ctx.evaporation
         kw = {"eer": (co["eer"], "dimensionless")} if co["eer"] is not None else {}
         e, _ = pure(
@@ -345,8 +382,8 @@ def block_sums(lc, prev, zone_hint, blocks: dict, row0: int, col0: int, ctx: Blo
             **kw,
         )
         out["evaporation_energy"] = zsum(np.where(ok, e, 0.0))
-        out["evaporation_depth_area"] = zsum(np.where(ok, depth * area_full, 0.0))
-        out["evaporation_weight"] = zsum(np.where(ok, area_full, 0.0))
+        out["evaporation_depth_area"] = zsum(np.where(ok, depth * a_w, 0.0))
+        out["evaporation_weight"] = zsum(np.where(ok, a_w, 0.0))
     if ctx.carbon and prev is not None:
         key0, eco0, nb0, _, b0 = _keys(prev, zone, ctx, ctx.prev_nodata)
         if nb0 != nb:  # mixed dtypes: bin both by ecosystem

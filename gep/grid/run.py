@@ -187,16 +187,27 @@ def _indicators(cfg: GridConfig) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _check_tables(cfg: GridConfig, inds, mapped_ecos: list[str]) -> None:
-    """Every ecosystem present in the zones that an indicator counts has its table value."""
+def _check_tables(
+    cfg: GridConfig, inds, mapped_ecos: list[str], counted: dict[str, set[str]] | None = None
+) -> None:
+    """Every ecosystem present in the zones that an indicator counts has its table value.
+
+    ``counted`` maps ``water`` / ``soil`` to the ecosystems with a positive weight (default:
+    ``WATER_CONSERVATION_ECOSYSTEMS`` / ``SOIL_ECOSYSTEMS``).
+    """
     problems = []
     need: dict[str, list[str]] = {}
+    counted = counted or {}
     if "water_conservation" in inds:
         ecos = ecosystems_in(WATER_CONSERVATION_ECOSYSTEMS, mapped_ecos)
+        if "water" in counted:
+            ecos = [e for e in mapped_ecos if e in counted["water"]]
         for nm in ("runoff_coefficient", "evapotranspiration", "budyko_omega"):
             need[nm] = ecos
     if "soil_conservation" in inds:
         ecos = ecosystems_in(SOIL_ECOSYSTEMS, mapped_ecos)
+        if "soil" in counted:
+            ecos = [e for e in mapped_ecos if e in counted["soil"]]
         for nm in ("rusle_c", "rusle_p", "rusle_k"):
             need[nm] = ecos
     if "carbon_nep" in inds:
@@ -390,10 +401,14 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
     tables = {}
     for nm, table in cfg.tables.items():
         tables[nm] = np.array([table.get(e, np.nan) for e in ecosystems])
+    weights, weights_note = _ecosystem_weights(cfg, ecosystems)
+    missing_weights = weights.pop("_missing", {})
     eer = None
     coef_note = None
     if "hot_days" in inds and cfg.coefficients:
-        tables["transpiration_heat"], eer, coef_note = _climate_coefficients(cfg, ecosystems)
+        tables["transpiration_heat"], eer, coef_note = _climate_coefficients(
+            cfg, ecosystems, weights["transpiration"]
+        )
     evap = None
     if "water_evaporation" in inds:
         evap = _evaporation_coefficients(cfg)
@@ -442,6 +457,7 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
         exact=cfg.zones.exact,
         evaporation=evap,
         pan_coefficient=cfg.pan_coefficient,
+        weights=weights,
     )
     dctx = dask.delayed(ctx, pure=True, traverse=False)
     lc_blocks = lc.data.to_delayed()
@@ -502,7 +518,12 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
         )
         if a > 0
     ]
-    _check_tables(cfg, inds, present)
+    counted = {
+        k: {e for e, v in zip(ecosystems, weights[k], strict=True) if v > 0}
+        for k in ("water", "soil")
+    }
+    _check_weights(cfg, inds, present, missing_weights)
+    _check_tables(cfg, inds, present, counted)
     if cfg.nodata_policy == "error" and (sums["nodata_px"] or sums["lc_nodata_px"]):
         det = dict(sums["nodata_px"])
         if sums["lc_nodata_px"]:
@@ -514,7 +535,7 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
             ]
         )
     hashes = _hashes(cfg, [n for n in used])
-    result = _tables(cfg, zones, ecosystems, sums, inds, hashes, coef_note, evap)
+    result = _tables(cfg, zones, ecosystems, sums, inds, hashes, coef_note, evap, weights_note)
     result.info = {
         "config": str(cfg.path),
         "config_sha256": cfg.sha256,
@@ -530,6 +551,13 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
             "blocks": int(len(lc_chunks[0]) * len(lc_chunks[1])),
         },
         "indicators": list(inds) + (["carbon"] if cfg.carbon_pools else []),
+        "ecosystem_weights": {
+            "source": weights_note,
+            **{
+                k: {e: float(v) for e, v in zip(ecosystems, w, strict=True) if v > 0}
+                for k, w in weights.items()
+            },
+        },
         "land_cover_nodata_px_in_zones": int(sums["lc_nodata_px"]),
         "nodata_px_in_counted_pixels": {k: int(v) for k, v in sums["nodata_px"].items()},
         "seconds": {"setup": round(t_setup, 3), "compute": round(t_compute, 3)},
@@ -538,13 +566,88 @@ def run_grid(config: str | Path | GridConfig, scheduler: str | None = None) -> G
     return result
 
 
-def _climate_coefficients(cfg: GridConfig, ecosystems: list[str]):
-    """Transpiration heat by ecosystem [kJ m⁻² d⁻¹] and the AC EER of the named set's year."""
+def _ecosystem_weights(cfg: GridConfig, ecosystems: list[str]) -> tuple[dict, str]:
+    """Which ecosystems each term counts, as weights by eco index, and where they come from.
+
+    With ``coefficients:`` the set's dimensionless tables by ecosystem (``WEIGHT_TABLES``, the
+    ones the tabular account reads) for the config's ``year`` — a grid run is one accounting
+    year, so a set that varies by year gives that year's entry; without, the engine's defaults
+    (:func:`gep.grid.kernels.default_weights`).
+    """
+    if not cfg.coefficients:
+        return kernels.default_weights(ecosystems), (
+            "ecosystem sets: engine defaults (no coefficients in the config)"
+        )
+    from ..coefficients import load_set
+    from ..errors import MissingCoefficientError
+
+    cset = load_set(cfg.coefficients)
+    out, missing = {}, {}
+
+    def one(cid, keys):
+        w = cset.array(cid, [cfg.year], keys=keys, unit="dimensionless")
+        return np.asarray(w.values, dtype=np.float64).reshape(len(keys))
+
+    for name, cid in kernels.WEIGHT_TABLES.items():
+        try:
+            out[name] = one(cid, ecosystems)
+        except MissingCoefficientError:
+            cset[cid]  # a table absent from the set raises here, naming it
+            # classes of the class table the set does not list: not counted now, an error
+            # after the pass if one is present in the zones (_check_weights)
+            w = np.zeros(len(ecosystems))
+            for i, e in enumerate(ecosystems):
+                try:
+                    w[i] = one(cid, [e])[0]
+                except MissingCoefficientError:
+                    missing.setdefault(name, []).append(e)
+            out[name] = w
+    ids = ", ".join(kernels.WEIGHT_TABLES.values())
+    note = (
+        f"ecosystem sets: coefficients {cset.name} sha256:{cset.hash[:16]} year {cfg.year} ({ids})"
+    )
+    out["_missing"] = missing
+    return out, note
+
+
+def _check_weights(cfg: GridConfig, inds, present: list[str], missing: dict) -> None:
+    """An ecosystem present in the zones that the set's ecosystem table does not list."""
+    uses = {
+        "water": "water_conservation" in inds,
+        "soil": "soil_conservation" in inds,
+        "transpiration": "hot_days" in inds and bool(cfg.coefficients),
+        "evaporation": "water_evaporation" in inds,
+    }
+    problems = [
+        Problem(
+            str(cfg.path),
+            f"coefficient table '{kernels.WEIGHT_TABLES[name]}' of set '{cfg.coefficients}' has "
+            f"no value for ecosystem {', '.join(gone)} (present in the land cover)",
+            field="coefficients",
+        )
+        for name, ecos in missing.items()
+        if uses[name] and (gone := [e for e in ecos if e in present])
+    ]
+    if problems:
+        raise InputError(problems)
+
+
+def _climate_coefficients(cfg: GridConfig, ecosystems: list[str], transpiring: np.ndarray):
+    """Transpiration heat by ecosystem [kJ m⁻² d⁻¹] and the AC EER of the named set's year.
+
+    Heat is read for the ecosystems the set's ``transpiration_ecosystems`` counts (weight > 0).
+    """
     from ..coefficients import load_set
 
     cset = load_set(cfg.coefficients)
     c = "regulating.climate_regulation."
-    veg = [e for e in ecosystems if e != "water"]
+    veg = [e for e, w in zip(ecosystems, transpiring, strict=True) if w > 0]
+    if not veg:
+        return (
+            np.full(len(ecosystems), np.nan),
+            float(cset.array(c + "ac_efficiency", [cfg.year]).values.ravel()[0]),
+            f"coefficients {cset.name} sha256:{cset.hash[:16]} (no ecosystem transpires)",
+        )
     heat = cset.array(c + "transpiration_heat", [cfg.year], keys=veg, unit="kJ / m ** 2 / day")
     eer = float(cset.array(c + "ac_efficiency", [cfg.year]).values.ravel()[0])
     table = np.full(len(ecosystems), np.nan)
@@ -577,7 +680,9 @@ def _evaporation_coefficients(cfg: GridConfig) -> dict:
     return out
 
 
-def _tables(cfg, zones, ecosystems, sums, inds, hashes, coef_note=None, evap=None) -> GridResult:
+def _tables(
+    cfg, zones, ecosystems, sums, inds, hashes, coef_note=None, evap=None, weights_note=None
+) -> GridResult:
     n_eco = len(ecosystems)
     nz = len(zones.codes)
     shape = (nz, n_eco)
@@ -591,6 +696,7 @@ def _tables(cfg, zones, ecosystems, sums, inds, hashes, coef_note=None, evap=Non
 
     year = cfg.year
     q_rows, e_rows = [], []
+    wnote = f"; {weights_note}" if weights_note else ""
 
     def add(indicator, per_eco, unit, source, component=""):
         per_eco = per_eco.reshape(shape)
@@ -618,21 +724,22 @@ def _tables(cfg, zones, ecosystems, sums, inds, hashes, coef_note=None, evap=Non
                 "budyko_omega",
                 "runoff",
                 "runoff_coefficient",
-            ),
+            )
+            + wnote,
         )
     if "soil_conservation" in inds:
         add(
             "regulating.soil_conservation",
             sums["soil_conservation"],
             "t",
-            src("rusle_r", "rusle_k", "rusle_ls", "dem", "rusle_c", "rusle_p"),
+            src("rusle_r", "rusle_k", "rusle_ls", "dem", "rusle_c", "rusle_p") + wnote,
         )
     if "transpiration_energy" in sums:
         add(
             "regulating.climate_regulation",
             sums["transpiration_energy"],
             "kWh",
-            src("hot_days") + f"; {coef_note}",
+            src("hot_days") + f"; {coef_note}" + wnote,
             component="transpiration",
         )
     if "water_evaporation" in inds:
@@ -642,7 +749,8 @@ def _tables(cfg, zones, ecosystems, sums, inds, hashes, coef_note=None, evap=Non
             "kWh",
             src("water_evaporation", "pan_evaporation")
             + (f"; × pan coefficient {cfg.pan_coefficient:g}" if cfg.pan_coefficient else "")
-            + f"; {evap['note']}",
+            + f"; {evap['note']}"
+            + wnote,
             component="water_evaporation",
         )
     if "carbon_nep" in inds:
