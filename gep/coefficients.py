@@ -98,7 +98,8 @@ class Coefficient:
             raise MissingCoefficientError(
                 Problem(
                     self.file or self.id,
-                    f"coefficient '{self.id}' has no value for {year} (first value applies from {first})",
+                    f"coefficient '{self.id}' has no value for {year} (first value "
+                    f"applies from {first})",
                     field="values",
                 )
             )
@@ -167,7 +168,8 @@ class Override:
             raise InputError(
                 Problem(
                     origin,
-                    f"cannot read override {text!r}; expected ID=VALUE, ID[KEY]=VALUE, ID*=FACTOR or ID+=DELTA",
+                    f"cannot read override {text!r}; expected ID=VALUE, ID[KEY]=VALUE, "
+                    "ID*=FACTOR or ID+=DELTA",
                 )
             )
         rest = m.group("rest")

@@ -207,7 +207,9 @@ def _check_spec(p: Parameter, nominal: np.ndarray | None) -> list[Problem]:
                 problems.append(
                     Problem(
                         p.file,
-                        f"the value of '{p.id}' ({', '.join(f'{v:g}' for v in np.unique(nominal))}) lies outside "
+                        f"the value of '{p.id}' "
+                        f"({', '.join(f'{v:g}' for v in np.unique(nominal))}) lies "
+                        "outside "
                         f"low–high ({s['low']:g}–{s['high']:g}); give 'mode' or fix the range",
                         field="uncertainty",
                     )

@@ -261,7 +261,8 @@ def test_inventory_edits_set_scale_add_with_units(mini, mini_coef, tmp_path):
     [
         ("name: x\ncolour: red\n", "colour", "unknown key 'colour'"),
         (
-            "name: x\noverrides:\n  - {id: regulating.carbon_sequestration.price, scale: 2, by: 3}\n",
+            "name: x\noverrides:\n  - {id: regulating.carbon_sequestration.price, scale: "
+            "2, by: 3}\n",
             "overrides[0].by",
             "unknown key",
         ),
@@ -296,12 +297,14 @@ def test_inventory_edits_set_scale_add_with_units(mini, mini_coef, tmp_path):
             "level-2",
         ),
         (
-            "name: x\nland_conversions:\n  - {from: farmland.dry, to: forest.broadleaf, area: 5 kg}\n",
+            "name: x\nland_conversions:\n  - {from: farmland.dry, to: forest.broadleaf, "
+            "area: 5 kg}\n",
             "land_conversions[0].area",
             "not an area unit",
         ),
         (
-            "name: x\nland_conversions:\n  - {from: farmland.dry, to: forest.broadleaf, area: 5, region: 1234}\n",
+            "name: x\nland_conversions:\n  - {from: farmland.dry, to: forest.broadleaf, "
+            "area: 5, region: 1234}\n",
             "land_conversions[0].region",
             "6-digit",
         ),

@@ -188,7 +188,8 @@ def sunburst(
 ) -> go.Figure:
     fig = px.sunburst(df, path=path, values=value, color=color, color_discrete_map=color_map)
     fig.update_traces(
-        hovertemplate=f"%{{label}}<br>%{{value:,.2f}} {unit}<br>%{{percentRoot:.1%}}<extra></extra>",
+        hovertemplate=f"%{{label}}<br>%{{value:,.2f}} "
+        f"{unit}<br>%{{percentRoot:.1%}}<extra></extra>",
         insidetextorientation="radial",
     )
     return _style(fig, title, height=460, axis=None)
@@ -205,7 +206,8 @@ def treemap(
 ) -> go.Figure:
     fig = px.treemap(df, path=path, values=value, color=color, color_discrete_map=color_map)
     fig.update_traces(
-        hovertemplate=f"%{{label}}<br>%{{value:,.2f}} {unit}<br>%{{percentRoot:.1%}}<extra></extra>",
+        hovertemplate=f"%{{label}}<br>%{{value:,.2f}} "
+        f"{unit}<br>%{{percentRoot:.1%}}<extra></extra>",
         texttemplate="%{label}<br>%{percentRoot:.1%}",
     )
     return _style(fig, title, height=460, axis=None)

@@ -42,7 +42,8 @@ from ..ranges import check_area_ha, check_carbon_project
 from ..safeio import atomic_write_bytes, check_output_path, dumps_json
 
 app = typer.Typer(
-    help="Forestry carbon sinks (林业碳汇): county sink from a forest inventory; afforestation project "
+    help="Forestry carbon sinks (林业碳汇): county sink from a forest inventory; "
+    "afforestation project "
     "credits, cash flow, NPV, IRR and break-even carbon price.",
     no_args_is_help=True,
 )
@@ -110,7 +111,8 @@ def sink(
     biomass: Annotated[
         str,
         typer.Option(
-            help="Volume → biomass route: fang (default: verified parameters for every species group "
+            help="Volume → biomass route: fang (default: verified parameters for every "
+            "species group "
             "with a volume model) | bef | bcef"
         ),
     ] = "fang",
@@ -155,7 +157,8 @@ def sink(
         missing = [n for n in ("forest.area", "forest.stock") if n not in data]
         if missing:
             _fail(
-                f"{dataset}: the inventory has no {', '.join(missing)} rows (forest inventory items)"
+                f"{dataset}: the inventory has no {', '.join(missing)} rows (forest "
+                "inventory items)"
             )
         years = [int(y) for y in data["year"].values]
         if year is not None and year not in years:
@@ -391,7 +394,8 @@ def county(
         missing = [n for n in ("forest.area", "forest.stock") if n not in data]
         if missing:
             _fail(
-                f"{dataset}: the inventory has no {', '.join(missing)} rows (forest inventory items)"
+                f"{dataset}: the inventory has no {', '.join(missing)} rows (forest "
+                "inventory items)"
             )
         years = [int(y) for y in data["year"].values]
         y = years[-1] if year is None else year
@@ -757,7 +761,8 @@ def _print_project(out, species, start, period, price_growth, discount_pct, draw
         irr_s = "—" if row["irr"] is None else f"{100 * row['irr']:.2f} %"
         typer.echo(
             f"  {row['scenario']:>16}  {row['price_CNY_per_tCO2e']:>9,.2f} CNY/t  "
-            f"NPV {_fmt(row['npv_CNY'], 0):>14} CNY  {_fmt(row['npv_CNY_per_mu'], 1):>10} CNY/亩  IRR {irr_s}"
+            f"NPV {_fmt(row['npv_CNY'], 0):>14} CNY  "
+            f"{_fmt(row['npv_CNY_per_mu'], 1):>10} CNY/亩  IRR {irr_s}"
         )
     head = [
         "year",

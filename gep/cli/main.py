@@ -70,7 +70,8 @@ app = typer.Typer(
     cls=_LazyGroup,
     add_completion=False,
     no_args_is_help=True,
-    help="GEP (生态产品总值) accounting: account, validate, report, coefficients, carbon, scenarios.",
+    help="GEP (生态产品总值) accounting: account, validate, report, coefficients, carbon, "
+    "scenarios.",
 )
 
 
@@ -260,7 +261,8 @@ def account_cmd(
             text = summary_frame(acc, lang=lang).to_string(index=False)
         prov = acc.provenance()
         lines = [
-            f"GEP account — profile {acc.profile}; dataset {prov['dataset']['name']} ({prov['dataset']['hash']}); "
+            f"GEP account — profile {acc.profile}; dataset {prov['dataset']['name']} "
+            f"({prov['dataset']['hash']}); "
             f"coefficients {coef.name} ({coef.hash}) — {_source_text(source)}",
             text,
         ]
@@ -300,7 +302,8 @@ def _deduction_lines(acc, lang: str) -> list[str]:
 
                 lines.append(
                     (
-                        f"区域外扣除 {iid} {y}: 总值 {w(g)} − 扣除 {w(d)} = 净值 {w(n)} 万元（依据 {basis}）"
+                        f"区域外扣除 {iid} {y}: 总值 {w(g)} − 扣除 {w(d)} = 净值 {w(n)} "
+                        f"万元（依据 {basis}）"
                     )
                     if zh
                     else f"out-of-region {iid} {y}: gross {w(g)} − deduction {w(d)} = net {w(n)} "
@@ -420,7 +423,8 @@ def validate_cmd(
             typer.echo(f"  - {p}", err=True)
     else:
         typer.echo(
-            f"ok: {dataset} is valid and coefficient set '{coefficients or ds.default_coefficients}' covers it"
+            f"ok: {dataset} is valid and coefficient set "
+            f"'{coefficients or ds.default_coefficients}' covers it"
         )
     if problems:
         raise typer.Exit(2)

@@ -328,9 +328,12 @@ def build_demo(
     }
     head = (
         "# gep grid demo: ILLUSTRATIVE synthetic rasters over Ankang's real county boundaries\n"
-        f"# (cnmaps), resolution {resolution:g} m, seed {seed}. Tables: runoff coefficients, C and P are\n"
-        "# city means of datasets/ankang/inventory.csv (illustrative rows); forest carbon pools from\n"
-        "# Gansu natural forests (关晋宏 et al. 2016, forest_carbon.md §3.2), other pools illustrative;\n"
+        f"# (cnmaps), resolution {resolution:g} m, seed {seed}. Tables: runoff "
+        "coefficients, C and P are\n"
+        "# city means of datasets/ankang/inventory.csv (illustrative rows); forest "
+        "carbon pools from\n"
+        "# Gansu natural forests (关晋宏 et al. 2016, forest_carbon.md §3.2), other "
+        "pools illustrative;\n"
         "# valuation price 66 CNY/tCO2e × 44/12 per t C, 7 % discount (illustrative).\n"
         "# Run: gep grid run config.yaml --out result\n"
     )

@@ -201,7 +201,8 @@ def describe_scenario(sc, lang: str = "zh", coefficients=None, region_name=None)
             (f"，自{ov.from_year}年起" if zh else f" from {ov.from_year}") if ov.from_year else ""
         )
         lines.append(
-            f"{coefficient_label(ov.id, coefficients, lang)}{key} {sym[ov.op]} {ov.value:g}{unit}{since}"
+            f"{coefficient_label(ov.id, coefficients, lang)}{key} {sym[ov.op]} "
+            f"{ov.value:g}{unit}{since}"
         )
     for p in sc.paths:
         pts = ("，" if zh else ", ").join(f"{y}{'年' if zh else ''}: {v:g}" for y, v in p.points)

@@ -365,7 +365,8 @@ with st.container(border=True):
         key="sc_extra",
         height=110,
         placeholder="land_conversions:\n  - {from: farmland.dry, "
-        "to: forest.broadleaf, area: 500 mu, from_year: 2022}\ncarbon_price:\n  path: {2022: 60, 2024: 90}",
+        "to: forest.broadleaf, area: 500 mu, from_year: 2022}\ncarbon_price:\n  path: "
+        "{2022: 60, 2024: 90}",
     )
 
 
