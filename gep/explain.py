@@ -375,8 +375,8 @@ def explain_text(ex: dict, lang: str = "zh") -> str:
     zh = lang == "zh"
     name = ex["indicator_name"]["zh" if zh else "en"]
     lines = [
-        f"{ex['region']} {ex['region_name'] if zh else ''} {ex['year']} — "
-        f"{ex['indicator']} ({name})".replace("  ", " "),
+        f"{ex['region']} {ex['region_name'] if zh else ''} {ex['year']} — {ex['indicator']} "
+        f"({name})".replace("  ", " "),
         f"{'价值量' if zh else 'value'}: "
         + (
             f"{ex['value']:,.2f} CNY ({ex['value'] / 1e8:,.4f} 亿元)"

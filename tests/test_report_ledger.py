@@ -105,8 +105,8 @@ def test_english_pdf(gbt, tmp_path):
     assert _squash(_expected_line(gbt, "material.water_supply", "en")) in text
     assert (
         _squash(
-            "Warning: Flood regulation: the profile requires an out-of-region deduction "
-            "but the share is 0"
+            "Warning: Flood regulation: the profile requires an out-of-region deduction but the "
+            "share is 0"
         )
         in text
     )

@@ -70,8 +70,9 @@ app = typer.Typer(
     cls=_LazyGroup,
     add_completion=False,
     no_args_is_help=True,
-    help="GEP (生态产品总值) accounting: account, validate, report, coefficients, carbon, "
-    "scenarios.",
+    help=(
+        "GEP (生态产品总值) accounting: account, validate, report, coefficients, carbon, scenarios."
+    ),
 )
 
 
@@ -262,8 +263,8 @@ def account_cmd(
         prov = acc.provenance()
         lines = [
             f"GEP account — profile {acc.profile}; dataset {prov['dataset']['name']} "
-            f"({prov['dataset']['hash']}); "
-            f"coefficients {coef.name} ({coef.hash}) — {_source_text(source)}",
+            f"({prov['dataset']['hash']}); coefficients {coef.name} ({coef.hash}) — "
+            f"{_source_text(source)}",
             text,
         ]
         warning = _status_line(acc, ds, lang)
@@ -302,8 +303,8 @@ def _deduction_lines(acc, lang: str) -> list[str]:
 
                 lines.append(
                     (
-                        f"区域外扣除 {iid} {y}: 总值 {w(g)} − 扣除 {w(d)} = 净值 {w(n)} "
-                        f"万元（依据 {basis}）"
+                        f"区域外扣除 {iid} {y}: 总值 {w(g)} − 扣除 {w(d)} = 净值 {w(n)} 万元（依据 "
+                        f"{basis}）"
                     )
                     if zh
                     else f"out-of-region {iid} {y}: gross {w(g)} − deduction {w(d)} = net {w(n)} "
@@ -386,7 +387,8 @@ def validate_cmd(
     ] = "ndrc-2022",
     fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table,
 ):
-    """Check a dataset (and that its coefficient set covers it); list every problem (exit 2 if any)."""
+    """Check a dataset (and that its coefficient set covers it); list every problem (exit 2 if
+    any)."""
     from ..accounting import account
     from ..inventory import load_dataset
 

@@ -44,7 +44,8 @@ def _factor_name(name: str, power: int, lang: str) -> str:
 
 @functools.cache
 def unit_label(unit: str, lang: str = "zh") -> str:
-    """Unit in words for people: ``m ** 3`` → 立方米, ``CNY / t`` → 元/吨, ``tCO2e`` → 吨二氧化碳当量.
+    """Unit in words for people: ``m ** 3`` → 立方米, ``CNY / t`` → 元/吨, ``tCO2e`` →
+    吨二氧化碳当量.
 
     Parameters
     ----------

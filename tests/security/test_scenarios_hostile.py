@@ -39,8 +39,7 @@ CASES = {
     ),
     "edit_overflow": (
         "name: c\ninventory_edits:\n  - {item: area, ecosystem: forest.broadleaf, scale: "
-        "1.0e+308}\n"
-        "  - {item: area, ecosystem: forest.broadleaf, scale: 1.0e+308}\n",
+        "1.0e+308}\n  - {item: area, ecosystem: forest.broadleaf, scale: 1.0e+308}\n",
         "c.yaml",
     ),
     "edit_overflow_visitors": (
