@@ -88,7 +88,8 @@ def main(quick: bool = False) -> None:
             n,
         )
         row(
-            f"`gep {' '.join(args[:1])}{' datasets/ankang' if len(args) > 1 else ''}` (whole process)",
+            f"`gep {' '.join(args[:1])}{' datasets/ankang' if len(args) > 1 else ''}` (whole "
+            "process)",
             t,
             f"{t[0] / t_floor[0]:.2f}× floor (min), {t[1] / t_floor[1]:.2f}× (median)",
         )

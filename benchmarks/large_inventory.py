@@ -42,9 +42,9 @@ def write_large_dataset(folder: Path, n_regions: int = 2100, n_years: int = 25) 
                 [c, f"合成县{c}", f"County {c}", "200000", 1000, "km**2", "illustrative: tiled"]
             )
     (folder / "dataset.yaml").write_text(
-        "name: large\ncoefficients: mini\nbase_year: 2020\n"
-        f"years: [{', '.join(str(2020 + y) for y in range(n_years))}]\n"
-        "source_note: illustrative — the mini county's 2020 rows tiled (benchmarks/large_inventory.py)\n",
+        "name: large\ncoefficients: mini\nbase_year: 2020\nyears: "
+        f"[{', '.join(str(2020 + y) for y in range(n_years))}]\nsource_note: illustrative — the "
+        "mini county's 2020 rows tiled (benchmarks/large_inventory.py)\n",
         encoding="utf-8",
     )
     with (folder / "inventory.csv").open("w", encoding="utf-8", newline="") as fh:

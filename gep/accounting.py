@@ -481,7 +481,8 @@ def account(
             raise InputError(
                 Problem(
                     "--year",
-                    f"year(s) {', '.join(map(str, bad))} not in the inventory ({all_years[0]}–{all_years[-1]})",
+                    f"year(s) {', '.join(map(str, bad))} not in the inventory "
+                    f"({all_years[0]}–{all_years[-1]})",
                 )
             )
         data = data.sel(year=years)

@@ -1,4 +1,5 @@
-"""Catalogs of inventory items and ecosystem types (data in ``items.yaml`` / ``ecosystems.yaml``)."""
+"""Catalogs of inventory items and ecosystem types (data in ``items.yaml`` /
+``ecosystems.yaml``)."""
 
 from __future__ import annotations
 

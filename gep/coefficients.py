@@ -43,7 +43,8 @@ defer_dask_array_import()  # xarray: no dask.array import until dask is used
 
 
 def default_root() -> Path:
-    """Folder holding the coefficient sets (``$GEP_COEFFICIENTS`` or the repo's ``coefficients/``)."""
+    """Folder holding the coefficient sets (``$GEP_COEFFICIENTS`` or the repo's
+    ``coefficients/``)."""
     env = os.environ.get("GEP_COEFFICIENTS")
     if env:
         return Path(env)
@@ -98,7 +99,8 @@ class Coefficient:
             raise MissingCoefficientError(
                 Problem(
                     self.file or self.id,
-                    f"coefficient '{self.id}' has no value for {year} (first value applies from {first})",
+                    f"coefficient '{self.id}' has no value for {year} (first value applies from "
+                    f"{first})",
                     field="values",
                 )
             )
@@ -167,7 +169,8 @@ class Override:
             raise InputError(
                 Problem(
                     origin,
-                    f"cannot read override {text!r}; expected ID=VALUE, ID[KEY]=VALUE, ID*=FACTOR or ID+=DELTA",
+                    f"cannot read override {text!r}; expected ID=VALUE, ID[KEY]=VALUE, ID*=FACTOR "
+                    "or ID+=DELTA",
                 )
             )
         rest = m.group("rest")

@@ -375,9 +375,8 @@ def explain_text(ex: dict, lang: str = "zh") -> str:
     zh = lang == "zh"
     name = ex["indicator_name"]["zh" if zh else "en"]
     lines = [
-        f"{ex['region']} {ex['region_name'] if zh else ''} {ex['year']} — {ex['indicator']} ({name})".replace(
-            "  ", " "
-        ),
+        f"{ex['region']} {ex['region_name'] if zh else ''} {ex['year']} — {ex['indicator']} "
+        f"({name})".replace("  ", " "),
         f"{'价值量' if zh else 'value'}: "
         + (
             f"{ex['value']:,.2f} CNY ({ex['value'] / 1e8:,.4f} 亿元)"
@@ -468,7 +467,10 @@ def explain_text(ex: dict, lang: str = "zh") -> str:
         src = c["source"].get("title", "") if isinstance(c["source"], dict) else str(c["source"])
         idx = ""
         if c["index_factor"] is not None:
-            idx = f" = published × {c['index_factor']:.4f} ({c['price_index']} {c['price_year']}→{ex['year']})"
+            idx = (
+                f" = published × {c['index_factor']:.4f} ({c['price_index']} "
+                f"{c['price_year']}→{ex['year']})"
+            )
         lines.append(f"  {c['id']} = {c['value']:.6g} {c['unit']}{idx}  [{c['status']}] — {src}")
     for n in ex.get("notes", []):
         lines.append(f"note: {n}")

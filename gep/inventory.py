@@ -522,7 +522,10 @@ def parse_inventory(
             m = None
             if col in sp.dims:
                 if not v:
-                    m = f"item {items[ik]} needs {'an ecosystem' if col == 'ecosystem' else 'a species group'}"
+                    m = (
+                        f"item {items[ik]} needs "
+                        f"{'an ecosystem' if col == 'ecosystem' else 'a species group'}"
+                    )
                 elif col == "ecosystem" and v not in ecosystems:
                     m = f"unknown ecosystem {v!r}"
                 elif col == "species" and (not v.replace("_", "").isalnum() or v != v.lower()):
@@ -585,7 +588,8 @@ def parse_inventory(
                 5,
                 (
                     "value",
-                    f"value {values[i]:g} {ucats[ucodes[i]]} overflows after conversion to the canonical unit",
+                    f"value {values[i]:g} {ucats[ucodes[i]]} overflows after conversion to the "
+                    "canonical unit",
                 ),
             )
         )
@@ -603,7 +607,8 @@ def parse_inventory(
                     2,
                     (
                         "item",
-                        f"duplicate of row {int(firsts[i])} (same region, year, item, ecosystem, species)",
+                        f"duplicate of row {int(firsts[i])} (same region, year, item, ecosystem, "
+                        "species)",
                     ),
                 )
             )
@@ -653,7 +658,8 @@ def _row_problems(found, rows: np.ndarray, file: str, n: int) -> list[Problem]:
         out.append(
             Problem(
                 file,
-                f"… and {total - len(out):,} more problems of the kinds above (first {len(out)} shown)",
+                f"… and {total - len(out):,} more problems of the kinds above (first {len(out)} "
+                "shown)",
             )
         )
     return out
@@ -700,7 +706,8 @@ def _check_extent(df: pd.DataFrame, regions: pd.DataFrame, file: str) -> list[Pr
             Problem(
                 file,
                 f"ecosystem extent of {region} in {year} sums to {total:,.1f} ha, "
-                f"{100 * (total / land_ha - 1):.1f} % more than its land area {land_ha:,.1f} ha (rows {r0}–{r1})",
+                f"{100 * (total / land_ha - 1):.1f} % more than its land area {land_ha:,.1f} ha "
+                f"(rows {r0}–{r1})",
                 int(r0),
                 "value",
             )

@@ -257,7 +257,8 @@ def ledger(
                         iid,
                         "unsourced",
                         f"{iid}：区域外扣除比例 {basis.coefficient} 尚无正式来源（{sources}）",
-                        f"{iid}: out-of-region share {basis.coefficient} is not sourced ({sources})",
+                        f"{iid}: out-of-region share {basis.coefficient} is not sourced "
+                        f"({sources})",
                     )
                 )
         else:
@@ -275,7 +276,8 @@ def ledger(
                     LedgerWarning(
                         iid,
                         "missing_inputs",
-                        f"{iid}：清单缺少 {', '.join(absent)}，无法计算区域外扣除比例（净值记为未核算）",
+                        f"{iid}：清单缺少 {', '.join(absent)}，无法计算区域外扣除比例（净值记为未核"
+                        "算）",
                         f"{iid}: the inventory has no {', '.join(absent)}; the out-of-region share "
                         "cannot be computed (net value not assessed)",
                         tuple(regions),
@@ -304,7 +306,8 @@ def ledger(
                         LedgerWarning(
                             iid,
                             "missing_inputs",
-                            f"{iid}：{'、'.join(rs)} 缺少 {basis.describe()} 的数据，净值记为未核算",
+                            f"{iid}：{'、'.join(rs)} 缺少 {basis.describe()} 的数据，净值记为未核"
+                            "算",
                             f"{iid}: {', '.join(rs)} lack data for {basis.describe()}; "
                             "net value not assessed",
                             rs,

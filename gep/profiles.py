@@ -791,7 +791,8 @@ def engine_plan(profile: Profile) -> EnginePlan:
     for ind in profile.indicators:
         if ind.variant.engine is None:
             reasons.append(
-                f"{ind.id}: method {ind.method!r} ({ind.variant.function}) is not wired into the engine yet"
+                f"{ind.id}: method {ind.method!r} ({ind.variant.function}) is not wired into the "
+                "engine yet"
             )
     options: dict[str, Any] = {}
     for ind in profile.indicators:

@@ -43,7 +43,8 @@ _NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]
 
 
 def parse_number(text: str, origin: str, whole: str | None = None) -> float:
-    """A finite float from plain ASCII decimal text (no ``nan``/``inf``/``1e999``/``１``/``1,5``)."""
+    """A finite float from plain ASCII decimal text (no
+    ``nan``/``inf``/``1e999``/``１``/``1,5``)."""
     s = str(text).strip()
     where = f" in {whole!r}" if whole else ""
     if not _NUMBER_RE.fullmatch(s):

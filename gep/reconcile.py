@@ -188,7 +188,10 @@ def _differences(rows: pd.DataFrame, profiles: list[str]) -> list[dict]:
                     "absent_in": absent,
                     "values": values,
                     "zh": f"{iid}：仅 {'、'.join(present)} 核算，{'、'.join(absent)} 不含此项",
-                    "en": f"{iid}: counted by {', '.join(present)} only; absent from {', '.join(absent)}",
+                    "en": (
+                        f"{iid}: counted by {', '.join(present)} only; absent from "
+                        f"{', '.join(absent)}"
+                    ),
                 }
             )
         if len(present) < 2:

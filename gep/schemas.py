@@ -1,6 +1,7 @@
 """Declared schemas for the YAML input formats (issue 9 item 5).
 
-The structure of a coefficient file, of ``dataset.yaml`` and of a scenario file — which keys exist, their types, the allowed ``status`` and
+The structure of a coefficient file, of ``dataset.yaml`` and of a scenario file — which keys exist,
+their types, the allowed ``status`` and
 ``by`` values, the uncertainty distributions — is declared once as pydantic models. The loaders
 validate against them and turn every validation error into the project's :class:`Problem`
 (file, dotted key, YAML line); checks that need context (unit dimension, declared ranges,
@@ -8,8 +9,10 @@ ecosystem/product codes, a money value's ``price_year``) stay as code in the loa
 
 JSON Schema files for editors are generated from the models::
 
-    python -m gep.schemas --write    # writes docs/schemas/{coefficient,dataset,scenario}.schema.json
-    python -m gep.schemas --check    # exit 1 if a committed schema is out of date
+    # writes docs/schemas/{coefficient,dataset,scenario}.schema.json
+    python -m gep.schemas --write
+    # exit 1 if a committed schema is out of date
+    python -m gep.schemas --check
 """
 
 from __future__ import annotations

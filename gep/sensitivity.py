@@ -283,7 +283,8 @@ def sobol(
         raise InputError(
             Problem(
                 "target",
-                "the result is not assessed (NaN) for some samples; choose regions/indicators that are assessed",
+                "the result is not assessed (NaN) for some samples; choose regions/indicators that "
+                "are assessed",
             )
         )
     if np.var(Y) == 0:

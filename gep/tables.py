@@ -144,7 +144,8 @@ def check_xlsx(raw: bytes, name: str) -> None:
         raise InputError(
             Problem(
                 name,
-                f"workbook expands to {total:,} bytes (limit {MAX_XLSX_UNCOMPRESSED:,}) / 解压后过大",
+                f"workbook expands to {total:,} bytes (limit {MAX_XLSX_UNCOMPRESSED:,}) / 解压后过"
+                "大",
             )
         )
 

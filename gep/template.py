@@ -18,7 +18,8 @@ from .safeio import atomic_write_bytes, check_output_path, escape_frame, safe_sh
 
 
 def template_frames(dataset_path: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """Sheets of the template; with a dataset, the inventory sheet holds its rows (canonical units)."""
+    """Sheets of the template; with a dataset, the inventory sheet holds its rows (canonical
+    units)."""
     if dataset_path is not None:
         ds = load_dataset(dataset_path)
         inv = ds.table[INVENTORY_COLUMNS].copy()
@@ -57,10 +58,14 @@ def template_frames(dataset_path: str | Path | None = None) -> dict[str, pd.Data
     readme = pd.DataFrame(
         {
             "说明 / notes": [
-                "inventory: one row per region × year × item (× ecosystem or species); value with its unit; every row needs a source",
-                "units: any unit of the item's dimension (e.g. 亩 or hectare, 万元 or CNY, 万立方米 or m**3)",
-                "synthesized values: start the source with 'illustrative:' and say how they were made",
-                "check with: gep validate <dataset folder>  (the folder needs regions.csv and dataset.yaml beside the inventory)",
+                "inventory: one row per region × year × item (× ecosystem or species); value with "
+                "its unit; every row needs a source",
+                "units: any unit of the item's dimension (e.g. 亩 or hectare, 万元 or CNY, 万立方"
+                "米 or m**3)",
+                "synthesized values: start the source with 'illustrative:' and say how they were "
+                "made",
+                "check with: gep validate <dataset folder>  (the folder needs regions.csv and "
+                "dataset.yaml beside the inventory)",
             ]
         }
     )

@@ -207,7 +207,8 @@ def _check_spec(p: Parameter, nominal: np.ndarray | None) -> list[Problem]:
                 problems.append(
                     Problem(
                         p.file,
-                        f"the value of '{p.id}' ({', '.join(f'{v:g}' for v in np.unique(nominal))}) lies outside "
+                        f"the value of '{p.id}' "
+                        f"({', '.join(f'{v:g}' for v in np.unique(nominal))}) lies outside "
                         f"low–high ({s['low']:g}–{s['high']:g}); give 'mode' or fix the range",
                         field="uncertainty",
                     )
@@ -341,7 +342,8 @@ def prepare(
     uncertainty specs ({id: spec dict, or None to hold a coefficient fixed}) without editing files.
     ``scenarios`` stacks the baseline and these scenarios (:func:`gep.scenarios.stack_scenarios`)
     so every draw is evaluated for every scenario in the same call (dims ``scenario, draw``); a
-    relative spec then scales each scenario's own value, an absolute one its value × draw / file value.
+    relative spec then scales each scenario's own value, an absolute one its
+    value × draw / file value.
     """
     if table_draws not in ("coefficient", "key"):
         raise InputError(

@@ -265,8 +265,8 @@ def parse_amount(
     if m is None:
         raise UnitError(
             s,
-            "not a quantity with a unit: write a plain number then a unit, e.g. 7500mu or 70 CNY/tCO2e "
-            "(ASCII digits, '.' as decimal point, no thousands separators)",
+            "not a quantity with a unit: write a plain number then a unit, e.g. 7500mu or 70 "
+            "CNY/tCO2e (ASCII digits, '.' as decimal point, no thousands separators)",
             field,
             file,
             "amount",

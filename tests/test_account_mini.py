@@ -41,7 +41,8 @@ def test_material(mini_account):
 
 def test_water_conservation(mini_account):
     a = mini_account
-    # A 2020: broadleaf (1000−100−500) mm × 6000 ha × 10 = 24e6 m³; shrub (1000−150−550) × 1000 × 10 = 3e6
+    # A 2020: broadleaf (1000−100−500) mm × 6000 ha × 10 = 24e6 m³;
+    #   shrub (1000−150−550) × 1000 × 10 = 3e6
     assert p(a, "100001", 2020, "regulating.water_conservation") == pytest.approx(27e6)
     assert v(a, "100001", 2020, "regulating.water_conservation") == pytest.approx(27e6 * 5)
     # A 2021: broadleaf 6100 ha → 24.4e6 + 3e6 = 27.4e6 m³ × 5 × 1.05
@@ -74,7 +75,8 @@ def test_flood_purification_carbon(mini_account):
 
 def test_climate_regulation(mini_account):
     a = mini_account
-    # transpiration A: (3600×6e7 + 1800×1e7 + 1800×2e7) kJ × 30 d / (3600 × 3) = 6e8 + 5e7 + 1e8 = 7.5e8 kWh
+    # transpiration A: (3600×6e7 + 1800×1e7 + 1800×2e7) kJ × 30 d / (3600 × 3)
+    #   = 6e8 + 5e7 + 1e8 = 7.5e8 kWh
     # water surface A: 0.1 m × 5e6 m² = 5e5 m³; 5e5 × 2450/3.6 + 5e5 × 100 = 3.40278e8 + 5e7 kWh
     expected = 7.5e8 + 5e5 * 2450 / 3.6 + 5e7
     assert p(a, "100001", 2020, "regulating.climate_regulation") == pytest.approx(expected)
@@ -162,7 +164,8 @@ def test_years_and_profile_selection(mini, mini_coef):
 
 
 def test_purification_capacity_rule(mini, mini_coef):
-    # capacity SO2 for A: forest 10 kg/ha × 6000 + shrub 5 × 1000 + farmland 1 × 2000 = 67,000 kg = 67 t
+    # capacity SO2 for A: forest 10 kg/ha × 6000 + shrub 5 × 1000 + farmland 1 × 2000
+    #   = 67,000 kg = 67 t
     a = account(
         mini,
         mini_coef,

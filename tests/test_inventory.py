@@ -1,4 +1,5 @@
-"""Inventory loading: canonical units, xarray layout, and every validation error (file, row, field)."""
+"""Inventory loading: canonical units, xarray layout, and every validation error (file, row,
+field)."""
 
 from __future__ import annotations
 

@@ -500,7 +500,8 @@ def test_existence_value_is_off_by_default_and_counts_per_group(tmp_path, mini_c
     for profile in ("ndrc-2022", "gbt-46869-2025", "ankang"):
         assert ind not in account(ds, mini_coef, profile=profile, years=[2020]).indicator_ids
     acc = account(ds, mini_coef, include=[ind])
-    # urban 20 × 12 × 0.4 × 100,000 = 9.6e6; rural (120 CNY/a = 10 CNY/month) 10 × 12 × 0.3 × 50,000 = 1.8e6
+    # urban 20 × 12 × 0.4 × 100,000 = 9.6e6; rural (120 CNY/a = 10 CNY/month)
+    #   10 × 12 × 0.3 × 50,000 = 1.8e6
     assert _v(acc, ind) == pytest.approx(9.6e6 + 1.8e6)
     # payers: 40,000 + 15,000
     assert _p(acc, ind) == pytest.approx(55000.0)

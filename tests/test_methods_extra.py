@@ -1,4 +1,5 @@
-"""New method variants (gep.methods): hand-computed NEP carbon and temperature-difference cooling."""
+"""New method variants (gep.methods): hand-computed NEP carbon and temperature-difference
+cooling."""
 
 from __future__ import annotations
 

@@ -50,7 +50,10 @@ def _expected_line(acc, iid: str, lang: str) -> str:
     name = acc.indicator(iid).label(lang)
     if lang == "zh":
         return f"{name}：总值 {_wan(g)} - 区域外扣除 {_wan(o)}（比例 {share}）= 净值 {_wan(n)} 万元"
-    return f"{name}: gross {_wan(g)} - out-of-region deduction {_wan(o)} (share {share}) = net {_wan(n)} 10⁴ CNY"
+    return (
+        f"{name}: gross {_wan(g)} - out-of-region deduction {_wan(o)} (share {share}) = net "
+        f"{_wan(n)} 10⁴ CNY"
+    )
 
 
 def _pdf_text(raw: bytes, tmp_path) -> str:
@@ -102,7 +105,8 @@ def test_english_pdf(gbt, tmp_path):
     assert _squash(_expected_line(gbt, "material.water_supply", "en")) in text
     assert (
         _squash(
-            "Warning: Flood regulation: the profile requires an out-of-region deduction but the share is 0"
+            "Warning: Flood regulation: the profile requires an out-of-region deduction but the "
+            "share is 0"
         )
         in text
     )

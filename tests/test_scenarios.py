@@ -1,4 +1,5 @@
-"""Scenarios: YAML format, strict loading, application to copies, stacked evaluation, compare, CLI."""
+"""Scenarios: YAML format, strict loading, application to copies, stacked evaluation, compare,
+CLI."""
 
 from __future__ import annotations
 
@@ -63,7 +64,7 @@ def conversion(tmp_path):
         land_conversions:
           - {from: farmland.dry, to: forest.broadleaf, area: 7500 mu, region: "100001", from_year: 2021}
           - {from: farmland.paddy, to: garden, area: 100, region: 100002}
-        """,
+        """,  # noqa: E501 (YAML input kept byte-identical)
     )
 
 
@@ -162,7 +163,7 @@ def test_conversion_and_stacked_evaluation_match_separate_accounts(
           - {id: regulating.carbon_sequestration.rate, key: forest, scale: 1.25}
           - {id: material.hydropower.price, set: 0.5, unit: CNY/kWh}
           - material.agriculture.price.grain*=2   # first of a family that also has a reported output value
-        """,
+        """,  # noqa: E501 (YAML input kept byte-identical)
     )
     files = [conversion, carbon_x2, edit]
     acc = account_scenarios(mini, mini_coef, files)
@@ -261,7 +262,8 @@ def test_inventory_edits_set_scale_add_with_units(mini, mini_coef, tmp_path):
     [
         ("name: x\ncolour: red\n", "colour", "unknown key 'colour'"),
         (
-            "name: x\noverrides:\n  - {id: regulating.carbon_sequestration.price, scale: 2, by: 3}\n",
+            "name: x\noverrides:\n  - {id: regulating.carbon_sequestration.price, scale: 2, by: "
+            "3}\n",
             "overrides[0].by",
             "unknown key",
         ),
@@ -296,12 +298,14 @@ def test_inventory_edits_set_scale_add_with_units(mini, mini_coef, tmp_path):
             "level-2",
         ),
         (
-            "name: x\nland_conversions:\n  - {from: farmland.dry, to: forest.broadleaf, area: 5 kg}\n",
+            "name: x\nland_conversions:\n  - {from: farmland.dry, to: forest.broadleaf, area: 5 "
+            "kg}\n",
             "land_conversions[0].area",
             "not an area unit",
         ),
         (
-            "name: x\nland_conversions:\n  - {from: farmland.dry, to: forest.broadleaf, area: 5, region: 1234}\n",
+            "name: x\nland_conversions:\n  - {from: farmland.dry, to: forest.broadleaf, area: 5, "
+            "region: 1234}\n",
             "land_conversions[0].region",
             "6-digit",
         ),

@@ -1,4 +1,5 @@
-"""Declared schemas for YAML inputs (issue 9 item 5): generated JSON Schema, lines, product tables."""
+"""Declared schemas for YAML inputs (issue 9 item 5): generated JSON Schema, lines, product
+tables."""
 
 from __future__ import annotations
 

@@ -108,43 +108,108 @@ STOCKED = SPECIES[:-1]  # bamboo is counted by culms, not stem volume: no stock 
 # Public sources (wording of the issuers; URLs as found, "weak" = mirror/aggregator host).
 # --------------------------------------------------------------------------------------------
 S = {
-    "census": "第七次全国人口普查 county totals (2020-11-01): leiii/census : data/census/census_county_2020_v1.xlsx (Lei Dong et al., MIT licence; digitised county census gazettes), column 人口数_合计; the ten counties sum to the city total 2,493,436 of 安康市统计局《安康市第七次全国人口普查主要数据公报》(2021-05-26)",
-    "city_bulletin_2022": "安康市统计局/国家统计局安康调查队《2022年安康市国民经济和社会发展统计公报》(2023-04), mirror http://m.fzhcxjc.com/news/ankang/aknews/435895.html",
+    "census": (
+        "第七次全国人口普查 county totals (2020-11-01): leiii/census : "
+        "data/census/census_county_2020_v1.xlsx (Lei Dong et al., MIT licence; digitised county "
+        "census gazettes), column 人口数_合计; the ten counties sum to the city total 2,493,436 of "
+        "安康市统计局《安康市第七次全国人口普查主要数据公报》(2021-05-26)"
+    ),
+    "city_bulletin_2022": (
+        "安康市统计局/国家统计局安康调查队《2022年安康市国民经济和社会发展统计公报》(2023-04), "
+        "mirror http://m.fzhcxjc.com/news/ankang/aknews/435895.html"
+    ),
     "city_agri_2020": "安康市统计局《“十三五”安康农业质效双提升》(2021-06-15), https://zrzy.ankang.gov.cn/Content-2266653.html",
     "city_agri_2021": "安康市统计局《2021年安康农业生产稳中向好》(潘冬, 2022-03-04), https://tjj.ankang.gov.cn/Content-2374273.html",
     "nyj_2021": "安康市农业农村局 2021 work summary, https://nyj.ankang.gov.cn/Content-2360760.html",
     "ziyang_2020": "紫阳县统计局《2020年紫阳县国民经济和社会发展统计公报》(2021-06-10), https://www.zyx.gov.cn/Content-2265514.html",
     "ningshan_2020": "宁陕县《2020年国民经济和社会发展统计公报》, http://111.229.73.81/look/Statslisth?Id=9354",
     "ningshan_2021": "宁陕县统计局《宁陕县2021年国民经济和社会发展统计公报》(2022-05-08), https://www.ningshan.gov.cn/Content-2399193.html",
-    "ningshan_2022": "《宁陕县2022年国民经济和社会发展统计公报》, mirror http://www.ilynn.cn/document_detail/114525.html (weak)",
-    "pingli_baike": "blog citing baike (平利县), https://wxredian.com/art?id=591ea1306e6eadb2fa1e499b026336ac (weak)",
-    "pingli_tea": "news item on the 2022 中国茶业百强县 award (通讯员 马云璞、黄琴, 2022-12-22), http://m.xhyb.net.cn/news/guonei/2022/1222/214048.html (weak)",
+    "ningshan_2022": (
+        "《宁陕县2022年国民经济和社会发展统计公报》, mirror "
+        "http://www.ilynn.cn/document_detail/114525.html (weak)"
+    ),
+    "pingli_baike": (
+        "blog citing baike (平利县), https://wxredian.com/art?id=591ea1306e6eadb2fa1e499b026336ac "
+        "(weak)"
+    ),
+    "pingli_tea": (
+        "news item on the 2022 中国茶业百强县 award (通讯员 马云璞、黄琴, 2022-12-22), "
+        "http://m.xhyb.net.cn/news/guonei/2022/1222/214048.html (weak)"
+    ),
     "zhenping_2021": "cooxue.com 镇坪县 entry, http://www.cooxue.com/zhishi/185494.html (weak)",
-    "zhenping_2023": "hendeli.cn 镇坪县 entry, https://hendeli.cn/country/countryInformation.php?countryID=3306 (weak)",
-    "shiquan_baike": "baike mirror 石泉县, http://m.gethgdk.com/hebeideji/7286089475069837312.html (weak)",
+    "zhenping_2023": (
+        "hendeli.cn 镇坪县 entry, https://hendeli.cn/country/countryInformation.php?countryID=3306 "
+        "(weak)"
+    ),
+    "shiquan_baike": (
+        "baike mirror 石泉县, http://m.gethgdk.com/hebeideji/7286089475069837312.html (weak)"
+    ),
     "shiquan_tour_2019": "石泉县文化和旅游广电局《2019-2020年国民经济报告》(2020-02-18), https://www.shiquan.gov.cn/Content-2035921.html",
-    "hanyin_gov": "汉阴县人民政府 county profile, https://www.hanyin.gov.cn/Node-23194.html (page dated 2023-04-21)",
+    "hanyin_gov": (
+        "汉阴县人民政府 county profile, https://www.hanyin.gov.cn/Node-23194.html (page dated "
+        "2023-04-21)"
+    ),
     "xunyang_pop": "gongweng.com 旬阳市 entry, https://www.gongweng.com/kp/519207.html (weak)",
     "hanbin_2025": "汉滨区 2025 government work report, https://www.hanbin.gov.cn/Content-2810991.html",
     "hanbin_tea": "Xinhua feature 2023-04 on 汉滨 tea (mirror zoetocados.com, weak)",
     "ziyang_tea": "Xinhua 2020-03 feature on 紫阳 tea (mirror m.nakedoat.com, weak)",
     "tea_xinhua": "Xinhua photo caption 2022-04-15, http://union.china.com.cn/txt/2022-04/15/content_41940507_6.html",
-    "sandiao": "《安康市第三次全国国土调查主要数据公报》(安康市第三次全国国土调查领导小组办公室/安康市自然资源局/安康市统计局, 2022-01-24), mirror http://m.tabsjx.com/news/ankang/aknews/408688.html (weak)",
+    "sandiao": (
+        "《安康市第三次全国国土调查主要数据公报》(安康市第三次全国国土调查领导小组办公室/"
+        "安康市自然资源局/安康市统计局, 2022-01-24), mirror "
+        "http://m.tabsjx.com/news/ankang/aknews/408688.html (weak)"
+    ),
     "coverage_xinhua": "Xinhua feature 2023-11 (mirror http://m.i-am-shu-shu.com/2023-11/28/content_42613921.htm)",
     "sxakhidz": "安康高新区 official page (2013), https://www.sxakhidz.gov.cn/Content-871235.html",
-    "ankang_dam": 'Wikipedia "Ankang Dam" (Japanese rendering), https://jablog.org/%E5%AE%89%E5%BA%B7%E3%83%80%E3%83%A0/Ankang_Dam (secondary)',
-    "shiquan_dam": "baike-like entry 石泉水电站, http://hbzqbyyxgs.com/citiao/117689.html (secondary); alt. entry http://www.ctoth.com/dictionary/2832223.html gives 4.7亿 m³",
-    "xunyang_dam": "央广网 2022-12-29 (旬阳水电站全部建成, 总库容3.25亿m³; all units commercial 2022-12-29), http://m.cnr.cn/shaanxi/xw/dqzs/20221229/t20221229_526108881.html via http://m.lynsmy.com/dtwz/xwzx/mtgz/2024/12/I1313445580185272320.html (weak); 陕西工人报 2021-01-11, https://m.yybnet.net/ankang/xunyang/202101/11161212.html",
-    "shuhe_dam": "baike-like entry 蜀河水电站, http://hbzqbyyxgs.com/citiao/117691.html (secondary)",
-    "baihe_dam": "工业园网 (cnrepark.com) news 《鄂陕正式核准汉江夹河关(白河)水电站项目》, 2015-04-15 (page address not available; unverified); start of works Nov 2015: 陕西新闻联播 via https://sx.sina.com.cn/news/g/2015-11-15/detail-ifxksqis4848046.shtml",
+    "ankang_dam": (
+        'Wikipedia "Ankang Dam" (Japanese rendering), '
+        "https://jablog.org/%E5%AE%89%E5%BA%B7%E3%83%80%E3%83%A0/Ankang_Dam (secondary)"
+    ),
+    "shiquan_dam": (
+        "baike-like entry 石泉水电站, http://hbzqbyyxgs.com/citiao/117689.html (secondary); alt. "
+        "entry http://www.ctoth.com/dictionary/2832223.html gives 4.7亿 m³"
+    ),
+    "xunyang_dam": (
+        "央广网 2022-12-29 (旬阳水电站全部建成, 总库容3.25亿m³; all units commercial 2022-12-29), "
+        "http://m.cnr.cn/shaanxi/xw/dqzs/20221229/t20221229_526108881.html via "
+        "http://m.lynsmy.com/dtwz/xwzx/mtgz/2024/12/I1313445580185272320.html (weak); 陕西工人报 "
+        "2021-01-11, https://m.yybnet.net/ankang/xunyang/202101/11161212.html"
+    ),
+    "shuhe_dam": (
+        "baike-like entry 蜀河水电站, http://hbzqbyyxgs.com/citiao/117691.html (secondary)"
+    ),
+    "baihe_dam": (
+        "工业园网 (cnrepark.com) news 《鄂陕正式核准汉江夹河关(白河)水电站项目》, 2015-04-15 (page "
+        "address not available; unverified); start of works Nov 2015: 陕西新闻联播 via "
+        "https://sx.sina.com.cn/news/g/2015-11-15/detail-ifxksqis4848046.shtml"
+    ),
     "donghe": "安康市人民政府《汉阴洞河水库大坝主体完工》(2017-08-16), http://www.ankang.gov.cn/Content-111954.html",
-    "tour_2012": "http://www.enmey.cn/content/detail/4064 (weak): >1,800万人次, 旅游综合收入76.22亿元 (2012)",
-    "tour_2024": "陕西日报 2025-08-20 via http://m.rthb168.com/news/ankang/aknews/479207.html (visitors +15.1 %, spending +15.6 %, 2024)",
-    "tour_2023": "2024 city government work report, summary on 安康新闻网 http://akxw.cn/news/ankang/aknews/453550.html (visitors +9.9 % over the pre-pandemic level, GDP +1.7 %, 2023)",
-    "gdp_2024": "安康市政府工作报告 2025-02-09, 安康日报 2025-02-13, mirror https://www.dawenge.com/document/detail.html?id=680209 (weak) (GDP +6 %, 2024)",
+    "tour_2012": (
+        "http://www.enmey.cn/content/detail/4064 (weak): >1,800万人次, 旅游综合收入76.22亿元 (2012)"
+    ),
+    "tour_2024": (
+        "陕西日报 2025-08-20 via http://m.rthb168.com/news/ankang/aknews/479207.html (visitors "
+        "+15.1 %, spending +15.6 %, 2024)"
+    ),
+    "tour_2023": (
+        "2024 city government work report, summary on 安康新闻网 "
+        "http://akxw.cn/news/ankang/aknews/453550.html (visitors +9.9 % over the pre-pandemic "
+        "level, GDP +1.7 %, 2023)"
+    ),
+    "gdp_2024": (
+        "安康市政府工作报告 2025-02-09, 安康日报 2025-02-13, mirror "
+        "https://www.dawenge.com/document/detail.html?id=680209 (weak) (GDP +6 %, 2024)"
+    ),
     "shangluo_water": "商洛市水利局《2019年商洛市水资源公报》(2020-06-18), https://www.shangluo.gov.cn/slj/info/1071/1675.htm",
-    "yinghu": "Chinanews photo story on 瀛湖 (杨英琦, photos 2024-06-21; mean annual runoff 176.5亿 m³), mirror http://javascriptjump.com/?B7d=c4b.html (weak)",
-    "qinling_stock": "Xinhua 2019-12-06 (陕西省林业局: Qinling 天保 area 8,730万亩, coverage 69.65 %, 森林蓄积2.7亿 m³ → ≈67 m³/ha), mirror http://nakedoat.com/xinwen/2019-12/06/content_5459090.htm (weak)",
+    "yinghu": (
+        "Chinanews photo story on 瀛湖 (杨英琦, photos 2024-06-21; mean annual runoff 176.5亿 m³), "
+        "mirror http://javascriptjump.com/?B7d=c4b.html (weak)"
+    ),
+    "qinling_stock": (
+        "Xinhua 2019-12-06 (陕西省林业局: Qinling 天保 area 8,730万亩, coverage 69.65 %, "
+        "森林蓄积2.7亿 m³ → ≈67 m³/ha), mirror "
+        "http://nakedoat.com/xinwen/2019-12/06/content_5459090.htm (weak)"
+    ),
 }
 
 
@@ -421,11 +486,15 @@ def emit_land_cover(rows: Rows, cover, land) -> None:
                 anchor = {
                     "ningshan": "宁陕 forest coverage 96.24 % (2023, " + S["coverage_xinhua"] + ")",
                     "zhenping": "镇坪 forest coverage 88.81 % (2023, " + S["coverage_xinhua"] + ")",
-                    "hanbin": "汉滨 forest coverage 68.8 % (~2019, en.wikipedia 'Hanbin District', weak)",
+                    "hanbin": (
+                        "汉滨 forest coverage 68.8 % (~2019, en.wikipedia 'Hanbin District', weak)"
+                    ),
                     "pingli": "平利 forest coverage 76 % (~2023, weak) and 69 % (2004-era)",
                 }.get(
                     k,
-                    f"no county coverage figure found; set so the city forest share is {city_forest[2022] / city_land:.3f} in 2022 against the city coverage 68 % (2022, {S['city_bulletin_2022']})",
+                    "no county coverage figure found; set so the city forest share is "
+                    f"{city_forest[2022] / city_land:.3f} in 2022 against the city coverage 68 % "
+                    f"(2022, {S['city_bulletin_2022']})",
                 )
                 fb = dict(zip(FOREST_ECOS, FOREST_SPLIT[COUNTIES[k][1]], strict=True))[e]
                 src = (
@@ -435,17 +504,17 @@ def emit_land_cover(rows: Rows, cover, land) -> None:
                 )
             elif e in ("farmland.paddy", "farmland.dry"):
                 src = (
-                    f"{ILL}city cropland 18.67万 ha = 7.93 % of the city and paddy 9.36 % of cropland "
-                    f"({S['sandiao']}); 旬阳+汉滨 hold 49.13 % (same source), split 0.53/0.47; other "
-                    f"counties by assumed cropland shares; county paddy share of cropland weighted "
-                    f"(汉阴 highest) and scaled to the city 9.36 %; 2021+ dry land loses half of the "
-                    f"assumed urban growth"
+                    f"{ILL}city cropland 18.67万 ha = 7.93 % of the city and paddy 9.36 % of "
+                    f"cropland ({S['sandiao']}); 旬阳+汉滨 hold 49.13 % (same source), split "
+                    "0.53/0.47; other counties by assumed cropland shares; county paddy share of "
+                    "cropland weighted (汉阴 highest) and scaled to the city 9.36 %; 2021+ dry "
+                    "land loses half of the assumed urban growth"
                 )
             elif e == "garden":
                 src = (
-                    f"{ILL}city 园地 2.22万 ha = 0.94 % of the city ({S['sandiao']}), split by assumed "
-                    f"county weights following tea-garden areas (紫阳 24万亩, 汉滨 21万亩, 平利 25万亩) "
-                    f"and orchards; constant 2020-2024"
+                    f"{ILL}city 园地 2.22万 ha = 0.94 % of the city ({S['sandiao']}), split by "
+                    "assumed county weights following tea-garden areas (紫阳 24万亩, 汉滨 21万亩, "
+                    "平利 25万亩) and orchards; constant 2020-2024"
                 )
             elif e == "water":
                 extra = (
@@ -459,8 +528,8 @@ def emit_land_cover(rows: Rows, cover, land) -> None:
                 )
             elif e == "urban":
                 src = (
-                    f"{ILL}assumed built-up share {URBAN_2020[k] * 100:.1f} % of county land in 2020 "
-                    f"(towns, villages, roads, mines), +{URBAN_GROWTH[k] * 100:.2f} pp/yr"
+                    f"{ILL}assumed built-up share {URBAN_2020[k] * 100:.1f} % of county land in "
+                    f"2020 (towns, villages, roads, mines), +{URBAN_GROWTH[k] * 100:.2f} pp/yr"
                 )
             elif e in ("wetland", "bare"):
                 v = WETLAND[k] if e == "wetland" else BARE[k]
@@ -668,9 +737,9 @@ def emit_climate(rows: Rows) -> None:
                 P,
                 "mm",
                 f"{ILL}assumed county mean {P_MEAN[k]} mm (Ankang station mean 813.8 mm 1953-2015, "
-                f"张蓓蓓 等, DreamBlooms/ChinaXiv-201601-to-202209 : md/ChinaXiv-201811.00032V1.md; "
-                f"region 800-1,100 mm, {S['sxakhidz']}; 平利 952.5 mm) × year factor {P_YEAR[y]:.2f} "
-                f"× county-year wiggle ±4 % (deterministic); not station data",
+                "张蓓蓓 等, DreamBlooms/ChinaXiv-201601-to-202209 : md/ChinaXiv-201811.00032V1.md; "
+                f"region 800-1,100 mm, {S['sxakhidz']}; 平利 952.5 mm) × year factor "
+                f"{P_YEAR[y]:.2f} × county-year wiggle ±4 % (deterministic); not station data",
                 nd=1,
             )
             # evapotranspiration: damped response to the year's precipitation
@@ -678,15 +747,17 @@ def emit_climate(rows: Rows) -> None:
                 if e == "water":
                     et = water_evap_year(k, y)
                     src = (
-                        f"{ILL}open-water evaporation {WATER_EVAP[k]} mm/yr (Han River region 800-900 mm, "
-                        f"encyclopedic entry 长江流域的水面蒸发量, http://www.ctoth.com/dictionary/3335894.html) "
-                        f"× (1 + 0.25 × (hot-year factor {HOT_YEAR[y]:.2f} − 1))"
+                        f"{ILL}open-water evaporation {WATER_EVAP[k]} mm/yr (Han River region "
+                        "800-900 mm, encyclopedic entry 长江流域的水面蒸发量, "
+                        "http://www.ctoth.com/dictionary/3335894.html) × (1 + 0.25 × (hot-year "
+                        f"factor {HOT_YEAR[y]:.2f} − 1))"
                     )
                 else:
                     et = ET_FRAC[e] * ET_COUNTY[k] * P_MEAN[k] * (1 + 0.6 * (ratio - 1))
                     src = (
-                        f"{ILL}ET = {ET_FRAC[e]:.2f} × county mean P × county factor {ET_COUNTY[k]:.2f} × "
-                        f"(1 + 0.6 × (P/Pmean − 1)); forest ET ≈ 55-65 % of P, assumed (no ET data found)"
+                        f"{ILL}ET = {ET_FRAC[e]:.2f} × county mean P × county factor "
+                        f"{ET_COUNTY[k]:.2f} × (1 + 0.6 × (P/Pmean − 1)); forest ET ≈ 55-65 % of "
+                        "P, assumed (no ET data found)"
                     )
                 rows.add(k, y, "evapotranspiration", et, "mm", src, ecosystem=e, nd=1)
             for e in ECOSYSTEMS:
@@ -710,10 +781,10 @@ def emit_climate(rows: Rows) -> None:
                 "rusle.r",
                 R,
                 "MJ * mm / (hectare * hour * year)",
-                f"{ILL}R = {R_PER_MM_CALIBRATED} × county mean P × (P/Pmean)^1.5 (order of magnitude "
-                f"of Qinba-mountain erosivity, assumed; no R map used); calibrated: the factor "
-                f"{R_PER_MM_CALIBRATED} (first assumed {R_PER_MM}) makes the 2024 city 调节服务 "
-                f"1,653.1亿元 of the {PUBLISHED_2024}",
+                f"{ILL}R = {R_PER_MM_CALIBRATED} × county mean P × (P/Pmean)^1.5 (order of "
+                "magnitude of Qinba-mountain erosivity, assumed; no R map used); calibrated: the "
+                f"factor {R_PER_MM_CALIBRATED} (first assumed {R_PER_MM}) makes the 2024 city 调节"
+                f"服务 1,653.1亿元 of the {PUBLISHED_2024}",
                 nd=1,
             )
             rows.add(
@@ -735,7 +806,8 @@ def emit_climate(rows: Rows) -> None:
                     LS[e] * LS_COUNTY[k],
                     "dimensionless",
                     f"{ILL}assumed LS by ecosystem ({LS[e]}) × county relief factor "
-                    f"{LS_COUNTY[k]:.2f}; 36.98 % of city cropland is on slopes >25° ({S['sandiao']})",
+                    f"{LS_COUNTY[k]:.2f}; 36.98 % of city cropland is on slopes >25° "
+                    f"({S['sandiao']})",
                     ecosystem=e,
                     nd=3,
                 )
@@ -759,8 +831,8 @@ def emit_climate(rows: Rows) -> None:
                     "rusle.p",
                     P_FACTOR[e],
                     "dimensionless",
-                    f"{ILL}assumed P: terraced paddy 0.15, dry land 0.45 (terraces/contour tillage), "
-                    f"garden 0.40, others 1.0",
+                    f"{ILL}assumed P: terraced paddy 0.15, dry land 0.45 (terraces/contour "
+                    "tillage), garden 0.40, others 1.0",
                     ecosystem=e,
                     nd=3,
                 )
@@ -774,9 +846,9 @@ def emit_climate(rows: Rows) -> None:
                 f"{ILL}effective hot days over the vegetated area = valley count {hd} (assumed "
                 f"normal-year count {HOT_DAYS[k]} days, Han valley hottest, high Qinling/Daba few, "
                 f"× year factor {HOT_YEAR[y]:.2f} × wiggle ±5 %; no station data found) × "
-                f"{HOT_DAYS_VEGETATION_SHARE} (most vegetation lies 600-2,000 m up, where days above "
-                f"26 °C are few); calibrated: the share makes the 2024 city 局部气候调节 808.99亿元 "
-                f"of the {PUBLISHED_2024}",
+                f"{HOT_DAYS_VEGETATION_SHARE} (most vegetation lies 600-2,000 m up, where days "
+                "above 26 °C are few); calibrated: the share makes the 2024 city 局部气候调节 "
+                f"808.99亿元 of the {PUBLISHED_2024}",
                 nd=1,
             )
             ev = water_evap_year(k, y) * hd / 365 * HOT_EVAP_INTENSITY
@@ -786,10 +858,11 @@ def emit_climate(rows: Rows) -> None:
                 "climate.water_evaporation",
                 ev,
                 "mm",
-                f"{ILL}annual open-water evaporation {water_evap_year(k, y):.0f} mm (Han River region "
-                f"800-900 mm, http://www.ctoth.com/dictionary/3335894.html) × hot-day share "
+                f"{ILL}annual open-water evaporation {water_evap_year(k, y):.0f} mm (Han River "
+                "region 800-900 mm, http://www.ctoth.com/dictionary/3335894.html) × hot-day share "
                 f"{hd}/365 (valley hot days: the water bodies lie on the valley floor) × "
-                f"{HOT_EVAP_INTENSITY} (hot-day evaporation above the annual mean daily rate, assumed)",
+                f"{HOT_EVAP_INTENSITY} (hot-day evaporation above the annual mean daily rate, "
+                "assumed)",
                 nd=1,
             )
 
@@ -840,8 +913,8 @@ def emit_water_infrastructure(rows: Rows) -> None:
             "m ** 3",
             cite(
                 "ankang_dam",
-                "安康水电站 (瀛湖) total storage 25.8亿 m³ (dam completed 1989, units "
-                "1990-1992); small reservoirs of 汉滨 (e.g. 恒河水库 under construction) not included",
+                "安康水电站 (瀛湖) total storage 25.8亿 m³ (dam completed 1989, units 1990-1992); "
+                "small reservoirs of 汉滨 (e.g. 恒河水库 under construction) not included",
             ),
             nd=0,
         )
@@ -865,8 +938,8 @@ def emit_water_infrastructure(rows: Rows) -> None:
                 "reservoir.capacity",
                 1.76e8 + 3.25e8,
                 "m ** 3",
-                f"{S['shuhe_dam']} — 蜀河 1.76亿 m³; {S['xunyang_dam']} — 旬阳 3.25亿 m³ (counted from "
-                f"2022, the year the station was completed)",
+                f"{S['shuhe_dam']} — 蜀河 1.76亿 m³; {S['xunyang_dam']} — 旬阳 3.25亿 m³ (counted "
+                "from 2022, the year the station was completed)",
                 nd=0,
             )
         else:
@@ -903,9 +976,9 @@ def emit_water_infrastructure(rows: Rows) -> None:
             "reservoir.capacity",
             4627e4 + small["hanyin"],
             "m ** 3",
-            f"{ILL}洞河水库 4,627万 m³ ({S['donghe']}) + {small['hanyin'] / 1e4:.0f}万 m³ = assumed "
-            f"{SMALL_RES_W['hanyin']:.0%} share of the city's 1.3亿 m³ of non-hydropower reservoirs "
-            f"(2013, {S['sxakhidz']})",
+            f"{ILL}洞河水库 4,627万 m³ ({S['donghe']}) + {small['hanyin'] / 1e4:.0f}万 m³ = "
+            f"assumed {SMALL_RES_W['hanyin']:.0%} share of the city's 1.3亿 m³ of non-hydropower "
+            f"reservoirs (2013, {S['sxakhidz']})",
             nd=0,
         )
         for k in ("ningshan", "ziyang", "langao", "pingli", "zhenping"):
@@ -915,8 +988,8 @@ def emit_water_infrastructure(rows: Rows) -> None:
                 "reservoir.capacity",
                 small[k],
                 "m ** 3",
-                f"{ILL}assumed {SMALL_RES_W[k]:.0%} share of the city's 1.3亿 m³ of reservoirs outside "
-                f"the hydropower stations (2013, {S['sxakhidz']})",
+                f"{ILL}assumed {SMALL_RES_W[k]:.0%} share of the city's 1.3亿 m³ of reservoirs "
+                f"outside the hydropower stations (2013, {S['sxakhidz']})",
                 nd=0,
             )
 
@@ -969,8 +1042,8 @@ def emit_water_infrastructure(rows: Rows) -> None:
             total = sum(v for _, v in items) + other[k] * pf[k]
             desc = "; ".join(t for t, _ in items)
             src = (
-                f"{ILL}{desc + '; ' if desc else ''}{other_note} ({OTHER_HYDRO_W[k]:.0%}); Han River "
-                f"stations × flow factor {f:.3f}, small hydro × county precipitation factor "
+                f"{ILL}{desc + '; ' if desc else ''}{other_note} ({OTHER_HYDRO_W[k]:.0%}); Han "
+                f"River stations × flow factor {f:.3f}, small hydro × county precipitation factor "
                 f"{pf[k]:.3f} (year {y}); actual 2020-2024 generation not found"
             )
             rows.add(k, y, "hydropower.generation", total, "kWh", src, nd=0)
@@ -1045,10 +1118,16 @@ def population() -> dict[tuple[str, int], tuple[float, str]]:
                 if his:
                     hi = his[0]
                     v = known[lo] * (known[hi] / known[lo]) ** ((y - lo) / (hi - lo))
-                    how = f"geometric interpolation between {lo} ({known[lo]:,.0f}) and {hi} ({known[hi]:,.0f})"
+                    how = (
+                        f"geometric interpolation between {lo} ({known[lo]:,.0f}) and {hi} "
+                        f"({known[hi]:,.0f})"
+                    )
                 else:
                     v = known[lo] * (1 + POP_DRIFT[k]) ** (y - lo)
-                    how = f"{lo} value {known[lo]:,.0f} × ({1 + POP_DRIFT[k]:.3f})^{y - lo} (assumed drift)"
+                    how = (
+                        f"{lo} value {known[lo]:,.0f} × ({1 + POP_DRIFT[k]:.3f})^{y - lo} (assumed "
+                        "drift)"
+                    )
                 out[(k, y)] = (v, f"{ILL}{how}; base 2020 census ({S['census']})")
     return out
 
@@ -1094,9 +1173,12 @@ def gdp() -> dict[tuple[str, int], tuple[float, str]]:
         city_src = (
             f"city 2022 1,268.65亿元 ({S['city_bulletin_2022']})"
             if y == 2022
-            else f"city {y} {CITY_GDP[y]:.1f}亿元 chained from 2022 1,268.65亿元 ({S['city_bulletin_2022']}) "
-            f"with real growth 2023 +1.7 % ({S['tour_2023']}), 2024 +6 % ({S['gdp_2024']}), "
-            f"2021 +2.0 % and 2020→21 +6.5 % real (assumed) and assumed deflators"
+            else (
+                f"city {y} {CITY_GDP[y]:.1f}亿元 chained from 2022 1,268.65亿元 "
+                f"({S['city_bulletin_2022']}) with real growth 2023 +1.7 % ({S['tour_2023']}), "
+                f"2024 +6 % ({S['gdp_2024']}), 2021 +2.0 % and 2020→21 +6.5 % real (assumed) and "
+                "assumed deflators"
+            )
         )
         for k in KEYS:
             if (k, y) in GDP_ANCHORS:
@@ -1105,12 +1187,15 @@ def gdp() -> dict[tuple[str, int], tuple[float, str]]:
             extra = ""
             if k == "hanbin":
                 extra = (
-                    f"; 汉滨 here includes 安康高新区 and 恒口示范区 so the ten units add up to the city "
-                    f"(district-only figures: 440.5亿元 in 2024, {S['hanbin_2025']}; 380.95亿元 in 2019, "
-                    f"en.wikipedia 'Hanbin District', weak)"
+                    "; 汉滨 here includes 安康高新区 and 恒口示范区 so the ten units add up to the "
+                    f"city (district-only figures: 440.5亿元 in 2024, {S['hanbin_2025']}; 380.95亿"
+                    "元 in 2019, en.wikipedia 'Hanbin District', weak)"
                 )
             if k == "xunyang":
-                extra = "; shape anchored on 旬阳 187.05亿元 (2019, http://map.mapbar.com/ankang_xunyang, weak)"
+                extra = (
+                    "; shape anchored on 旬阳 187.05亿元 (2019, "
+                    "http://map.mapbar.com/ankang_xunyang, weak)"
+                )
             out[(k, y)] = (
                 vals[k] * 1e8,
                 f"{ILL}{city_src}, minus the published county figures of {y}, split over the other "
@@ -1125,7 +1210,8 @@ def gdp() -> dict[tuple[str, int], tuple[float, str]]:
 EMIS_2020 = {"so2": 3200, "nox": 8600, "dust": 5400, "cod": 24000, "nh3n": 2100}  # city, t
 EMIS_TREND = {"so2": -0.06, "nox": -0.04, "dust": -0.05, "cod": -0.025, "nh3n": -0.03}
 WATER_PER_CAPITA = 142.0  # m³/person/yr, three sectors (150 incl. ecological, assumed)
-WATER_SHARE = {  # 商洛 2019: agriculture 29.3+17.1, industry 17.6, domestic+public 30.9 (eco 5.1 excl.)
+# 商洛 2019: agriculture 29.3+17.1, industry 17.6, domestic+public 30.9 (eco 5.1 excl.)
+WATER_SHARE = {
     "agricultural": (29.3 + 17.1) / 94.9,
     "industrial": 17.6 / 94.9,
     "domestic": 30.9 / 94.9,
@@ -1165,7 +1251,8 @@ def emit_emissions_water(rows: Rows, pop, gdp_v, cover) -> None:
                     city * w[k],
                     "t",
                     f"{ILL}assumed city total {base:,} t in 2020 ({EMIS_TREND[pol]:+.1%}/yr) for a "
-                    f"low-industry mountain city, split by {key}; no Ankang emission statistics found",
+                    f"low-industry mountain city, split by {key}; no Ankang emission statistics "
+                    "found",
                     nd=1,
                 )
         # water use
@@ -1186,8 +1273,8 @@ def emit_emissions_water(rows: Rows, pop, gdp_v, cover) -> None:
         agr = total * WATER_SHARE["agricultural"] * (1 + 0.5 * (1 - P_YEAR[y]))
         base = (
             f"{ILL}city three-sector use {WATER_PER_CAPITA:.0f} m³ per resident (assumed) with the "
-            f"商洛 2019 sector structure ({S['shangluo_water']}: irrigation 29.3 % + 林牧渔畜 17.1 %, "
-            f"industry 17.6 %, domestic+public 30.9 %; ecological 5.1 % left out)"
+            f"商洛 2019 sector structure ({S['shangluo_water']}: irrigation 29.3 % + 林牧渔畜 17.1 "
+            "%, industry 17.6 %, domestic+public 30.9 %; ecological 5.1 % left out)"
         )
         for k in KEYS:
             rows.add(
@@ -1264,16 +1351,15 @@ def emit_products(rows: Rows, pop, cover, harvest_total) -> None:
                 else:
                     lvl = (
                         (
-                            " (counties with a published figure keep their level relative to the split key: "
-                            + ", ".join(sorted({ZH[a] for (a, _) in anchors}))
-                            + ")"
+                            " (counties with a published figure keep their level relative to the "
+                            "split key: " + ", ".join(sorted({ZH[a] for (a, _) in anchors})) + ")"
                         )
                         if anchors
                         else ""
                     )
                     src = (
-                        f"{ILL}{city_src[y]}{' minus published ' + fx if fx else ''}, split by {wdesc}"
-                        f"{lvl}{post}"
+                        f"{ILL}{city_src[y]}{' minus published ' + fx if fx else ''}, split by "
+                        f"{wdesc}{lvl}{post}"
                     )
                 rows.add(k, y, item, v * scale, unit, src, nd=nd)
 
@@ -1304,7 +1390,10 @@ def emit_products(rows: Rows, pop, cover, harvest_total) -> None:
     osrc = {
         2020: "city 14.5万 t (assumed)",
         2021: f"city 14.92万 t (104.08万亩) ({S['city_agri_2021']})",
-        2022: f"city 14.92万 t (2021) × oilseed area 7.02万 ha (2022, {S['city_bulletin_2022']}) / 6.94万 ha (2021)",
+        2022: (
+            f"city 14.92万 t (2021) × oilseed area 7.02万 ha (2022, {S['city_bulletin_2022']}) / "
+            "6.94万 ha (2021)"
+        ),
         2023: "city 15.2万 t (assumed)",
         2024: "city 15.3万 t (assumed)",
     }
@@ -1403,9 +1492,9 @@ def emit_products(rows: Rows, pop, cover, harvest_total) -> None:
         tea,
         teasrc,
         tea_w,
-        "tea-garden area (紫阳 24, 汉滨 21, 平利 25万亩 published; other counties share the rest of the "
-        "city's 109.6万亩 by assumption; 宁陕 assumed the county without tea; 平利's 1.7万 t of "
-        "'tea-drink products' includes non-Camellia drinks and is not used as dry tea)",
+        "tea-garden area (紫阳 24, 汉滨 21, 平利 25万亩 published; other counties share the rest "
+        "of the city's 109.6万亩 by assumption; 宁陕 assumed the county without tea; 平利's 1.7万 "
+        "t of 'tea-drink products' includes non-Camellia drinks and is not used as dry tea)",
         {
             ("ziyang", 2020): (8805, cite("ziyang_2020", "tea 8,805 t (+16.81 %)")),
             ("hanbin", 2023): (
@@ -1459,8 +1548,8 @@ def emit_products(rows: Rows, pop, cover, harvest_total) -> None:
                     "output.agriculture.herbs",
                     9738 * 31332 / 28685,
                     "t",
-                    f"{ILL}derived: 9,738 t (2020, {S['ningshan_2020']}) × herb area 31,332亩 (2022, "
-                    f"{S['ningshan_2022']}) / 28,685亩 (2020)",
+                    f"{ILL}derived: 9,738 t (2020, {S['ningshan_2020']}) × herb area 31,332亩 "
+                    f"(2022, {S['ningshan_2022']}) / 28,685亩 (2020)",
                     nd=0,
                 )
             else:
@@ -1470,8 +1559,8 @@ def emit_products(rows: Rows, pop, cover, harvest_total) -> None:
                     "output.agriculture.herbs",
                     herbs[k] * 1.03 ** (y - 2020),
                     "t",
-                    f"{ILL}assumed 2020 level {herbs[k]:,} t (order of magnitude of the published 紫阳 "
-                    f"7,490 t and 宁陕 9,738 t, 2020), +3 %/yr; no city total found",
+                    f"{ILL}assumed 2020 level {herbs[k]:,} t (order of magnitude of the published "
+                    "紫阳 7,490 t and 宁陕 9,738 t, 2020), +3 %/yr; no city total found",
                     nd=0,
                 )
 
@@ -1483,8 +1572,8 @@ def emit_products(rows: Rows, pop, cover, harvest_total) -> None:
             "output.forestry.timber",
             h * 0.65,
             "m ** 3",
-            f"{ILL}commercial harvest stem volume of this inventory (forest.harvest, all species) × "
-            f"0.65 log-assortment recovery (assumed)",
+            f"{ILL}commercial harvest stem volume of this inventory (forest.harvest, all species) "
+            "× 0.65 log-assortment recovery (assumed)",
             nd=0,
         )
     walnut_w = {
@@ -1521,16 +1610,20 @@ def emit_products(rows: Rows, pop, cover, harvest_total) -> None:
                     f"output.forestry.{name}",
                     city * share,
                     "t",
-                    f"{ILL}assumed city {name} output {city0:,} t in 2020 (+2 %/yr) from the 特色经济林 "
-                    f"(770万亩 in 2016-17, 三秦都市报 2017-08, https://m.yybnet.net/ankang/news/201708/6418325.html, weak), "
-                    f"split by assumed county weights",
+                    f"{ILL}assumed city {name} output {city0:,} t in 2020 (+2 %/yr) from the 特色经"
+                    "济林 (770万亩 in 2016-17, 三秦都市报 2017-08, "
+                    "https://m.yybnet.net/ankang/news/201708/6418325.html, weak), split by assumed "
+                    "county weights",
                     nd=0,
                 )
 
     # --- livestock
     pigs = {2020: 1800000, 2021: 1909800, 2022: 1950000, 2023: 2000000, 2024: 1960000}
     pigsrc = {
-        2020: f"city pigs slaughtered 190.98万 head (2021) / 1.061 (reported +6.1 %) ({S['nyj_2021']})",
+        2020: (
+            "city pigs slaughtered 190.98万 head (2021) / 1.061 (reported +6.1 %) "
+            f"({S['nyj_2021']})"
+        ),
         2021: f"city pigs slaughtered 190.98万 head ({S['nyj_2021']})",
         2022: "city 195万 head (assumed)",
         2023: "city 200万 head (assumed)",
@@ -1588,8 +1681,9 @@ def emit_products(rows: Rows, pop, cover, harvest_total) -> None:
                 "output.fishery.aquatic",
                 aq[y] * share,
                 "t",
-                f"{ILL}{aqsrc[y]}; 宁陕 14 % (= its fishery value added 0.74 of the city's 5.20亿元 in 2022, "
-                f"{S['ningshan_2022']}; {S['city_bulletin_2022']}), other counties by water area",
+                f"{ILL}{aqsrc[y]}; 宁陕 14 % (= its fishery value added 0.74 of the city's 5.20亿"
+                f"元 in 2022, {S['ningshan_2022']}; {S['city_bulletin_2022']}), other counties by "
+                "water area",
                 nd=0,
             )
 
@@ -1678,7 +1772,8 @@ DIST = {s: 0.0001 for s in STOCKED} | {"pinus_massoniana": 0.0015}  # share of s
 
 
 def forest_ledger(cover):
-    """Species areas, stocks and flows; stock(Y) = stock(Y-1) + increment − harvest − fuelwood − disturbance."""
+    """Species areas, stocks and flows; stock(Y) = stock(Y-1) + increment − harvest − fuelwood −
+    disturbance."""
     area = {}
     for k in KEYS:
         shares = SPECIES_SHARE[COUNTIES[k][1]]
@@ -1730,10 +1825,10 @@ def emit_forest(rows: Rows, ledger) -> dict[tuple[str, int], float]:
                     src = f"{ILL}equal to the forest.bamboo ecosystem area of this inventory"
                 else:
                     src = (
-                        f"{ILL}stocked forest area (forest.broadleaf + coniferous + mixed of this inventory) × "
-                        f"assumed {zone}-zone share {SPECIES_SHARE[zone][s]:.2f} for {s} (Qinba flora: oaks, "
-                        f"Masson/Huashan/Chinese pine, fir, cypress, poplar, mixed broadleaf); replace with the "
-                        f"二类调查 species statistics"
+                        f"{ILL}stocked forest area (forest.broadleaf + coniferous + mixed of this "
+                        f"inventory) × assumed {zone}-zone share {SPECIES_SHARE[zone][s]:.2f} for "
+                        f"{s} (Qinba flora: oaks, Masson/Huashan/Chinese pine, fir, cypress, "
+                        "poplar, mixed broadleaf); replace with the 二类调查 species statistics"
                     )
                 rows.add(k, y, "forest.area", area[(k, y, s)], "hectare", src, species=s, nd=2)
             htot = 0.0
@@ -1746,11 +1841,15 @@ def emit_forest(rows: Rows, ledger) -> dict[tuple[str, int], float]:
                 if y == 2020:
                     ssrc = (
                         f"{ILL}area × {dens:.1f} m³/ha (species relative density × county factor "
-                        f"{DENSITY_COUNTY[k]:.2f}, calibrated to a city mean of {CITY_DENSITY_2020:.0f} m³/ha "
-                        f"over stocked forest ≈ 0.93亿 m³; Qinling mean ≈ 67 m³/ha from {S['qinling_stock']})"
+                        f"{DENSITY_COUNTY[k]:.2f}, calibrated to a city mean of "
+                        f"{CITY_DENSITY_2020:.0f} m³/ha over stocked forest ≈ 0.93亿 m³; Qinling "
+                        f"mean ≈ 67 m³/ha from {S['qinling_stock']})"
                     )
                 else:
-                    ssrc = f"{ILL}{ledger_note} (2020 stock from the Qinling-mean calibration, see 2020 row)"
+                    ssrc = (
+                        f"{ILL}{ledger_note} (2020 stock from the Qinling-mean calibration, see "
+                        "2020 row)"
+                    )
                 rows.add(k, y, "forest.stock", stock[(k, y, s)], "m ** 3", ssrc, species=s, nd=0)
                 rows.add(
                     k,
@@ -1770,9 +1869,10 @@ def emit_forest(rows: Rows, ledger) -> dict[tuple[str, int], float]:
                     "forest.harvest",
                     harv[(k, y, s)],
                     "m ** 3",
-                    f"{ILL}{hr * 100:.2f} % of the previous year-end stock (assumed; natural-forest "
-                    f"commercial logging stopped, removals mostly plantation species and oak mushroom "
-                    f"logs{'; 宁陕/镇坪 reduced for 天保 protection' if HARV_COUNTY[k] < 1 else ''})",
+                    f"{ILL}{hr * 100:.2f} % of the previous year-end stock (assumed; "
+                    "natural-forest commercial logging stopped, removals mostly plantation species "
+                    "and oak mushroom logs"
+                    f"{'; 宁陕/镇坪 reduced for 天保 protection' if HARV_COUNTY[k] < 1 else ''})",
                     species=s,
                     nd=0,
                 )
@@ -1782,8 +1882,8 @@ def emit_forest(rows: Rows, ledger) -> dict[tuple[str, int], float]:
                     "forest.fuelwood",
                     fuel[(k, y, s)],
                     "m ** 3",
-                    f"{ILL}{FUEL_2020 * 0.95 ** (y - 2020) * 100:.3f} % of the previous year-end stock "
-                    f"(assumed rural fuelwood, −5 %/yr)",
+                    f"{ILL}{FUEL_2020 * 0.95 ** (y - 2020) * 100:.3f} % of the previous year-end "
+                    "stock (assumed rural fuelwood, −5 %/yr)",
                     species=s,
                     nd=0,
                 )
@@ -1793,8 +1893,8 @@ def emit_forest(rows: Rows, ledger) -> dict[tuple[str, int], float]:
                     "forest.disturbance_area",
                     dist[(k, y, s)],
                     "hectare",
-                    f"{ILL}{DIST[s] * 100:.2f} % of the species area (assumed; pine wilt disease makes "
-                    f"Masson pine the most affected group)",
+                    f"{ILL}{DIST[s] * 100:.2f} % of the species area (assumed; pine wilt disease "
+                    "makes Masson pine the most affected group)",
                     species=s,
                     nd=2,
                 )
@@ -1847,12 +1947,12 @@ def emit_tourism(rows: Rows) -> None:
                 "visitors",
                 TOUR_2019_VISITS * vf * w[k],
                 "visit",
-                f"{ILL}city 2019 ≈ {TOUR_2019_VISITS / 1e4:,.0f}万人次 = 2012 anchor ({S['tour_2012']}) × "
-                f"{TOUR_VISIT_GROWTH}^7; {y} factor {vf:.3f} ({why}); county share {w[k]:.0%} (assumed, "
-                f"石泉 share matches its 2019 revenue 44.84亿元, {S['shiquan_tour_2019']}); all tourism, "
-                f"no nature-based share applied; calibrated: the growth rate makes 2024 visits × "
-                f"Ankang's 2012 spending per visit (423.44 元, CPI-indexed) = 旅游康养 326.34亿元 of the "
-                f"{PUBLISHED_2024}",
+                f"{ILL}city 2019 ≈ {TOUR_2019_VISITS / 1e4:,.0f}万人次 = 2012 anchor "
+                f"({S['tour_2012']}) × {TOUR_VISIT_GROWTH}^7; {y} factor {vf:.3f} ({why}); county "
+                f"share {w[k]:.0%} (assumed, 石泉 share matches its 2019 revenue 44.84亿元, "
+                f"{S['shiquan_tour_2019']}); all tourism, no nature-based share applied; "
+                "calibrated: the growth rate makes 2024 visits × Ankang's 2012 spending per visit "
+                f"(423.44 元, CPI-indexed) = 旅游康养 326.34亿元 of the {PUBLISHED_2024}",
                 nd=0,
             )
             rows.add(
@@ -1861,9 +1961,10 @@ def emit_tourism(rows: Rows) -> None:
                 "tourism.revenue",
                 TOUR_2019_REV * rf * w[k],
                 "CNY",
-                f"{ILL}city 2019 ≈ {TOUR_2019_REV / 1e8:,.0f}亿元 = 2012 anchor 76.22亿元 × 1.216^7 (assumed "
-                f"growth); {y} factor {rf:.3f} ({why}); county share {w[k]:.0%} (assumed; 石泉 2019 "
-                f"44.84亿元, {S['shiquan_tour_2019']}); all tourism revenue, no nature-based share applied",
+                f"{ILL}city 2019 ≈ {TOUR_2019_REV / 1e8:,.0f}亿元 = 2012 anchor 76.22亿元 × "
+                f"1.216^7 (assumed growth); {y} factor {rf:.3f} ({why}); county share {w[k]:.0%} "
+                f"(assumed; 石泉 2019 44.84亿元, {S['shiquan_tour_2019']}); all tourism revenue, "
+                "no nature-based share applied",
                 nd=0,
             )
 
@@ -1899,11 +2000,11 @@ def emit_landscape(rows: Rows, pop) -> None:
                 v,
                 "m ** 2",
                 f"{ILL}residents × urban share {share:.4f} (2020 census urban share "
-                f"{urban_2020:.4f}, {S['census']}; +1 point/yr assumed) × {FLOOR_PER_URBAN_RESIDENT:.0f} "
-                f"m² floor area per urban resident (assumed); every valley-town dwelling counted as "
-                f"near natural landscape; calibrated together with the premium to the cultural "
-                f"residual 511.65 − 326.34 = 185.31亿元 (文化服务 minus 旅游康养) of the "
-                f"{PUBLISHED_2024}",
+                f"{urban_2020:.4f}, {S['census']}; +1 point/yr assumed) × "
+                f"{FLOOR_PER_URBAN_RESIDENT:.0f} m² floor area per urban resident (assumed); every "
+                "valley-town dwelling counted as near natural landscape; calibrated together with "
+                "the premium to the cultural residual 511.65 − 326.34 = 185.31亿元 (文化服务 minus "
+                f"旅游康养) of the {PUBLISHED_2024}",
                 nd=0,
             )
 
@@ -1956,9 +2057,9 @@ def water_basis(land: dict[str, float]) -> dict[str, tuple[float, float, str, st
     inflow = {
         "shiquan": (
             q_sq,
-            f"Han River entering from 汉中 at 石泉: mean flow 341–372 m³/s, midpoint "
-            f"{SHIQUAN_FLOW} m³/s × 365 d = {q_sq / 1e8:.2f}亿 m³ (the 石泉 station lies inside the "
-            f"county, so this slightly overstates the border inflow)",
+            "Han River entering from 汉中 at 石泉: mean flow 341–372 m³/s, midpoint "
+            f"{SHIQUAN_FLOW} m³/s × 365 d = {q_sq / 1e8:.2f}亿 m³ (the 石泉 station lies inside "
+            "the county, so this slightly overstates the border inflow)",
         ),
         "hanyin": (
             q_sq + runoff["shiquan"],
@@ -1989,9 +2090,9 @@ def water_basis(land: dict[str, float]) -> dict[str, tuple[float, float, str, st
         ),
         "baihe": (
             OUTFLOW_MID - runoff["baihe"],
-            f"outflow at 白河 235–255亿 m³ (derived in B.7 from the 蜀河 flow and the city runoff), "
-            f"midpoint {OUTFLOW_MID / 1e8:.1f} minus 白河's own runoff "
-            f"{runoff['baihe'] / 1e8:.2f} = {(OUTFLOW_MID - runoff['baihe']) / 1e8:.2f}亿 m³",
+            "outflow at 白河 235–255亿 m³ (derived in B.7 from the 蜀河 flow and the city runoff), "
+            f"midpoint {OUTFLOW_MID / 1e8:.1f} minus 白河's own runoff {runoff['baihe'] / 1e8:.2f} "
+            f"= {(OUTFLOW_MID - runoff['baihe']) / 1e8:.2f}亿 m³",
         ),
     }
     out = {}
@@ -2100,8 +2201,8 @@ def check(df: pd.DataFrame, info: dict) -> list[str]:
         hy = d[(d.item == "hydropower.generation") & (d.year == y)]["v"].sum()
         print(
             f"{y}: forest share {cf / city_land:.4f}, cropland {crop / city_land:.4f}, stock "
-            f"{st / 1e8:.3f}亿 m³ ({st / cf:.1f} m³/ha of forest), GDP {gd / 1e8:.1f}亿, pop {pp:,.0f}, "
-            f"hydro {hy / 1e8:.1f}亿 kWh"
+            f"{st / 1e8:.3f}亿 m³ ({st / cf:.1f} m³/ha of forest), GDP {gd / 1e8:.1f}亿, pop "
+            f"{pp:,.0f}, hydro {hy / 1e8:.1f}亿 kWh"
         )
     return problems
 

@@ -80,8 +80,8 @@ S: dict[str, tuple[str, str]] = {
     "export_xlsx": ("下载项目摘要（Excel）", "Download project summary (Excel)"),
     "county_title": ("区县碳汇定价", "County carbon-sink pricing"),
     "county_note": (
-        "新 CCER 体系下未找到森林经营方法学（只有旧体系的 AR-CM-003-V01），现有森林的碳汇按不可计入处理；"
-        "可计入部分按新增林地面积（造林，CCER-14-001-V01）所占份额估算，是筛查用的上限。",
+        "新 CCER 体系下未找到森林经营方法学（只有旧体系的 AR-CM-003-V01），现有森林的碳汇按不可计入"
+        "处理；可计入部分按新增林地面积（造林，CCER-14-001-V01）所占份额估算，是筛查用的上限。",
         "No forest-management methodology was found in the new CCER system (only the NDRC-era "
         "AR-CM-003-V01), so existing-forest removals count as not creditable; the creditable part "
         "is the area share of newly added forest (afforestation, CCER-14-001-V01) — a screening "
@@ -138,8 +138,9 @@ def problem_text(p: Problem, lang: str) -> str:
     )
     if m:
         return (
-            f"树种组 {m.group(1)} 在计入期内林龄达到 {m.group(2)} 年，超出其生长曲线的数据范围（≤ {m.group(3)} 年）。"
-            "请缩短计入期、提供更老林分的生长曲线，或勾选“允许外推”（结果会标注）。"
+            f"树种组 {m.group(1)} 在计入期内林龄达到 {m.group(2)} 年，超出其生长曲线的数据范围（≤ "
+            f"{m.group(3)} 年）。请缩短计入期、提供更老林分的生长曲线，或勾选“允许外推”（结果会标注"
+            "）。"
         )
     m = re.search(r"crediting period (\d+) yr is outside the methodology's bounds (\d+)–(\d+)", msg)
     if m:

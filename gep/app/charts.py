@@ -188,7 +188,9 @@ def sunburst(
 ) -> go.Figure:
     fig = px.sunburst(df, path=path, values=value, color=color, color_discrete_map=color_map)
     fig.update_traces(
-        hovertemplate=f"%{{label}}<br>%{{value:,.2f}} {unit}<br>%{{percentRoot:.1%}}<extra></extra>",
+        hovertemplate=(
+            f"%{{label}}<br>%{{value:,.2f}} {unit}<br>%{{percentRoot:.1%}}<extra></extra>"
+        ),
         insidetextorientation="radial",
     )
     return _style(fig, title, height=460, axis=None)
@@ -205,14 +207,17 @@ def treemap(
 ) -> go.Figure:
     fig = px.treemap(df, path=path, values=value, color=color, color_discrete_map=color_map)
     fig.update_traces(
-        hovertemplate=f"%{{label}}<br>%{{value:,.2f}} {unit}<br>%{{percentRoot:.1%}}<extra></extra>",
+        hovertemplate=(
+            f"%{{label}}<br>%{{value:,.2f}} {unit}<br>%{{percentRoot:.1%}}<extra></extra>"
+        ),
         texttemplate="%{label}<br>%{percentRoot:.1%}",
     )
     return _style(fig, title, height=460, axis=None)
 
 
 def tile_map(df, value: str, label: str, name: str = "name", title: str | None = None) -> go.Figure:
-    """Schematic tile map: one square per county on a grid (``col``, ``row``), coloured by ``value``."""
+    """Schematic tile map: one square per county on a grid (``col``, ``row``), coloured by
+    ``value``."""
     import numpy as np
 
     v = df[value].astype(float)

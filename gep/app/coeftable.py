@@ -245,7 +245,8 @@ def edit_warnings(baseline: CoefficientSet, edits: dict[str, float], lang: str =
         label = f"{cid}[{key}]" if key else cid
         if old and (v / old > 10 or v / old < 0.1):
             out.append(
-                f"{label}: {old:.6g} → {v:.6g}，变化超过一个数量级（×{v / old:.3g}），请确认单位和数值"
+                f"{label}: {old:.6g} → {v:.6g}，变化超过一个数量级（×{v / old:.3g}），请确认单位和"
+                "数值"
                 if lang == "zh"
                 else f"{label}: {old:.6g} → {v:.6g} changes it by more than an order of magnitude "
                 f"(×{v / old:.3g}); check the unit and the number"

@@ -178,7 +178,7 @@ export default function(component) {
     }, true);
   }
 }
-"""
+"""  # noqa: E501 (embedded JavaScript kept byte-identical)
 _image_component = None
 
 

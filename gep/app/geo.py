@@ -255,7 +255,8 @@ def parse_geojson(raw: bytes | str) -> dict:
         n = len(gj["features"])
         raise BoundaryError(
             f"边界文件中 {len(bad)} / {n} 个要素不是坐标有限的多边形（第 {shown} 个）",
-            f"{len(bad)} of {n} features are not polygons with finite coordinates (feature {shown})",
+            f"{len(bad)} of {n} features are not polygons with finite coordinates (feature "
+            f"{shown})",
         )
     return gj
 
@@ -342,7 +343,8 @@ def match_features(gj: dict, regions: pd.DataFrame) -> tuple[dict, str, dict[str
         looked = ", ".join((*_ID_PROPERTIES, *_NAME_PROPERTIES))
         raise BoundaryError(
             f"没有任何要素与数据集的区县代码或名称对应（查看了属性 {looked}）",
-            f"no feature matches a region code or name of the dataset (looked at properties {looked})",
+            "no feature matches a region code or name of the dataset (looked at properties "
+            f"{looked})",
         )
     out = {"type": "FeatureCollection", "features": []}
     labels = {}
@@ -413,7 +415,8 @@ def _split(features: list) -> BoundaryFile:
     if not good:
         shown = ", ".join(str(i) for i, _ in skipped[:10])
         raise BoundaryError(
-            f"边界文件中没有可绘制的要素：{len(skipped)} 个要素都不是坐标有效的多边形（第 {shown} 个）",
+            f"边界文件中没有可绘制的要素：{len(skipped)} 个要素都不是坐标有效的多边形（第 {shown} "
+            "个）",
             f"no drawable feature: all {len(skipped)} features are not polygons with valid "
             f"coordinates (feature {shown})",
         )
@@ -444,7 +447,8 @@ def read_boundary(filename: str, raw: bytes) -> BoundaryFile:
         return _split(_read_vector(suffix, raw)["features"])
     if suffix not in ("geojson", "json", ""):
         raise BoundaryError(
-            f"不支持的文件类型 .{suffix}（应为 GeoJSON、Shapefile 压缩包 .zip 或 GeoPackage .gpkg）",
+            f"不支持的文件类型 .{suffix}（应为 GeoJSON、Shapefile 压缩包 .zip 或 GeoPackage .gpkg"
+            "）",
             f"unsupported file type .{suffix} (use GeoJSON, a zipped shapefile or a GeoPackage)",
         )
     try:
@@ -472,7 +476,8 @@ def _read_vector(suffix: str, raw: bytes) -> dict:
         import geopandas as gpd
     except ImportError:
         raise BoundaryError(
-            "读取 Shapefile / GeoPackage 需要可选组件 grid（pip install 'gep-ankang[grid]'）；也可上传 GeoJSON",
+            "读取 Shapefile / GeoPackage 需要可选组件 grid（pip install 'gep-ankang[grid]'）；也可"
+            "上传 GeoJSON",
             "shapefiles and GeoPackages need the 'grid' extra (pip install 'gep-ankang[grid]'); "
             "or upload GeoJSON",
         ) from None

@@ -95,7 +95,8 @@ def _read_folder(folder: Path, origin: str) -> tuple[list[AppScenario], list[Pro
 
 
 def dataset_scenarios(dataset) -> tuple[list[AppScenario], list[Problem]]:
-    """The dataset's own ``scenarios/*.yaml`` (each file read on its own: one bad file is reported)."""
+    """The dataset's own ``scenarios/*.yaml`` (each file read on its own: one bad file is
+    reported)."""
     if dataset is None or not dataset.path:
         return [], []
     return _read_folder(Path(dataset.path) / "scenarios", "dataset")
@@ -224,7 +225,8 @@ def check_each(
 
 
 def stacked(dataset, coefficients, scenarios: list[AppScenario], profile: str):
-    """Baseline and scenarios in one :func:`gep.scenarios.account_scenarios` call → its xarray Dataset."""
+    """Baseline and scenarios in one :func:`gep.scenarios.account_scenarios` call → its xarray
+    Dataset."""
     sm = module()
     acc = sm.account_scenarios(
         dataset, coefficients, [s.scenario for s in scenarios], profile=profile
@@ -283,7 +285,8 @@ def _item_text(data, item: str, year: int, ecosystem: str | None = None, lang: s
 
 
 def assumptions(sc: AppScenario, dataset, coefficients, year: int, lang: str) -> pd.DataFrame:
-    """The assumptions that differ from the baseline, with baseline and scenario values in ``year``."""
+    """The assumptions that differ from the baseline, with baseline and scenario values in
+    ``year``."""
     from .i18n import text
 
     sm = module()

@@ -21,8 +21,9 @@ from . import i18n
 STRINGS: dict[str, tuple[str, str]] = {
     "nav.audit": ("审计日志", "Audit log"),
     "ds.banner": (
-        "⚠️ 示意数据，不是正式核算结果：数据集 {ds} 共 {n:,} 行清单数据中 {k:,} 行为示意（illustrative，合成）数据；"
-        "系数集 {cs} 中 {c} 个系数为示意值。{y} 年全市 GEP 的 {share:.0%} 依赖示意数据。",
+        "⚠️ 示意数据，不是正式核算结果：数据集 {ds} 共 {n:,} 行清单数据中 {k:,} 行为示意（"
+        "illustrative，合成）数据；系数集 {cs} 中 {c} 个系数为示意值。{y} 年全市 GEP 的 "
+        "{share:.0%} 依赖示意数据。",
         "⚠️ Illustrative data, not an official account: {k:,} of the {n:,} inventory rows of "
         "dataset {ds} are illustrative (synthesized); {c} coefficient(s) of set {cs} are "
         "illustrative. {share:.0%} of the city's {y} GEP rests on illustrative inputs.",
@@ -35,7 +36,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ds.col.share": ("示意数据占比", "Illustrative share"),
     "ds.col.indicators": ("依赖示意数据的指标", "Indicators on illustrative inputs"),
     "ds.how": (
-        "某区县某指标的价值只要有一个输入为示意数据（清单行 source 以 illustrative 开头，或所用系数的状态为 illustrative），即计为依赖示意数据。",
+        "某区县某指标的价值只要有一个输入为示意数据（清单行 source 以 illustrative 开头，或所用系数"
+        "的状态为 illustrative），即计为依赖示意数据。",
         "A county's indicator value counts as resting on illustrative inputs when any of its "
         "inventory rows (source starting with 'illustrative') or coefficients (status "
         "'illustrative') is illustrative.",

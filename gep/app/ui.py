@@ -135,7 +135,10 @@ def sidebar(ctx: data.Context) -> None:
         def set_label(p: str) -> str:
             if p == default_set:
                 return f"{default_name} {text('side.default', lang)}"
-            return f"{Path(p).name} {text('side.saved', lang) if p in saved else text('side.bundled', lang)}"
+            return (
+                f"{Path(p).name} "
+                f"{text('side.saved', lang) if p in saved else text('side.bundled', lang)}"
+            )
 
         _select(
             t("side.coefset"),

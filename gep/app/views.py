@@ -390,7 +390,8 @@ def provenance_table(acc: Account, dataset_hash: str, lang: str) -> pd.DataFrame
         ),
         (
             text("prov.coefficients", lang),
-            f"{acc.coefficients.name}（{' → '.join(prov['coefficients']['chain'])}；{acc.coefficients.hash}）",
+            f"{acc.coefficients.name}（{' → '.join(prov['coefficients']['chain'])}；"
+            f"{acc.coefficients.hash}）",
         ),
         (
             text("prov.overrides", lang),

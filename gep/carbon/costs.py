@@ -63,7 +63,8 @@ class ProjectDefault:
 
 
 def format_source(source: dict) -> str:
-    """One-line citation from a coefficient's ``source`` mapping (title, issuer, year, clause, link)."""
+    """One-line citation from a coefficient's ``source`` mapping (title, issuer, year, clause,
+    link)."""
     parts = [str(source[k]) for k in ("title", "issuer", "year", "clause", "link") if source.get(k)]
     return "; ".join(parts)
 

@@ -440,7 +440,9 @@ def county_pricing(
         attrs={
             "priced_year": int(year),
             "first_inventory_year": years[0],
-            "methodology": "CCER-14-001-V01 (afforestation) — existing forest management not creditable",
+            "methodology": (
+                "CCER-14-001-V01 (afforestation) — existing forest management not creditable"
+            ),
         },
     )
     return out

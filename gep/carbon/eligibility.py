@@ -213,7 +213,8 @@ def screen(facts: ProjectFacts) -> list[dict]:
     -------
     list of dict
         ``condition``, ``zh``, ``en``, ``status`` (pass | fail | needs_evidence),
-        ``status_zh``, ``clause`` (``clause_zh``), ``verified`` (False where the clause is unverified),
+        ``status_zh``, ``clause`` (``clause_zh``), ``verified``
+        (False where the clause is unverified),
         ``informative`` (True for the old methodology's cut-off, shown for reference),
         ``detail_zh``, ``detail_en``, ``evidence_zh``, ``evidence_en``.
     """
@@ -241,7 +242,8 @@ def screen(facts: ProjectFacts) -> list[dict]:
 
 
 def overall(rows: list[dict]) -> str:
-    """``fail`` if any binding condition fails, else ``needs_evidence`` if any needs it, else ``pass``."""
+    """``fail`` if any binding condition fails, else ``needs_evidence`` if any needs it, else
+    ``pass``."""
     binding = [r for r in rows if not r["informative"]]
     if any(r["status"] == FAIL for r in binding):
         return FAIL

@@ -170,11 +170,14 @@ def forest_sink_for_account(ctx) -> tuple[xr.DataArray, str, list[str], xr.DataA
     sink = sink.sel(year=ctx.years)
     out = xr.DataArray(sink.values, dims=sink.dims, coords={d: sink[d].values for d in sink.dims})
     note = (
-        f"forest removals ({', '.join(INVENTORY_FOREST_ECOSYSTEMS)}): stock-difference method, IPCC 2006 "
-        f"Vol. 4 Eq. 2.8, biomass route '{biomass}', from forest.area/forest.stock"
+        f"forest removals ({', '.join(INVENTORY_FOREST_ECOSYSTEMS)}): stock-difference method, "
+        f"IPCC 2006 Vol. 4 Eq. 2.8, biomass route '{biomass}', from forest.area/forest.stock"
     )
     if excluded:
-        note += f"; {', '.join(excluded)} excluded from the inventory route (no volume model) — forest.bamboo keeps its per-area rate"
+        note += (
+            f"; {', '.join(excluded)} excluded from the inventory route (no volume model) — "
+            "forest.bamboo keeps its per-area rate"
+        )
     covered = [e for e in ctx.ecosystems() if e in INVENTORY_FOREST_ECOSYSTEMS]
     counted = [s for s in data["species"].values if str(s) not in excluded]
     inv_area = (

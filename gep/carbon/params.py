@@ -336,7 +336,8 @@ def parameters_from_mapping(mapping: Mapping[str, Mapping[str, float]]) -> xr.Da
 
 
 def lookup_from_set(cset, year: int) -> Lookup:
-    """Wrap a :class:`gep.coefficients.CoefficientSet` as a ``lookup`` for :func:`species_parameters`.
+    """Wrap a :class:`gep.coefficients.CoefficientSet` as a ``lookup`` for
+    :func:`species_parameters`.
 
     Values are resolved for accounting ``year`` and converted to the unit the carbon
     functions expect (:data:`PARAMETERS`), so a coefficient file in other units of the same

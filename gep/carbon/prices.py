@@ -41,8 +41,8 @@ PRICE_SCENARIOS: dict[str, PriceScenario] = {
             "local_forestry",
             40.0,
             2025,
-            "Low: local forestry credit — Shangluo carbon ticket No. 5 traded 30 Sep 2025 at 40 CNY/t "
-            "(Shangluo forestry CCER pre-sale 42 CNY/t)",
+            "Low: local forestry credit — Shangluo carbon ticket No. 5 traded 30 Sep 2025 at 40 "
+            "CNY/t (Shangluo forestry CCER pre-sale 42 CNY/t)",
             "tanpaifang.com/tanhui/2026/0321/117398.html; marxinteriors.com/?p=4434",
             "literature",
             "本地林业碳汇",
@@ -60,7 +60,8 @@ PRICE_SCENARIOS: dict[str, PriceScenario] = {
             "cea",
             62.36,
             2025,
-            "CEA reference: national ETS allowance 2025 annual average 62.36 CNY/t (2024 ≈ 95.8, see cea_2024)",
+            "CEA reference: national ETS allowance 2025 annual average 62.36 CNY/t (2024 ≈ 95.8, "
+            "see cea_2024)",
             "lvxunhk.com/newsdetail.aspx?bsid=4066; gxtzh.net content 7410240245695778816",
             "literature",
             "全国碳市场配额（2025 均价）",
@@ -78,7 +79,8 @@ PRICE_SCENARIOS: dict[str, PriceScenario] = {
             "eu_ets",
             585.0,
             2025,
-            "High: EU ETS 2025 average EUR 75/t × 7.8 CNY/EUR (exchange rate assumed, unverified) = 585 CNY/t",
+            "High: EU ETS 2025 average EUR 75/t × 7.8 CNY/EUR (exchange rate assumed, unverified) "
+            "= 585 CNY/t",
             "veyt.com/2025-eu-ets-year-in-review-turnover-reaches-all-time-high",
             "illustrative",
             "欧盟碳市场",
@@ -97,7 +99,8 @@ PRICE_SCENARIOS: dict[str, PriceScenario] = {
             "legacy_lyt1721",
             327.27,
             2008,
-            "Chinese assessment legacy: Swedish carbon tax 1200 CNY/t C (LY/T 1721-2008) × 12/44 = 327.27 CNY/t CO2",
+            "Chinese assessment legacy: Swedish carbon tax 1200 CNY/t C (LY/T 1721-2008) × 12/44 = "
+            "327.27 CNY/t CO2",
             "张春华 et al. 2018, 生态学报 (ChinaXiv-201803.01069), quoting LY/T 1721-2008",
             "illustrative",
             "LY/T 1721 瑞典碳税法",
@@ -184,11 +187,12 @@ def price_path_table(years, table: Mapping[int, float]) -> xr.DataArray:
 def carbon_price_from_co2(price_co2):
     r"""Price per t of elemental carbon from a price per t CO₂e: :math:`P_C = P_{CO_2} \cdot 44/12`.
 
-    Use it for :func:`gep.carbon.invest_npv`, whose price is per t C (70 CNY/t CO₂e → 256.7 CNY/t C).
+    Use it for :func:`gep.carbon.invest_npv`, whose price is per t C
+    (70 CNY/t CO₂e → 256.7 CNY/t C).
     """
     return price_co2 * CO2_PER_C
 
 
 def co2_price_from_carbon(price_c):
-    r"""Price per t CO₂e from a price per t of elemental carbon: :math:`P_{CO_2} = P_C \cdot 12/44`."""
+    r"""Price per t CO₂e from a price per t of elemental carbon: :math:`P_{CO_2} = P_C \cdot 12/44`."""  # noqa: E501
     return price_c / CO2_PER_C

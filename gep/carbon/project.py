@@ -252,9 +252,9 @@ def project_removals(
                 rows.append(
                     Problem(
                         "carbon.growth.max_age",
-                        f"species '{s}' reaches age {worst} yr but its growth curve is fitted to ages ≤ "
-                        f"{limit:g} yr; shorten the period, supply a curve fitted to older stands, or "
-                        "allow flagged extrapolation",
+                        f"species '{s}' reaches age {worst} yr but its growth curve is fitted to "
+                        f"ages ≤ {limit:g} yr; shorten the period, supply a curve fitted to older "
+                        "stands, or allow flagged extrapolation",
                         field=s,
                     )
                 )

@@ -2,8 +2,10 @@
 
 Mounted by :mod:`gep.cli` as ``gep carbon``::
 
-    gep carbon sink DATASET [--year Y] [--method stock-difference|gain-loss] [--biomass fang|bef|bcef]
-    gep carbon project --area 500ha --species pinus_massoniana --start 2025 --period 40 --price ccer_central
+    gep carbon sink DATASET [--year Y] [--method stock-difference|gain-loss]
+                            [--biomass fang|bef|bcef]
+    gep carbon project --area 500ha --species pinus_massoniana --start 2025 --period 40
+                       --price ccer_central
 
 Bad input (unknown species, an area without an area unit, missing coefficients, …) prints a
 message on stderr and exits with code 2.
@@ -42,8 +44,10 @@ from ..ranges import check_area_ha, check_carbon_project
 from ..safeio import atomic_write_bytes, check_output_path, dumps_json
 
 app = typer.Typer(
-    help="Forestry carbon sinks (林业碳汇): county sink from a forest inventory; afforestation project "
-    "credits, cash flow, NPV, IRR and break-even carbon price.",
+    help=(
+        "Forestry carbon sinks (林业碳汇): county sink from a forest inventory; afforestation "
+        "project credits, cash flow, NPV, IRR and break-even carbon price."
+    ),
     no_args_is_help=True,
 )
 
@@ -110,8 +114,10 @@ def sink(
     biomass: Annotated[
         str,
         typer.Option(
-            help="Volume → biomass route: fang (default: verified parameters for every species group "
-            "with a volume model) | bef | bcef"
+            help=(
+                "Volume → biomass route: fang (default: verified parameters for every species "
+                "group with a volume model) | bef | bcef"
+            )
         ),
     ] = "fang",
     coefficients: Annotated[
@@ -155,7 +161,8 @@ def sink(
         missing = [n for n in ("forest.area", "forest.stock") if n not in data]
         if missing:
             _fail(
-                f"{dataset}: the inventory has no {', '.join(missing)} rows (forest inventory items)"
+                f"{dataset}: the inventory has no {', '.join(missing)} rows (forest inventory "
+                "items)"
             )
         years = [int(y) for y in data["year"].values]
         if year is not None and year not in years:
@@ -391,7 +398,8 @@ def county(
         missing = [n for n in ("forest.area", "forest.stock") if n not in data]
         if missing:
             _fail(
-                f"{dataset}: the inventory has no {', '.join(missing)} rows (forest inventory items)"
+                f"{dataset}: the inventory has no {', '.join(missing)} rows (forest inventory "
+                "items)"
             )
         years = [int(y) for y in data["year"].values]
         y = years[-1] if year is None else year
@@ -756,8 +764,9 @@ def _print_project(out, species, start, period, price_growth, discount_pct, draw
     for row in out["price_scenarios"]:
         irr_s = "—" if row["irr"] is None else f"{100 * row['irr']:.2f} %"
         typer.echo(
-            f"  {row['scenario']:>16}  {row['price_CNY_per_tCO2e']:>9,.2f} CNY/t  "
-            f"NPV {_fmt(row['npv_CNY'], 0):>14} CNY  {_fmt(row['npv_CNY_per_mu'], 1):>10} CNY/亩  IRR {irr_s}"
+            f"  {row['scenario']:>16}  {row['price_CNY_per_tCO2e']:>9,.2f} CNY/t  NPV "
+            f"{_fmt(row['npv_CNY'], 0):>14} CNY  {_fmt(row['npv_CNY_per_mu'], 1):>10} CNY/亩  IRR "
+            f"{irr_s}"
         )
     head = [
         "year",

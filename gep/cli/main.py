@@ -70,7 +70,9 @@ app = typer.Typer(
     cls=_LazyGroup,
     add_completion=False,
     no_args_is_help=True,
-    help="GEP (生态产品总值) accounting: account, validate, report, coefficients, carbon, scenarios.",
+    help=(
+        "GEP (生态产品总值) accounting: account, validate, report, coefficients, carbon, scenarios."
+    ),
 )
 
 
@@ -260,8 +262,9 @@ def account_cmd(
             text = summary_frame(acc, lang=lang).to_string(index=False)
         prov = acc.provenance()
         lines = [
-            f"GEP account — profile {acc.profile}; dataset {prov['dataset']['name']} ({prov['dataset']['hash']}); "
-            f"coefficients {coef.name} ({coef.hash}) — {_source_text(source)}",
+            f"GEP account — profile {acc.profile}; dataset {prov['dataset']['name']} "
+            f"({prov['dataset']['hash']}); coefficients {coef.name} ({coef.hash}) — "
+            f"{_source_text(source)}",
             text,
         ]
         warning = _status_line(acc, ds, lang)
@@ -300,7 +303,8 @@ def _deduction_lines(acc, lang: str) -> list[str]:
 
                 lines.append(
                     (
-                        f"区域外扣除 {iid} {y}: 总值 {w(g)} − 扣除 {w(d)} = 净值 {w(n)} 万元（依据 {basis}）"
+                        f"区域外扣除 {iid} {y}: 总值 {w(g)} − 扣除 {w(d)} = 净值 {w(n)} 万元（依据 "
+                        f"{basis}）"
                     )
                     if zh
                     else f"out-of-region {iid} {y}: gross {w(g)} − deduction {w(d)} = net {w(n)} "
@@ -383,7 +387,8 @@ def validate_cmd(
     ] = "ndrc-2022",
     fmt: Annotated[ShortFmt, typer.Option("--format", "-f")] = ShortFmt.table,
 ):
-    """Check a dataset (and that its coefficient set covers it); list every problem (exit 2 if any)."""
+    """Check a dataset (and that its coefficient set covers it); list every problem (exit 2 if
+    any)."""
     from ..accounting import account
     from ..inventory import load_dataset
 
@@ -420,7 +425,8 @@ def validate_cmd(
             typer.echo(f"  - {p}", err=True)
     else:
         typer.echo(
-            f"ok: {dataset} is valid and coefficient set '{coefficients or ds.default_coefficients}' covers it"
+            f"ok: {dataset} is valid and coefficient set "
+            f"'{coefficients or ds.default_coefficients}' covers it"
         )
     if problems:
         raise typer.Exit(2)

@@ -272,7 +272,8 @@ def check_cmd(
     ] = None,
     coefficients: Annotated[str | None, typer.Option("--coefficients", "-c")] = None,
 ):
-    """Check scenario files against the dataset and coefficient set (exit 2 listing every problem)."""
+    """Check scenario files against the dataset and coefficient set (exit 2 listing every
+    problem)."""
     from ..errors import Problem
     from ..scenarios import load_scenario
 

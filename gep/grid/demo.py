@@ -14,8 +14,9 @@ Everything written here is **illustrative**; every GeoTIFF says so in its metada
 * precipitation, ET, rainfall erosivity R, soil K, hot days: smooth fields scaled to the
   city-mean values of the demo inventory (precipitation rises southward and with altitude, hot
   days fall with altitude); open-water evaporation over the hot days proportional to the hot
-  days, scaled to the inventory's city mean of ``climate.water_evaporation``; runoff coefficients, C and P by ecosystem are the inventory's
-  city means (runoff / precipitation for the coefficient);
+  days, scaled to the inventory's city mean of ``climate.water_evaporation``; runoff
+  coefficients, C and P by ecosystem are the inventory's city means (runoff / precipitation
+  for the coefficient);
 * carbon pools: forest pools from Gansu natural-forest densities (关晋宏 et al. 2016, see
   ``shared/reference/forest_carbon.md`` §3.2: tree layer split above/below with R = 0.24,
   litter as dead, soil as soil); other classes illustrative round numbers.
@@ -327,12 +328,12 @@ def build_demo(
         },
     }
     head = (
-        "# gep grid demo: ILLUSTRATIVE synthetic rasters over Ankang's real county boundaries\n"
-        f"# (cnmaps), resolution {resolution:g} m, seed {seed}. Tables: runoff coefficients, C and P are\n"
-        "# city means of datasets/ankang/inventory.csv (illustrative rows); forest carbon pools from\n"
-        "# Gansu natural forests (关晋宏 et al. 2016, forest_carbon.md §3.2), other pools illustrative;\n"
-        "# valuation price 66 CNY/tCO2e × 44/12 per t C, 7 % discount (illustrative).\n"
-        "# Run: gep grid run config.yaml --out result\n"
+        "# gep grid demo: ILLUSTRATIVE synthetic rasters over Ankang's real county boundaries\n# "
+        f"(cnmaps), resolution {resolution:g} m, seed {seed}. Tables: runoff coefficients, C and P "
+        "are\n# city means of datasets/ankang/inventory.csv (illustrative rows); forest carbon "
+        "pools from\n# Gansu natural forests (关晋宏 et al. 2016, forest_carbon.md §3.2), other "
+        "pools illustrative;\n# valuation price 66 CNY/tCO2e × 44/12 per t C, 7 % discount "
+        "(illustrative).\n# Run: gep grid run config.yaml --out result\n"
     )
     path = out / "config.yaml"
     path.write_text(head + dump_yaml(cfg), encoding="utf-8")

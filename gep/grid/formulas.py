@@ -206,7 +206,8 @@ def budyko_fu_aet(precipitation, pet, omega):
 
     Notes
     -----
-    .. math:: \\frac{AET}{P} = 1 + \\frac{PET}{P} - \\left[1 + \\left(\\frac{PET}{P}\\right)^{\\omega}\\right]^{1/\\omega}
+    .. math:: \\frac{AET}{P} = 1 + \\frac{PET}{P}
+              - \\left[1 + \\left(\\frac{PET}{P}\\right)^{\\omega}\\right]^{1/\\omega}
 
     References
     ----------
@@ -287,7 +288,8 @@ def flow_accumulation(
     Notes
     -----
     .. math:: a_i = 1 + \\sum_{j \\to i} f_{ji} \\, a_j, \\qquad
-              f_{ji} = \\frac{(\\tan\\beta_{ji})^p}{\\sum_{k:\\tan\\beta_{jk} > 0} (\\tan\\beta_{jk})^p}
+              f_{ji} = \\frac{(\\tan\\beta_{ji})^p}{\\sum_{k:\\tan\\beta_{jk} > 0}
+                                                         (\\tan\\beta_{jk})^p}
 
     with :math:`\\tan\\beta_{jk} = (z_j - z_k) / d_{jk}` (d: the cardinal or diagonal distance);
     D8 keeps only the largest :math:`\\tan\\beta_{jk}` (f = 1). Flow goes only strictly downhill:

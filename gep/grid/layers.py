@@ -61,7 +61,8 @@ def load_classes(name_or_path: str) -> ClassTable:
             raise InputError(
                 Problem(
                     "land_cover.classes",
-                    f"unknown class table '{name_or_path}' (built in: {', '.join(builtin_tables())})",
+                    f"unknown class table '{name_or_path}' (built in: "
+                    f"{', '.join(builtin_tables())})",
                     field="land_cover.classes",
                 )
             )
@@ -194,7 +195,10 @@ def nodata_of(da: xr.DataArray, spec: LayerSpec, default=None):
 
 def _grid_text(da: xr.DataArray) -> str:
     t = da.rio.transform()
-    return f"{da.rio.crs}, pixel {abs(t.a):g} × {abs(t.e):g}, origin ({t.c:g}, {t.f:g}), {da.sizes['y']} × {da.sizes['x']}"
+    return (
+        f"{da.rio.crs}, pixel {abs(t.a):g} × {abs(t.e):g}, origin ({t.c:g}, {t.f:g}), "
+        f"{da.sizes['y']} × {da.sizes['x']}"
+    )
 
 
 def align(da: xr.DataArray, ref: xr.DataArray, spec: LayerSpec, config: str) -> xr.DataArray:

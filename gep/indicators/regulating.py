@@ -374,7 +374,10 @@ register(
         quantify=_sand_fixation,
         valuate=_sand_value,
         deflator="price_index.construction",
-        notes="Expected ≈ 0 in humid subtropical mountains; not assessed when the inventory has no sand.fixation.",
+        notes=(
+            "Expected ≈ 0 in humid subtropical mountains; not assessed when the inventory has no "
+            "sand.fixation."
+        ),
     ),
     formulas=(sand_fixation_value,),
 )
@@ -724,7 +727,8 @@ def _carbon(ctx: Context) -> Quantities:
             )
             missing = sorted({int(y) for y in np.asarray(sink_da["year"].values)[null_by_year]})
             notes.append(
-                f"forest removals by per-area rate in {', '.join(map(str, missing))} (no earlier forest inventory)"
+                f"forest removals by per-area rate in {', '.join(map(str, missing))} (no earlier "
+                "forest inventory)"
             )
         parts["forest_inventory"] = forest
         notes.append(method_note)
@@ -739,7 +743,10 @@ register(
         zh="固碳",
         en="Carbon sequestration",
         physical_unit="tCO2e",
-        method="sequestration rates × area (forests: inventory stock change when available); carbon price",
+        method=(
+            "sequestration rates × area (forests: inventory stock change when available); carbon "
+            "price"
+        ),
         method_zh="固碳速率法（森林：蓄积量变化法）；碳价格法",
         reference="[2]; forest_carbon.md §1",
         items=("area", "forest.area", "forest.stock"),

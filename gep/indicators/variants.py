@@ -228,7 +228,10 @@ _register(
         zh="释氧",
         en="Oxygen release",
         physical_unit="t",
-        method="dry-matter route f_dm × Σ B_i A_i (1.19–1.2 t O2 per t dry matter); industrial oxygen price",
+        method=(
+            "dry-matter route f_dm × Σ B_i A_i (1.19–1.2 t O2 per t dry matter); industrial oxygen "
+            "price"
+        ),
         method_zh="干物质法（光合作用方程）；替代成本法",
         reference="gep_indicators.md §2.2 R8 [U]",
         items=("area", "dry_matter_production"),

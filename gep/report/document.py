@@ -5,8 +5,8 @@ hashes) → summary (GEP, categories, per km², per capita, GEP/GDP, growth at c
 rank) → accounting table (指标 · 实物量 · 单位 · 价格 · 价值 · 占比) for the region and, in a city
 report, for each county → the out-of-region ledger (gross → deduction → net with the basis of
 each share, and a warning where the profile requires a deduction whose share is 0 or
-unsourced) when the profile deducts → charts → method notes per indicator (equation and references) →
-coefficients with source and status → not-assessed items → illustrative-data warning.
+unsourced) when the profile deducts → charts → method notes per indicator (equation and
+references) → coefficients with source and status → not-assessed items → illustrative-data warning.
 
 Both writers render the same :class:`Report`, so the Word and the PDF files say the same.
 """
@@ -118,8 +118,10 @@ def _source_line(acc: Account, lang: str, status: dict) -> str:
     )
     return _t(
         lang,
-        f"来源：GEP 核算系统 {gep_version}；数据集 {ds['name']}（{ds['hash']}）；系数集 {acc.coefficients.name}（{acc.coefficients.hash}）{part}",
-        f"Source: GEP accounting system {gep_version}; dataset {ds['name']} ({ds['hash']}); coefficients {acc.coefficients.name} ({acc.coefficients.hash}){part}",
+        f"来源：GEP 核算系统 {gep_version}；数据集 {ds['name']}（{ds['hash']}）；系数集 "
+        f"{acc.coefficients.name}（{acc.coefficients.hash}）{part}",
+        f"Source: GEP accounting system {gep_version}; dataset {ds['name']} ({ds['hash']}); "
+        f"coefficients {acc.coefficients.name} ({acc.coefficients.hash}){part}",
     )
 
 
@@ -244,9 +246,13 @@ def build_report(
         ],
         [
             _t(lang, "系数集", "Coefficient set"),
-            f"{acc.coefficients.name}（{' → '.join(prov['coefficients']['chain'])}；{acc.coefficients.hash}）"
+            f"{acc.coefficients.name}（{' → '.join(prov['coefficients']['chain'])}；"
+            f"{acc.coefficients.hash}）"
             if _zh(lang)
-            else f"{acc.coefficients.name} ({' → '.join(prov['coefficients']['chain'])}; {acc.coefficients.hash})",
+            else (
+                f"{acc.coefficients.name} ({' → '.join(prov['coefficients']['chain'])}; "
+                f"{acc.coefficients.hash})"
+            ),
         ],
         [
             _t(lang, "数据状态", "Data status"),
@@ -257,8 +263,10 @@ def build_report(
             _t(lang, "清单数据", "Inventory rows"),
             _t(
                 lang,
-                f"{status['rows']} 行，其中示意数据 {status['illustrative']} 行（{fmt_pct(status['share'])}）",
-                f"{status['rows']} rows, {status['illustrative']} illustrative ({fmt_pct(status['share'])})",
+                f"{status['rows']} 行，其中示意数据 {status['illustrative']} 行（"
+                f"{fmt_pct(status['share'])}）",
+                f"{status['rows']} rows, {status['illustrative']} illustrative "
+                f"({fmt_pct(status['share'])})",
             ),
         ],
         [_t(lang, "可比价基年", "Comparable-price base year"), str(acc.base_year)],
@@ -299,15 +307,20 @@ def build_report(
         summary_rows.append(
             [
                 tables.category_name(cat, lang),
-                f"{fmt_money(v / scale if v is not None else None)} {money}（{fmt_pct(v / h['gep'] if (v is not None and h['gep']) else None)}）"
+                f"{fmt_money(v / scale if v is not None else None)} {money}（"
+                f"{fmt_pct(v / h['gep'] if (v is not None and h['gep']) else None)}）"
                 if _zh(lang)
-                else f"{fmt_money(v / scale if v is not None else None)} {money} ({fmt_pct(v / h['gep'] if (v is not None and h['gep']) else None)})",
+                else (
+                    f"{fmt_money(v / scale if v is not None else None)} {money} "
+                    f"({fmt_pct(v / h['gep'] if (v is not None and h['gep']) else None)})"
+                ),
             ]
         )
     summary_rows += [
         [
             _t(lang, "单位面积 GEP", "GEP per km²"),
-            f"{fmt_money(h['per_km2'] / 1e4 if h['per_km2'] is not None else None)} {_t(lang, '万元/平方千米', '10⁴ CNY/km²')}",
+            f"{fmt_money(h['per_km2'] / 1e4 if h['per_km2'] is not None else None)} "
+            f"{_t(lang, '万元/平方千米', '10⁴ CNY/km²')}",
         ],
         [
             _t(lang, "人均 GEP", "GEP per capita"),
@@ -337,7 +350,8 @@ def build_report(
             [_t(lang, "占全市 GEP 比重", "Share of the city total"), fmt_pct(h["share"])],
             [
                 _t(lang, "与区县平均值之比", "Against the county average"),
-                f"{fmt_money(h['gep'] / h['average'] if h['average'] else None)} {_t(lang, '倍', '×')}",
+                f"{fmt_money(h['gep'] / h['average'] if h['average'] else None)} "
+                f"{_t(lang, '倍', '×')}",
             ],
         ]
     if acc.ledger_bases:
@@ -363,8 +377,10 @@ def build_report(
                 _t(lang, "其中：区域外来源扣除", "of which: out-of-region deduction"),
                 _t(
                     lang,
-                    f"已扣除 {fmt_money(out_v / scale)} {money}（所涉指标扣除前合计 {fmt_money(gross / scale)} {money}）",
-                    f"{fmt_money(out_v / scale)} {money} deducted (those indicators' gross: {fmt_money(gross / scale)} {money})",
+                    f"已扣除 {fmt_money(out_v / scale)} {money}（所涉指标扣除前合计 "
+                    f"{fmt_money(gross / scale)} {money}）",
+                    f"{fmt_money(out_v / scale)} {money} deducted (those indicators' gross: "
+                    f"{fmt_money(gross / scale)} {money})",
                 ),
             ],
         )
@@ -436,7 +452,8 @@ def build_report(
             _t(
                 lang,
                 "价格栏注明“综合”的指标由多个分项按各自价格计价，显示的是平均单价（价值量÷实物量）。",
-                "Prices marked 'avg.' are average unit values (value ÷ quantity) of indicators priced per component.",
+                "Prices marked 'avg.' are average unit values (value ÷ quantity) of indicators "
+                "priced per component.",
             ),
             "small",
         )
@@ -571,10 +588,11 @@ def build_report(
                 Para(
                     _t(
                         lang,
-                        f"以下 {len(illus_coef)} 个系数为示意值（非标准或官方数值），正式核算前应以权威数值替换："
-                        + "、".join(illus_coef["name"].astype(str)),
-                        f"{len(illus_coef)} coefficient(s) are illustrative (not a standard's or an official value) and must be replaced before official use: "
-                        + ", ".join(illus_coef["name"].astype(str)),
+                        f"以下 {len(illus_coef)} 个系数为示意值（非标准或官方数值），正式核算前应以"
+                        "权威数值替换：" + "、".join(illus_coef["name"].astype(str)),
+                        f"{len(illus_coef)} coefficient(s) are illustrative (not a standard's or "
+                        "an official value) and must be replaced before official "
+                        "use: " + ", ".join(illus_coef["name"].astype(str)),
                     ),
                     "warning",
                 )
@@ -607,7 +625,8 @@ def _supplied_note(acc: Account, region: str | None, year: int, lang: str) -> st
 
 
 def ledger_lines(acc: Account, region: str | None, year: int, lang: str, unit: str) -> list[str]:
-    """One sentence per deducted indicator: ``水资源：总值 a - 区域外扣除 b（比例 s）= 净值 n 万元``."""
+    """One sentence per deducted indicator: ``水资源：总值 a - 区域外扣除 b（比例 s）= 净值 n
+    万元``."""
     money = tables.money_label(unit, lang)
     scale = tables.MONEY_UNITS[unit]
     out = []
@@ -652,11 +671,11 @@ def _ledger_blocks(acc: Account, region: str | None, year: int, lang: str, unit:
         Para(
             _t(
                 lang,
-                f"本核算标准（{profile_label(acc.profile, lang)}）将来自区域外的生态产品价值从总值中扣除："
-                "净值 = 总值 ×（1 - 区域外比例），GEP 及各项合计均按净值计。",
-                f"This profile ({profile_label(acc.profile, lang)}) deducts the value of ecological "
-                "products that come from outside the region: net = gross × (1 - out-of-region "
-                "share); GEP and every total use the net values.",
+                f"本核算标准（{profile_label(acc.profile, lang)}）将来自区域外的生态产品价值从总值"
+                "中扣除：净值 = 总值 ×（1 - 区域外比例），GEP 及各项合计均按净值计。",
+                f"This profile ({profile_label(acc.profile, lang)}) deducts the value of "
+                "ecological products that come from outside the region: net = gross × (1 - "
+                "out-of-region share); GEP and every total use the net values.",
             )
         ),
     ]
@@ -726,8 +745,13 @@ def _illustrative_warning(lang: str, status: dict) -> str:
     )
     return _t(
         lang,
-        f"注意：本报告所用清单中有 {status['illustrative']} 行（{fmt_pct(status['share'])}）为示意数据（依据公开锚点合成，来源栏以 illustrative 标注并说明做法），涉及：{items}。结果仅供演示和方法检验，不能作为正式核算结论；正式核算前须以官方统计数据替换。",
-        f"Warning: {status['illustrative']} inventory rows ({fmt_pct(status['share'])}) behind this report are illustrative (synthesized from public anchors; their source says how), in: {items}. The results demonstrate the method and are not an official account; replace these rows with official statistics first.",
+        f"注意：本报告所用清单中有 {status['illustrative']} 行（{fmt_pct(status['share'])}）为示意"
+        f"数据（依据公开锚点合成，来源栏以 illustrative 标注并说明做法），涉及：{items}。结果仅供演"
+        "示和方法检验，不能作为正式核算结论；正式核算前须以官方统计数据替换。",
+        f"Warning: {status['illustrative']} inventory rows ({fmt_pct(status['share'])}) behind "
+        "this report are illustrative (synthesized from public anchors; their source says how), "
+        f"in: {items}. The results demonstrate the method and are not an official account; replace "
+        "these rows with official statistics first.",
     )
 
 
@@ -737,8 +761,9 @@ def _price_note(acc: Account, year: int, lang: str) -> str:
         lang,
         f"价格处理：各系数按其价格年份记录，核算时用价格指数（居民消费价格指数或固定资产投资价格指数）换算到核算年份（{year}年）的当年价格；"
         f"增长率按 {base} 年可比价计算，即各指标价值量用其价格指数折算到 {base} 年价格后再比较。",
-        f"Prices: each coefficient is stored at its own price year and moved to the accounting year ({year}) with a price index (CPI or the fixed-asset investment price index); "
-        f"growth is computed at {base} prices, each indicator deflated with its index.",
+        "Prices: each coefficient is stored at its own price year and moved to the accounting year "
+        f"({year}) with a price index (CPI or the fixed-asset investment price index); growth is "
+        f"computed at {base} prices, each indicator deflated with its index.",
     )
 
 

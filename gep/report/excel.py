@@ -130,8 +130,10 @@ def _provenance(wb: Workbook, acc: Account, year: int, region: str | None, lang:
             1,
             _t(
                 lang,
-                f"注意：{status['illustrative']} 行清单数据为示意数据（依据公开锚点合成），结果仅供演示，正式核算前须以官方统计替换。",
-                f"Warning: {status['illustrative']} inventory rows are illustrative (synthesized); replace with official statistics before use.",
+                f"注意：{status['illustrative']} 行清单数据为示意数据（依据公开锚点合成），结果仅供"
+                "演示，正式核算前须以官方统计替换。",
+                f"Warning: {status['illustrative']} inventory rows are illustrative (synthesized); "
+                "replace with official statistics before use.",
             ),
         ).font = Font(bold=True, color="9C2A00")
         r += 2

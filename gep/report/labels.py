@@ -44,7 +44,8 @@ def _factor_name(name: str, power: int, lang: str) -> str:
 
 @functools.cache
 def unit_label(unit: str, lang: str = "zh") -> str:
-    """Unit in words for people: ``m ** 3`` → 立方米, ``CNY / t`` → 元/吨, ``tCO2e`` → 吨二氧化碳当量.
+    """Unit in words for people: ``m ** 3`` → 立方米, ``CNY / t`` → 元/吨, ``tCO2e`` →
+    吨二氧化碳当量.
 
     Parameters
     ----------
@@ -201,7 +202,8 @@ def describe_scenario(sc, lang: str = "zh", coefficients=None, region_name=None)
             (f"，自{ov.from_year}年起" if zh else f" from {ov.from_year}") if ov.from_year else ""
         )
         lines.append(
-            f"{coefficient_label(ov.id, coefficients, lang)}{key} {sym[ov.op]} {ov.value:g}{unit}{since}"
+            f"{coefficient_label(ov.id, coefficients, lang)}{key} {sym[ov.op]} "
+            f"{ov.value:g}{unit}{since}"
         )
     for p in sc.paths:
         pts = ("，" if zh else ", ").join(f"{y}{'年' if zh else ''}: {v:g}" for y, v in p.points)

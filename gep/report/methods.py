@@ -2,8 +2,8 @@
 
 An indicator declares the pure formula functions it applies (``formulas=`` at registration,
 ``Indicator.formulas()``); their docstrings hold the equation (``Notes`` → ``.. math::``) and
-their module's docstring the numbered references. :func:`method_notes` collects them, so the report and the 方法说明 page show
-exactly what the code computes, never a copy of it.
+their module's docstring the numbered references. :func:`method_notes` collects them, so the report
+and the 方法说明 page show exactly what the code computes, never a copy of it.
 """
 
 from __future__ import annotations

@@ -250,7 +250,8 @@ def rank_history(acc: Account, region: str) -> pd.DataFrame:
 
 
 def _quantity_source(acc: Account, indicator: str, region: str | None, year: int, lang: str) -> str:
-    """ "公式计算" / "formula", or "外部提供: <source>" for a quantity supplied in quantities.csv."""
+    """ "公式计算" / "formula", or "外部提供: <source>" for a quantity supplied in
+    quantities.csv."""
     regions = [region] if region is not None else acc.regions
     rows = [q for r in regions for q in acc.quantity_rows(indicator, r, year)]
     if not rows:

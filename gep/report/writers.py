@@ -25,7 +25,8 @@ def format_for(out: str | Path, fmt: str | None) -> str:
         raise InputError(
             Problem(
                 "--format",
-                f"报告格式应为 {' | '.join(FORMATS)}，收到 '{fmt}' / format must be one of {', '.join(FORMATS)}",
+                f"报告格式应为 {' | '.join(FORMATS)}，收到 '{fmt}' / format must be one of "
+                f"{', '.join(FORMATS)}",
             )
         )
     return fmt

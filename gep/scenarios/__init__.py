@@ -20,7 +20,8 @@ once as pydantic models in :mod:`gep.scenarios.schema` and published as JSON Sch
       - {item: area, ecosystem: garden, region: ["610924"], year: 2024, add: 300 mu}
     land_conversions:                 # move area, keeping each region's total area
       - {from: farmland.dry, to: forest.broadleaf, area: 500 mu, region: "610923", from_year: 2022}
-    carbon_price:                     # a price path: year -> price (sets ...carbon_sequestration.price)
+    carbon_price:                     # a price path: year -> price
+                                      # (sets ...carbon_sequestration.price)
       unit: CNY/tCO2e                 # default; prices are in each year's prices unless price_year
       interpolate: step               # step (a price holds until the next point) | linear
       path: {2022: 60, 2024: 90}

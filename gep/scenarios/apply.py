@@ -163,7 +163,8 @@ def _apply_edit(data: xr.Dataset, e: InventoryEdit, file: str, dataset: Dataset)
             problems.append(
                 Problem(
                     file,
-                    f"unknown region(s) {', '.join(unknown)} (dataset regions: {', '.join(regions)})",
+                    f"unknown region(s) {', '.join(unknown)} (dataset regions: "
+                    f"{', '.join(regions)})",
                     field=f"{where}.region",
                 )
             )
@@ -249,7 +250,8 @@ def _apply_conversion(
             return data, [
                 Problem(
                     file,
-                    f"unknown region(s) {', '.join(unknown)} (dataset regions: {', '.join(regions)})",
+                    f"unknown region(s) {', '.join(unknown)} (dataset regions: "
+                    f"{', '.join(regions)})",
                     field=f"{where}.region",
                 )
             ]

@@ -30,7 +30,8 @@ class Comparison:
     provenance: dict = field(default_factory=dict)
 
     def to_frame(self, include_base: bool = False) -> pd.DataFrame:
-        """Tidy rows: scenario, region, year, level, indicator, category, value, baseline, diff, rel_diff."""
+        """Tidy rows: scenario, region, year, level, indicator, category, value, baseline, diff,
+        rel_diff."""
         frames = []
         for level, ds in (
             ("indicator", self.indicator),

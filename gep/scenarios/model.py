@@ -128,7 +128,8 @@ class Scenario:
             if e.from_year:
                 where.append(f"from {e.from_year}")
             lines.append(
-                f"{e.item} {sym} {e.value:g}{' ' + e.unit if e.unit else ''} {' '.join(where)}".rstrip()
+                f"{e.item} {sym} {e.value:g}{' ' + e.unit if e.unit else ''} "
+                f"{' '.join(where)}".rstrip()
             )
         for c in self.land_conversions:
             where = f" in {','.join(c.regions)}" if c.regions else ""

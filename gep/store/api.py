@@ -900,7 +900,8 @@ class Store:
     def dataset_folder(
         self, name: str, number: int | None = None, draft_user: str | None = None
     ) -> Path | None:
-        """A folder holding a stored dataset version (or a user's draft), for :func:`gep.load_dataset`."""
+        """A folder holding a stored dataset version (or a user's draft), for
+        :func:`gep.load_dataset`."""
         if draft_user:
             d = self.draft("dataset", name, draft_user)
             return None if d is None else vc.materialize(d["content"], self.cache, "datasets")

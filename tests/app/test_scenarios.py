@@ -142,7 +142,8 @@ def test_dataset_scenarios_are_listed_and_a_bad_one_is_reported(workspace, tmp_p
     shutil.copytree(MINI, ds_dir)
     (ds_dir / "scenarios").mkdir()
     (ds_dir / "scenarios" / "visitors.yaml").write_text(
-        "name: {zh: 游客增加, en: More visitors}\ninventory_edits:\n  - {item: visitors, scale: 2}\n",
+        "name: {zh: 游客增加, en: More visitors}\ninventory_edits:\n  - {item: visitors, scale: "
+        "2}\n",
         encoding="utf-8",
     )
     (ds_dir / "scenarios" / "wrong.yaml").write_text(

@@ -28,7 +28,8 @@ def test_co2_per_carbon_is_44_over_12():
 
 
 def test_fang_masson_pine_worked_example():
-    # forest_carbon.md §3.1: V = 100 m³/ha → B = 0.5034·100 + 20.547 = 70.887 t/ha → C (CF 0.5) = 35.44 t C/ha
+    # forest_carbon.md §3.1: V = 100 m³/ha → B = 0.5034·100 + 20.547 = 70.887 t/ha
+    #   → C (CF 0.5) = 35.44 t C/ha
     b = biomass_fang(100.0, 1.0, 0.5034, 20.547)
     assert b == pytest.approx(70.887)
     assert carbon_stock(b, 0.5) == pytest.approx(35.4435)

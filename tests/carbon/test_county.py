@@ -20,7 +20,8 @@ STOCK = [[[5000.0, 4000.0], [6000.0, 4500.0]]]
 
 def test_stock_difference_bef(simple_params):
     r = county_sink(inventory(AREA, STOCK), simple_params, "stock-difference", "bef")
-    # pine: WD·BEF·(1+R)·CF = 0.5·1.2·1.25·0.5 = 0.375 t C/m³; ΔV = 1000 m³ → 375 t C / 5 yr = 75 t C/yr
+    # pine: WD·BEF·(1+R)·CF = 0.5·1.2·1.25·0.5 = 0.375 t C/m³; ΔV = 1000 m³
+    #   → 375 t C / 5 yr = 75 t C/yr
     #       → 75 · 44/12 = 275 t CO2e/yr
     # oak:  0.6·1.5·1.2·0.5 = 0.54 t C/m³; ΔV = 500 → 270 t C / 5 = 54 t C/yr → 198 t CO2e/yr
     assert float(r.sel(region="610902", year=2020, species="pine")) == pytest.approx(275.0)
@@ -41,7 +42,8 @@ def test_stock_difference_fang_uses_area(simple_params):
     r = county_sink(inventory(AREA, STOCK), simple_params, biomass="fang")
     # pine: B = aV + bA: 2015 0.5·5000 + 20·100 = 4500 t; 2020 0.5·6000 + 2000 = 5000 t
     #       ΔB 500 t · CF 0.5 = 250 t C / 5 yr = 50 t C/yr → 183.33 t CO2e/yr
-    # oak:  2015 1.0·4000 + 10·50 = 4500; 2020 4500 + 10·60 = 5100 → ΔB 600 → 300 t C / 5 = 60 → 220 t CO2e/yr
+    # oak:  2015 1.0·4000 + 10·50 = 4500; 2020 4500 + 10·60 = 5100 → ΔB 600 → 300 t C / 5 = 60
+    #   → 220 t CO2e/yr
     assert float(r.sel(year=2020, species="pine").squeeze()) == pytest.approx(50 * 44 / 12)
     assert float(r.sel(year=2020, species="oak").squeeze()) == pytest.approx(220.0)
     assert r.attrs["biomass"] == "fang"
@@ -49,7 +51,8 @@ def test_stock_difference_fang_uses_area(simple_params):
 
 def test_stock_difference_bcef(simple_params):
     r = county_sink(inventory(AREA, STOCK), simple_params, biomass="bcef")
-    # pine: BCEF_S·(1+R)·CF = 0.75·1.25·0.5 = 0.46875; 1000 m³ → 468.75 t C / 5 = 93.75 → 343.75 t CO2e/yr
+    # pine: BCEF_S·(1+R)·CF = 0.75·1.25·0.5 = 0.46875; 1000 m³ → 468.75 t C / 5 = 93.75
+    #   → 343.75 t CO2e/yr
     # oak:  1.4·1.2·0.5 = 0.84; 500 → 420 / 5 = 84 → 308 t CO2e/yr
     assert float(r.sel(year=2020, species="pine").squeeze()) == pytest.approx(343.75)
     assert float(r.sel(year=2020, species="oak").squeeze()) == pytest.approx(308.0)
@@ -130,8 +133,10 @@ def test_gain_loss_bef(simple_params):
 def test_gain_loss_bcef(simple_params):
     data = inventory(AREA_GL, STOCK_GL, **GAIN_LOSS)
     r = county_sink(data, simple_params, "gain-loss", "bcef")
-    # pine: gain 300·0.6·1.25·0.5 = 112.5; harvest 100·0.8·1.25·0.5 = 50; fuelwood 20·0.8·0.625 = 10;
-    #       disturbance 2·(60·0.75 = 45)·1.25·0.5 = 56.25 → net −3.75 t C → −13.75 t CO2e/yr (a source)
+    # pine: gain 300·0.6·1.25·0.5 = 112.5; harvest 100·0.8·1.25·0.5 = 50;
+    #       fuelwood 20·0.8·0.625 = 10;
+    #       disturbance 2·(60·0.75 = 45)·1.25·0.5 = 56.25 → net −3.75 t C → −13.75 t CO2e/yr
+    #       (a source)
     assert float(r.sel(species="pine", year=2020).squeeze()) == pytest.approx(-13.75)
 
 
@@ -202,7 +207,8 @@ def test_excluded_species_are_dropped_and_recorded(simple_params):
 
 
 def test_missing_parameters_from_the_coefficient_files():
-    # BEF route for broadleaf_mixed: WD and BEF are a gap in the national table; bamboo lacks everything
+    # BEF route for broadleaf_mixed: WD and BEF are a gap in the national table;
+    # bamboo lacks everything
     with pytest.raises(MissingCoefficientError) as info:
         species_parameters(
             yaml_lookup,

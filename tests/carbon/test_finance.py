@@ -114,7 +114,8 @@ def test_npv_at_the_breakeven_price_is_zero(national_params, growth):
 def test_breakeven_closed_form():
     credited = _cf([0, 100, 100])
     cost = _cf([1000, 0, 100])
-    # PV(cost) = 1000 + 100/1.21 = 1082.645; PV(credits) = 100/1.1 + 100/1.21 = 173.554 → p* = 6.2381
+    # PV(cost) = 1000 + 100/1.21 = 1082.645; PV(credits) = 100/1.1 + 100/1.21 = 173.554
+    #   → p* = 6.2381
     p = float(breakeven_price(credited, cost, 10.0))
     assert p == pytest.approx(1082.6446 / 173.5537, rel=1e-6)
 

@@ -34,7 +34,8 @@ HALF = {
 
 @pytest.mark.parametrize("age, expected", [(10, 14.0), (20, 34.8), (30, 45.4), (40, 49.7)])
 def test_richards_masson_pine_matches_reference_table(age, expected):
-    # forest_carbon.md §3.5: a 52.12, k 0.1035, m 3 → AGC at 10/20/30/40 yr = 14.0/34.8/45.4/49.7 t C/ha
+    # forest_carbon.md §3.5: a 52.12, k 0.1035, m 3 → AGC at 10/20/30/40 yr
+    #   = 14.0/34.8/45.4/49.7 t C/ha
     # e.g. t = 10: 52.12 · (1 − e^(−1.035))³ = 52.12 · 0.64477³ = 13.97
     assert richards_agc(age, 52.12, 0.1035, 3) == pytest.approx(expected, abs=0.06)
 

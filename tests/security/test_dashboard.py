@@ -95,7 +95,10 @@ def test_concurrent_saves_of_one_name_are_serialised(ws):
     assert leftovers == []
 
 
-BOMB = "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+BOMB = (
+    "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: "
+    "[*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+)
 
 
 def test_bad_saved_scenario_is_quarantined_once(ws):

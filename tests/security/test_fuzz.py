@@ -1,4 +1,4 @@
-"""Item 7 of issue 16: fuzzing every loader and every CLI option that takes text.
+r"""Item 7 of issue 16: fuzzing every loader and every CLI option that takes text.
 
 Each property: a hostile or random input gives either a valid, finite result or a clean
 :class:`~gep.errors.InputError` naming where (CLI: exit code 2) — never another exception, a
@@ -6,7 +6,8 @@ hang (pytest-timeout per test, hypothesis deadline per example) or a silent non-
 
 The example budget is small so CI stays fast; a longer run::
 
-    GEP_FUZZ_EXAMPLES=2000 python -m pytest tests/security/test_fuzz.py -o addopts="" -p no:cacheprovider
+    GEP_FUZZ_EXAMPLES=2000 python -m pytest tests/security/test_fuzz.py \
+        -o addopts="" -p no:cacheprovider
 """
 
 from __future__ import annotations

@@ -38,8 +38,8 @@ CASES = {
         "range",
     ),
     "edit_overflow": (
-        "name: c\ninventory_edits:\n  - {item: area, ecosystem: forest.broadleaf, scale: 1.0e+308}\n"
-        "  - {item: area, ecosystem: forest.broadleaf, scale: 1.0e+308}\n",
+        "name: c\ninventory_edits:\n  - {item: area, ecosystem: forest.broadleaf, scale: "
+        "1.0e+308}\n  - {item: area, ecosystem: forest.broadleaf, scale: 1.0e+308}\n",
         "c.yaml",
     ),
     "edit_overflow_visitors": (

@@ -1,4 +1,5 @@
-"""`gep users | draft | publish | versions | audit` and `gep account --draft` (SQLite and PostgreSQL)."""
+"""`gep users | draft | publish | versions | audit` and `gep account --draft` (SQLite and
+PostgreSQL)."""
 
 from __future__ import annotations
 

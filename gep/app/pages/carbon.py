@@ -162,7 +162,10 @@ else:
                     "sink_existing": "现有森林" if lang == "zh" else "existing forest",
                     "creditable_share": "可计入比例 %" if lang == "zh" else "creditable %",
                     **{
-                        k: f"{carbon.PRICE_SCENARIOS[k].zh if lang == 'zh' else k} {carbon.PRICE_SCENARIOS[k].price:g}元/t（万元/年）"
+                        k: (
+                            f"{carbon.PRICE_SCENARIOS[k].zh if lang == 'zh' else k} "
+                            f"{carbon.PRICE_SCENARIOS[k].price:g}元/t（万元/年）"
+                        )
                         if lang == "zh"
                         else f"{k} {carbon.PRICE_SCENARIOS[k].price:g} CNY/t (10⁴ CNY/yr)"
                         for k in scen_names
@@ -593,8 +596,8 @@ if result.get("npv_p5") is not None:
         + f": NPV {result['npv_p5'] / 1e4:,.1f} / {result['npv_p50'] / 1e4:,.1f} / "
         f"{result['npv_p95'] / 1e4:,.1f} {t('unit.wan')}; "
         + (
-            f"{tr('per_mu')} {result['npv_CNY_per_mu_p5']:,.0f} / {result['npv_CNY_per_mu_p50']:,.0f} / "
-            f"{result['npv_CNY_per_mu_p95']:,.0f} 元; "
+            f"{tr('per_mu')} {result['npv_CNY_per_mu_p5']:,.0f} / "
+            f"{result['npv_CNY_per_mu_p50']:,.0f} / {result['npv_CNY_per_mu_p95']:,.0f} 元; "
         )
         + f"{t('cb.col.credits')} {result['credited_total_p5']:,.0f} / "
         f"{result['credited_total_p50']:,.0f} / {result['credited_total_p95']:,.0f}"

@@ -276,8 +276,10 @@ yaml_doc = workspace.dump_yaml(
     {
         "name": f"{base.name}-edited",
         "extends": base.name,
-        "note": f"coefficients edited in the GEP app on {stamp}; base set {base.name} (hash {base.hash}), "
-        f"edited set hash {ctx.coefficients.hash}",
+        "note": (
+            f"coefficients edited in the GEP app on {stamp}; base set {base.name} (hash "
+            f"{base.hash}), edited set hash {ctx.coefficients.hash}"
+        ),
         "coefficients": coeftable.edited_raw(base, edits),
     }
 )

@@ -185,8 +185,8 @@ c1, c2 = st.columns(2)
 with c1:
     header = (
         f"# dataset {prov.get('dataset', {}).get('name')} {prov.get('dataset', {}).get('hash')}; "
-        f"coefficients {prov['coefficients']['name']} {prov['coefficients']['hash']}; profile {acc.profile}; "
-        f"value in CNY\n"
+        f"coefficients {prov['coefficients']['name']} {prov['coefficients']['hash']}; profile "
+        f"{acc.profile}; value in CNY\n"
     )
     results_name = f"gep_{ctx.dataset.name}_{acc.coefficients.hash[:8]}.csv"
     st.download_button(

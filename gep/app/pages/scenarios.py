@@ -364,8 +364,10 @@ with st.container(border=True):
         t("sc.extra"),
         key="sc_extra",
         height=110,
-        placeholder="land_conversions:\n  - {from: farmland.dry, "
-        "to: forest.broadleaf, area: 500 mu, from_year: 2022}\ncarbon_price:\n  path: {2022: 60, 2024: 90}",
+        placeholder=(
+            "land_conversions:\n  - {from: farmland.dry, to: forest.broadleaf, area: 500 mu, "
+            "from_year: 2022}\ncarbon_price:\n  path: {2022: 60, 2024: 90}"
+        ),
     )
 
 

@@ -24,8 +24,14 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 MINI = HERE.parent / "mini"
-SOURCE = "illustrative: mini-dataset 甲县 row split {pct} % to this made-up township (tests/data/township/make_fixture.py)"
-COPIED = "illustrative: mini-dataset 甲县 row copied to this made-up township (intensive quantity; tests/data/township/make_fixture.py)"
+SOURCE = (
+    "illustrative: mini-dataset 甲县 row split {pct} % to this made-up township "
+    "(tests/data/township/make_fixture.py)"
+)
+COPIED = (
+    "illustrative: mini-dataset 甲县 row copied to this made-up township (intensive quantity; "
+    "tests/data/township/make_fixture.py)"
+)
 TOWNSHIPS = {"100001001": ("甲一镇", "Town A1", 0.6), "100001002": ("甲二镇", "Town A2", 0.4)}
 #: land area [km²]: 55 + 45 = 甲县's 100, a split unlike the 60/40 of the rows, so GEP per km²
 #: differs between the towns (the rectangles below are drawn 60/40 and do not claim area)
@@ -94,7 +100,8 @@ def main() -> None:
 
     meta = (MINI / "dataset.yaml").read_text(encoding="utf-8")
     meta = meta.replace("name: mini", "name: township").replace(
-        "description: {zh: 手算测试数据集（2县×2年）, en: Hand-computed test dataset (2 counties × 2 years)}",
+        "description: {zh: 手算测试数据集（2县×2年）, en: Hand-computed test dataset (2 counties × "
+        "2 years)}",
         "description: {zh: 乡镇级示意测试数据集（甲县分为 2 个虚构乡镇）, "
         "en: Illustrative township test dataset (County A split into 2 made-up towns)}",
     )
