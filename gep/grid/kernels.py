@@ -111,7 +111,8 @@ def default_weights(ecosystems: list[str]) -> dict[str, np.ndarray]:
 
 
 def make_context(ecosystems: list[str], weights: dict | None = None, **kw) -> BlockContext:
-    """A block context; ``weights`` (name → weight by eco index) default to :func:`default_weights`."""
+    """A block context; ``weights`` (name → weight by eco index) default to
+    :func:`default_weights`."""
     ctx = BlockContext(ecosystems=ecosystems, **kw)
     w = default_weights(ecosystems)
     w.update({k: np.asarray(v, dtype=np.float64) for k, v in (weights or {}).items()})
