@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -19,7 +16,8 @@ import pytest
 from gep.app import geo
 
 from .helpers import MINI_SET, REPO
-from .test_browser import ARGS, ARTIFACTS, CHROMIUM, _free_port
+from .served import streamlit_app
+from .test_browser import ARGS, ARTIFACTS, CHROMIUM
 
 TOWN = REPO / "tests" / "data" / "township"
 
@@ -40,7 +38,6 @@ def town_server(tmp_path_factory):
     (ws / "boundaries" / "boundary.geojson").write_bytes(geo.dump_boundary(bf))
     towns = geo.read_boundary("t.geojson", (TOWN / "townships.geojson").read_bytes())
     (ws / "boundaries" / "township.geojson").write_bytes(geo.dump_boundary(towns))
-    port = _free_port()
     env = {
         **os.environ,
         "GEP_WORKSPACE": str(ws),
@@ -48,50 +45,8 @@ def town_server(tmp_path_factory):
         "GEP_COEFFICIENT_SET": str(MINI_SET),
     }
     log = tmp_path_factory.mktemp("log_town") / "streamlit.log"
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.3)
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited: {log.read_text(errors='replace')[-2000:]}")
-        else:
-            pytest.fail(f"streamlit did not start: {log.read_text(errors='replace')[-2000:]}")
+    with streamlit_app(env, log) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_partial_county_file_warns_and_township_map_is_offline(town_server):

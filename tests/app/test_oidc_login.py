@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ import pytest
 from gep.store import Store
 
 from .helpers import MINI, MINI_SET, REPO
+from .served import free_port, streamlit_app
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -36,12 +36,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--n
 pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not installed at {CHROMIUM}"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait(url: str, proc: subprocess.Popen, log: Path, what: str, seconds: float = 60) -> None:
@@ -69,7 +63,7 @@ def provider(tmp_path):
     """An OpenID Provider on a free port (``localhost``, so its cookies are not the app's)."""
     pytest.importorskip("oidc_provider_mock", reason="pip install -e '.[test]' (OIDC provider)")
     pytest.importorskip("authlib", reason="pip install -e '.[auth]' (st.login needs Authlib)")
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "provider.log"
     with open(log, "wb") as fh:
         proc = subprocess.Popen(
@@ -92,7 +86,7 @@ def app_with_login(tmp_path, provider):
     with Store(f"sqlite:///{ws / 'gep.sqlite'}", cache=ws / "cache") as st:
         st.add_user("wang", "approver", oidc_subject="sub-wang-123")
         st.add_user("li", "analyst", oidc_subject="sub-li-456")
-    port = _free_port()
+    port = free_port()
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(
         "[auth]\n"
@@ -111,38 +105,8 @@ def app_with_login(tmp_path, provider):
     }
     env.pop("GEP_DATABASE_URL", None)
     log = tmp_path / "streamlit.log"
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-                "--secrets.files",
-                str(secrets),
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait(f"{url}/_stcore/health", proc, log, "streamlit")
+    with streamlit_app(env, log, port=port, extra_args=["--secrets.files", str(secrets)]) as url:
         yield url, ws, log
-    finally:
-        _stop(proc)
 
 
 def _login(page, sync_api, subject: str) -> None:
