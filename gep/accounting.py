@@ -178,21 +178,26 @@ class Account:
         """GEP per km² of land [CNY km⁻²]."""
         return (self.gep() / self.land_area_km2()).assign_attrs(units="CNY / km ** 2")
 
-    def _item(self, name: str) -> xr.DataArray | None:
+    def inventory_item(self, name: str) -> xr.DataArray | None:
+        """Inventory variable ``name`` over the account's regions and years (``None`` if absent).
+
+        For context figures the account divides by (population, GDP, area): pages and reports
+        read them here instead of reaching into the dataset.
+        """
         if self.dataset is None or name not in self.dataset.data:
             return None
         return self.dataset.data[name].sel(region=self.regions, year=self.years)
 
     def per_capita(self) -> xr.DataArray:
         """GEP per resident [CNY person⁻¹]; NaN where the inventory has no population."""
-        pop = self._item("population")
+        pop = self.inventory_item("population")
         if pop is None:
             return xr.full_like(self.gep(), np.nan).assign_attrs(units="CNY / person")
         return (self.gep() / pop.where(pop > 0)).assign_attrs(units="CNY / person")
 
     def gep_gdp_ratio(self) -> xr.DataArray:
         """GEP / GDP (both current prices) [–]; NaN where GDP is not in the inventory."""
-        gdp = self._item("gdp")
+        gdp = self.inventory_item("gdp")
         if gdp is None:
             return xr.full_like(self.gep(), np.nan).assign_attrs(units="dimensionless")
         return (self.gep() / gdp.where(gdp > 0)).assign_attrs(units="dimensionless")

@@ -36,14 +36,16 @@ def _summary(
     key: str, coef_hash: str, profile: str, year: int, region: str | None, _acc, _ds
 ) -> dict:
     from ..datastatus import coefficient_status, dataset_status
-    from .status import _shares  # the banner's cached shares (every year): no recomputation
+
+    # the banner's cached shares (every year): no recomputation
+    from .status import illustrative_shares
 
     if not (
         dataset_status(_ds)["illustrative"]
         or coefficient_status(_acc.coefficients, year)["illustrative"]
     ):
         return status_summary(_acc, _ds, year, region)  # nothing illustrative: no shares
-    shares = _shares(key, coef_hash, profile, _acc, _ds)
+    shares = illustrative_shares(key, coef_hash, profile, _acc, _ds)
     return status_summary(_acc, _ds, year, region, shares=shares)
 
 

@@ -658,7 +658,7 @@ def _county_totals(acc, year, measure, unit, lang, df, regions) -> pd.DataFrame:
             1 / MONEY["wan"],
         )
     else:
-        item = acc._item("population" if measure == "per_capita" else "gdp")
+        item = acc.inventory_item("population" if measure == "per_capita" else "gdp")
         den = (
             np.full_like(gep, np.nan)
             if item is None

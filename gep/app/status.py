@@ -117,7 +117,9 @@ def status_key(ctx) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _shares(key: str, coef_hash: str, profile: str, _acc, _dataset) -> pd.DataFrame:
+def illustrative_shares(key: str, coef_hash: str, profile: str, _acc, _dataset) -> pd.DataFrame:
+    """Share of GEP on illustrative rows/coefficients, every year; cached per dataset/set/profile
+    (the banner and the exports' warning lines read the same table)."""
     return illustrative_share(_acc, _dataset)
 
 
@@ -140,7 +142,7 @@ def banner(ctx) -> None:
     cstat = coefficient_status(ctx.coefficients, year)
     if not dstat["illustrative"] and not cstat["illustrative"]:
         return
-    shares = _shares(key, ctx.coefficients.hash, ctx.profile, ctx.account, ctx.dataset)
+    shares = illustrative_shares(key, ctx.coefficients.hash, ctx.profile, ctx.account, ctx.dataset)
     this = shares[shares["year"] == year]
     total = float(this["gep"].sum())
     share = float(this["illustrative_value"].sum()) / total if total else 0.0

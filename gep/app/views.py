@@ -181,7 +181,7 @@ def growth_city(acc: Account, year: int) -> float | None:
 
 
 def city_ratio(acc: Account, year: int) -> float | None:
-    gdp = acc._item("gdp")
+    gdp = acc.inventory_item("gdp")
     if gdp is None:
         return None
     g = float(gdp.sel(year=year).sum(min_count=1))

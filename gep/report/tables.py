@@ -197,7 +197,7 @@ def headline(acc: Account, region: str | None, year: int) -> dict:
             area = float(acc.land_area_km2().sum())
         except InputError:
             area = math.nan
-        pop, gdp = acc._item("population"), acc._item("gdp")
+        pop, gdp = acc.inventory_item("population"), acc.inventory_item("gdp")
         out["per_capita"] = (
             _finite(g / pop.sel(year=year).sum(min_count=1)) if pop is not None else None
         )
