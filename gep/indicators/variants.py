@@ -30,6 +30,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import xarray as xr
+
 from ..catalog import ecosystems_in
 from ..methods.carbon import co2_from_nep
 from ..methods.climate import (
@@ -37,20 +39,17 @@ from ..methods.climate import (
     cooling_electricity,
     cooling_energy_temperature_difference,
 )
-import xarray as xr
-
 from .base import (
+    CoefRef,
     Component,
     Indicator,
     ItemRef,
     NotAssessed,
-    CoefRef,
     Quantities,
     Scope,
     coef,
     coef_ref,
     inputs,
-    item,
     item_ref,
     positive_part,
     price_valuation,
@@ -214,7 +213,7 @@ _register(
 # ------------------------------------------------------------- oxygen by dry-matter production
 @inputs(
     area=item_ref("area", "hectare", ("ecosystem",)),
-    dry_matter=item_ref("dry_matter_production", "t / hectare / year", ("ecosystem",)),
+    dry_matter=item_ref("dry_matter_production", "t / hectare", ("ecosystem",)),
     o2_per_dry_matter=coef_ref("regulating.oxygen_release.o2_per_dry_matter", "t / t"),
 )
 def _oxygen_dry_matter(
