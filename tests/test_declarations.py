@@ -268,6 +268,16 @@ def test_items_and_coefficients_are_derived_from_the_bindings():
     assert set(carbon.quantify.coefficients) <= set(ox.coefficients)
     agri = get_indicator("material.agriculture")
     assert agri.items == ("output.agriculture.*", "output_value.agriculture")
+    rows = {r["id"]: r for r in wc.inputs()}
+    assert rows["runoff"] == {
+        "kind": "item",
+        "id": "runoff",
+        "unit": "mm",
+        "dims": ["ecosystem"],
+        "required": True,
+    }
+    assert rows["regulating.water_conservation.reservoir_cost"]["unit"] == "CNY / m ** 3"
+    assert {r["id"] for r in ox.inputs()} >= {"area", "regulating.oxygen_release.o2_per_co2"}
     # dataclasses.replace (profiles rename indicators) keeps the steps and derived lists
     from dataclasses import replace
 

@@ -289,6 +289,17 @@ class Indicator:
     def label(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
 
+    def inputs(self) -> list[dict]:
+        """The declared inputs of both steps: ``kind`` (item / item family / coefficient /
+        coefficient family), ``id``, ``unit``, ``dims`` (items) and ``required``."""
+        out: list[dict] = []
+        for step in (self.quantify, self.valuate):
+            for desc in step.descriptors():
+                row = desc.describe()
+                if row not in out:
+                    out.append(row)
+        return out
+
     def compute(self, ctx: Context) -> Result:
         """Quantities, valuation and labels for every region and year of ``ctx``."""
         return evaluate(self, ctx)
@@ -420,6 +431,10 @@ class Input:
     def bind(self, ctx: Context) -> Any:  # pragma: no cover - every subclass overrides
         raise NotImplementedError
 
+    def describe(self) -> dict:
+        """What the declaration says, for listings (``Indicator.inputs``)."""
+        return {}
+
 
 @dataclass(frozen=True)
 class Item(Input):
@@ -450,6 +465,15 @@ class Item(Input):
             return ItemRef(ctx, self.name)
         return ctx.item(self.name)
 
+    def describe(self) -> dict:
+        return {
+            "kind": "item",
+            "id": self.name,
+            "unit": self.unit,
+            "dims": list(self.dims),
+            "required": self.required,
+        }
+
 
 @dataclass(frozen=True)
 class ItemFamily(Input):
@@ -469,6 +493,16 @@ class ItemFamily(Input):
 
     def bind(self, ctx: Context) -> ItemFamilyRef:
         return ItemFamilyRef(ctx, self)
+
+    def describe(self) -> dict:
+        return {
+            "kind": "item family",
+            "id": f"{self.prefix}*",
+            "members": None if self.members is None else list(self.members),
+            "unit": self.unit,
+            "dims": list(self.dims),
+            "required": False,
+        }
 
 
 @dataclass(frozen=True)
@@ -493,6 +527,9 @@ class Coef(Input):
             return CoefRef(ctx, self)
         return ctx.coef(self.id, unit=self.unit if self.convert else None)
 
+    def describe(self) -> dict:
+        return {"kind": "coefficient", "id": self.id, "unit": self.unit}
+
 
 @dataclass(frozen=True)
 class CoefFamily(Input):
@@ -514,6 +551,9 @@ class CoefFamily(Input):
 
     def bind(self, ctx: Context) -> CoefFamilyRef:
         return CoefFamilyRef(ctx, self)
+
+    def describe(self) -> dict:
+        return {"kind": "coefficient family", "id": self.pattern, "unit": self.unit}
 
 
 @dataclass(frozen=True)
@@ -562,6 +602,14 @@ class Module(Input):
 
     def bind(self, ctx: Context) -> ModuleRef:
         return ModuleRef(ctx, self)
+
+    def describe(self) -> dict:
+        return {
+            "kind": "module",
+            "id": _qualname(self.func),
+            "items": list(self.items),
+            "coefficients": list(self.coefficients),
+        }
 
 
 def item(name: str, unit: str | None = None, dims: Sequence[str] = ()) -> Item:
@@ -877,6 +925,13 @@ class Step:
     @property
     def required(self) -> bool:
         return bool(self._required)
+
+    def descriptors(self) -> list[Input]:
+        """The input declarations, those of nested steps (:func:`computed`) included."""
+        out: list[Input] = []
+        for _, desc in self._inputs:
+            out.extend(desc.step.descriptors() if isinstance(desc, Computed) else [desc])
+        return out
 
     @property
     def __wrapped__(self) -> Callable:  # inspect.unwrap → the function (module, docs)
