@@ -1,14 +1,20 @@
-"""Unit checking, the indicator registry and the evaluation core.
+"""Unit checking, the indicator registry, input declarations and the evaluation core.
 
 Two layers, as in xclim: the *pure* formulas (``material.py``, ``regulating.py``,
 ``cultural.py``, ``xie2015.py``) are small functions decorated with :func:`declare_units`;
 each :class:`Indicator` names them (``formulas``: its equation comes from their docstrings),
-gives its zh/en names, physical unit, components, method and reference, declares the inventory
-items and coefficients it reads (checked against the actual reads by
-``tests/test_declarations.py``), and evaluates in two steps:
+gives its zh/en names, physical unit, components, method and reference, and evaluates in two
+steps whose inputs are bound by signature (:func:`inputs`, :class:`Step`):
 
-* ``quantify(ctx) -> Quantities`` — the physical quantity and its components;
-* ``valuate(ctx, quantities) -> Valuation`` — quantity × resolved price(s).
+* ``quantify`` — a function of its declared inputs → :class:`Quantities` (the physical
+  quantity and its components);
+* ``valuate`` — a function of ``q`` (those quantities) and its declared inputs →
+  :class:`Valuation` (quantity × resolved price(s)).
+
+Each parameter is bound to an inventory item (:func:`item`, :func:`item_ref`,
+:func:`item_family`) or a coefficient (:func:`coef`, :func:`coef_ref`, :func:`coef_family`);
+the bindings are checked against the signature at import, and ``Indicator.items`` /
+``Indicator.coefficients`` are derived from them (no second hand-written list).
 
 :func:`evaluate` runs both and labels the result; it is the one point where a physical
 quantity supplied from outside (DESIGN §10) replaces the formula's.
@@ -253,10 +259,11 @@ class Indicator:
     method: str
     method_zh: str
     reference: str
-    items: tuple[str, ...]
-    coefficients: tuple[str, ...]
-    quantify: Callable[[Context], Quantities]
-    valuate: Callable[[Context, Quantities], Valuation]
+    #: the quantify step: a function whose parameters are bound to declared inputs
+    #: (:func:`inputs`) or a :class:`Step`; ``quantify(ctx) -> Quantities``
+    quantify: Callable[..., Quantities]
+    #: the valuate step, same form; ``valuate(ctx, q) -> Valuation``
+    valuate: Callable[..., Valuation]
     components: tuple[Component, ...] = ()
     deflator: str = "price_index.cpi"
     profiles: tuple[str, ...] = ("ndrc-2022",)
@@ -265,9 +272,33 @@ class Indicator:
     #: smallest physical quantity that makes sense (a supplied quantity below it is refused);
     #: carbon sequestration may be negative (a stock loss)
     quantity_min: float = 0.0
+    #: inventory items the steps can read — derived from their bindings (``prefix.*``: a family)
+    items: tuple[str, ...] = field(init=False, default=())
+    #: coefficients the steps can read — derived (``prefix.<member>``: one per member)
+    coefficients: tuple[str, ...] = field(init=False, default=())
+
+    def __post_init__(self) -> None:
+        q, v = as_step(self.quantify), as_step(self.valuate)
+        object.__setattr__(self, "quantify", q)
+        object.__setattr__(self, "valuate", v)
+        object.__setattr__(self, "items", tuple(dict.fromkeys([*q.items, *v.items])))
+        object.__setattr__(
+            self, "coefficients", tuple(dict.fromkeys([*q.coefficients, *v.coefficients]))
+        )
 
     def label(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
+
+    def inputs(self) -> list[dict]:
+        """The declared inputs of both steps: ``kind`` (item / item family / coefficient /
+        coefficient family), ``id``, ``unit``, ``dims`` (items) and ``required``."""
+        out: list[dict] = []
+        for step in (self.quantify, self.valuate):
+            for desc in step.descriptors():
+                row = desc.describe()
+                if row not in out:
+                    out.append(row)
+        return out
 
     def compute(self, ctx: Context) -> Result:
         """Quantities, valuation and labels for every region and year of ``ctx``."""
@@ -358,6 +389,591 @@ def get_indicator(indicator_id: str, profile: str = "ndrc-2022") -> Indicator:
 
 
 # --------------------------------------------------------------------------------------------
+# declarations: what a quantify/valuate function reads, bound by its signature
+#
+# A quantify function ``f(scope, runoff, cost, …) -> Quantities`` and a valuate function
+# ``g(scope, q, price, …) -> Valuation`` take their inputs as parameters. Each parameter is
+# bound to one *descriptor* (an inventory item, an item family, a coefficient, a coefficient
+# family, the quantities of another step, an outside module) by :func:`inputs` on the
+# function or by :class:`Step` at registration; ``scope`` (the structural :class:`Scope`)
+# and ``q`` (the quantities being valued) are the only reserved names. The binding is
+# checked against the signature when the step is built (at import): a parameter without a
+# binding, or a binding without a parameter, raises :class:`DeclarationError`. The
+# indicator's ``items``/``coefficients`` are derived from the bindings, so the metadata users
+# see is the list of what the formula can read; the function gets values and accessors tied
+# to their declared ids, never a string getter.
+
+#: parameter names the engine fills itself
+SCOPE_PARAM = "scope"
+QUANTITIES_PARAM = "q"
+
+
+class DeclarationError(TypeError):
+    """An indicator step whose bindings do not match its function's signature."""
+
+
+class Input:
+    """Base of the input descriptors (anything else bound to a parameter is a constant)."""
+
+    #: required inputs make the indicator "not assessed" before the call when absent
+    required: bool = False
+
+    def declared_items(self) -> tuple[str, ...]:
+        return ()
+
+    def declared_coefficients(self) -> tuple[str, ...]:
+        return ()
+
+    def missing(self, ctx: Context) -> str | None:
+        """Why the indicator cannot be assessed without this input (``None``: present)."""
+        return None
+
+    def bind(self, ctx: Context) -> Any:  # pragma: no cover - every subclass overrides
+        raise NotImplementedError
+
+    def describe(self) -> dict:
+        """What the declaration says, for listings (``Indicator.inputs``)."""
+        return {}
+
+
+@dataclass(frozen=True)
+class Item(Input):
+    """One inventory item: an ``xarray.Variable`` (``units`` attr) or, ``lazy``, an
+    :class:`ItemRef` for reads at some ecosystems, optional reads or reads on a branch.
+
+    ``unit`` is the unit the formula is written for (the item's values keep the unit they
+    were loaded in; the pure formulas convert) and ``dims`` its dims besides region × year —
+    both documentation checked against the item catalog by ``tests/test_declarations.py``.
+    """
+
+    name: str
+    unit: str | None = None
+    dims: tuple[str, ...] = ()
+    lazy: bool = False
+    required: bool = True
+
+    def declared_items(self) -> tuple[str, ...]:
+        return (self.name,)
+
+    def missing(self, ctx: Context) -> str | None:
+        if self.required and self.name not in ctx.data.data_vars:
+            return f"inventory has no '{self.name}'"
+        return None
+
+    def bind(self, ctx: Context) -> Any:
+        if self.lazy:
+            return ItemRef(ctx, self.name)
+        return ctx.item(self.name)
+
+    def describe(self) -> dict:
+        return {
+            "kind": "item",
+            "id": self.name,
+            "unit": self.unit,
+            "dims": list(self.dims),
+            "required": self.required,
+        }
+
+
+@dataclass(frozen=True)
+class ItemFamily(Input):
+    """Items sharing a prefix (``output.agriculture.*``, ``water_use.*``, ``emission.*``):
+    an :class:`ItemFamilyRef`. ``members`` fixes the members the formula knows (in order);
+    ``None`` accepts every item of the prefix the inventory has."""
+
+    prefix: str
+    unit: str | None = None
+    dims: tuple[str, ...] = ()
+    members: tuple[str, ...] | None = None
+
+    def declared_items(self) -> tuple[str, ...]:
+        if self.members is None:
+            return (f"{self.prefix}*",)
+        return tuple(self.prefix + m for m in self.members)
+
+    def bind(self, ctx: Context) -> ItemFamilyRef:
+        return ItemFamilyRef(ctx, self)
+
+    def describe(self) -> dict:
+        return {
+            "kind": "item family",
+            "id": f"{self.prefix}*",
+            "members": None if self.members is None else list(self.members),
+            "unit": self.unit,
+            "dims": list(self.dims),
+            "required": False,
+        }
+
+
+@dataclass(frozen=True)
+class Coef(Input):
+    """One coefficient: its ``xarray.Variable`` over ``year`` (read when bound), or, ``lazy``,
+    a :class:`CoefRef` (table reads by key, reads on a branch).
+
+    ``unit`` is the unit the formula expects; values arrive in the coefficient file's own
+    unit (the pure formulas convert) unless ``convert`` asks for them in ``unit``.
+    """
+
+    id: str
+    unit: str | None = None
+    lazy: bool = False
+    convert: bool = False
+
+    def declared_coefficients(self) -> tuple[str, ...]:
+        return (self.id,)
+
+    def bind(self, ctx: Context) -> Any:
+        if self.lazy:
+            return CoefRef(ctx, self)
+        return ctx.coef(self.id, unit=self.unit if self.convert else None)
+
+    def describe(self) -> dict:
+        return {"kind": "coefficient", "id": self.id, "unit": self.unit}
+
+
+@dataclass(frozen=True)
+class CoefFamily(Input):
+    """Coefficients per family member: ``pattern`` with one ``<member>`` placeholder
+    (``material.agriculture.price.<product>``); a :class:`CoefFamilyRef`."""
+
+    pattern: str
+    unit: str | None = None
+    convert: bool = False
+
+    def __post_init__(self) -> None:
+        if self.pattern.count("<") != 1 or not self.pattern.endswith(">"):
+            raise DeclarationError(
+                f"coefficient family {self.pattern!r} must end in one <member> placeholder"
+            )
+
+    def declared_coefficients(self) -> tuple[str, ...]:
+        return (self.pattern,)
+
+    def bind(self, ctx: Context) -> CoefFamilyRef:
+        return CoefFamilyRef(ctx, self)
+
+    def describe(self) -> dict:
+        return {"kind": "coefficient family", "id": self.pattern, "unit": self.unit}
+
+
+@dataclass(frozen=True)
+class Computed(Input):
+    """The :class:`Quantities` of another quantify step (its inputs are this step's too)."""
+
+    step: Any  # a quantify function or Step
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "step", as_step(self.step))
+
+    @property
+    def required(self) -> bool:  # type: ignore[override]
+        return bool(self.step.required)
+
+    def declared_items(self) -> tuple[str, ...]:
+        return self.step.items
+
+    def declared_coefficients(self) -> tuple[str, ...]:
+        return self.step.coefficients
+
+    def missing(self, ctx: Context) -> str | None:
+        return self.step.missing(ctx)
+
+    def bind(self, ctx: Context) -> Quantities:
+        return self.step(ctx)
+
+
+@dataclass(frozen=True)
+class Module(Input):
+    """An outside module that reads the account itself (e.g. the forest carbon module, which
+    resolves its ``carbon.*`` species tables through the account's coefficient route):
+    a :class:`ModuleRef`. ``items`` are read when present (also at the year before when
+    ``previous_year``); ``coefficients`` are the patterns the module reads."""
+
+    func: Callable
+    items: tuple[str, ...] = ()
+    coefficients: tuple[str, ...] = ()
+    previous_year: bool = False
+
+    def declared_items(self) -> tuple[str, ...]:
+        return self.items
+
+    def declared_coefficients(self) -> tuple[str, ...]:
+        return self.coefficients
+
+    def bind(self, ctx: Context) -> ModuleRef:
+        return ModuleRef(ctx, self)
+
+    def describe(self) -> dict:
+        return {
+            "kind": "module",
+            "id": _qualname(self.func),
+            "items": list(self.items),
+            "coefficients": list(self.coefficients),
+        }
+
+
+def item(name: str, unit: str | None = None, dims: Sequence[str] = ()) -> Item:
+    """A required inventory item, bound as its ``xarray.Variable`` (``units`` attr)."""
+    return Item(name, unit, tuple(dims))
+
+
+def item_ref(
+    name: str, unit: str | None = None, dims: Sequence[str] = (), required: bool = True
+) -> Item:
+    """An inventory item bound as an :class:`ItemRef` (``.at(ecosystems)``, ``.present``).
+
+    ``required=False``: an optional item (the function asks ``.present``)."""
+    return Item(name, unit, tuple(dims), lazy=True, required=required)
+
+
+def item_family(
+    prefix: str,
+    unit: str | None = None,
+    dims: Sequence[str] = (),
+    members: Sequence[str] | None = None,
+) -> ItemFamily:
+    """Items ``prefix + member``, bound as an :class:`ItemFamilyRef`."""
+    return ItemFamily(prefix, unit, tuple(dims), None if members is None else tuple(members))
+
+
+def coef(cid: str, unit: str | None = None, convert: bool = False) -> Coef:
+    """A coefficient, bound as its ``xarray.Variable`` over ``year`` (read when bound)."""
+    return Coef(cid, unit, convert=convert)
+
+
+def coef_ref(cid: str, unit: str | None = None, convert: bool = False) -> Coef:
+    """A coefficient bound as a :class:`CoefRef` (``.get()``, ``.by(keys)``), read on use."""
+    return Coef(cid, unit, lazy=True, convert=convert)
+
+
+def coef_family(pattern: str, unit: str | None = None, convert: bool = False) -> CoefFamily:
+    """Coefficients per member (``pattern`` ends in ``<member>``): a :class:`CoefFamilyRef`."""
+    return CoefFamily(pattern, unit, convert)
+
+
+def computed(step: Callable | Step) -> Computed:
+    """The quantities another quantify function computes (e.g. oxygen from carbon fixed)."""
+    return Computed(step)
+
+
+def module(
+    func: Callable,
+    items: Sequence[str] = (),
+    coefficients: Sequence[str] = (),
+    previous_year: bool = False,
+) -> Module:
+    """An outside module ``func(ctx)`` reading ``items``/``coefficients``: a :class:`ModuleRef`."""
+    return Module(func, tuple(items), tuple(coefficients), previous_year)
+
+
+# -- what the functions receive --------------------------------------------------------------
+class Scope:
+    """The structure of the run a formula's glue may see: labels, years, ecosystems, options,
+    selection and a NaN template. It has no ``item()``/``coef()``: values come only through
+    the bound parameters."""
+
+    __slots__ = ("_ctx",)
+
+    def __init__(self, ctx: Context):
+        self._ctx = ctx
+
+    @property
+    def years(self) -> list[int]:
+        return self._ctx.years
+
+    @property
+    def labels(self) -> dict[str, list]:
+        return self._ctx.labels
+
+    @property
+    def options(self) -> dict:
+        return self._ctx.options
+
+    def ecosystems(self) -> list[str]:
+        return self._ctx.ecosystems()
+
+    def select(self, var: xr.Variable, dim: str, labels: Sequence | str) -> xr.Variable:
+        return self._ctx.select(var, dim, labels)
+
+    def template(self) -> xr.Variable:
+        return self._ctx.template()
+
+
+class ItemRef:
+    """One declared inventory item, read on use (recorded like any read)."""
+
+    __slots__ = ("_ctx", "name")
+
+    def __init__(self, ctx: Context, name: str):
+        self._ctx = ctx
+        self.name = name
+
+    @property
+    def present(self) -> bool:
+        return self.name in self._ctx.data.data_vars
+
+    def get(self) -> xr.Variable:
+        return self._ctx.item(self.name)
+
+    def at(self, ecosystems: Sequence[str] | str) -> xr.Variable:
+        """The item at some ecosystems (a single code drops the dim)."""
+        return self._ctx.item(self.name, ecosystem=ecosystems)
+
+
+class ItemFamilyRef:
+    """The members of a declared item family the inventory has."""
+
+    __slots__ = ("_ctx", "_decl")
+
+    def __init__(self, ctx: Context, decl: ItemFamily):
+        self._ctx = ctx
+        self._decl = decl
+
+    @property
+    def prefix(self) -> str:
+        return self._decl.prefix
+
+    def members(self) -> list[str]:
+        """Members present: the declared ones in order, or every one of the prefix (sorted)."""
+        data, prefix = self._ctx.data.data_vars, self._decl.prefix
+        if self._decl.members is not None:
+            return [m for m in self._decl.members if prefix + m in data]
+        return sorted(str(v)[len(prefix) :] for v in data if str(v).startswith(prefix))
+
+    def has(self, member: str) -> bool:
+        return self._decl.prefix + member in self._ctx.data.data_vars
+
+    def get(self, member: str) -> xr.Variable:
+        if self._decl.members is not None and member not in self._decl.members:
+            raise KeyError(f"{member!r} is not a declared member of {self._decl.prefix}*")
+        return self._ctx.item(self._decl.prefix + member)
+
+
+class CoefRef:
+    """One declared coefficient, resolved on use (recorded like any read)."""
+
+    __slots__ = ("_ctx", "_decl")
+
+    def __init__(self, ctx: Context, decl: Coef):
+        self._ctx = ctx
+        self._decl = decl
+
+    @property
+    def id(self) -> str:
+        return self._decl.id
+
+    def get(self) -> xr.Variable:
+        d = self._decl
+        return self._ctx.coef(d.id, unit=d.unit if d.convert else None)
+
+    def by(self, keys: Sequence[str]) -> xr.Variable:
+        """The table at ``keys`` (dims ``year`` + the table's dim, in the order asked)."""
+        d = self._decl
+        return self._ctx.coef(d.id, keys=keys, unit=d.unit if d.convert else None)
+
+
+class CoefFamilyRef:
+    """The coefficients of a declared family, one per member, resolved on use."""
+
+    __slots__ = ("_ctx", "_decl")
+
+    def __init__(self, ctx: Context, decl: CoefFamily):
+        self._ctx = ctx
+        self._decl = decl
+
+    def id(self, member: str) -> str:
+        head = self._decl.pattern.split("<", 1)[0]
+        return head + member
+
+    def has(self, member: str) -> bool:
+        """Whether the coefficient set defines the member's coefficient (nothing is read)."""
+        return self.id(member) in self._ctx.coefficients
+
+    def source(self, member: str) -> str:
+        """The member coefficient's file (for messages), else its id."""
+        cid = self.id(member)
+        return self._ctx.coefficients[cid].file or cid
+
+    @property
+    def set_source(self) -> str:
+        return getattr(self._ctx.coefficients, "path", None) or "coefficients"
+
+    def keys(self, member: str) -> list[str]:
+        """Table keys the member's coefficient lists in any accounting year (sorted)."""
+        c = self._ctx.coefficients[self.id(member)]
+        return sorted({k for y in self._ctx.years for k in c.entry_for(y).value})
+
+    def get(self, member: str, keys: Sequence[str] | None = None) -> xr.Variable:
+        d = self._decl
+        return self._ctx.coef(self.id(member), keys=keys, unit=d.unit if d.convert else None)
+
+
+class ModuleRef:
+    """An outside module bound to its declared items and coefficients."""
+
+    __slots__ = ("_ctx", "_decl")
+
+    def __init__(self, ctx: Context, decl: Module):
+        self._ctx = ctx
+        self._decl = decl
+
+    @property
+    def available(self) -> bool:
+        data = self._ctx.data.data_vars
+        return all(i in data for i in self._decl.items)
+
+    def __call__(self) -> Any:
+        trace = self._ctx.traced()
+        for name in self._decl.items:
+            trace.read_item(name, previous_year=self._decl.previous_year)
+        return self._decl.func(self._ctx)
+
+
+# -- binding ---------------------------------------------------------------------------------
+def inputs(**bindings: Any) -> Callable[[Callable], Callable]:
+    """Decorator: bind parameters of a quantify/valuate function to their descriptors.
+
+    The function itself is returned (it stays picklable); :class:`Step` reads the bindings
+    and checks them against the signature. A binding naming no parameter raises here.
+    """
+
+    def deco(func: Callable) -> Callable:
+        params = _parameters(func)
+        unknown = [n for n in bindings if n not in params]
+        if unknown:
+            raise DeclarationError(_no_parameter_message(func, unknown))
+        func.__gep_inputs__ = dict(bindings)  # type: ignore[attr-defined]
+        return func
+
+    return deco
+
+
+def _parameters(func: Callable) -> tuple[str, ...]:
+    return tuple(inspect.signature(func).parameters)
+
+
+def _qualname(func: Callable) -> str:
+    return f"{getattr(func, '__module__', '?')}.{getattr(func, '__qualname__', repr(func))}"
+
+
+def _no_parameter_message(func: Callable, names: Sequence[str]) -> str:
+    return (
+        f"{_qualname(func)}: binding(s) {', '.join(names)} name no parameter of "
+        f"{_qualname(func)}{inspect.signature(func)}"
+    )
+
+
+class Step:
+    """A quantify or valuate function with every parameter bound (checked at construction).
+
+    ``Step(func, **bindings)`` adds bindings to those :func:`inputs` gave ``func`` (for one
+    function registered several times with other ids, e.g. per product group); values that
+    are not descriptors are constants. Calling ``step(ctx)`` / ``step(ctx, q)`` raises
+    :class:`NotAssessed` when a required input is absent (before the function runs), binds
+    every descriptor and calls the function with keyword arguments.
+    """
+
+    __slots__ = (
+        "func",
+        "bindings",
+        "_constants",
+        "_inputs",
+        "_required",
+        "_scope",
+        "_q",
+        "items",
+        "coefficients",
+    )
+
+    def __init__(self, func: Callable, /, **bindings: Any):
+        if isinstance(func, Step):
+            bindings = {**func.bindings, **bindings}
+            func = func.func
+        merged = {**getattr(func, "__gep_inputs__", {}), **bindings}
+        params = _parameters(func)
+        unknown = [n for n in merged if n not in params]
+        if unknown:
+            raise DeclarationError(_no_parameter_message(func, unknown))
+        reserved = [n for n in merged if n in (SCOPE_PARAM, QUANTITIES_PARAM)]
+        if reserved:
+            raise DeclarationError(
+                f"{_qualname(func)}: '{reserved[0]}' is filled by the engine and cannot be bound"
+            )
+        unbound = [
+            p for p in params if p not in merged and p not in (SCOPE_PARAM, QUANTITIES_PARAM)
+        ]
+        if unbound:
+            raise DeclarationError(
+                f"{_qualname(func)}: parameter(s) {', '.join(unbound)} bound to no input "
+                "(declare each with item(...), coef(...), … in @inputs or Step(...))"
+            )
+        self.func = func
+        self.bindings = merged
+        self._constants = {n: v for n, v in merged.items() if not isinstance(v, Input)}
+        self._inputs = tuple((n, v) for n, v in merged.items() if isinstance(v, Input))
+        self._required = tuple(v for _, v in self._inputs if v.required)
+        self._scope = SCOPE_PARAM in params
+        self._q = QUANTITIES_PARAM in params
+        items: dict[str, None] = {}
+        coefs: dict[str, None] = {}
+        for _, v in self._inputs:
+            items.update(dict.fromkeys(v.declared_items()))
+            coefs.update(dict.fromkeys(v.declared_coefficients()))
+        self.items = tuple(items)
+        self.coefficients = tuple(coefs)
+
+    @property
+    def required(self) -> bool:
+        return bool(self._required)
+
+    def descriptors(self) -> list[Input]:
+        """The input declarations, those of nested steps (:func:`computed`) included."""
+        out: list[Input] = []
+        for _, desc in self._inputs:
+            out.extend(desc.step.descriptors() if isinstance(desc, Computed) else [desc])
+        return out
+
+    @property
+    def __wrapped__(self) -> Callable:  # inspect.unwrap → the function (module, docs)
+        return self.func
+
+    def missing(self, ctx: Context) -> str | None:
+        for desc in self._required:
+            reason = desc.missing(ctx)
+            if reason is not None:
+                return reason
+        return None
+
+    def __call__(self, ctx: Context, q: Quantities | None = None) -> Any:
+        for desc in self._required:
+            reason = desc.missing(ctx)
+            if reason is not None:
+                raise NotAssessed(reason)
+        kwargs = dict(self._constants)
+        for name, desc in self._inputs:
+            kwargs[name] = desc.bind(ctx)
+        if self._scope:
+            kwargs[SCOPE_PARAM] = Scope(ctx)
+        if self._q:
+            kwargs[QUANTITIES_PARAM] = q
+        return self.func(**kwargs)
+
+    def __getstate__(self):
+        return {"func": self.func, "bindings": self.bindings}
+
+    def __setstate__(self, state) -> None:
+        self.__init__(state["func"], **state["bindings"])
+
+    def __repr__(self) -> str:
+        return f"Step({_qualname(self.func)})"
+
+
+def as_step(fn: Callable | Step) -> Step:
+    """``fn`` as a :class:`Step` (a function's :func:`inputs` bindings are checked)."""
+    return fn if isinstance(fn, Step) else Step(fn)
+
+
+# --------------------------------------------------------------------------------------------
 # evaluation context
 
 
@@ -389,7 +1005,11 @@ class Trace:
 
 
 class Context:
-    """What an indicator may read: inventory variables and resolved coefficients.
+    """The engine's read route: inventory variables and resolved coefficients.
+
+    Indicator functions never see it: a :class:`Step` binds their declared inputs through
+    :meth:`item` and :meth:`coef` (and the accessors do the same on use) and hands them a
+    :class:`Scope` for the structure of the run.
 
     The inventory is aligned once (one ``xarray.Dataset`` shares every coordinate); the
     formulas then run on :class:`xarray.Variable` objects — named dimensions, no
@@ -500,14 +1120,6 @@ class Context:
             t = self.trace[key] = Trace()
         return t
 
-    def has(self, item: str) -> bool:
-        return item in self.data.data_vars
-
-    def require(self, item: str) -> None:
-        """Raise :class:`NotAssessed` unless the inventory has ``item`` (nothing is read)."""
-        if item not in self.data.data_vars:
-            raise NotAssessed(f"inventory has no '{item}'")
-
     def item(self, name: str, ecosystem: Sequence[str] | str | None = None) -> xr.Variable:
         """Inventory variable ``name`` (optionally at some ecosystems), ``units`` attr kept."""
         if name not in self.data.data_vars:
@@ -517,9 +1129,6 @@ class Context:
         var = self.data[name].variable
         out = xr.Variable(var.dims, var.data, attrs=dict(var.attrs))
         return out if ecosystem is None else self.select(out, "ecosystem", ecosystem)
-
-    def items_with_prefix(self, prefix: str) -> list[str]:
-        return sorted(str(v) for v in self.data.data_vars if str(v).startswith(prefix))
 
     def ecosystems(self) -> list[str]:
         return [str(e) for e in self.labels.get("ecosystem", [])]
@@ -594,20 +1203,21 @@ def weighted_sum_over(dim: str, term, weight_mask=None):
 
 
 def counted_ecosystems(
-    ctx: Context, cid: str, ecosystems: Sequence[str]
+    weights: CoefRef, ecosystems: Sequence[str]
 ) -> tuple[list[str], xr.Variable | None]:
     """Ecosystems an ecosystem-set coefficient counts, and their weights.
 
-    ``cid`` is a dimensionless table by ecosystem (codes or level-1 classes, every class of
-    the inventory listed): the share of each ecosystem's area that the term counts — 1 in, 0
-    out (e.g. which ecosystems transpire). Returns the ecosystems with a positive weight in
-    some year and the weights over ``(year, ecosystem)`` for them (``None`` when none counts).
-    A coefficient set changes the set by data (Garzê counts forest, shrub and grassland).
+    ``weights`` is a dimensionless table by ecosystem (codes or level-1 classes, every class
+    of the inventory listed), declared ``coef_ref(id, "dimensionless", convert=True)``: the
+    share of each ecosystem's area that the term counts — 1 in, 0 out (e.g. which ecosystems
+    transpire). Returns the ecosystems with a positive weight in some year and the weights
+    over ``(year, ecosystem)`` for them (``None`` when none counts). A coefficient set
+    changes the set by data (Garzê counts forest, shrub and grassland).
     """
     ecosystems = list(ecosystems)
     if not ecosystems:
         return [], None
-    w = ctx.coef(cid, keys=ecosystems, unit="dimensionless")
+    w = weights.by(ecosystems)
     positive = np.asarray(w.data > 0)
     axis = tuple(i for i, d in enumerate(w.dims) if d != "ecosystem")
     keep = positive.any(axis=axis) if axis else positive
@@ -638,24 +1248,20 @@ def split(var: xr.Variable, dim: str, labels: Sequence[str]) -> dict[str, xr.Var
     return {str(k): var.isel({dim: i}) for i, k in enumerate(labels)}
 
 
-@dataclass(frozen=True)
-class PriceValuation:
-    """Valuation of the total physical quantity at one coefficient price: ``func(q, price)``."""
+def _valued_at_price(q: Quantities, price: xr.Variable, func: Callable) -> Valuation:
+    """Valuation of the total physical quantity (and of each physical part) at one price."""
+    parts = None
+    if q.parts and q.parts_unit is not None:
+        # each physical component at the same price (value per component)
+        names = list(q.parts)
+        stacked = func(with_units(q.stacked(), q.parts_unit), price)  # one call
+        parts = split(stacked, "component", names)
+    return Valuation(value=func(with_units(q.total, q.unit), price), parts=parts, price=price)
 
-    coefficient: str
-    func: Callable
 
-    def __call__(self, ctx: Context, q: Quantities) -> Valuation:
-        price = ctx.coef(self.coefficient)
-        parts = None
-        if q.parts and q.parts_unit is not None:
-            # each physical component at the same price (value per component)
-            names = list(q.parts)
-            stacked = self.func(with_units(q.stacked(), q.parts_unit), price)  # one call
-            parts = split(stacked, "component", names)
-        return Valuation(
-            value=self.func(with_units(q.total, q.unit), price), parts=parts, price=price
-        )
+def price_valuation(coefficient: str, func: Callable, unit: str | None = None) -> Step:
+    """The valuate step ``func(quantity, price)`` at the price coefficient ``coefficient``."""
+    return Step(_valued_at_price, price=coef(coefficient, unit), func=func)
 
 
 def stack(parts: Sequence, names: Sequence, dim: str = "component"):

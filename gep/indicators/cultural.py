@@ -13,16 +13,26 @@ References
 
 from __future__ import annotations
 
+import xarray as xr
+
 from ..errors import InputError, Problem
 from .base import (
-    Context,
+    CoefRef,
     Indicator,
+    ItemFamilyRef,
+    ItemRef,
     NotAssessed,
-    PriceValuation,
     Quantities,
+    Scope,
     Valuation,
+    coef_ref,
     declare_units,
     family_sum,
+    inputs,
+    item,
+    item_family,
+    item_ref,
+    price_valuation,
     register,
     stack,
     with_units,
@@ -57,22 +67,30 @@ def hedonic_premium_value(floor_area, premium):
     return floor_area * premium
 
 
-def _recreation(ctx: Context) -> Quantities:
-    method = ctx.options.get("recreation_method", "travel_cost")
+@inputs(visitors=item("visitors", "visit"))
+def _recreation(scope: Scope, visitors: xr.Variable) -> Quantities:
+    method = scope.options.get("recreation_method", "travel_cost")
     if method not in RECREATION_METHODS:
         raise InputError(
             Problem("options", f"recreation_method must be one of {', '.join(RECREATION_METHODS)}")
         )
-    return Quantities(with_units(ctx.item("visitors"), "visit"), "visit")
+    return Quantities(with_units(visitors, "visit"), "visit")
 
 
-def _recreation_value(ctx: Context, q: Quantities) -> Valuation:
-    if ctx.options.get("recreation_method", "travel_cost") == "spending":
+@inputs(
+    # read under recreation_method=spending only (not assessed there when absent)
+    revenue=item_ref("tourism.revenue", "CNY", required=False),
+    travel_cost=coef_ref("cultural.recreation.travel_cost", "CNY / visit"),
+)
+def _recreation_value(
+    scope: Scope, q: Quantities, revenue: ItemRef, travel_cost: CoefRef
+) -> Valuation:
+    if scope.options.get("recreation_method", "travel_cost") == "spending":
         return Valuation(
-            value=with_units(ctx.item("tourism.revenue"), "CNY"),
+            value=with_units(revenue.get(), "CNY"),
             notes=["valued at reported tourism spending"],
         )
-    price = ctx.coef("cultural.recreation.travel_cost")
+    price = travel_cost.get()
     return Valuation(
         value=travel_cost_value(with_units(q.total, q.unit), price),
         price=price,
@@ -90,8 +108,6 @@ register(
         method="travel cost (or reported tourism spending)",
         method_zh="旅行费用法",
         reference="[1] §2.4.10; [2]",
-        items=("visitors", "tourism.revenue"),
-        coefficients=("cultural.recreation.travel_cost",),
         quantify=_recreation,
         valuate=_recreation_value,
         deflator="price_index.cpi",
@@ -100,8 +116,9 @@ register(
 )
 
 
-def _landscape(ctx: Context) -> Quantities:
-    return Quantities(with_units(ctx.item("landscape.premium_area"), "m ** 2"), "m ** 2")
+@inputs(premium_area=item("landscape.premium_area", "m ** 2"))
+def _landscape(premium_area: xr.Variable) -> Quantities:
+    return Quantities(with_units(premium_area, "m ** 2"), "m ** 2")
 
 
 register(
@@ -114,10 +131,10 @@ register(
         method="hedonic pricing (floor area × premium)",
         method_zh="享乐价格法",
         reference="[2] (unverified); [3]",
-        items=("landscape.premium_area",),
-        coefficients=("cultural.landscape.premium",),
         quantify=_landscape,
-        valuate=PriceValuation("cultural.landscape.premium", hedonic_premium_value),
+        valuate=price_valuation(
+            "cultural.landscape.premium", hedonic_premium_value, "CNY / m ** 2"
+        ),
         deflator="price_index.cpi",
     ),
     formulas=(hedonic_premium_value,),
@@ -162,9 +179,9 @@ def contingent_valuation_value(wtp, payers):
     return wtp * MONTHS_PER_YEAR * payers
 
 
-def _existence_groups(ctx: Context) -> list[str]:
-    prefixes = ("existence.population.", "existence.wtp.", "existence.willing_share.")
-    found = {p: {i[len(p) :] for i in ctx.items_with_prefix(p)} for p in prefixes}
+def _existence_groups(*families: ItemFamilyRef) -> list[str]:
+    found = {f.prefix: set(f.members()) for f in families}
+    prefixes = tuple(found)
     groups = set().union(*found.values())
     if not groups:
         raise NotAssessed("inventory has no existence.population.* / wtp.* / willing_share.*")
@@ -183,22 +200,32 @@ def _existence_groups(ctx: Context) -> list[str]:
     return sorted(groups)
 
 
-def _existence(ctx: Context) -> Quantities:
+#: the three item families of the contingent-valuation groups (one member per group)
+_POPULATION = item_family("existence.population.", "person")
+_WTP = item_family("existence.wtp.", "CNY / month")
+_WILLING = item_family("existence.willing_share.", "dimensionless")
+
+
+@inputs(population=_POPULATION, wtp=_WTP, willing_share=_WILLING)
+def _existence(
+    population: ItemFamilyRef, wtp: ItemFamilyRef, willing_share: ItemFamilyRef
+) -> Quantities:
     parts = {
-        g: willing_payers(
-            ctx.item(f"existence.willing_share.{g}"), ctx.item(f"existence.population.{g}")
-        )
-        for g in _existence_groups(ctx)
+        g: willing_payers(willing_share.get(g), population.get(g))
+        for g in _existence_groups(population, wtp, willing_share)
     }
     total = family_sum(stack(list(parts.values()), list(parts)))
     return Quantities(total, "person", parts=parts, parts_unit="person")
 
 
-def _existence_value(ctx: Context, q: Quantities) -> Valuation:
-    groups = _existence_groups(ctx)
+@inputs(population=_POPULATION, wtp=_WTP, willing_share=_WILLING)
+def _existence_value(
+    q: Quantities, population: ItemFamilyRef, wtp: ItemFamilyRef, willing_share: ItemFamilyRef
+) -> Valuation:
+    groups = _existence_groups(population, wtp, willing_share)
     values = {
         g: contingent_valuation_value(
-            ctx.item(f"existence.wtp.{g}"),
+            wtp.get(g),
             with_units(q.parts[g], "person") if g in q.parts else None,
         )
         for g in groups
@@ -208,17 +235,9 @@ def _existence_value(ctx: Context, q: Quantities) -> Valuation:
         value = family_sum(stack(list(values.values()), list(values)))
         return Valuation(value=value, parts=values)
     # a supplied number of payers: valued at the payers-weighted mean yearly WTP of the groups
-    payers = {
-        g: willing_payers(
-            ctx.item(f"existence.willing_share.{g}"), ctx.item(f"existence.population.{g}")
-        )
-        for g in groups
-    }
+    payers = {g: willing_payers(willing_share.get(g), population.get(g)) for g in groups}
     money = family_sum(
-        stack(
-            [contingent_valuation_value(ctx.item(f"existence.wtp.{g}"), payers[g]) for g in groups],
-            groups,
-        )
+        stack([contingent_valuation_value(wtp.get(g), payers[g]) for g in groups], groups)
     )
     people = family_sum(stack(list(payers.values()), groups))
     price = with_units(money / people, "CNY / person")
@@ -239,8 +258,6 @@ register(
         method="contingent valuation: WTP × 12 × share willing × population, per group",
         method_zh="条件价值法（支付意愿）",
         reference="[4]",
-        items=("existence.population.*", "existence.wtp.*", "existence.willing_share.*"),
-        coefficients=(),
         quantify=_existence,
         valuate=_existence_value,
         default=False,

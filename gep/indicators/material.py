@@ -11,8 +11,6 @@ References
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 import xarray as xr
@@ -21,14 +19,23 @@ from ..catalog import OUTPUT_GROUPS
 from ..errors import InputError, Problem
 from ..units import parse_unit, ureg
 from .base import (
+    CoefFamilyRef,
     Component,
-    Context,
     Indicator,
+    ItemFamilyRef,
+    ItemRef,
     NotAssessed,
-    PriceValuation,
     Quantities,
+    Scope,
+    Step,
     Valuation,
+    coef_family,
     family_sum,
+    inputs,
+    item,
+    item_family,
+    item_ref,
+    price_valuation,
     register,
     stack,
     with_units,
@@ -102,16 +109,18 @@ def _market_value(quantity, price, q_unit: str, p_unit: str):
 GROUP_UNITS = {"agriculture": "t", "forestry": "m ** 3", "livestock": "t", "fishery": "t"}
 
 
-def _products(ctx: Context, group: str) -> Quantities:
-    items = ctx.items_with_prefix(f"output.{group}.")
-    reported = f"output_value.{group}"
-    if not items and not ctx.has(reported):
+def _products(
+    scope: Scope, group: str, outputs: ItemFamilyRef, output_value: ItemRef
+) -> Quantities:
+    products = outputs.members()
+    reported = output_value.name
+    if not products and not output_value.present:
         raise NotAssessed(f"inventory has no output.{group}.* nor {reported}")
-    parts = {item.split(".", 2)[2]: ctx.item(item) for item in items}
+    parts = {product: outputs.get(product) for product in products}
     unit = GROUP_UNITS[group]
     mass = [q for q in parts.values() if _same_dimension(q.attrs["units"], unit)]
     notes = []
-    if ctx.has(reported):
+    if output_value.present:
         notes.append(
             f"includes reported output value ({reported}) for products not listed by quantity"
         )
@@ -119,7 +128,7 @@ def _products(ctx: Context, group: str) -> Quantities:
         physical = family_sum(stack(mass, range(len(mass))))
         notes.append(f"physical quantity = products counted in {unit}")
     else:
-        physical = ctx.template()
+        physical = scope.template()
     return Quantities(physical, unit, parts=parts, notes=notes)
 
 
@@ -157,48 +166,71 @@ def weighted_price(prices, shares):
     return out
 
 
-def product_price(ctx: Context, group: str, product: str):
+def product_price(
+    product: str,
+    prices: CoefFamilyRef,
+    grade_prices: CoefFamilyRef,
+    grade_shares: CoefFamilyRef,
+):
     """Unit price of one product: its grade-weighted price when the set has grade tables
     (``material.<group>.grade_price.<product>`` and ``….grade_share.<product>``, tables by
     grade), else its single price ``material.<group>.price.<product>``."""
-    gp, gs = f"material.{group}.grade_price.{product}", f"material.{group}.grade_share.{product}"
-    coefs = ctx.coefficients
-    if gp in coefs or gs in coefs:
-        if not (gp in coefs and gs in coefs):
-            missing = gs if gp in coefs else gp
-            raise InputError(
-                Problem(
-                    coefs[gp if gp in coefs else gs].file or gp, f"grade table {missing} missing"
-                )
-            )
-        grades = sorted({k for y in ctx.years for k in coefs[gp].entry_for(y).value})
+    has_price, has_share = grade_prices.has(product), grade_shares.has(product)
+    if has_price or has_share:
+        gp, gs = grade_prices.id(product), grade_shares.id(product)
+        if not (has_price and has_share):
+            missing = gs if has_price else gp
+            source = (grade_prices if has_price else grade_shares).source(product)
+            raise InputError(Problem(source, f"grade table {missing} missing"))
+        grades = grade_prices.keys(product)
         try:
             return weighted_price(
-                ctx.coef(gp, keys=grades), ctx.coef(gs, keys=grades, unit="dimensionless")
+                grade_prices.get(product, keys=grades), grade_shares.get(product, keys=grades)
             )
         except ValueError as exc:
             raise InputError(
-                Problem(coefs[gs].file or gs, f"{gs}: {exc}", field="values")
+                Problem(grade_shares.source(product), f"{gs}: {exc}", field="values")
             ) from None
-    return ctx.coef(f"material.{group}.price.{product}")
+    return prices.get(product)
 
 
-@dataclass(frozen=True)
-class _ProductValuation:
+def _product_value(
+    q: Quantities,
+    prices: CoefFamilyRef,
+    grade_prices: CoefFamilyRef,
+    grade_shares: CoefFamilyRef,
+    output_value: ItemRef,
+) -> Valuation:
     """Each product at its own price, plus any reported output value (market value)."""
+    values = {
+        product: market_value(quantity, product_price(product, prices, grade_prices, grade_shares))
+        for product, quantity in q.parts.items()
+    }
+    if output_value.present:
+        values["reported_output_value"] = with_units(output_value.get(), "CNY")
+    value = family_sum(stack(list(values.values()), list(values)))
+    return Valuation(value=value, parts=values)
 
-    group: str
 
-    def __call__(self, ctx: Context, q: Quantities) -> Valuation:
-        values = {
-            product: market_value(quantity, product_price(ctx, self.group, product))
-            for product, quantity in q.parts.items()
-        }
-        reported = f"output_value.{self.group}"
-        if ctx.has(reported):
-            values["reported_output_value"] = with_units(ctx.item(reported), "CNY")
-        value = family_sum(stack(list(values.values()), list(values)))
-        return Valuation(value=value, parts=values)
+def _product_steps(group: str) -> tuple[Step, Step]:
+    """Quantify and valuate steps of one product group (the same functions, its own ids)."""
+    output_value = item_ref(f"output_value.{group}", "CNY", required=False)
+    quantify = Step(
+        _products,
+        group=group,
+        outputs=item_family(f"output.{group}.", GROUP_UNITS[group]),
+        output_value=output_value,
+    )
+    valuate = Step(
+        _product_value,
+        prices=coef_family(f"material.{group}.price.<product>"),
+        grade_prices=coef_family(f"material.{group}.grade_price.<product>"),
+        grade_shares=coef_family(
+            f"material.{group}.grade_share.<product>", "dimensionless", convert=True
+        ),
+        output_value=output_value,
+    )
+    return quantify, valuate
 
 
 _PRODUCT_NAMES = {
@@ -210,6 +242,7 @@ _PRODUCT_NAMES = {
 
 for _group in OUTPUT_GROUPS:
     zh, en = _PRODUCT_NAMES[_group]
+    _quantify, _valuate = _product_steps(_group)
     register(
         Indicator(
             id=f"material.{_group}",
@@ -220,14 +253,8 @@ for _group in OUTPUT_GROUPS:
             method="market value (output × price; or reported output value)",
             method_zh="市场价值法",
             reference="[1] §2.4.1; [2]",
-            items=(f"output.{_group}.*", f"output_value.{_group}"),
-            coefficients=(
-                f"material.{_group}.price.<product>",
-                f"material.{_group}.grade_price.<product>",
-                f"material.{_group}.grade_share.<product>",
-            ),
-            quantify=partial(_products, group=_group),  # partial, not lambda: accounts must pickle
-            valuate=_ProductValuation(_group),
+            quantify=_quantify,
+            valuate=_valuate,
             components=(
                 Component(
                     "<product>", "各产品", "each product", f"item unit ({GROUP_UNITS[_group]}, …)"
@@ -240,20 +267,19 @@ for _group in OUTPUT_GROUPS:
     )
 
 
-def _water_supply(ctx: Context) -> Quantities:
-    uses = ctx.items_with_prefix("water_use.")
-    if not uses:
+@inputs(uses=item_family("water_use.", "m ** 3"))
+def _water_supply(uses: ItemFamilyRef) -> Quantities:
+    members = uses.members()
+    if not members:
         raise NotAssessed("inventory has no water_use.*")
-    parts = {item.split(".", 1)[1]: ctx.item(item) for item in uses}
+    parts = {use: uses.get(use) for use in members}
     total = family_sum(stack(list(parts.values()), list(parts)))
     return Quantities(total, "m ** 3", parts=parts, parts_unit="m ** 3")
 
 
-def _water_supply_value(ctx: Context, q: Quantities) -> Valuation:
-    values = {
-        use: market_value(quantity, ctx.coef(f"material.water_supply.price.{use}"))
-        for use, quantity in q.parts.items()
-    }
+@inputs(prices=coef_family("material.water_supply.price.<use>", "CNY / m ** 3"))
+def _water_supply_value(q: Quantities, prices: CoefFamilyRef) -> Valuation:
+    values = {use: market_value(quantity, prices.get(use)) for use, quantity in q.parts.items()}
     return Valuation(value=family_sum(stack(list(values.values()), list(values))), parts=values)
 
 
@@ -267,8 +293,6 @@ register(
         method="market value (water use × tariff)",
         method_zh="市场价值法",
         reference="[1] §2.4.1 (水资源); inclusion in [2] unverified",
-        items=("water_use.*",),
-        coefficients=("material.water_supply.price.<use>",),
         quantify=_water_supply,
         valuate=_water_supply_value,
         components=(Component("<use>", "各用水类型", "each water use", "m ** 3"),),
@@ -279,8 +303,9 @@ register(
 )
 
 
-def _hydropower(ctx: Context) -> Quantities:
-    return Quantities(with_units(ctx.item("hydropower.generation"), "kWh"), "kWh")
+@inputs(generation=item("hydropower.generation", "kWh"))
+def _hydropower(generation: xr.Variable) -> Quantities:
+    return Quantities(with_units(generation, "kWh"), "kWh")
 
 
 register(
@@ -293,10 +318,8 @@ register(
         method="market value (generation × on-grid price)",
         method_zh="市场价值法",
         reference="[1] §2.4.1 (生态能源)",
-        items=("hydropower.generation",),
-        coefficients=("material.hydropower.price",),
         quantify=_hydropower,
-        valuate=PriceValuation("material.hydropower.price", market_value),
+        valuate=price_valuation("material.hydropower.price", market_value, "CNY / kWh"),
         deflator="price_index.cpi",
     ),
     formulas=(market_value,),

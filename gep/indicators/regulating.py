@@ -16,25 +16,37 @@ References
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import partial
-
 import numpy as np
 import xarray as xr
 
 from ..catalog import ecosystems_in
 from .base import (
+    CoefFamilyRef,
+    CoefRef,
     Component,
-    Context,
     Indicator,
+    ItemFamilyRef,
+    ItemRef,
+    ModuleRef,
     NotAssessed,
-    PriceValuation,
     Quantities,
+    Scope,
+    Step,
     Valuation,
+    coef,
+    coef_family,
+    coef_ref,
+    computed,
     counted_ecosystems,
     declare_units,
     family_sum,
+    inputs,
+    item,
+    item_family,
+    item_ref,
+    module,
     positive_part,
+    price_valuation,
     register,
     split,
     stack,
@@ -96,19 +108,28 @@ def shadow_project_value(volume, unit_cost):
     return volume * unit_cost
 
 
-def _water_conservation(ctx: Context) -> Quantities:
-    ecos, w = counted_ecosystems(ctx, "regulating.water_conservation.ecosystems", ctx.ecosystems())
+@inputs(
+    precipitation=item("precipitation", "mm"),
+    runoff=item_ref("runoff", "mm", ("ecosystem",)),
+    evapotranspiration=item_ref("evapotranspiration", "mm", ("ecosystem",)),
+    area=item_ref("area", "hectare", ("ecosystem",)),
+    counted=coef_ref("regulating.water_conservation.ecosystems", "dimensionless", convert=True),
+)
+def _water_conservation(
+    scope: Scope,
+    precipitation: xr.Variable,
+    runoff: ItemRef,
+    evapotranspiration: ItemRef,
+    area: ItemRef,
+    counted: CoefRef,
+) -> Quantities:
+    ecos, w = counted_ecosystems(counted, scope.ecosystems())
     if not ecos:
         raise NotAssessed(
             "no ecosystem of the inventory is counted (water_conservation.ecosystems)"
         )
-    a = with_units(ctx.item("area", ecosystem=ecos) * w, "hectare")
-    q = water_balance_retention(
-        ctx.item("precipitation"),
-        ctx.item("runoff", ecosystem=ecos),
-        ctx.item("evapotranspiration", ecosystem=ecos),
-        a,
-    )
+    a = with_units(area.at(ecos) * w, "hectare")
+    q = water_balance_retention(precipitation, runoff.at(ecos), evapotranspiration.at(ecos), a)
     physical = weighted_sum_over("ecosystem", q, a > 0)
     return Quantities(physical, "m ** 3", parts=split(q, "ecosystem", ecos), parts_unit="m ** 3")
 
@@ -123,14 +144,9 @@ register(
         method="water balance; shadow project (reservoir cost)",
         method_zh="水量平衡法；影子工程法",
         reference="[1] §2.4.1; [2]",
-        items=("precipitation", "runoff", "evapotranspiration", "area"),
-        coefficients=(
-            "regulating.water_conservation.ecosystems",
-            "regulating.water_conservation.reservoir_cost",
-        ),
         quantify=_water_conservation,
-        valuate=PriceValuation(
-            "regulating.water_conservation.reservoir_cost", shadow_project_value
+        valuate=price_valuation(
+            "regulating.water_conservation.reservoir_cost", shadow_project_value, "CNY / m ** 3"
         ),
         components=(
             Component(
@@ -244,38 +260,58 @@ def nutrient_retention_value(retained, n_content, p_content, n_price, p_price):
     return retained * (n_content * n_price + p_content * p_price)
 
 
-def _soil_conservation(ctx: Context) -> Quantities:
-    ecos, w = counted_ecosystems(ctx, "regulating.soil_conservation.ecosystems", ctx.ecosystems())
+@inputs(
+    r=item("rusle.r", "MJ * mm / (hectare * hour * year)"),
+    k=item("rusle.k", "t * hectare * hour / (hectare * MJ * mm)"),
+    ls=item_ref("rusle.ls", "dimensionless", ("ecosystem",)),
+    c=item_ref("rusle.c", "dimensionless", ("ecosystem",)),
+    p=item_ref("rusle.p", "dimensionless", ("ecosystem",)),
+    area=item_ref("area", "hectare", ("ecosystem",)),
+    counted=coef_ref("regulating.soil_conservation.ecosystems", "dimensionless", convert=True),
+)
+def _soil_conservation(
+    scope: Scope,
+    r: xr.Variable,
+    k: xr.Variable,
+    ls: ItemRef,
+    c: ItemRef,
+    p: ItemRef,
+    area: ItemRef,
+    counted: CoefRef,
+) -> Quantities:
+    ecos, w = counted_ecosystems(counted, scope.ecosystems())
     if not ecos:
         raise NotAssessed("no ecosystem of the inventory is counted (soil_conservation.ecosystems)")
-    a = with_units(ctx.item("area", ecosystem=ecos) * w, "hectare")
-    q = rusle_soil_retention(
-        ctx.item("rusle.r"),
-        ctx.item("rusle.k"),
-        ctx.item("rusle.ls", ecosystem=ecos),
-        ctx.item("rusle.c", ecosystem=ecos),
-        ctx.item("rusle.p", ecosystem=ecos),
-        a,
-    )
+    a = with_units(area.at(ecos) * w, "hectare")
+    q = rusle_soil_retention(r, k, ls.at(ecos), c.at(ecos), p.at(ecos), a)
     return Quantities(weighted_sum_over("ecosystem", q, a > 0), "t")
 
 
-def _soil_value(ctx: Context, q: Quantities) -> Valuation:
+_SOIL = "regulating.soil_conservation."
+
+
+@inputs(
+    sediment_ratio=coef(_SOIL + "sediment_ratio", "dimensionless"),
+    bulk_density=coef(_SOIL + "bulk_density", "t / m ** 3"),
+    dredging_cost=coef(_SOIL + "dredging_cost", "CNY / m ** 3"),
+    n_content=coef(_SOIL + "nitrogen_content", "dimensionless"),
+    p_content=coef(_SOIL + "phosphorus_content", "dimensionless"),
+    n_price=coef(_SOIL + "nitrogen_price", "CNY / t"),
+    p_price=coef(_SOIL + "phosphorus_price", "CNY / t"),
+)
+def _soil_value(
+    q: Quantities,
+    sediment_ratio: xr.Variable,
+    bulk_density: xr.Variable,
+    dredging_cost: xr.Variable,
+    n_content: xr.Variable,
+    p_content: xr.Variable,
+    n_price: xr.Variable,
+    p_price: xr.Variable,
+) -> Valuation:
     physical = with_units(q.total, q.unit)
-    c = "regulating.soil_conservation."
-    v_sd = sediment_reduction_value(
-        physical,
-        ctx.coef(c + "sediment_ratio"),
-        ctx.coef(c + "bulk_density"),
-        ctx.coef(c + "dredging_cost"),
-    )
-    v_np = nutrient_retention_value(
-        physical,
-        ctx.coef(c + "nitrogen_content"),
-        ctx.coef(c + "phosphorus_content"),
-        ctx.coef(c + "nitrogen_price"),
-        ctx.coef(c + "phosphorus_price"),
-    )
+    v_sd = sediment_reduction_value(physical, sediment_ratio, bulk_density, dredging_cost)
+    v_np = nutrient_retention_value(physical, n_content, p_content, n_price, p_price)
     return Valuation(value=v_sd + v_np, parts={"sediment": v_sd, "nutrients": v_np})
 
 
@@ -289,20 +325,6 @@ register(
         method="RUSLE; replacement cost (dredging + N/P removal)",
         method_zh="修正通用土壤流失方程；替代成本法",
         reference="[1] §2.4.2; [2]; [4]",
-        items=("rusle.r", "rusle.k", "rusle.ls", "rusle.c", "rusle.p", "area"),
-        coefficients=tuple(
-            f"regulating.soil_conservation.{n}"
-            for n in (
-                "ecosystems",
-                "sediment_ratio",
-                "bulk_density",
-                "dredging_cost",
-                "nitrogen_content",
-                "phosphorus_content",
-                "nitrogen_price",
-                "phosphorus_price",
-            )
-        ),
         quantify=_soil_conservation,
         valuate=_soil_value,
         components=(
@@ -340,18 +362,20 @@ def sand_fixation_value(fixed, bulk_density, cover_depth, control_cost):
     return fixed / (bulk_density * cover_depth) * control_cost
 
 
-def _sand_fixation(ctx: Context) -> Quantities:
-    return Quantities(with_units(ctx.item("sand.fixation"), "t"), "t")
+@inputs(fixed=item("sand.fixation", "t"))
+def _sand_fixation(fixed: xr.Variable) -> Quantities:
+    return Quantities(with_units(fixed, "t"), "t")
 
 
-def _sand_value(ctx: Context, q: Quantities) -> Valuation:
-    c = "regulating.sand_fixation."
-    v = sand_fixation_value(
-        with_units(q.total, q.unit),
-        ctx.coef(c + "sand_bulk_density"),
-        ctx.coef(c + "cover_depth"),
-        ctx.coef(c + "control_cost"),
-    )
+@inputs(
+    bulk_density=coef("regulating.sand_fixation.sand_bulk_density", "t / m ** 3"),
+    cover_depth=coef("regulating.sand_fixation.cover_depth", "m"),
+    control_cost=coef("regulating.sand_fixation.control_cost", "CNY / m ** 2"),
+)
+def _sand_value(
+    q: Quantities, bulk_density: xr.Variable, cover_depth: xr.Variable, control_cost: xr.Variable
+) -> Valuation:
+    v = sand_fixation_value(with_units(q.total, q.unit), bulk_density, cover_depth, control_cost)
     return Valuation(value=v)
 
 
@@ -365,12 +389,6 @@ register(
         method="RWEQ (external); replacement cost",
         method_zh="修正风蚀方程；替代成本法",
         reference="[1] §2.4.3",
-        items=("sand.fixation",),
-        coefficients=(
-            "regulating.sand_fixation.sand_bulk_density",
-            "regulating.sand_fixation.cover_depth",
-            "regulating.sand_fixation.control_cost",
-        ),
         quantify=_sand_fixation,
         valuate=_sand_value,
         deflator="price_index.construction",
@@ -433,36 +451,50 @@ def marsh_flood_storage(wetland_area, retention_depth, marsh_share=1.0):
 MARSH_ECOSYSTEMS = ("wetland",)
 
 
-def _flood_regulation(ctx: Context) -> Quantities:
+@inputs(
+    capacity=item_ref("reservoir.capacity", "m ** 3", required=False),
+    area=item_ref("area", "hectare", ("ecosystem",)),
+    flood_capacity=item_ref("reservoir.flood_capacity", "m ** 3", required=False),
+    lake_storage=item_ref("lake.flood_storage", "m ** 3", required=False),
+    flood_share=coef_ref("regulating.flood_regulation.reservoir_flood_share", "dimensionless"),
+    retention_depth=coef_ref("regulating.flood_regulation.marsh_retention_depth", "m"),
+    marsh_share=coef_ref("regulating.flood_regulation.marsh_share", "dimensionless"),
+)
+def _flood_regulation(
+    scope: Scope,
+    capacity: ItemRef,
+    area: ItemRef,
+    flood_capacity: ItemRef,
+    lake_storage: ItemRef,
+    flood_share: CoefRef,
+    retention_depth: CoefRef,
+    marsh_share: CoefRef,
+) -> Quantities:
     notes = []
-    ctx.require("area")
     parts = {}
-    share = "regulating.flood_regulation.reservoir_flood_share"
-    if ctx.has("reservoir.flood_capacity"):
-        reported = ctx.item("reservoir.flood_capacity")
+    if flood_capacity.present:
+        reported = flood_capacity.get()
         estimated = (
-            reservoir_flood_storage(ctx.item("reservoir.capacity"), ctx.coef(share))
-            if ctx.has("reservoir.capacity")
+            reservoir_flood_storage(capacity.get(), flood_share.get())
+            if capacity.present
             else reported * float("nan")
         )
         parts["reservoirs"] = reported.where(reported.notnull(), estimated)
         notes.append("reservoir flood-control capacity used where reported")
-    elif ctx.has("reservoir.capacity"):
-        parts["reservoirs"] = reservoir_flood_storage(
-            ctx.item("reservoir.capacity"), ctx.coef(share)
-        )
+    elif capacity.present:
+        parts["reservoirs"] = reservoir_flood_storage(capacity.get(), flood_share.get())
     else:
         notes.append("reservoir term not included (no reservoir rows in the inventory)")
-    wet = ecosystems_in(MARSH_ECOSYSTEMS, ctx.ecosystems())
+    wet = ecosystems_in(MARSH_ECOSYSTEMS, scope.ecosystems())
     if wet:
-        wet_area = ctx.item("area", ecosystem=wet)
+        wet_area = area.at(wet)
         parts["marshes"] = marsh_flood_storage(
             with_units(wet_area.sum("ecosystem", skipna=False), wet_area.attrs["units"]),
-            ctx.coef("regulating.flood_regulation.marsh_retention_depth"),
-            ctx.coef("regulating.flood_regulation.marsh_share"),
+            retention_depth.get(),
+            marsh_share.get(),
         )
-    if ctx.has("lake.flood_storage"):
-        parts["lakes"] = ctx.item("lake.flood_storage")
+    if lake_storage.present:
+        parts["lakes"] = lake_storage.get()
     else:
         notes.append("lake term not included (no lake.flood_storage in the inventory)")
     if not parts:
@@ -484,16 +516,9 @@ register(
         method="storage capacity (reservoirs, marshes, lakes); shadow project",
         method_zh="调蓄能力法；影子工程法",
         reference="[1] §2.4.4; [2]",
-        items=("reservoir.capacity", "area", "reservoir.flood_capacity", "lake.flood_storage"),
-        coefficients=(
-            "regulating.flood_regulation.reservoir_flood_share",
-            "regulating.flood_regulation.marsh_retention_depth",
-            "regulating.flood_regulation.marsh_share",
-            "regulating.water_conservation.reservoir_cost",
-        ),
         quantify=_flood_regulation,
-        valuate=PriceValuation(
-            "regulating.water_conservation.reservoir_cost", shadow_project_value
+        valuate=price_valuation(
+            "regulating.water_conservation.reservoir_cost", shadow_project_value, "CNY / m ** 3"
         ),
         components=(
             Component("reservoirs", "水库", "reservoirs", "m ** 3"),
@@ -557,8 +582,15 @@ def abatement_cost_value(amount, unit_cost):
     return amount * unit_cost
 
 
-def _purification(ctx: Context, kind: str, pollutants: tuple[str, ...]) -> Quantities:
-    rule = ctx.options.get(f"{kind}_rule", ctx.options.get("purification_rule", "emission"))
+def _purification(
+    scope: Scope,
+    kind: str,
+    emissions: ItemFamilyRef,
+    area: ItemRef,
+    capacities: CoefFamilyRef,
+) -> Quantities:
+    options = scope.options
+    rule = options.get(f"{kind}_rule", options.get("purification_rule", "emission"))
     if rule not in PURIFICATION_RULES:
         from ..errors import InputError, Problem
 
@@ -568,37 +600,56 @@ def _purification(ctx: Context, kind: str, pollutants: tuple[str, ...]) -> Quant
                 f"{kind}_rule must be one of {', '.join(PURIFICATION_RULES)}, not {rule!r}",
             )
         )
-    present = [p for p in pollutants if ctx.has(f"emission.{p}")]
+    present = emissions.members()
     if not present:
+        pollutants = _POLLUTANTS[kind]
         raise NotAssessed(f"inventory has no emission.{{{','.join(pollutants)}}}")
     amounts = {}
-    area = ctx.item("area") if rule != "emission" else None
+    area_all = area.get() if rule != "emission" else None
     for pol in present:
-        emission = ctx.item(f"emission.{pol}")
+        emission = emissions.get(pol)
         capacity = None
         if rule != "emission":
-            ecos = ctx.ecosystems()
-            rate = ctx.coef(
-                f"regulating.{kind}.capacity.{pol}", keys=ecos, unit="t / hectare / year"
-            )
-            capacity = with_units((rate * area).sum("ecosystem", skipna=False), "t")
+            rate = capacities.get(pol, keys=scope.ecosystems())
+            capacity = with_units((rate * area_all).sum("ecosystem", skipna=False), "t")
         amounts[pol] = purified_amount(emission, capacity, rule=rule)
     total = family_sum(stack(list(amounts.values()), present))
     return Quantities(total, "t", parts=amounts, parts_unit="t", notes=[f"rule: {rule}"])
 
 
-@dataclass(frozen=True)
-class _AbatementValuation:
-    kind: str
+#: pollutants each purification indicator counts (its ``emission.<pollutant>`` items)
+_POLLUTANTS = {
+    "air_purification": ("so2", "nox", "dust"),
+    "water_purification": ("cod", "nh3n", "tn", "tp"),
+}
 
-    def __call__(self, ctx: Context, q: Quantities) -> Valuation:
-        values = {
-            pol: abatement_cost_value(
-                with_units(amount, "t"), ctx.coef(f"regulating.{self.kind}.cost.{pol}")
-            )
-            for pol, amount in q.parts.items()
-        }
-        return Valuation(value=family_sum(stack(list(values.values()), list(values))), parts=values)
+
+def _abatement_value(q: Quantities, costs: CoefFamilyRef) -> Valuation:
+    values = {
+        pol: abatement_cost_value(with_units(amount, "t"), costs.get(pol))
+        for pol, amount in q.parts.items()
+    }
+    return Valuation(value=family_sum(stack(list(values.values()), list(values))), parts=values)
+
+
+def _purification_steps(kind: str) -> tuple[Step, Step]:
+    """The quantify and valuate steps of one purification indicator (air or water)."""
+    quantify = Step(
+        _purification,
+        kind=kind,
+        emissions=item_family("emission.", "t", members=_POLLUTANTS[kind]),
+        # read under the capacity rules only (capacity = Σ uptake rate × area)
+        area=item_ref("area", "hectare", ("ecosystem",), required=False),
+        capacities=coef_family(
+            f"regulating.{kind}.capacity.<pollutant>", "t / hectare / year", convert=True
+        ),
+    )
+    valuate = Step(_abatement_value, costs=coef_family(f"regulating.{kind}.cost.<pollutant>"))
+    return quantify, valuate
+
+
+_AIR = _purification_steps("air_purification")
+_WATER = _purification_steps("water_purification")
 
 
 register(
@@ -611,10 +662,8 @@ register(
         method="pollutant purified (emission/capacity rule); abatement cost",
         method_zh="污染物净化量；替代成本法",
         reference="[1] §2.4.5; [2]",
-        items=("emission.so2", "emission.nox", "emission.dust"),
-        coefficients=("regulating.air_purification.cost.<pollutant>",),
-        quantify=partial(_purification, kind="air_purification", pollutants=("so2", "nox", "dust")),
-        valuate=_AbatementValuation("air_purification"),
+        quantify=_AIR[0],
+        valuate=_AIR[1],
         components=(
             Component("<pollutant>", "各污染物", "each pollutant", "t", ("so2", "nox", "dust")),
         ),
@@ -632,12 +681,8 @@ register(
         method="pollutant purified (emission/capacity rule); treatment cost",
         method_zh="污染物净化量；替代成本法",
         reference="[1] §2.4.6; [2]",
-        items=("emission.cod", "emission.nh3n", "emission.tn", "emission.tp"),
-        coefficients=("regulating.water_purification.cost.<pollutant>",),
-        quantify=partial(
-            _purification, kind="water_purification", pollutants=("cod", "nh3n", "tn", "tp")
-        ),
-        valuate=_AbatementValuation("water_purification"),
+        quantify=_WATER[0],
+        valuate=_WATER[1],
         components=(
             Component(
                 "<pollutant>", "各污染物", "each pollutant", "t", ("cod", "nh3n", "tn", "tp")
@@ -681,23 +726,40 @@ def carbon_value(co2, price):
     return co2 * price
 
 
-def _carbon(ctx: Context) -> Quantities:
-    ctx.require("area")
-    ecos = ctx.ecosystems()
+def _forest_sink_module(ctx):
+    """The forest carbon module's removals for the account (late import: optional layer)."""
+    from ..carbon.integration import forest_sink_for_account
+
+    return forest_sink_for_account(ctx)
+
+
+@inputs(
+    area=item_ref("area", "hectare", ("ecosystem",)),
+    forest_module=module(
+        _forest_sink_module,
+        items=("forest.area", "forest.stock"),
+        coefficients=("carbon.<species_parameter>",),
+        previous_year=True,
+    ),
+    rate=coef_ref("regulating.carbon_sequestration.rate", "tCO2e / hectare / year"),
+)
+def _carbon(scope: Scope, area: ItemRef, forest_module: ModuleRef, rate: CoefRef) -> Quantities:
+    ecos = scope.ecosystems()
     notes = []
-    use_inventory = ctx.options.get("forest_carbon", "auto")
+    use_inventory = scope.options.get("forest_carbon", "auto")
     forest_sink = None
     if use_inventory != "rates" and ecosystems_in(("forest",), ecos):
-        forest_sink = _forest_sink(ctx)
+        forest_sink = forest_module() if forest_module.available else None
         if forest_sink is None and use_inventory == "inventory":
             raise NotAssessed(
                 "forest_carbon=inventory but the inventory has no forest.area/forest.stock"
             )
     covered = forest_sink[2] if forest_sink is not None else []
     rate_ecos = [e for e in ecos if e not in covered]
-    rate = ctx.coef("regulating.carbon_sequestration.rate", keys=rate_ecos)
-    a = ctx.item("area", ecosystem=rate_ecos)
-    by_rate = weighted_sum_over("ecosystem", sequestration_rate_method(rate, a), a > 0)
+    a = area.at(rate_ecos)
+    by_rate = weighted_sum_over(
+        "ecosystem", sequestration_rate_method(rate.by(rate_ecos), a), a > 0
+    )
     parts = {"rate_method": by_rate}
     if forest_sink is not None:
         sink_da, method_note, _, inventory_area_da = forest_sink
@@ -705,10 +767,8 @@ def _carbon(ctx: Context) -> Quantities:
         inventory_area = inventory_area_da.variable
         # where no earlier forest inventory exists (first year), the covered forests fall
         # back to their per-area rate, and the notes say so
-        fa = ctx.item("area", ecosystem=covered)
-        by_rate_forest = sequestration_rate_method(
-            ctx.coef("regulating.carbon_sequestration.rate", keys=covered), fa
-        )
+        fa = area.at(covered)
+        by_rate_forest = sequestration_rate_method(rate.by(covered), fa)
         fallback = weighted_sum_over("ecosystem", by_rate_forest, fa > 0)
         forest = sink.where(sink.notnull(), fallback)
         # forest land the inventory does not cover (e.g. land converted to forest in a
@@ -749,14 +809,10 @@ register(
         ),
         method_zh="固碳速率法（森林：蓄积量变化法）；碳价格法",
         reference="[2]; forest_carbon.md §1",
-        items=("area", "forest.area", "forest.stock"),
-        coefficients=(
-            "regulating.carbon_sequestration.rate",
-            "regulating.carbon_sequestration.price",
-            "carbon.<species_parameter>",
-        ),
         quantify=_carbon,
-        valuate=PriceValuation("regulating.carbon_sequestration.price", carbon_value),
+        valuate=price_valuation(
+            "regulating.carbon_sequestration.price", carbon_value, "CNY / tCO2e"
+        ),
         components=(
             Component("rate_method", "固碳速率法", "per-area rates", "tCO2e", VEGETATION),
             Component(
@@ -772,18 +828,6 @@ register(
     ),
     formulas=(sequestration_rate_method, carbon_value),
 )
-
-
-def _forest_sink(ctx: Context):
-    """(removals, note) from the forest carbon module, or None when it cannot be used."""
-    if not (ctx.has("forest.area") and ctx.has("forest.stock")):
-        return None
-    from ..carbon.integration import forest_sink_for_account  # late import: optional layer
-
-    trace = ctx.traced()
-    trace.read_item("forest.area", previous_year=True)
-    trace.read_item("forest.stock", previous_year=True)
-    return forest_sink_for_account(ctx)
 
 
 @declare_units("t", co2="tCO2e", o2_per_co2="t / tCO2e")
@@ -847,11 +891,12 @@ def oxygen_value(oxygen, price):
     return oxygen * price
 
 
-def _oxygen(ctx: Context) -> Quantities:
-    co2 = _carbon(ctx)
-    o2 = oxygen_from_co2(
-        with_units(co2.total, co2.unit), ctx.coef("regulating.oxygen_release.o2_per_co2")
-    )
+@inputs(
+    co2=computed(_carbon),
+    o2_per_co2=coef("regulating.oxygen_release.o2_per_co2", "t / tCO2e"),
+)
+def _oxygen(co2: Quantities, o2_per_co2: xr.Variable) -> Quantities:
+    o2 = oxygen_from_co2(with_units(co2.total, co2.unit), o2_per_co2)
     return Quantities(o2, "t")
 
 
@@ -865,15 +910,8 @@ register(
         method="stoichiometry f × CO2 fixed (f = 32/44 by default); industrial oxygen price",
         method_zh="化学计量法；替代成本法",
         reference="[1] §2.4.7 (not in [2] as far as known)",
-        items=("area", "forest.area", "forest.stock"),
-        coefficients=(
-            "regulating.oxygen_release.price",
-            "regulating.oxygen_release.o2_per_co2",
-            "regulating.carbon_sequestration.rate",
-            "carbon.<species_parameter>",
-        ),
         quantify=_oxygen,
-        valuate=PriceValuation("regulating.oxygen_release.price", oxygen_value),
+        valuate=price_valuation("regulating.oxygen_release.price", oxygen_value, "CNY / t"),
         default=False,
         deflator="price_index.cpi",
         notes="Off by default in ndrc-2022 (the 规范 is believed to count 固碳 only).",
@@ -947,32 +985,53 @@ def electricity_value(energy, price):
     return energy * price
 
 
-def _climate(ctx: Context) -> Quantities:
-    ctx.require("area")
-    c = "regulating.climate_regulation."
-    ecos = ctx.ecosystems()
+_CLIMATE = "regulating.climate_regulation."
+
+
+@inputs(
+    area=item_ref("area", "hectare", ("ecosystem",)),
+    # read on the transpiration / evaporation branch only (not assessed there when absent)
+    hot_days=item_ref("climate.hot_days", "day", required=False),
+    water_evaporation=item_ref("climate.water_evaporation", "mm", required=False),
+    transpiring=coef_ref(_CLIMATE + "transpiration_ecosystems", "dimensionless", convert=True),
+    evaporating=coef_ref(_CLIMATE + "evaporation_ecosystems", "dimensionless", convert=True),
+    transpiration_heat=coef_ref(_CLIMATE + "transpiration_heat", "kJ / m ** 2 / day"),
+    eer=coef_ref(_CLIMATE + "ac_efficiency", "dimensionless"),
+    latent_heat=coef_ref(_CLIMATE + "latent_heat", "J / g"),
+    humidifier_energy=coef_ref(_CLIMATE + "humidifier_energy", "kWh / m ** 3"),
+)
+def _climate(
+    scope: Scope,
+    area: ItemRef,
+    hot_days: ItemRef,
+    water_evaporation: ItemRef,
+    transpiring: CoefRef,
+    evaporating: CoefRef,
+    transpiration_heat: CoefRef,
+    eer: CoefRef,
+    latent_heat: CoefRef,
+    humidifier_energy: CoefRef,
+) -> Quantities:
+    ecos = scope.ecosystems()
     # which ecosystems transpire / evaporate is data (sets by coefficient, 1 = counted)
-    veg, w_veg = counted_ecosystems(ctx, c + "transpiration_ecosystems", ecos)
-    wet, w_wet = counted_ecosystems(ctx, c + "evaporation_ecosystems", ecos)
-    eer = ctx.coef(c + "ac_efficiency")
+    veg, w_veg = counted_ecosystems(transpiring, ecos)
+    wet, w_wet = counted_ecosystems(evaporating, ecos)
+    ac_eer = eer.get()
     parts = {}
     if veg:
-        a = ctx.item("area", ecosystem=veg) * w_veg
+        a = area.at(veg) * w_veg
         e_pt = transpiration_cooling_energy(
-            ctx.coef(c + "transpiration_heat", keys=veg),
-            with_units(a, "hectare"),
-            ctx.item("climate.hot_days"),
-            eer,
+            transpiration_heat.by(veg), with_units(a, "hectare"), hot_days.get(), ac_eer
         )
         parts["transpiration"] = weighted_sum_over("ecosystem", e_pt, a > 0)
     if wet:
-        water_area = (ctx.item("area", ecosystem=wet) * w_wet).sum("ecosystem", skipna=False)
-        evap = with_units(ctx.item("climate.water_evaporation") * water_area * 10.0, "m ** 3")
+        water_area = (area.at(wet) * w_wet).sum("ecosystem", skipna=False)
+        evap = with_units(water_evaporation.get() * water_area * 10.0, "m ** 3")
         parts["water_evaporation"] = evaporation_cooling_energy(
             evap,
-            ctx.coef(c + "latent_heat"),
-            ctx.coef(c + "humidifier_energy"),
-            eer if ctx.options.get("evaporation_divide_by_eer", False) else None,
+            latent_heat.get(),
+            humidifier_energy.get(),
+            ac_eer if scope.options.get("evaporation_divide_by_eer", False) else None,
         )
     if not parts:
         raise NotAssessed(
@@ -992,22 +1051,9 @@ register(
         method="transpiration + water-surface evaporation energy; electricity replacement cost",
         method_zh="蒸散消耗能量法；替代成本法",
         reference="[1] §2.4.8; [3]",
-        items=("area", "climate.hot_days", "climate.water_evaporation"),
-        coefficients=tuple(
-            f"regulating.climate_regulation.{n}"
-            for n in (
-                "transpiration_ecosystems",
-                "evaporation_ecosystems",
-                "transpiration_heat",
-                "ac_efficiency",
-                "latent_heat",
-                "humidifier_energy",
-                "electricity_price",
-            )
-        ),
         quantify=_climate,
-        valuate=PriceValuation(
-            "regulating.climate_regulation.electricity_price", electricity_value
+        valuate=price_valuation(
+            "regulating.climate_regulation.electricity_price", electricity_value, "CNY / kWh"
         ),
         components=(
             Component("transpiration", "植被蒸腾", "vegetation transpiration", "kWh", VEGETATION),
@@ -1032,12 +1078,16 @@ def pest_control_value(area, unit_cost):
 PEST_ECOSYSTEMS = ("forest", "grassland")
 
 
-def _pest(ctx: Context) -> Quantities:
-    ecos = ecosystems_in(PEST_ECOSYSTEMS, ctx.ecosystems())
-    a = ctx.item("area", ecosystem=ecos)
+@inputs(
+    area=item_ref("area", "hectare", ("ecosystem",)),
+    natural_area=item_ref("natural_area", "hectare", ("ecosystem",), required=False),
+)
+def _pest(scope: Scope, area: ItemRef, natural_area: ItemRef) -> Quantities:
+    ecos = ecosystems_in(PEST_ECOSYSTEMS, scope.ecosystems())
+    a = area.at(ecos)
     notes = []
-    if ctx.has("natural_area"):
-        natural = ctx.item("natural_area", ecosystem=ecos)
+    if natural_area.present:
+        natural = natural_area.at(ecos)
         over = (natural > a * (1.0 + 1e-9)) & natural.notnull()
         if bool(over.any()):
             # e.g. after a land-use scenario shrank the ecosystem: never more than its area
@@ -1064,12 +1114,13 @@ def _pest(ctx: Context) -> Quantities:
     )
 
 
-def _pest_value(ctx: Context, q: Quantities) -> Valuation:
+@inputs(cost=coef_ref("regulating.pest_control.cost", "CNY / hectare"))
+def _pest_value(q: Quantities, cost: CoefRef) -> Valuation:
     ecos = list(q.parts)
     if not ecos:  # no forest or grassland: nothing to protect
         return Valuation(value=q.total * 0.0)
     a = with_units(q.stacked("ecosystem"), "hectare")
-    v = pest_control_value(a, ctx.coef("regulating.pest_control.cost", keys=ecos))
+    v = pest_control_value(a, cost.by(ecos))
     counted = v.where(a > 0, 0.0)
     return Valuation(
         value=weighted_sum_over("ecosystem", v, a > 0), parts=split(counted, "ecosystem", ecos)
@@ -1087,8 +1138,6 @@ register(
         "avoided control cost",
         method_zh="天然林、天然草地面积；替代成本法",
         reference="[1] §2.4.9",
-        items=("area", "natural_area"),
-        coefficients=("regulating.pest_control.cost",),
         quantify=_pest,
         valuate=_pest_value,
         components=(

@@ -30,6 +30,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import xarray as xr
+
 from ..catalog import ecosystems_in
 from ..methods.carbon import co2_from_nep
 from ..methods.climate import (
@@ -38,13 +40,19 @@ from ..methods.climate import (
     cooling_energy_temperature_difference,
 )
 from .base import (
+    CoefRef,
     Component,
-    Context,
     Indicator,
+    ItemRef,
     NotAssessed,
-    PriceValuation,
     Quantities,
+    Scope,
+    coef,
+    coef_ref,
+    inputs,
+    item_ref,
     positive_part,
+    price_valuation,
     split,
     weighted_sum_over,
     with_units,
@@ -83,16 +91,17 @@ def _register(ind: VariantIndicator) -> VariantIndicator:
 
 
 # -------------------------------------------------------------------------- carbon by NEP
-def _carbon_nep(ctx: Context) -> Quantities:
-    for item in ("area", "npp", "heterotrophic_respiration"):
-        ctx.require(item)
-    ecos = ecosystems_in(VEGETATED, ctx.ecosystems())
+@inputs(
+    area=item_ref("area", "hectare", ("ecosystem",)),
+    npp=item_ref("npp", "t / hectare", ("ecosystem",)),
+    rh=item_ref("heterotrophic_respiration", "t / hectare", ("ecosystem",)),
+)
+def _carbon_nep(scope: Scope, area: ItemRef, npp: ItemRef, rh: ItemRef) -> Quantities:
+    ecos = ecosystems_in(VEGETATED, scope.ecosystems())
     if not ecos:
         raise NotAssessed("no vegetated ecosystem in the inventory (NEP method)")
-    a = ctx.item("area", ecosystem=ecos)
-    q = co2_from_nep(
-        ctx.item("npp", ecosystem=ecos), ctx.item("heterotrophic_respiration", ecosystem=ecos), a
-    )
+    a = area.at(ecos)
+    q = co2_from_nep(npp.at(ecos), rh.at(ecos), a)
     total = weighted_sum_over("ecosystem", q, a > 0)
     return Quantities(
         total,
@@ -116,10 +125,10 @@ _register(
         method="net ecosystem productivity 44/12 × (NPP − Rh) × area; carbon price",
         method_zh="净生态系统生产力（NEP）法；碳价格法",
         reference="[1] A.7 [P]; [2]",
-        items=("area", "npp", "heterotrophic_respiration"),
-        coefficients=("regulating.carbon_sequestration.price",),
         quantify=_carbon_nep,
-        valuate=PriceValuation("regulating.carbon_sequestration.price", carbon_value),
+        valuate=price_valuation(
+            "regulating.carbon_sequestration.price", carbon_value, "CNY / tCO2e"
+        ),
         components=(Component("<ecosystem>", "各生态系统", "each ecosystem", "tCO2e"),),
         deflator="price_index.cpi",
         variant="nep",
@@ -129,23 +138,37 @@ _register(
 
 
 # ------------------------------------------------------- climate by temperature difference
-def _climate_td(ctx: Context) -> Quantities:
-    for item in ("area", "climate.temperature_difference", "climate.hot_days"):
-        ctx.require(item)
-    all_ecos = ctx.ecosystems()
+_CLIMATE = "regulating.climate_regulation."
+
+
+@inputs(
+    area=item_ref("area", "hectare", ("ecosystem",)),
+    temperature_difference=item_ref("climate.temperature_difference", "kelvin", ("ecosystem",)),
+    hot_days=item_ref("climate.hot_days", "day"),
+    heat_capacity=coef(_CLIMATE + "air_volumetric_heat_capacity", "kJ / m ** 3 / kelvin"),
+    layer_height=coef(_CLIMATE + "air_layer_height", "m"),
+    eer=coef(_CLIMATE + "ac_efficiency", "dimensionless"),
+)
+def _climate_td(
+    scope: Scope,
+    area: ItemRef,
+    temperature_difference: ItemRef,
+    hot_days: ItemRef,
+    heat_capacity: xr.Variable,
+    layer_height: xr.Variable,
+    eer: xr.Variable,
+) -> Quantities:
+    all_ecos = scope.ecosystems()
     reference = set(ecosystems_in(REFERENCE_SURFACES, all_ecos))
     ecos = [e for e in all_ecos if e not in reference]
-    c = "regulating.climate_regulation."
-    a = ctx.item("area", ecosystem=ecos)
+    a = area.at(ecos)
     # an ecosystem warmer than the reference surface cools nothing (floored at 0)
-    dt = with_units(positive_part(ctx.item("climate.temperature_difference", ecosystem=ecos)), "K")
-    heat = air_column_heat_capacity(
-        ctx.coef(c + "air_volumetric_heat_capacity"), ctx.coef(c + "air_layer_height")
-    )
+    dt = with_units(positive_part(temperature_difference.at(ecos)), "K")
+    heat = air_column_heat_capacity(heat_capacity, layer_height)
     energy = cooling_energy_temperature_difference(
-        with_units(a, "hectare"), dt, heat, ctx.item("climate.hot_days")
+        with_units(a, "hectare"), dt, heat, hot_days.get()
     )
-    electricity = cooling_electricity(energy, ctx.coef(c + "ac_efficiency"))
+    electricity = cooling_electricity(energy, eer)
     total = weighted_sum_over("ecosystem", electricity, a > 0)
     return Quantities(
         total,
@@ -170,19 +193,9 @@ _register(
         "electricity replacement cost",
         method_zh="实测温差法；替代成本法",
         reference="[1] A.11 [P]; [2]",
-        items=("area", "climate.temperature_difference", "climate.hot_days"),
-        coefficients=tuple(
-            f"regulating.climate_regulation.{n}"
-            for n in (
-                "air_volumetric_heat_capacity",
-                "air_layer_height",
-                "ac_efficiency",
-                "electricity_price",
-            )
-        ),
         quantify=_climate_td,
-        valuate=PriceValuation(
-            "regulating.climate_regulation.electricity_price", electricity_value
+        valuate=price_valuation(
+            "regulating.climate_regulation.electricity_price", electricity_value, "CNY / kWh"
         ),
         components=(Component("<ecosystem>", "各生态系统", "each ecosystem", "kWh"),),
         deflator="price_index.cpi",
@@ -198,18 +211,19 @@ _register(
 
 
 # ------------------------------------------------------------- oxygen by dry-matter production
-def _oxygen_dry_matter(ctx: Context) -> Quantities:
-    for item in ("area", "dry_matter_production"):
-        ctx.require(item)
-    ecos = ecosystems_in(VEGETATED, ctx.ecosystems())
+@inputs(
+    area=item_ref("area", "hectare", ("ecosystem",)),
+    dry_matter=item_ref("dry_matter_production", "t / hectare", ("ecosystem",)),
+    o2_per_dry_matter=coef_ref("regulating.oxygen_release.o2_per_dry_matter", "t / t"),
+)
+def _oxygen_dry_matter(
+    scope: Scope, area: ItemRef, dry_matter: ItemRef, o2_per_dry_matter: CoefRef
+) -> Quantities:
+    ecos = ecosystems_in(VEGETATED, scope.ecosystems())
     if not ecos:
         raise NotAssessed("no vegetated ecosystem in the inventory (dry-matter oxygen route)")
-    a = ctx.item("area", ecosystem=ecos)
-    q = oxygen_from_dry_matter(
-        ctx.item("dry_matter_production", ecosystem=ecos),
-        a,
-        ctx.coef("regulating.oxygen_release.o2_per_dry_matter"),
-    )
+    a = area.at(ecos)
+    q = oxygen_from_dry_matter(dry_matter.at(ecos), a, o2_per_dry_matter.get())
     return Quantities(
         weighted_sum_over("ecosystem", q, a > 0),
         "t",
@@ -234,13 +248,8 @@ _register(
         ),
         method_zh="干物质法（光合作用方程）；替代成本法",
         reference="gep_indicators.md §2.2 R8 [U]",
-        items=("area", "dry_matter_production"),
-        coefficients=(
-            "regulating.oxygen_release.o2_per_dry_matter",
-            "regulating.oxygen_release.price",
-        ),
         quantify=_oxygen_dry_matter,
-        valuate=PriceValuation("regulating.oxygen_release.price", oxygen_value),
+        valuate=price_valuation("regulating.oxygen_release.price", oxygen_value, "CNY / t"),
         components=(Component("<ecosystem>", "各生态系统", "each ecosystem", "t", VEGETATED),),
         default=False,
         deflator="price_index.cpi",

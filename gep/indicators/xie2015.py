@@ -13,20 +13,26 @@ References
 
 from __future__ import annotations
 
-from functools import partial
-
 import numpy as np
 import xarray as xr
 
 from ..catalog import ecosystem_catalog
 from ..errors import InputError, MissingCoefficientError, Problem
 from .base import (
+    CoefFamilyRef,
+    CoefRef,
     Component,
-    Context,
     Indicator,
     Quantities,
+    Scope,
+    Step,
     Valuation,
+    coef,
+    coef_family,
+    coef_ref,
     declare_units,
+    inputs,
+    item,
     register,
     split,
     stack,
@@ -77,42 +83,43 @@ def equivalent_factor_value(equivalents, standard_equivalent):
 CROSSWALK = "xie2015.crosswalk"
 
 
-def crosswalk_id(ecosystem: str, coefficients) -> str:
-    """Coefficient id of an ecosystem's Xie-class crosswalk: its code, else its level-1 class.
+def crosswalk_member(ecosystem: str, crosswalks: CoefFamilyRef) -> str:
+    """Member of the crosswalk family for an ecosystem: its code, else its level-1 class.
 
     ``xie2015/crosswalk/farmland/paddy.yaml`` (id ``xie2015.crosswalk.farmland.paddy``) holds
     the shares of the ecosystem's area counted as each Xie class; a set may give one file for
     a whole level-1 class (``xie2015/crosswalk/forest.yaml``).
     """
-    cid = f"{CROSSWALK}.{ecosystem}"
-    if cid in coefficients:
-        return cid
+    if crosswalks.has(ecosystem):
+        return ecosystem
     eco = ecosystem_catalog().get(ecosystem)
-    if eco is not None and f"{CROSSWALK}.{eco.level1}" in coefficients:
-        return f"{CROSSWALK}.{eco.level1}"
+    if eco is not None and crosswalks.has(eco.level1):
+        return eco.level1
     raise MissingCoefficientError(
         Problem(
-            getattr(coefficients, "path", None) or "coefficients",
+            crosswalks.set_source,
             f"no Xie 2015 crosswalk for ecosystem {ecosystem!r}: add {CROSSWALK}.{ecosystem} "
             f"(xie2015/crosswalk/{ecosystem.replace('.', '/')}.yaml, shares by Xie class)",
         )
     )
 
 
-def _crosswalk(ctx: Context, ecos: list[str]) -> dict[str, tuple[list[str], xr.Variable]]:
+def _crosswalk(
+    crosswalks: CoefFamilyRef, ecos: list[str]
+) -> dict[str, tuple[list[str], xr.Variable]]:
     """{ecosystem: (Xie classes, shares over (year, xie_class))} from the coefficient set."""
     out = {}
     for e in ecos:
-        cid = crosswalk_id(e, ctx.coefficients)
-        coef = ctx.coefficients[cid]
-        classes = sorted({k for y in ctx.years for k in coef.entry_for(y).value})
-        shares = ctx.coef(cid, keys=classes, unit="dimensionless") if classes else None
+        member = crosswalk_member(e, crosswalks)
+        cid = crosswalks.id(member)
+        classes = crosswalks.keys(member)
+        shares = crosswalks.get(member, keys=classes) if classes else None
         if shares is not None:
             total = np.asarray(shares.sum("xie_class").data)
             if bool((total > 1.0 + 1e-9).any()):
                 raise InputError(
                     Problem(
-                        coef.file or cid,
+                        crosswalks.source(member),
                         f"crosswalk {cid}: shares of the Xie classes sum to more than 1 "
                         f"({float(total.max()):g})",
                         field="values",
@@ -144,12 +151,14 @@ def mixed_factor(shares, factors):
     return (shares * factors).sum("xie_class")
 
 
-def _factor_by_ecosystem(ctx: Context, service: str, ecos: list[str]) -> xr.Variable:
-    walk = _crosswalk(ctx, ecos)
+def _factor_by_ecosystem(
+    scope: Scope, factors: CoefRef, crosswalks: CoefFamilyRef, ecos: list[str]
+) -> xr.Variable:
+    walk = _crosswalk(crosswalks, ecos)
     classes = sorted({c for cls, _ in walk.values() for c in cls})
-    table = ctx.coef(f"xie2015.factor.{service}", keys=classes) if classes else None
+    table = factors.by(classes) if classes else None
     position = {c: i for i, c in enumerate(classes)}
-    zeros = xr.Variable(("year",), np.zeros(len(ctx.years)))
+    zeros = xr.Variable(("year",), np.zeros(len(scope.years)))
     cols = []
     for e in ecos:
         cls, shares = walk[e]
@@ -161,17 +170,22 @@ def _factor_by_ecosystem(ctx: Context, service: str, ecos: list[str]) -> xr.Vari
     return with_units(stack(cols, ecos, dim="ecosystem"), "dimensionless")
 
 
-def _service(ctx: Context, service: str) -> Quantities:
-    area = ctx.item("area")
-    ecos = ctx.ecosystems()
-    eq = equivalent_area(area, _factor_by_ecosystem(ctx, service, ecos))
+#: the crosswalk family: one table of Xie-class shares per ecosystem code or level-1 class
+_CROSSWALKS = coef_family(f"{CROSSWALK}.<ecosystem>", "dimensionless", convert=True)
+
+
+def _service(
+    scope: Scope, area: xr.Variable, factors: CoefRef, crosswalks: CoefFamilyRef
+) -> Quantities:
+    ecos = scope.ecosystems()
+    eq = equivalent_area(area, _factor_by_ecosystem(scope, factors, crosswalks, ecos))
     return Quantities(
         eq.sum("ecosystem", skipna=False), "hectare", parts=split(eq, "ecosystem", ecos)
     )
 
 
-def _equivalent_value(ctx: Context, q: Quantities) -> Valuation:
-    d = ctx.coef("xie2015.standard_equivalent")
+@inputs(d=coef("xie2015.standard_equivalent", "CNY / hectare"))
+def _equivalent_value(scope: Scope, q: Quantities, d: xr.Variable) -> Valuation:
     value = equivalent_factor_value(with_units(q.total, q.unit), d)
     parts = {e: equivalent_factor_value(with_units(eq, "hectare"), d) for e, eq in q.parts.items()}
     return Valuation(
@@ -182,7 +196,7 @@ def _equivalent_value(ctx: Context, q: Quantities) -> Valuation:
             "D = "
             + ", ".join(
                 f"{y}: {v:,.2f} CNY/ha"
-                for y, v in zip(ctx.years, np.atleast_1d(d.values).ravel(), strict=False)
+                for y, v in zip(scope.years, np.atleast_1d(d.values).ravel(), strict=False)
             )
         ],
     )
@@ -199,13 +213,12 @@ for _svc, (_cat, _zh, _en) in SERVICES.items():
             method="equivalent factor × area × standard equivalent D",
             method_zh="当量因子法",
             reference="[1]; [2]",
-            items=("area",),
-            coefficients=(
-                f"xie2015.factor.{_svc}",
-                "xie2015.crosswalk.<ecosystem>",
-                "xie2015.standard_equivalent",
+            quantify=Step(
+                _service,
+                area=item("area", "hectare", ("ecosystem",)),
+                factors=coef_ref(f"xie2015.factor.{_svc}", "dimensionless"),
+                crosswalks=_CROSSWALKS,
             ),
-            quantify=partial(_service, service=_svc),
             valuate=_equivalent_value,
             components=(Component("<ecosystem>", "各生态系统", "each ecosystem", "CNY"),),
             profiles=("xie-2015",),
