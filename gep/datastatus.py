@@ -3,11 +3,26 @@
 A value of indicator *i* for region *r* in year *y* **rests on illustrative data** when at
 least one of its inputs is illustrative:
 
-* an inventory row of that region and year whose item is one the indicator reads
-  (``Indicator.items``; ``prefix.*`` patterns) and whose ``source`` starts with
+* an inventory row of that region and year whose item is one the indicator reads and whose
+  ``source`` starts with ``illustrative``;
+* a coefficient the indicator reads whose value in force for *y* has status
   ``illustrative``; or
-* a coefficient the indicator reads (``Indicator.coefficients``; ``prefix.<key>`` patterns)
-  whose value in force for *y* has status ``illustrative``.
+* a supplied physical quantity (``quantities.csv``) of that region, year and indicator whose
+  ``source`` starts with ``illustrative``.
+
+"Reads" is what the account recorded the indicator reading (``Account.trace``, the list
+``gep explain`` shows), so an indicator whose quantities are all supplied is judged by its
+prices and the supplied rows, not by the formula inputs it never read; an account without a
+trace falls back on the declaration (``Indicator.items``, ``prefix.*`` patterns, and
+``Indicator.coefficients``, ``prefix.<key>`` patterns).
+
+Some illustrative coefficients are **method choices**, not measured values: the 0–1 ecosystem
+sets (``*.ecosystems``, ``*_ecosystems``: which ecosystems a term counts) and the Xie 2015
+crosswalk (``xie2015.crosswalk.*``: which Xie class an ecosystem counts as), where they are the
+project's own choice (status ``illustrative``; a set that follows a cited source exactly has
+status ``literature`` and is not flagged). They still count as illustrative (the shares below
+include them), and the summaries say how much of that rests *only* on method choices
+(:func:`is_method_choice`; ``method_choice`` in :func:`illustrative_flags`).
 
 Pure functions of an :class:`~gep.accounting.Account` and its dataset (no I/O).
 """
@@ -22,6 +37,19 @@ import pandas as pd
 
 _ILLUSTRATIVE = re.compile(r"^\s*illustrative", re.IGNORECASE)
 ILLUSTRATIVE_STATUS = "illustrative"
+
+
+def is_method_choice(cid: str) -> bool:
+    """True for a coefficient that is a method choice rather than a measured value.
+
+    The 0–1 ecosystem sets (last id segment ``ecosystems`` or ``<term>_ecosystems``: which
+    ecosystems a term counts) and the Xie 2015 crosswalk (``xie2015.crosswalk.<code>``: which
+    equivalent-factor class an ecosystem counts as).
+    """
+    last = cid.rsplit(".", 1)[-1]
+    return (
+        last == "ecosystems" or last.endswith("_ecosystems") or cid.startswith("xie2015.crosswalk.")
+    )
 
 
 def is_illustrative_source(source: object) -> bool:
@@ -66,6 +94,17 @@ def _coefficient_ids(patterns: Iterable[str], ids: Iterable[str]) -> list[str]:
     return out
 
 
+def _reads(acc, ind) -> tuple[tuple[str, ...], list[str]]:
+    """(item patterns, coefficient ids) the indicator read in this account: its trace, or its
+    declaration when the account carries no trace for it."""
+    ids = acc.coefficients.coefficients
+    trace = (getattr(acc, "trace", None) or {}).get(ind.id)
+    if trace is None:
+        return tuple(ind.items), _coefficient_ids(ind.coefficients, ids)
+    cids = [cid for cid, _keys in trace.coefficients if cid in ids]
+    return tuple(trace.items), list(dict.fromkeys(cids))
+
+
 def illustrative_flags(acc, dataset=None) -> pd.DataFrame:
     """Which (region, year, indicator) values rest on illustrative inputs, and why.
 
@@ -80,7 +119,10 @@ def illustrative_flags(acc, dataset=None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``region``, ``year``, ``indicator``, ``value`` [CNY] (0 when not assessed),
-        ``inventory`` (bool), ``coefficients`` (bool), ``illustrative`` (either).
+        ``inventory`` (bool), ``coefficients`` (bool), ``quantities`` (bool: an illustrative
+        supplied quantity), ``illustrative`` (any of the three), and ``method_choice`` (bool):
+        illustrative *only* because of method-choice coefficients (:func:`is_method_choice`;
+        no illustrative row or quantity and no other illustrative coefficient).
     """
     dataset = dataset if dataset is not None else acc.dataset
     table = dataset.table
@@ -101,27 +143,40 @@ def illustrative_flags(acc, dataset=None) -> pd.DataFrame:
     n_i, n_y, n_r = len(inds), len(years), len(regions)
     inv = np.zeros((n_i, n_y, n_r), dtype=bool)
     coef = np.zeros((n_i, n_y), dtype=bool)
+    coef_data = np.zeros((n_i, n_y), dtype=bool)  # an illustrative coefficient, not a set
     r_pos = {str(r): k for k, r in enumerate(regions)}
     y_pos = {y: k for k, y in enumerate(years)}
+    reads = [_reads(acc, ind) for ind in inds]
     # vectorized over (indicator, year, region); the pattern matching runs once per
     # (region, year) holding illustrative rows (issue 13: 13× faster on Ankang than per cell)
     for (region, year), items in ill_items.items():
         k, j = r_pos.get(str(region)), y_pos.get(year)
         if k is None or j is None:
             continue
-        for i, ind in enumerate(inds):
-            inv[i, j, k] = any(_item_matches(it, ind.items) for it in items)
-    for i, ind in enumerate(inds):
-        cids = _coefficient_ids(ind.coefficients, cs.coefficients)
+        for i in range(n_i):
+            inv[i, j, k] = any(_item_matches(it, reads[i][0]) for it in items)
+    quant = np.zeros((n_i, n_y, n_r), dtype=bool)
+    supplied = getattr(acc, "supplied", None)
+    if supplied is not None and not supplied.empty:
+        i_pos = {ind.id: i for i, ind in enumerate(inds)}
+        for r in supplied.itertuples(index=False):
+            i, j, k = i_pos.get(r.indicator), y_pos.get(int(r.year)), r_pos.get(str(r.region))
+            if None not in (i, j, k) and is_illustrative_source(r.source):
+                quant[i, j, k] = True
+    for i in range(n_i):
+        cids = reads[i][1]
         for j, year in enumerate(years):
             for cid in cids:
                 try:
                     if cs.coefficients[cid].entry_for(year).status == ILLUSTRATIVE_STATUS:
                         coef[i, j] = True
-                        break
+                        if not is_method_choice(cid):
+                            coef_data[i, j] = True
+                            break
                 except Exception:
                     continue
     coef3 = np.broadcast_to(coef[:, :, None], inv.shape)
+    choice3 = np.broadcast_to((coef & ~coef_data)[:, :, None], inv.shape) & ~inv & ~quant
     df = pd.DataFrame(
         {
             "region": np.tile(np.array(regions, dtype=object), n_i * n_y),
@@ -130,9 +185,11 @@ def illustrative_flags(acc, dataset=None) -> pd.DataFrame:
             "value": value.reshape(-1).astype(float),
             "inventory": inv.reshape(-1),
             "coefficients": coef3.reshape(-1),
+            "quantities": quant.reshape(-1),
+            "method_choice": choice3.reshape(-1),
         }
     )
-    df["illustrative"] = df["inventory"] | df["coefficients"]
+    df["illustrative"] = df["inventory"] | df["coefficients"] | df["quantities"]
     return df
 
 
@@ -143,7 +200,9 @@ def illustrative_share(acc, dataset=None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``region``, ``year``, ``gep`` [CNY], ``illustrative_value`` [CNY], ``share`` [1]
-        (NaN where GEP is 0) and ``indicators`` (ids of the illustrative indicators).
+        (NaN where GEP is 0), ``indicators`` (ids of the illustrative indicators) and
+        ``method_choice_value`` [CNY]: the part of ``illustrative_value`` flagged only because of
+        method-choice coefficients (ecosystem sets, Xie crosswalk).
 
     Notes
     -----
@@ -154,8 +213,13 @@ def illustrative_share(acc, dataset=None) -> pd.DataFrame:
     """
     flags = illustrative_flags(acc, dataset)
     flags["ill_value"] = np.where(flags["illustrative"], flags["value"], 0.0)
+    flags["choice_value"] = np.where(flags["method_choice"], flags["value"], 0.0)
     g = flags.groupby(["region", "year"], sort=False)
-    out = g.agg(gep=("value", "sum"), illustrative_value=("ill_value", "sum")).reset_index()
+    out = g.agg(
+        gep=("value", "sum"),
+        illustrative_value=("ill_value", "sum"),
+        method_choice_value=("choice_value", "sum"),
+    ).reset_index()
     out["share"] = out["illustrative_value"] / out["gep"].where(out["gep"] != 0)
     ids = (
         flags[flags["illustrative"] & (flags["value"] != 0)]
@@ -165,7 +229,17 @@ def illustrative_share(acc, dataset=None) -> pd.DataFrame:
     out["indicators"] = [
         ids.get((r, y), []) for r, y in zip(out["region"], out["year"], strict=True)
     ]
-    return out
+    return out[
+        [
+            "region",
+            "year",
+            "gep",
+            "illustrative_value",
+            "share",
+            "indicators",
+            "method_choice_value",
+        ]
+    ]
 
 
 def dataset_status(dataset) -> dict:
@@ -175,8 +249,19 @@ def dataset_status(dataset) -> dict:
     return {"rows": n, "illustrative": k, "share": k / n if n else 0.0}
 
 
+def supplied_status(acc) -> int:
+    """How many supplied quantities (``quantities.csv`` rows used) are illustrative."""
+    supplied = getattr(acc, "supplied", None)
+    if supplied is None or supplied.empty:
+        return 0
+    return int(sum(is_illustrative_source(s) for s in supplied["source"]))
+
+
 def coefficient_status(cs, year: int) -> dict:
-    """Coefficients whose value in force for ``year`` is illustrative: count and ids."""
+    """Coefficients whose value in force for ``year`` is illustrative: count and ids.
+
+    ``method_choice_ids``: those of ``ids`` that are method choices (:func:`is_method_choice`).
+    """
     ids = []
     n = 0
     for cid, c in cs.coefficients.items():
@@ -187,7 +272,12 @@ def coefficient_status(cs, year: int) -> dict:
         n += 1
         if status == ILLUSTRATIVE_STATUS:
             ids.append(cid)
-    return {"coefficients": n, "illustrative": len(ids), "ids": ids}
+    return {
+        "coefficients": n,
+        "illustrative": len(ids),
+        "ids": ids,
+        "method_choice_ids": [c for c in ids if is_method_choice(c)],
+    }
 
 
 def status_summary(
@@ -216,7 +306,10 @@ def status_summary(
         ``illustrative_coefficients`` (count in force for ``year``) and their ``ids``,
         ``year``, ``region``, ``gep`` [CNY], ``illustrative_value`` [CNY] and ``share`` [1]
         of GEP resting on illustrative inputs (NaN when GEP is 0), and ``by_region``:
-        ``{region: share}`` for ``year``.
+        ``{region: share}`` for ``year``; ``illustrative_method_choices`` (how many of the
+        illustrative coefficients are method choices) with their ``method_choice_ids``, and
+        ``method_choice_share`` [1]: the part of ``share`` flagged only because of them;
+        ``illustrative_quantities``: supplied quantities whose source is illustrative.
 
     Notes
     -----
@@ -228,8 +321,9 @@ def status_summary(
         year = max(acc.years)
     dstat = dataset_status(dataset)
     cstat = coefficient_status(acc.coefficients, year)
-    any_ill = bool(dstat["illustrative"] or cstat["illustrative"])
-    gep = ill = 0.0
+    n_quant = supplied_status(acc)
+    any_ill = bool(dstat["illustrative"] or cstat["illustrative"] or n_quant)
+    gep = ill = choice = 0.0
     by_region: dict[str, float | None] = {}
     if any_ill:
         if shares is None:
@@ -241,6 +335,8 @@ def status_summary(
         }
         scope = this if region is None else this[this["region"].astype(str) == str(region)]
         gep, ill = float(scope["gep"].sum()), float(scope["illustrative_value"].sum())
+        if "method_choice_value" in scope:
+            choice = float(scope["method_choice_value"].sum())
     return {
         "illustrative": any_ill,
         "dataset": getattr(dataset, "name", None),
@@ -255,6 +351,10 @@ def status_summary(
         "illustrative_value": ill,
         "share": (ill / gep if gep else float("nan")) if any_ill else 0.0,
         "by_region": by_region,
+        "illustrative_quantities": n_quant,
+        "illustrative_method_choices": len(cstat["method_choice_ids"]),
+        "method_choice_ids": cstat["method_choice_ids"],
+        "method_choice_share": (choice / gep if gep else float("nan")) if any_ill else 0.0,
     }
 
 
@@ -280,17 +380,47 @@ def status_line(summary: dict, lang: str = "zh", short: bool = False) -> str:
             f"⚠ Illustrative data (示意数据): {pct} of {scope_en}{summary['year']} GEP; "
             "not an official account"
         )
+    extra = _quantities_sentence(summary, lang) + _method_choice_sentence(summary, lang)
     if lang == "zh":
         return (
             f"⚠ 示意数据（illustrative），不是正式核算结果：数据集 {summary['dataset']} 的 "
             f"{summary['rows']:,} 行清单中 {summary['illustrative_rows']:,} 行为示意数据，系数集 "
             f"{summary['coefficients']} 中 {summary['illustrative_coefficients']} 个系数为示意值；"
-            f"{summary['year']} 年 {scope_zh}GEP 的 {pct} 依赖示意数据。"
+            f"{summary['year']} 年 {scope_zh}GEP 的 {pct} 依赖示意数据。{extra}"
         )
     return (
         f"⚠ Illustrative data (示意数据), not an official account: "
         f"{summary['illustrative_rows']:,} of the {summary['rows']:,} inventory rows of dataset "
         f"{summary['dataset']} and {summary['illustrative_coefficients']} coefficient(s) of set "
         f"{summary['coefficients']} are illustrative; {pct} of {scope_en}{summary['year']} GEP "
-        "rests on illustrative inputs."
+        f"rests on illustrative inputs.{extra}"
+    )
+
+
+def _quantities_sentence(summary: dict, lang: str) -> str:
+    q = summary.get("illustrative_quantities") or 0
+    if not q:
+        return ""
+    if lang == "zh":
+        return f"外部功能量（quantities）中 {q} 行为示意数据。"
+    return f" {q} supplied quantity row(s) (quantities) are illustrative."
+
+
+def _method_choice_sentence(summary: dict, lang: str) -> str:
+    """How many of the illustrative coefficients are method choices, and the share of GEP
+    flagged only because of them (empty when none is)."""
+    k = summary.get("illustrative_method_choices") or 0
+    if not k:
+        return ""
+    share = summary.get("method_choice_share", float("nan"))
+    pct = "—" if share != share else f"{100 * share:.1f}%"
+    if lang == "zh":
+        return (
+            f"其中 {k} 个是方法选择（计入哪些生态系统、谢高地类别对应，项目自定），不是示意的"
+            f"输入数据；GEP 的 {pct} 仅因这些方法选择而计为示意。"
+        )
+    return (
+        f" Of these coefficients, {k} are method choices (which ecosystems a term counts, the "
+        f"Xie class crosswalk; the project's own choice), not illustrative input data; {pct} of "
+        "GEP is flagged only because of them."
     )

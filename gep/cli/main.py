@@ -399,18 +399,25 @@ def validate_cmd(
         problems = exc.problems
         ds = None
     if ds is not None:
+        # supplied physical quantities (quantities.csv / quantities.xlsx), if the dataset has
+        # one: read once here, so each bad row is listed once and the dry run below still
+        # checks the coefficients (it gets the valid rows, or none)
+        from ..quantities import FRAME_COLUMNS, load_quantities
+
+        quantity_problems: list[Problem] = []
+        try:
+            supplied = load_quantities(Path(ds.path or dataset), ds, profile=profile)
+        except InputError as exc:
+            quantity_problems = exc.problems
+            supplied = pd.DataFrame(columns=FRAME_COLUMNS)
         # a dry run of the account: every coefficient or table key the data needs, at once
         try:
-            account(ds, dataset_coefficients(ds, coefficients), profile=profile)
+            account(
+                ds, dataset_coefficients(ds, coefficients), profile=profile, quantities=supplied
+            )
         except InputError as exc:
             problems = exc.problems
-        # supplied physical quantities (quantities.csv / quantities.xlsx), if the dataset has one
-        from ..quantities import load_quantities
-
-        try:
-            load_quantities(Path(ds.path or dataset), ds, profile=profile)
-        except InputError as exc:
-            problems = problems + exc.problems
+        problems = problems + quantity_problems
     if fmt is ShortFmt.json:
         typer.echo(
             dumps_json(
