@@ -14,7 +14,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from ..datastatus import coefficient_status, dataset_status, illustrative_share
+from ..datastatus import coefficient_status, dataset_status, illustrative_share, supplied_status
 from . import i18n
 
 #: this module's strings (zh, en), also registered in gep.app.i18n (keys under "ds." etc.)
@@ -27,6 +27,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "⚠️ Illustrative data, not an official account: {k:,} of the {n:,} inventory rows of "
         "dataset {ds} are illustrative (synthesized); {c} coefficient(s) of set {cs} are "
         "illustrative. {share:.0%} of the city's {y} GEP rests on illustrative inputs.",
+    ),
+    "ds.banner.supplied": (
+        "外部实物量文件 quantities.csv 中有 {q} 行所用数据为示意数据。",
+        " {q} supplied physical quantity row(s) (quantities.csv) used are illustrative.",
     ),
     "ds.by_county": (
         "各区县 GEP 中依赖示意数据的比例（{y} 年）",
@@ -140,7 +144,10 @@ def banner(ctx) -> None:
     key = status_key(ctx)
     dstat = _ds_status(key, ctx.dataset)
     cstat = coefficient_status(ctx.coefficients, year)
-    if not dstat["illustrative"] and not cstat["illustrative"]:
+    # supplied quantities count too: an account whose every input is official except an
+    # illustrative quantities.csv row rests on illustrative data all the same
+    n_supplied = supplied_status(ctx.account)
+    if not dstat["illustrative"] and not cstat["illustrative"] and not n_supplied:
         return
     shares = illustrative_shares(key, ctx.coefficients.hash, ctx.profile, ctx.account, ctx.dataset)
     this = shares[shares["year"] == year]
@@ -157,6 +164,8 @@ def banner(ctx) -> None:
         y=year,
         share=share,
     )
+    if n_supplied:
+        message += s("ds.banner.supplied", lang, q=n_supplied)
     # a red box at the top of every page; st.html (escaped text) rather than st.error so
     # that the pages' own error/warning/markdown elements keep their places
     st.html(

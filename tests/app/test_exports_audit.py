@@ -155,3 +155,22 @@ def test_real_data_exports_carry_no_warning(real_data, served):
     goto(at, "county")
     name = next(f for f in served if f.startswith("gep_") and f.endswith(".csv"))
     assert not _csv_lines(served[name])[0].startswith("#")
+
+
+def test_banner_shows_when_only_a_supplied_quantity_is_illustrative(real_data, monkeypatch):
+    """Official inventory and coefficients, one illustrative quantities.csv row: the banner
+    must still say the account rests on illustrative data, and why."""
+    import os
+    from pathlib import Path
+
+    ds_dir = Path(os.environ["GEP_DATASET"])
+    (ds_dir / "quantities.csv").write_text(
+        "region,year,indicator,component,value,unit,source\n"
+        "100001,2021,regulating.water_conservation,,2,亿立方米,"
+        "illustrative: made-up outside-model figure\n",
+        encoding="utf-8",
+    )
+    at = new_app("zh", year=2021)
+    assert_ok(at)
+    banners = [b.proto.body for b in at.get("html") if "gep-illustrative-banner" in b.proto.body]
+    assert banners and "quantities.csv 中有 1 行" in banners[0], banners
