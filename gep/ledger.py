@@ -361,3 +361,201 @@ def _coefficient_share(coefficients, cid, years, regions, problems):
     statuses = sorted({e.status for e in entries})
     ok = all(e.status in SOURCED_STATUSES and e.source for e in entries)
     return arr.assign_attrs(units="dimensionless"), ok, "status " + ", ".join(statuses)
+
+
+# --------------------------------------------------------------------------------------------
+# the aggregate (city) perspective
+
+#: perspective of a city total: the city's own ledger, or the sum of county net values
+CITY, COUNTIES = "city", "counties"
+
+
+@dataclass
+class AggregateLedger:
+    """The aggregate region's (city's) ledger over ``year, indicator`` (+ extra dims) [CNY].
+
+    ``ds`` holds ``gross`` (Σ county gross), ``share`` (the city's own share; NaN where the
+    city total falls back to the sum of counties), ``out_of_region`` (the city's deduction),
+    ``value`` (city net = gross − out_of_region), ``county_out_of_region`` and
+    ``county_value`` (Σ of the county-perspective deduction and net) and
+    ``internal_transfers`` (= ``value`` − ``county_value``: county-perspective deductions
+    of products that come from another county of the same city).
+    """
+
+    ds: xr.Dataset
+    #: indicator → ``city`` (the city's own share) or ``counties`` (sum of county net values)
+    perspectives: dict[str, str] = field(default_factory=dict)
+    #: indicator → basis of the city share (e.g. "(inflow) / (inflow + local_runoff) of 610900")
+    bases: dict[str, str] = field(default_factory=dict)
+    warnings: list[LedgerWarning] = field(default_factory=list)
+
+    @property
+    def perspective(self) -> str:
+        """``city`` when every deducted indicator uses the city's own share, else
+        ``counties`` (some or all city totals are sums of county net values)."""
+        return CITY if all(p == CITY for p in self.perspectives.values()) else COUNTIES
+
+    @property
+    def value(self) -> xr.DataArray:
+        return self.ds["value"]
+
+    def gep(self) -> xr.DataArray:
+        """City GEP per year (+ extra dims) [CNY], city perspective."""
+        return self.ds["value"].sum("indicator", min_count=1).assign_attrs(units="CNY")
+
+    def county_gep(self) -> xr.DataArray:
+        """Sum of county net GEP per year (+ extra dims) [CNY], county perspective."""
+        return self.ds["county_value"].sum("indicator", min_count=1).assign_attrs(units="CNY")
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy rows: year, indicator (+ extra dims), gross, share, out_of_region, value,
+        county_out_of_region, county_value, internal_transfers [CNY], perspective, basis."""
+        df = self.ds.drop_vars("category", errors="ignore").to_dataframe().reset_index()
+        df["perspective"] = [self.perspectives.get(i, CITY) for i in df["indicator"]]
+        df["basis"] = [self.bases.get(i, "") for i in df["indicator"]]
+        keys = list(self.ds["gross"].dims)
+        cols = [
+            "gross",
+            "share",
+            "out_of_region",
+            "value",
+            "county_out_of_region",
+            "county_value",
+            "internal_transfers",
+        ]
+        return df[[*keys, *cols, "perspective", "basis"]]
+
+
+def aggregate_ledger(
+    county: xr.Dataset,
+    rules: Sequence,
+    basis: xr.Dataset,
+    code: str,
+    coefficients=None,
+) -> AggregateLedger:
+    """The city's own out-of-region ledger from the county ledger and the city's basis.
+
+    Parameters
+    ----------
+    county : the county ledger (:attr:`LedgerResult.ds`): ``gross``, ``out_of_region``,
+        ``value`` over ``region, year, indicator`` (+ extra dims) [CNY].
+    rules : the profile's :class:`gep.profiles.OutOfRegionRule` items.
+    basis : the aggregate region's items over ``year`` (e.g. ``inflow``, ``local_runoff``
+        [m³] of the city; :mod:`gep.aggregate_basis`).
+    code : the aggregate region's code (for labels).
+    coefficients : the coefficient set (scalar share coefficients apply to the city as is).
+
+    Returns
+    -------
+    :class:`AggregateLedger`. For an indicator with an item rule whose items the city basis
+    gives for every year, the city share is computed from the city's items and applied to the
+    sum of county gross values; a scalar coefficient share applies as is. Otherwise (items
+    missing, a by-region coefficient) the city figure is the sum of county values, marked
+    ``counties`` with a warning. Indicators without a rule deduct nothing.
+
+    Notes
+    -----
+    .. math::
+
+        G_{i} = \\sum_c G_{c,i}, \\qquad s_{i} = \\frac{\\sum Q_{num}}{\\sum Q_{den}}
+        \\ (\\text{city items}), \\qquad V_i = G_i (1 - s_i)
+
+        T_i = V_i - \\sum_c V_{c,i}
+            = \\sum_c G_{c,i} s_{c,i} - G_i s_i \\ \\text{(all county shares known)}
+
+    :math:`T_i` (``internal_transfers``) is the part of the county-perspective deductions
+    that comes from another county of the same city: outside each county, inside the city.
+    """
+    gross_c = county["gross"]
+    years = [int(y) for y in gross_c["year"].values]
+    g = gross_c.sum("region", min_count=1)
+    out_c = county["out_of_region"].sum("region", min_count=1)
+    net_c = county["value"].sum("region", min_count=1)
+    share = xr.zeros_like(g, dtype=float)
+    out_city = xr.zeros_like(g, dtype=float).where(g.notnull())
+    perspectives: dict[str, str] = {}
+    bases: dict[str, str] = {}
+    warnings: list[LedgerWarning] = []
+    problems: list[Problem] = []
+    indicators = [str(i) for i in g["indicator"].values]
+    fallback: list[str] = []
+    for rule in rules:
+        iid = rule.indicator
+        if iid not in indicators:
+            continue
+        b = rule.share
+        gi = g.sel(indicator=iid)
+        s = None
+        why = ""
+        if b.kind == "coefficient":
+            coef = (
+                coefficients[b.coefficient]
+                if coefficients is not None and b.coefficient in coefficients
+                else None
+            )
+            if coef is not None and coef.by is None:
+                s = coefficients.array(b.coefficient, years, unit="dimensionless")
+                bases[iid] = f"{b.describe()} (the same share for {code})"
+            else:
+                why = f"share {b.coefficient} is given per county, not for {code}"
+        else:
+            names = [*dict.fromkeys([*b.numerator, *b.denominator])]
+            absent = [n for n in names if n not in basis.data_vars]
+            if absent:
+                why = f"the aggregate basis has no {', '.join(absent)}"
+            else:
+                num = _item_sum(basis, b.numerator).sel(year=years)
+                den = _item_sum(basis, b.denominator).sel(year=years)
+                try:
+                    s = share_from_items(num, den)
+                except InputError as exc:
+                    problems += [
+                        Problem(p.file, f"{iid} ({code}, {b.describe()}): {p.message}")
+                        for p in exc.problems
+                    ]
+                    continue
+                gap = [y for y in years if bool(s.sel(year=y).isnull())]
+                if gap:
+                    why = f"the aggregate basis lacks {b.describe()} for {', '.join(map(str, gap))}"
+                    s = None
+                else:
+                    bases[iid] = f"{b.describe()} of {code}"
+        if s is None:
+            perspectives[iid] = COUNTIES
+            fallback.append(iid)
+            warnings.append(
+                LedgerWarning(
+                    iid,
+                    "aggregate_fallback",
+                    f"{iid}：{code} 的全市扣除无法按全市口径计算（{why}），全市合计取各县净值之和",
+                    f"{iid}: the city deduction of {code} cannot be computed in the city "
+                    f"perspective ({why}); the city total is the sum of county net values",
+                    (code,),
+                    tuple(years),
+                )
+            )
+            continue
+        perspectives[iid] = CITY
+        s_b = xr.broadcast(s, gi)[0].transpose(*gi.dims)
+        share.loc[{"indicator": iid}] = s_b.values
+        out_city.loc[{"indicator": iid}] = (gi * s_b).transpose(*gi.dims).values
+    if problems:
+        raise InputError(problems)
+    value = g - out_city
+    if fallback:  # the sum of county values, as without a city basis
+        sel = {"indicator": fallback}
+        share.loc[sel] = np.nan
+        out_city.loc[sel] = out_c.sel(sel).transpose(*out_city.sel(sel).dims).values
+        value.loc[sel] = net_c.sel(sel).transpose(*value.sel(sel).dims).values
+    ds = xr.Dataset(
+        {
+            "gross": g.assign_attrs(units="CNY"),
+            "share": share.assign_attrs(units="dimensionless"),
+            "out_of_region": out_city.assign_attrs(units="CNY"),
+            "value": value.assign_attrs(units="CNY"),
+            "county_out_of_region": out_c.assign_attrs(units="CNY"),
+            "county_value": net_c.assign_attrs(units="CNY"),
+            "internal_transfers": (value - net_c).assign_attrs(units="CNY"),
+        }
+    )
+    return AggregateLedger(ds=ds, perspectives=perspectives, bases=bases, warnings=warnings)

@@ -60,15 +60,17 @@ def build_comparison(ds, coef, year: int, names: list[str] | None, lang: str = "
     run = [p for p in profiles if p not in blocked]
     if not run:
         raise InputError(Problem("--profiles", "none of the profiles can be computed yet"))
-    frames, totals, warnings = {}, {}, {}
+    frames, totals, warnings, perspectives = {}, {}, {}, {}
     for p in run:
         acc = account(ds, coef, years=[year], profile=profiles[p])
         frames[p] = account_frame(acc, year, profiles[p], lang)
         totals[p] = float(acc.city_gep().sel(year=year))
+        perspectives[p] = acc.city_perspective
         if acc.warnings:
             warnings[p] = acc.warnings
     rec = reconcile(frames, totals)
     rec.warnings = warnings
+    rec.perspectives = perspectives
     return rec, blocked, profiles
 
 
