@@ -229,7 +229,9 @@ def test_cli_account_json_and_csv(tmp_path):
     assert ws["value"] == pytest.approx(ws["gross"] * (1 - S_CITY), rel=1e-6)
     assert payload["aggregate_basis"]["file"].endswith("aggregate.csv")
     # table: the perspective line and the city deduction lines
-    r = CliRunner().invoke(app, ["account", str(ANKANG), "-p", "gbt-46869-2025", "-y", "2022"])
+    r = CliRunner().invoke(
+        app, ["account", str(ANKANG), "--profile", "gbt-46869-2025", "-y", "2022"]
+    )
     assert r.exit_code == 0, r.output
     assert "全市视角" in r.stdout and "市内县际" in r.stdout
 
