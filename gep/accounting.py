@@ -175,6 +175,24 @@ class Account:
             return city.value
         return self.total("region")
 
+    def city_by_category(self) -> xr.DataArray:
+        """City value per year and category [CNY], in the city total's perspective."""
+        if self.city_ledger is None:
+            return self.by_category().sum("region", min_count=1).assign_attrs(units="CNY")
+        out = self.city_value().groupby("category").sum(min_count=1)
+        order = [c for c in CATEGORY_ORDER if c in out["category"].values]
+        return out.sel(category=order).assign_attrs(units="CNY")
+
+    def city_comparable(self, base_year: int | None = None) -> xr.DataArray:
+        """City GEP per year at ``base_year`` prices [CNY], in the city total's perspective
+        (each indicator deflated by its price index)."""
+        if self.city_ledger is None:
+            return self.comparable(base_year).sum(["region", "indicator"], min_count=1)
+        v = self.city_ledger.value * self.deflators(base_year)
+        return v.sum("indicator", min_count=1).assign_attrs(
+            units="CNY", price_basis=f"{base_year or self.base_year} prices"
+        )
+
     @property
     def city_ledger(self):
         """The city's own ledger (:class:`gep.ledger.AggregateLedger`), or None when the

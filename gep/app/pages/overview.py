@@ -51,6 +51,11 @@ c4.metric(
     "—" if per_km2 is None else f"{per_km2:,.1f}",
 )
 
+if acc.has_deductions:  # which perspective the city total uses (issue 11)
+    from gep.report.labels import perspective_note
+
+    st.caption(perspective_note(acc, lang, year))
+
 # ---- by category + trend
 left, right = st.columns(2)
 with left:
