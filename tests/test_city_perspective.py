@@ -252,3 +252,46 @@ def test_compare_profiles_totals_use_city_perspective(ankang, coef):
     assert ws["out_of_region"] == pytest.approx(ws["gross"] * S_CITY, rel=1e-6)
     assert ws["value"] == pytest.approx(ws["county_value"] + ws["internal_transfers"])
     assert rec.as_dict()["perspective"]["gbt-46869-2025"] == "city"
+
+
+def test_report_and_workbook_city_summary(gbt, tmp_path):
+    import openpyxl
+
+    from gep.report.document import build_report
+    from gep.report.excel import write_xlsx
+    from gep.report.tables import headline, summary_frame
+
+    year = 2024
+    city = float(gbt.city_gep().sel(year=year))
+    county = float(gbt.county_sum_gep().sel(year=year))
+    h = headline(gbt, None, year)
+    assert h["perspective"] == "city"
+    assert h["gep"] == pytest.approx(city) and h["county_sum"] == pytest.approx(county)
+    assert h["internal_transfers"] == pytest.approx(city - county, rel=1e-9)
+    assert sum(h["categories"].values()) == pytest.approx(city, rel=1e-12)
+    # the summary table's city row (万元)
+    sf = summary_frame(gbt)
+    row = sf[(sf["region"] == "610900") & (sf["year"] == year)].iloc[0]
+    assert row["GEP (万元)"] == pytest.approx(city / 1e4)
+    # Word/PDF summary: GEP in the city perspective, the county sum and the difference
+    rep = build_report(gbt, year, None, "zh", unit="wan_CNY")
+    cells = [r for b in rep.blocks if hasattr(b, "rows") for r in b.rows]
+    summary = {r[0]: r[1] for r in cells if len(r) == 2}
+    assert summary["生态产品总值（GEP）"].startswith(f"{city / 1e4:,.2f}")
+    assert summary["各县净值之和（县域视角）"].startswith(f"{county / 1e4:,.2f}")
+    assert summary["差额：市内县际调入"].startswith(f"{(city - county) / 1e4:,.2f}")
+    rk = [r for r in cells if len(r) == 8]
+    assert any(r[1] == "全市（全市视角）" and r[2] == f"{city / 1e4:,.2f}" for r in rk)
+    assert any(r[1] == "各县净值之和" and r[2] == f"{county / 1e4:,.2f}" for r in rk)
+    # Excel: the summary sheet's city row and the GEP-by-year sheet
+    out = tmp_path / "r.xlsx"
+    write_xlsx(gbt, out, "zh", year=year)
+    wb = openpyxl.load_workbook(out)
+    rows = list(wb["汇总"].iter_rows(values_only=True))
+    crow = next(r for r in rows if r[1] == "全市（全市视角）")
+    gep_col = rows[2].index("GEP（万元）") if "GEP（万元）" in rows[2] else None
+    vals = [v for v in crow if isinstance(v, float)]
+    assert any(v == pytest.approx(city / 1e4, rel=1e-9) for v in vals), (crow, gep_col)
+    by_year = list(wb["历年GEP"].iter_rows(values_only=True))
+    crow = next(r for r in by_year if r[1] == "全市（全市视角）")
+    assert crow[-1] == pytest.approx(city / 1e4, rel=1e-9)

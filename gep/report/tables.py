@@ -266,6 +266,7 @@ def headline(acc: Account, region: str | None, year: int) -> dict:
         out["categories"] = {
             str(c): _finite(bc.sel(category=c).sum(min_count=1)) for c in bc["category"].values
         }
+    if region is None:
         try:
             area = float(acc.land_area_km2().sum())
         except InputError:
@@ -355,9 +356,8 @@ def county_table(
     scale = MONEY_UNITS[unit]
     sel = {"year": year} if region is None else {"year": year, "region": region}
     reduce = ["region"] if region is None else []
-    value_all = acc.value.sel(sel)
-    if reduce:
-        value_all = value_all.sum(reduce, min_count=1)
+    # all regions: the city total in its perspective (sum of counties without a city basis)
+    value_all = acc.city_value().sel(year=year) if reduce else acc.value.sel(sel)
     total = float(value_all.sum(min_count=1))
     reasons = {}
     for n in acc.not_assessed:
