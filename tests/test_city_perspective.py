@@ -295,3 +295,28 @@ def test_report_and_workbook_city_summary(gbt, tmp_path):
     by_year = list(wb["历年GEP"].iter_rows(values_only=True))
     crow = next(r for r in by_year if r[1] == "全市（全市视角）")
     assert crow[-1] == pytest.approx(city / 1e4, rel=1e-9)
+
+
+def test_validate_reports_aggregate_rows(tmp_path):
+    d = _copy(tmp_path)
+    lines = (d / "aggregate.csv").read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(",inflow,", ",inflw,")
+    (d / "aggregate.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["validate", str(d)])
+    assert r.exit_code == 2, r.output
+    assert "aggregate.csv, row 4, field 'item'" in r.output and "inflw" in r.output
+    r = CliRunner().invoke(app, ["validate", str(ANKANG)])
+    assert r.exit_code == 0, r.output
+
+
+def test_readme_figures_match_the_account(ankang, coef):
+    """The Perspective table of datasets/ankang/README.md is the account's output."""
+    text = (ANKANG / "README.md").read_text(encoding="utf-8")
+    acc = account(ankang, coef, profile="gbt-46869-2025")
+    for y in (2020, 2024):
+        city = float(acc.city_gep().sel(year=y)) / 1e8
+        county = float(acc.county_sum_gep().sel(year=y)) / 1e8
+        t = float(acc.city_ledger.ds["internal_transfers"].sel(year=y).sum()) / 1e8
+        assert f"| {y} |" in text
+        row = next(ln for ln in text.splitlines() if ln.startswith(f"| {y} |"))
+        assert f"| {t:,.2f} | {city:,.2f} | {county:,.2f} |" in row, row

@@ -452,6 +452,13 @@ def validate_cmd(
             load_quantities(Path(ds.path or dataset), ds, profile=profile)
         except InputError as exc:
             problems = problems + exc.problems
+        # the aggregate region's own out-of-region basis (aggregate.csv), if the dataset has one
+        from ..aggregate_basis import load_aggregate_basis
+
+        try:
+            load_aggregate_basis(ds)
+        except InputError as exc:
+            problems = problems + [p for p in exc.problems if p not in problems]
     if fmt is ShortFmt.json:
         typer.echo(
             dumps_json(

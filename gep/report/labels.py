@@ -354,8 +354,9 @@ def perspective_note(acc, lang: str = "zh", year: int | None = None) -> str:
                 "(transfers between counties of the city, deducted in the county perspective)"
             )
     return (
-        f"{name}合计为全市视角：仅扣除来自{name}以外的生态产品（全市区域外扣除依据：{code}）{diff}"
+        f"{name}合计为全市视角：仅扣除来自{name}以外的生态产品（依据数据集为{name}给出的全市"
+        f"数据）{diff}"
         if zh
         else f"{name} total in the city perspective: only ecological products from outside "
-        f"{name} are deducted (city out-of-region basis of {code}){diff}"
+        f"{name} are deducted (by the city-level data the dataset gives for {name}){diff}"
     )
