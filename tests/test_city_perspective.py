@@ -320,3 +320,16 @@ def test_readme_figures_match_the_account(ankang, coef):
         assert f"| {y} |" in text
         row = next(ln for ln in text.splitlines() if ln.startswith(f"| {y} |"))
         assert f"| {t:,.2f} | {city:,.2f} | {county:,.2f} |" in row, row
+
+
+def test_dashboard_scenario_accounts_keep_the_city_perspective(ankang, coef, gbt):
+    from gep.app.scen import account_for
+    from gep.scenarios.run import account_scenarios
+
+    scen = sorted((ANKANG / "scenarios").glob("*.yaml"))[0]
+    stacked = account_scenarios(ankang, coef, [scen], profile="gbt-46869-2025")
+    base = account_for(stacked.ds, "baseline", gbt)
+    assert base.city_perspective == "city"
+    np.testing.assert_allclose(base.city_gep().values, gbt.city_gep().values, rtol=1e-12)
+    alt = account_for(stacked.ds, str(stacked.ds["scenario"].values[1]), gbt)
+    assert alt.city_perspective == "city"

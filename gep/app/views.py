@@ -318,6 +318,9 @@ def difference_by(
     d = (alt.value.sel(year=year).fillna(0) - base.value.sel(year=year).fillna(0)) / scale(unit)
     if by == "indicator":
         s = d.sum("region").to_pandas()
+        if base.city_ledger is not None:  # city totals in the city perspective (issue 11)
+            c = alt.city_value() - base.city_value()
+            s = (c.sel(year=year).fillna(0) / scale(unit)).to_pandas()
         labels = {i.id: i.label(lang) for i in base.indicators}
         df = pd.DataFrame(
             {"key": s.index, "label": [labels.get(k, k) for k in s.index], "delta": s.to_numpy()}
