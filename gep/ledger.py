@@ -468,23 +468,31 @@ def aggregate_ledger(
     """
     gross_c = county["gross"]
     years = [int(y) for y in gross_c["year"].values]
-    g = gross_c.sum("region", min_count=1)
-    out_c = county["out_of_region"].sum("region", min_count=1)
-    net_c = county["value"].sum("region", min_count=1)
-    share = xr.zeros_like(g, dtype=float)
-    out_city = xr.zeros_like(g, dtype=float).where(g.notnull())
+    # city sums over the counties, as (year, indicator, ...) numpy arrays (small: no regions)
+    dims = [
+        "year",
+        "indicator",
+        *[d for d in gross_c.dims if d not in ("region", "year", "indicator")],
+    ]
+    g_da = gross_c.sum("region", min_count=1).transpose(*dims)
+    g = g_da.values
+    out_c = county["out_of_region"].sum("region", min_count=1).transpose(*dims).values
+    net_c = county["value"].sum("region", min_count=1).transpose(*dims).values
+    extra = (1,) * (g.ndim - 2)
+    share = np.zeros(g.shape)
+    out_city = np.where(np.isnan(g), np.nan, 0.0)
     perspectives: dict[str, str] = {}
     bases: dict[str, str] = {}
     warnings: list[LedgerWarning] = []
     problems: list[Problem] = []
-    indicators = [str(i) for i in g["indicator"].values]
-    fallback: list[str] = []
+    indicators = [str(i) for i in g_da["indicator"].values]
+    fallback: list[int] = []
     for rule in rules:
         iid = rule.indicator
         if iid not in indicators:
             continue
+        k = indicators.index(iid)
         b = rule.share
-        gi = g.sel(indicator=iid)
         s = None
         why = ""
         if b.kind == "coefficient":
@@ -494,7 +502,8 @@ def aggregate_ledger(
                 else None
             )
             if coef is not None and coef.by is None:
-                s = coefficients.array(b.coefficient, years, unit="dimensionless")
+                arr = coefficients.array(b.coefficient, years, unit="dimensionless")
+                s = np.broadcast_to(np.asarray(arr.values, dtype=float), (len(years),))
                 bases[iid] = f"{b.describe()} (the same share for {code})"
             else:
                 why = f"share {b.coefficient} is given per county, not for {code}"
@@ -504,17 +513,21 @@ def aggregate_ledger(
             if absent:
                 why = f"the aggregate basis has no {', '.join(absent)}"
             else:
-                num = _item_sum(basis, b.numerator).sel(year=years)
-                den = _item_sum(basis, b.denominator).sel(year=years)
-                try:
-                    s = share_from_items(num, den)
-                except InputError as exc:
-                    problems += [
-                        Problem(p.file, f"{iid} ({code}, {b.describe()}): {p.message}")
-                        for p in exc.problems
-                    ]
+                num = sum(basis[n].sel(year=years).values for n in b.numerator)
+                den = sum(basis[n].sel(year=years).values for n in b.denominator)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    s = np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
+                bad = [y for y, v in zip(years, s, strict=True) if v < 0 or v > 1]
+                if bad:
+                    problems.append(
+                        Problem(
+                            "inventory",
+                            f"{iid} ({code}, {b.describe()}): out-of-region share outside "
+                            f"[0, 1] for year {', '.join(map(str, bad))}",
+                        )
+                    )
                     continue
-                gap = [y for y in years if bool(s.sel(year=y).isnull())]
+                gap = [y for y, v in zip(years, s, strict=True) if np.isnan(v)]
                 if gap:
                     why = f"the aggregate basis lacks {b.describe()} for {', '.join(map(str, gap))}"
                     s = None
@@ -522,7 +535,7 @@ def aggregate_ledger(
                     bases[iid] = f"{b.describe()} of {code}"
         if s is None:
             perspectives[iid] = COUNTIES
-            fallback.append(iid)
+            fallback.append(k)
             warnings.append(
                 LedgerWarning(
                     iid,
@@ -536,26 +549,30 @@ def aggregate_ledger(
             )
             continue
         perspectives[iid] = CITY
-        s_b = xr.broadcast(s, gi)[0].transpose(*gi.dims)
-        share.loc[{"indicator": iid}] = s_b.values
-        out_city.loc[{"indicator": iid}] = (gi * s_b).transpose(*gi.dims).values
+        s_b = np.broadcast_to(s.reshape((len(years), *extra)), g[:, k].shape)
+        share[:, k] = s_b
+        out_city[:, k] = g[:, k] * s_b
     if problems:
         raise InputError(problems)
     value = g - out_city
-    if fallback:  # the sum of county values, as without a city basis
-        sel = {"indicator": fallback}
-        share.loc[sel] = np.nan
-        out_city.loc[sel] = out_c.sel(sel).transpose(*out_city.sel(sel).dims).values
-        value.loc[sel] = net_c.sel(sel).transpose(*value.sel(sel).dims).values
+    for k in fallback:  # the sum of county values, as without a city basis
+        share[:, k] = np.nan
+        out_city[:, k] = out_c[:, k]
+        value[:, k] = net_c[:, k]
+    coords = {c: v for c, v in g_da.coords.items()}
+
+    def arr(x, units):
+        return xr.DataArray(x, dims=dims, coords=coords, attrs={"units": units})
+
     ds = xr.Dataset(
         {
-            "gross": g.assign_attrs(units="CNY"),
-            "share": share.assign_attrs(units="dimensionless"),
-            "out_of_region": out_city.assign_attrs(units="CNY"),
-            "value": value.assign_attrs(units="CNY"),
-            "county_out_of_region": out_c.assign_attrs(units="CNY"),
-            "county_value": net_c.assign_attrs(units="CNY"),
-            "internal_transfers": (value - net_c).assign_attrs(units="CNY"),
+            "gross": arr(g, "CNY"),
+            "share": arr(share, "dimensionless"),
+            "out_of_region": arr(out_city, "CNY"),
+            "value": arr(value, "CNY"),
+            "county_out_of_region": arr(out_c, "CNY"),
+            "county_value": arr(net_c, "CNY"),
+            "internal_transfers": arr(value - net_c, "CNY"),
         }
     )
     return AggregateLedger(ds=ds, perspectives=perspectives, bases=bases, warnings=warnings)
