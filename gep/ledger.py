@@ -366,6 +366,19 @@ def _coefficient_share(coefficients, cid, years, regions, problems):
 # --------------------------------------------------------------------------------------------
 # the aggregate (city) perspective
 
+
+def _region_sum(da: xr.DataArray, dims: list[str]) -> np.ndarray:
+    """Sum over ``region`` as a numpy array over ``dims``; NaN where every region is NaN
+    (``sum("region", min_count=1)`` without xarray's masked copies)."""
+    a = np.asarray(da.transpose("region", *dims).values, dtype=float)
+    nan = np.isnan(a)
+    if not nan.any():
+        return a.sum(0)
+    out = np.where(nan, 0.0, a).sum(0)
+    out[nan.all(0)] = np.nan
+    return out
+
+
 #: perspective of a city total: the city's own ledger, or the sum of county net values
 CITY, COUNTIES = "city", "counties"
 
@@ -474,10 +487,14 @@ def aggregate_ledger(
         "indicator",
         *[d for d in gross_c.dims if d not in ("region", "year", "indicator")],
     ]
-    g_da = gross_c.sum("region", min_count=1).transpose(*dims)
-    g = g_da.values
-    out_c = county["out_of_region"].sum("region", min_count=1).transpose(*dims).values
-    net_c = county["value"].sum("region", min_count=1).transpose(*dims).values
+    g = _region_sum(gross_c, dims)
+    out_c = _region_sum(county["out_of_region"], dims)
+    net_c = _region_sum(county["value"], dims)
+    coords = {
+        k: c.variable
+        for k, c in gross_c.coords.items()
+        if "region" not in c.dims and set(c.dims) <= set(dims)
+    }
     extra = (1,) * (g.ndim - 2)
     share = np.zeros(g.shape)
     out_city = np.where(np.isnan(g), np.nan, 0.0)
@@ -485,7 +502,7 @@ def aggregate_ledger(
     bases: dict[str, str] = {}
     warnings: list[LedgerWarning] = []
     problems: list[Problem] = []
-    indicators = [str(i) for i in g_da["indicator"].values]
+    indicators = [str(i) for i in gross_c["indicator"].values]
     fallback: list[int] = []
     for rule in rules:
         iid = rule.indicator
@@ -559,7 +576,6 @@ def aggregate_ledger(
         share[:, k] = np.nan
         out_city[:, k] = out_c[:, k]
         value[:, k] = net_c[:, k]
-    coords = {c: v for c, v in g_da.coords.items()}
 
     def arr(x, units):
         return xr.DataArray(x, dims=dims, coords=coords, attrs={"units": units})

@@ -333,3 +333,60 @@ def test_dashboard_scenario_accounts_keep_the_city_perspective(ankang, coef, gbt
     np.testing.assert_allclose(base.city_gep().values, gbt.city_gep().values, rtol=1e-12)
     alt = account_for(stacked.ds, str(stacked.ds["scenario"].values[1]), gbt)
     assert alt.city_perspective == "city"
+
+
+def test_aggregate_ledger_pure_by_hand():
+    """Two counties A (upstream) and B, one year, two draws: A receives 100 from outside the
+    city and produces 50; B receives A's outflow 150 and produces 50. City: inflow 100, own
+    runoff 100 → share 0.5."""
+    import xarray as xr
+
+    from gep.ledger import aggregate_ledger, ledger
+    from gep.profiles import OutOfRegionRule, ShareBasis
+
+    rule = OutOfRegionRule(
+        "material.hydropower",
+        ShareBasis(numerator=("inflow",), denominator=("inflow", "local_runoff")),
+    )
+    gross = xr.DataArray(
+        np.array([[[[30.0, 60.0], [5.0, 5.0]]], [[[90.0, 90.0], [7.0, np.nan]]]]),
+        dims=["region", "year", "indicator", "draw"],
+        coords={
+            "region": ["A", "B"],
+            "year": [2020],
+            "indicator": ["material.hydropower", "cultural.recreation"],
+            "draw": [0, 1],
+        },
+    )
+    data = xr.Dataset(
+        {
+            "inflow": (("region", "year"), [[100.0], [150.0]]),
+            "local_runoff": (("region", "year"), [[50.0], [50.0]]),
+        },
+        coords={"region": ["A", "B"], "year": [2020]},
+    )
+    county = ledger(gross, [rule], data).ds
+    basis = xr.Dataset(
+        {"inflow": (("year",), [100.0]), "local_runoff": (("year",), [100.0])},
+        coords={"year": [2020]},
+    )
+    res = aggregate_ledger(county, [rule], basis, "C")
+    h = res.ds.sel(indicator="material.hydropower", year=2020)
+    # draw 0: A 30 × 2/3 = 20 and B 90 × 3/4 = 67.5 deducted (county view, 87.5);
+    # city: 120 × 0.5 = 60 → transfers 27.5
+    assert h["gross"].values.tolist() == [120.0, 150.0]
+    np.testing.assert_allclose(h["out_of_region"].values, [60.0, 75.0])
+    np.testing.assert_allclose(h["county_out_of_region"].values, [87.5, 40.0 + 67.5])
+    np.testing.assert_allclose(h["value"].values, [60.0, 75.0])
+    np.testing.assert_allclose(h["county_value"].values, [32.5, 42.5])
+    np.testing.assert_allclose(h["internal_transfers"].values, [27.5, 32.5])
+    # no rule: the city value is the sum of the counties (NaN skipped as in Account.gep)
+    r = res.ds.sel(indicator="cultural.recreation", year=2020)
+    np.testing.assert_allclose(r["value"].values, [12.0, 5.0])
+    np.testing.assert_allclose(r["internal_transfers"].values, [0.0, 0.0])
+    np.testing.assert_allclose(res.gep().sel(year=2020).values, [72.0, 80.0])
+    assert res.perspective == "city"
+    # a city share outside [0, 1] is refused, naming the indicator and the year
+    bad = basis.assign(local_runoff=(("year",), [-150.0]))
+    with pytest.raises(InputError, match=r"material.hydropower \(C.*2020"):
+        aggregate_ledger(county, [rule], bad, "C")
