@@ -55,3 +55,15 @@ def test_overview_without_deductions_has_no_perspective_line(clean_env):
     assert_ok(at)
     captions = " ".join(str(c.value) for c in at.caption)
     assert "全市视角" not in captions and "各县净值之和" not in captions
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("zh", "合计为全市视角"), ("en", "total in the city perspective")]
+)
+def test_profiles_page_says_the_perspective(clean_env, lang, words):
+    from .helpers import goto
+
+    at = goto(new_app(lang), "profiles")
+    assert_ok(at)
+    captions = [str(c.value) for c in at.caption]
+    assert sum(words in c for c in captions) == 2, captions  # gbt-46869-2025 and ankang
