@@ -28,6 +28,8 @@ from .inventory import INVENTORY_COLUMNS, Dataset, parse_inventory, read_table, 
 
 #: file name of the aggregate region's basis in a dataset folder
 AGGREGATE_FILE = "aggregate.csv"
+#: at most this many rows (one region: items × years; a bigger file is a mistake)
+MAX_ROWS = 10_000
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,14 @@ def parse_aggregate(df: pd.DataFrame, dataset: Dataset, file: str, first_row: in
         )
     if df.empty:
         raise InputError(Problem(file, "the aggregate basis has no rows"))
+    if len(df) > MAX_ROWS:
+        raise InputError(
+            Problem(
+                file,
+                f"{len(df):,} rows; an aggregate basis holds one region's items per year "
+                f"(at most {MAX_ROWS:,} rows)",
+            )
+        )
     problems: list[Problem] = []
     for n, (region, item) in enumerate(zip(df["region"], df["item"], strict=True)):
         row = n + first_row

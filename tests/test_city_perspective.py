@@ -390,3 +390,25 @@ def test_aggregate_ledger_pure_by_hand():
     bad = basis.assign(local_runoff=(("year",), [-150.0]))
     with pytest.raises(InputError, match=r"material.hydropower \(C.*2020"):
         aggregate_ledger(county, [rule], bad, "C")
+
+
+def test_aggregate_basis_size_and_columns_are_bounded(tmp_path, ankang):
+    import pandas as pd
+
+    from gep.aggregate_basis import MAX_ROWS, parse_aggregate
+
+    row = {
+        "region": "610900",
+        "year": "2020",
+        "item": "inflow",
+        "ecosystem": "",
+        "species": "",
+        "value": "1",
+        "unit": "m ** 3",
+        "source": "x",
+    }
+    big = pd.DataFrame([row] * (MAX_ROWS + 1))
+    with pytest.raises(InputError, match="at most"):
+        parse_aggregate(big, ankang, "aggregate.csv")
+    with pytest.raises(InputError, match="missing column"):
+        parse_aggregate(big.drop(columns="source").head(2), ankang, "aggregate.csv")
