@@ -69,3 +69,45 @@ def test_floor_numpy_same_arithmetic(benchmark, arrays):
 
     net, out = benchmark(floor)
     assert net.shape == g.shape
+
+
+# -- the aggregate (city) ledger over the same county ledger (issue 11, city perspective)
+
+
+@pytest.fixture(scope="module")
+def county_ledger(arrays):
+    gross, data = arrays
+    res = ledger(gross, RULES, data, None)
+    years = gross["year"].values
+    basis = xr.Dataset(
+        {
+            "inflow": (("year",), np.full(len(years), 1.1243e10)),
+            "local_runoff": (("year",), np.full(len(years), 1.07e10)),
+        },
+        coords={"year": years},
+    )
+    return res.ds, basis
+
+
+def test_aggregate_ledger_2844_regions(benchmark, county_ledger):
+    from gep.ledger import aggregate_ledger
+
+    ds, basis = county_ledger
+    res = benchmark(aggregate_ledger, ds, RULES, basis, "000000")
+    assert res.perspective == "city" and res.value.shape == (N_YEARS, N_IND)
+
+
+def test_floor_numpy_aggregate(benchmark, county_ledger):
+    ds, basis = county_ledger
+    g, o, v = (ds[k].values for k in ("gross", "out_of_region", "value"))
+    q, r = basis["inflow"].values, basis["local_runoff"].values
+
+    def floor():
+        gc, oc, vc = g.sum(0), o.sum(0), v.sum(0)
+        share = np.zeros_like(gc)
+        share[:, -2:] = (q / (q + r))[:, None]
+        out = gc * share
+        return gc - out, oc, vc
+
+    net, _, _ = benchmark(floor)
+    assert net.shape == (N_YEARS, N_IND)

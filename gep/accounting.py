@@ -66,6 +66,9 @@ class Account:
     #: indicators whose supplied rows were not used (indicator off in this run)
     supplied: pd.DataFrame | None = None
     unused_quantities: list[str] = field(default_factory=list)
+    #: the aggregate (city) region's own out-of-region basis (``aggregate.csv``,
+    #: :mod:`gep.aggregate_basis`); None: city totals are sums of county net values
+    aggregate_basis: object | None = None
 
     def route_at(self, indicator: str, region: str, year: int) -> str:
         """``supplied`` if a quantities row fed this region-year of the indicator."""
@@ -149,8 +152,120 @@ class Account:
         return self.value.sum(dims, min_count=1).assign_attrs(units="CNY")
 
     def city_gep(self) -> xr.DataArray:
-        """GEP of all regions together per year [CNY] (computed from the county rows)."""
+        """GEP of all regions together per year [CNY].
+
+        With the aggregate region's own ledger basis (:attr:`city_ledger`) this is the city
+        perspective (city net: the city's share applied to the sum of county gross values);
+        otherwise the sum of county net values (:meth:`county_sum_gep`).
+        """
+        city = self.city_ledger
+        if city is not None:
+            return city.gep()
+        return self.county_sum_gep()
+
+    def county_sum_gep(self) -> xr.DataArray:
+        """Sum of the county net GEP per year [CNY] (county perspective)."""
         return self.gep().sum("region", min_count=1).assign_attrs(units="CNY")
+
+    def city_value(self) -> xr.DataArray:
+        """Net value of all regions together per year and indicator [CNY], in the perspective
+        of :attr:`city_perspective` (``city_gep()`` sums it over indicators)."""
+        city = self.city_ledger
+        if city is not None:
+            return city.value
+        return self.total("region")
+
+    def city_by_category(self) -> xr.DataArray:
+        """City value per year and category [CNY], in the city total's perspective."""
+        if self.city_ledger is None:
+            return self.by_category().sum("region", min_count=1).assign_attrs(units="CNY")
+        out = self.city_value().groupby("category").sum(min_count=1)
+        order = [c for c in CATEGORY_ORDER if c in out["category"].values]
+        return out.sel(category=order).assign_attrs(units="CNY")
+
+    def city_comparable(self, base_year: int | None = None) -> xr.DataArray:
+        """City GEP per year at ``base_year`` prices [CNY], in the city total's perspective
+        (each indicator deflated by its price index)."""
+        if self.city_ledger is None:
+            return self.comparable(base_year).sum(["region", "indicator"], min_count=1)
+        v = self.city_ledger.value * self.deflators(base_year)
+        return v.sum("indicator", min_count=1).assign_attrs(
+            units="CNY", price_basis=f"{base_year or self.base_year} prices"
+        )
+
+    @property
+    def city_ledger(self):
+        """The city's own ledger (:class:`gep.ledger.AggregateLedger`), or None when the
+        profile deducts nothing, the dataset gives no aggregate basis, or the account does
+        not cover every county of the aggregate region."""
+        if "_city_ledger" in self.__dict__:
+            return self.__dict__["_city_ledger"]
+        out = None
+        basis = self.aggregate_basis
+        prof = self.profile_spec
+        if (
+            basis is not None
+            and prof is not None
+            and prof.out_of_region
+            and self.has_deductions
+            and self.dataset is not None
+        ):
+            parent = self.dataset.regions["parent"].astype(str)
+            children = sorted(parent.index[parent == basis.code])
+            if sorted(self.regions) == children:
+                from .ledger import aggregate_ledger
+
+                ds = self.ds[["gross", "out_of_region", "value"]]
+                out = aggregate_ledger(
+                    ds, prof.out_of_region, basis.data, basis.code, self.coefficients
+                )
+        self.__dict__["_city_ledger"] = out
+        return out
+
+    @property
+    def city_perspective(self) -> str:
+        """``city`` (city totals from the city's own ledger basis), ``counties`` (sum of
+        county net values: no aggregate basis, or some deductions fall back to it) or
+        ``none`` (the profile deducts nothing: both perspectives agree)."""
+        if not self.has_deductions:
+            return "none"
+        city = self.city_ledger
+        return "counties" if city is None else city.perspective
+
+    def city_frame(self) -> pd.DataFrame:
+        """Tidy rows of the city ledger (year, indicator, gross, share, out_of_region, value,
+        county_out_of_region, county_value, internal_transfers [CNY], perspective, basis);
+        without a city ledger the county sums with ``perspective`` ``counties``."""
+        city = self.city_ledger
+        if city is not None:
+            return city.to_frame()
+        gross = self.gross.sum("region", min_count=1)
+        out = self.out_of_region.sum("region", min_count=1)
+        net = self.value.sum("region", min_count=1)
+        ds = xr.Dataset(
+            {
+                "gross": gross,
+                "out_of_region": out,
+                "value": net,
+                "county_out_of_region": out,
+                "county_value": net,
+                "internal_transfers": xr.zeros_like(net).where(net.notnull()),
+            }
+        ).drop_vars("category", errors="ignore")
+        df = ds.to_dataframe().reset_index()
+        df["share"] = np.nan
+        df["perspective"] = "counties" if self.has_deductions else "none"
+        df["basis"] = [self.ledger_bases.get(i, "") for i in df["indicator"]]
+        cols = [
+            "gross",
+            "share",
+            "out_of_region",
+            "value",
+            "county_out_of_region",
+            "county_value",
+            "internal_transfers",
+        ]
+        return df[[*list(gross.dims), *cols, "perspective", "basis"]]
 
     def ranking(self, year: int, measure: str = "gep", lang: str = "zh") -> pd.DataFrame:
         """Regions ranked by ``measure`` (gep | per_km2 | per_capita) in ``year``."""
@@ -247,6 +362,8 @@ class Account:
         }
         if self.dataset is not None:
             out["dataset"] = {"name": self.dataset.name, "hash": self.dataset.hash}
+        if self.aggregate_basis is not None:
+            out["aggregate_basis"] = self.aggregate_basis.provenance()
         if self.supplied is not None and not self.supplied.empty:
             out["quantities"] = {
                 "files": sorted(set(self.supplied["file"])),
@@ -575,6 +692,9 @@ def account(
     ledger_vars, warnings, bases = {}, [], {}
     if prof is not None and prof.out_of_region:
         value, ledger_vars, warnings, bases = _apply_ledger(value, prof, data, coefficients, notes)
+    agg_basis = None
+    if ledger_vars and dataset is not None:
+        agg_basis = _aggregate_basis(dataset)
     if not ledger_vars and all(_on_grid(p, value) for p in physicals.values()):
         # physical quantities on the value's own region/year labels: no alignment needed
         ds = xr.Dataset({"value": value, **{k: p.variable for k, p in physicals.items()}})
@@ -589,7 +709,7 @@ def account(
     )
     if dataset is not None:
         ds.attrs.update({"dataset": dataset.name, "dataset_hash": dataset.hash})
-    return Account(
+    acc = Account(
         ds=ds,
         indicators=chosen,
         profile=profile,
@@ -608,7 +728,22 @@ def account(
         profile_spec=prof,
         supplied=supplied,
         unused_quantities=unused,
+        aggregate_basis=agg_basis,
     )
+    if agg_basis is not None and acc.city_ledger is not None:
+        # the city's own ledger: computed now so that bad city inputs fail here (exit 2);
+        # its warnings (a deduction falling back to the sum of counties) join the account's
+        acc.warnings += [w.as_dict() for w in acc.city_ledger.warnings]
+    return acc
+
+
+def _aggregate_basis(dataset: Dataset):
+    """The dataset's ``aggregate.csv`` (validated once per loaded dataset), or None."""
+    if "_aggregate_basis" not in dataset.__dict__:
+        from .aggregate_basis import load_aggregate_basis
+
+        dataset.__dict__["_aggregate_basis"] = load_aggregate_basis(dataset)
+    return dataset.__dict__["_aggregate_basis"]
 
 
 def _stack_indicators(values: list, ids: list[str], cats: list[str]) -> xr.DataArray | None:

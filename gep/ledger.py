@@ -361,3 +361,234 @@ def _coefficient_share(coefficients, cid, years, regions, problems):
     statuses = sorted({e.status for e in entries})
     ok = all(e.status in SOURCED_STATUSES and e.source for e in entries)
     return arr.assign_attrs(units="dimensionless"), ok, "status " + ", ".join(statuses)
+
+
+# --------------------------------------------------------------------------------------------
+# the aggregate (city) perspective
+
+
+def _region_sum(da: xr.DataArray, dims: list[str]) -> np.ndarray:
+    """Sum over ``region`` as a numpy array over ``dims``; NaN where every region is NaN
+    (``sum("region", min_count=1)`` without xarray's masked copies)."""
+    a = np.asarray(da.transpose("region", *dims).values, dtype=float)
+    nan = np.isnan(a)
+    if not nan.any():
+        return a.sum(0)
+    out = np.where(nan, 0.0, a).sum(0)
+    out[nan.all(0)] = np.nan
+    return out
+
+
+#: perspective of a city total: the city's own ledger, or the sum of county net values
+CITY, COUNTIES = "city", "counties"
+
+
+@dataclass
+class AggregateLedger:
+    """The aggregate region's (city's) ledger over ``year, indicator`` (+ extra dims) [CNY].
+
+    ``ds`` holds ``gross`` (Σ county gross), ``share`` (the city's own share; NaN where the
+    city total falls back to the sum of counties), ``out_of_region`` (the city's deduction),
+    ``value`` (city net = gross − out_of_region), ``county_out_of_region`` and
+    ``county_value`` (Σ of the county-perspective deduction and net) and
+    ``internal_transfers`` (= ``value`` − ``county_value``: county-perspective deductions
+    of products that come from another county of the same city).
+    """
+
+    ds: xr.Dataset
+    #: indicator → ``city`` (the city's own share) or ``counties`` (sum of county net values)
+    perspectives: dict[str, str] = field(default_factory=dict)
+    #: indicator → basis of the city share (e.g. "(inflow) / (inflow + local_runoff) of 610900")
+    bases: dict[str, str] = field(default_factory=dict)
+    warnings: list[LedgerWarning] = field(default_factory=list)
+
+    @property
+    def perspective(self) -> str:
+        """``city`` when every deducted indicator uses the city's own share, else
+        ``counties`` (some or all city totals are sums of county net values)."""
+        return CITY if all(p == CITY for p in self.perspectives.values()) else COUNTIES
+
+    @property
+    def value(self) -> xr.DataArray:
+        return self.ds["value"]
+
+    def gep(self) -> xr.DataArray:
+        """City GEP per year (+ extra dims) [CNY], city perspective."""
+        return self.ds["value"].sum("indicator", min_count=1).assign_attrs(units="CNY")
+
+    def county_gep(self) -> xr.DataArray:
+        """Sum of county net GEP per year (+ extra dims) [CNY], county perspective."""
+        return self.ds["county_value"].sum("indicator", min_count=1).assign_attrs(units="CNY")
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy rows: year, indicator (+ extra dims), gross, share, out_of_region, value,
+        county_out_of_region, county_value, internal_transfers [CNY], perspective, basis."""
+        df = self.ds.drop_vars("category", errors="ignore").to_dataframe().reset_index()
+        df["perspective"] = [self.perspectives.get(i, CITY) for i in df["indicator"]]
+        df["basis"] = [self.bases.get(i, "") for i in df["indicator"]]
+        keys = list(self.ds["gross"].dims)
+        cols = [
+            "gross",
+            "share",
+            "out_of_region",
+            "value",
+            "county_out_of_region",
+            "county_value",
+            "internal_transfers",
+        ]
+        return df[[*keys, *cols, "perspective", "basis"]]
+
+
+def aggregate_ledger(
+    county: xr.Dataset,
+    rules: Sequence,
+    basis: xr.Dataset,
+    code: str,
+    coefficients=None,
+) -> AggregateLedger:
+    """The city's own out-of-region ledger from the county ledger and the city's basis.
+
+    Parameters
+    ----------
+    county : the county ledger (:attr:`LedgerResult.ds`): ``gross``, ``out_of_region``,
+        ``value`` over ``region, year, indicator`` (+ extra dims) [CNY].
+    rules : the profile's :class:`gep.profiles.OutOfRegionRule` items.
+    basis : the aggregate region's items over ``year`` (e.g. ``inflow``, ``local_runoff``
+        [m³] of the city; :mod:`gep.aggregate_basis`).
+    code : the aggregate region's code (for labels).
+    coefficients : the coefficient set (scalar share coefficients apply to the city as is).
+
+    Returns
+    -------
+    :class:`AggregateLedger`. For an indicator with an item rule whose items the city basis
+    gives for every year, the city share is computed from the city's items and applied to the
+    sum of county gross values; a scalar coefficient share applies as is. Otherwise (items
+    missing, a by-region coefficient) the city figure is the sum of county values, marked
+    ``counties`` with a warning. Indicators without a rule deduct nothing.
+
+    Notes
+    -----
+    .. math::
+
+        G_{i} = \\sum_c G_{c,i}, \\qquad s_{i} = \\frac{\\sum Q_{num}}{\\sum Q_{den}}
+        \\ (\\text{city items}), \\qquad V_i = G_i (1 - s_i)
+
+        T_i = V_i - \\sum_c V_{c,i}
+            = \\sum_c G_{c,i} s_{c,i} - G_i s_i \\ \\text{(all county shares known)}
+
+    :math:`T_i` (``internal_transfers``) is the part of the county-perspective deductions
+    that comes from another county of the same city: outside each county, inside the city.
+    """
+    gross_c = county["gross"]
+    years = [int(y) for y in gross_c["year"].values]
+    # city sums over the counties, as (year, indicator, ...) numpy arrays (small: no regions)
+    dims = [
+        "year",
+        "indicator",
+        *[d for d in gross_c.dims if d not in ("region", "year", "indicator")],
+    ]
+    g = _region_sum(gross_c, dims)
+    out_c = _region_sum(county["out_of_region"], dims)
+    net_c = _region_sum(county["value"], dims)
+    coords = {
+        k: c.variable
+        for k, c in gross_c.coords.items()
+        if "region" not in c.dims and set(c.dims) <= set(dims)
+    }
+    extra = (1,) * (g.ndim - 2)
+    share = np.zeros(g.shape)
+    out_city = np.where(np.isnan(g), np.nan, 0.0)
+    perspectives: dict[str, str] = {}
+    bases: dict[str, str] = {}
+    warnings: list[LedgerWarning] = []
+    problems: list[Problem] = []
+    indicators = [str(i) for i in gross_c["indicator"].values]
+    fallback: list[int] = []
+    for rule in rules:
+        iid = rule.indicator
+        if iid not in indicators:
+            continue
+        k = indicators.index(iid)
+        b = rule.share
+        s = None
+        why = ""
+        if b.kind == "coefficient":
+            coef = (
+                coefficients[b.coefficient]
+                if coefficients is not None and b.coefficient in coefficients
+                else None
+            )
+            if coef is not None and coef.by is None:
+                arr = coefficients.array(b.coefficient, years, unit="dimensionless")
+                s = np.broadcast_to(np.asarray(arr.values, dtype=float), (len(years),))
+                bases[iid] = f"{b.describe()} (the same share for {code})"
+            else:
+                why = f"share {b.coefficient} is given per county, not for {code}"
+        else:
+            names = [*dict.fromkeys([*b.numerator, *b.denominator])]
+            absent = [n for n in names if n not in basis.data_vars]
+            if absent:
+                why = f"the aggregate basis has no {', '.join(absent)}"
+            else:
+                num = sum(basis[n].sel(year=years).values for n in b.numerator)
+                den = sum(basis[n].sel(year=years).values for n in b.denominator)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    s = np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
+                bad = [y for y, v in zip(years, s, strict=True) if v < 0 or v > 1]
+                if bad:
+                    problems.append(
+                        Problem(
+                            "inventory",
+                            f"{iid} ({code}, {b.describe()}): out-of-region share outside "
+                            f"[0, 1] for year {', '.join(map(str, bad))}",
+                        )
+                    )
+                    continue
+                gap = [y for y, v in zip(years, s, strict=True) if np.isnan(v)]
+                if gap:
+                    why = f"the aggregate basis lacks {b.describe()} for {', '.join(map(str, gap))}"
+                    s = None
+                else:
+                    bases[iid] = f"{b.describe()} of {code}"
+        if s is None:
+            perspectives[iid] = COUNTIES
+            fallback.append(k)
+            warnings.append(
+                LedgerWarning(
+                    iid,
+                    "aggregate_fallback",
+                    f"{iid}：{code} 的全市扣除无法按全市口径计算（{why}），全市合计取各县净值之和",
+                    f"{iid}: the city deduction of {code} cannot be computed in the city "
+                    f"perspective ({why}); the city total is the sum of county net values",
+                    (code,),
+                    tuple(years),
+                )
+            )
+            continue
+        perspectives[iid] = CITY
+        s_b = np.broadcast_to(s.reshape((len(years), *extra)), g[:, k].shape)
+        share[:, k] = s_b
+        out_city[:, k] = g[:, k] * s_b
+    if problems:
+        raise InputError(problems)
+    value = g - out_city
+    for k in fallback:  # the sum of county values, as without a city basis
+        share[:, k] = np.nan
+        out_city[:, k] = out_c[:, k]
+        value[:, k] = net_c[:, k]
+
+    def arr(x, units):
+        return xr.DataArray(x, dims=dims, coords=coords, attrs={"units": units})
+
+    ds = xr.Dataset(
+        {
+            "gross": arr(g, "CNY"),
+            "share": arr(share, "dimensionless"),
+            "out_of_region": arr(out_city, "CNY"),
+            "value": arr(value, "CNY"),
+            "county_out_of_region": arr(out_c, "CNY"),
+            "county_value": arr(net_c, "CNY"),
+            "internal_transfers": arr(value - net_c, "CNY"),
+        }
+    )
+    return AggregateLedger(ds=ds, perspectives=perspectives, bases=bases, warnings=warnings)

@@ -33,6 +33,8 @@ FRAME_COLUMNS = (
     "out_of_region",
     "price",
     "physical_unit",
+    "county_value",
+    "internal_transfers",
 )
 REQUIRED = FRAME_COLUMNS[:5]
 CATEGORY_ORDER = ("material", "regulating", "cultural", "supporting")
@@ -49,6 +51,9 @@ class Reconciliation:
     differences: list[dict] = field(default_factory=list)
     #: profile → out-of-region ledger warnings of its account (``gep.ledger`` dicts)
     warnings: dict[str, list[dict]] = field(default_factory=dict)
+    #: profile → perspective of its city total: ``city`` (the city's own ledger basis),
+    #: ``counties`` (sum of county net values) or ``none`` (nothing deducted)
+    perspectives: dict[str, str] = field(default_factory=dict)
 
     def wide(self, column: str = "value") -> pd.DataFrame:
         """Indicator × profile table of ``column`` (NaN where the profile lacks it)."""
@@ -69,6 +74,7 @@ class Reconciliation:
             },
             "differences": self.differences,
             "warnings": {p: list(w) for p, w in self.warnings.items()},
+            "perspective": dict(self.perspectives),
         }
 
 
@@ -261,19 +267,22 @@ def _differences(rows: pd.DataFrame, profiles: list[str]) -> list[dict]:
 def account_frame(acc, year: int, profile, lang: str = "zh") -> pd.DataFrame:
     """One row per indicator of ``acc`` (city total for ``year``), labelled by ``profile``.
 
-    ``value`` is the net value (what the GEP total sums); ``gross`` and ``out_of_region``
-    come from the account's out-of-region ledger (``gross`` = ``value`` and 0 where the
-    profile deducts nothing). The unit price is gross value / physical quantity.
+    ``value`` is the net value of the city total (what the GEP total sums) in the account's
+    city perspective (:attr:`~gep.accounting.Account.city_perspective`): with the aggregate
+    region's own ledger basis the city's share applies to the summed gross value; otherwise it
+    is the sum of county net values. ``gross`` and ``out_of_region`` come from the same
+    ledger (``gross`` = ``value`` and 0 where the profile deducts nothing); ``county_value``
+    is the sum of county net values and ``internal_transfers`` = ``value`` − ``county_value``.
+    The unit price is gross value / physical quantity.
     """
     if year not in acc.years:
         raise InputError(Problem("--year", f"year {year} not in the account ({acc.years})"))
-    city = acc.total("region").sel(year=year)
-    gross_city = acc.gross.sum("region", min_count=1).sel(year=year)
-    out_city = acc.out_of_region.sum("region", min_count=1).sel(year=year)
+    cf = acc.city_frame()
+    cf = cf[cf["year"] == year].set_index("indicator")
     rows = []
     for ind in acc.indicators:
-        v = float(city.sel(indicator=ind.id))
-        g = float(gross_city.sel(indicator=ind.id))
+        v = float(cf.at[ind.id, "value"])
+        g = float(cf.at[ind.id, "gross"])
         phys = acc.physical(ind.id).sel(year=year)
         extra = [d for d in phys.dims if d != "region"]
         phys_total = float(phys.sum(["region", *extra], min_count=1)) if not extra else np.nan
@@ -295,9 +304,11 @@ def account_frame(acc, year: int, profile, lang: str = "zh") -> pd.DataFrame:
                 "method_label": pi.variant.zh if lang == "zh" else pi.variant.en,
                 "clause_status": pi.clause_status,
                 "gross": g,
-                "out_of_region": float(out_city.sel(indicator=ind.id)),
+                "out_of_region": float(cf.at[ind.id, "out_of_region"]),
                 "price": price,
                 "physical_unit": ind.physical_unit,
+                "county_value": float(cf.at[ind.id, "county_value"]),
+                "internal_transfers": float(cf.at[ind.id, "internal_transfers"]),
             }
         )
     return pd.DataFrame(rows, columns=list(FRAME_COLUMNS))

@@ -205,3 +205,6 @@ def test_generator_reproduces_inventory(tmp_path):
     )
     assert r.returncode == 0, r.stdout + r.stderr
     assert out.read_bytes() == (ANKANG / "inventory.csv").read_bytes()
+    # the city's own out-of-region basis is written beside it (issue 11, city perspective)
+    agg = tmp_path / "aggregate.csv"
+    assert agg.read_bytes() == (ANKANG / "aggregate.csv").read_bytes()

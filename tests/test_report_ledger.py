@@ -121,11 +121,25 @@ def test_city_report_lists_every_county_and_the_total(gbt):
     )
     table = next(b for b in rep.blocks[i:] if hasattr(b, "rows"))
     names = {r[0] for r in table.rows}
-    assert "全部区县合计" in names
+    # the dataset gives the city's own basis (aggregate.csv): the city row is the city
+    # perspective, followed by the sum of the county rows (county perspective)
+    assert {"安康市（全市视角）", "各县之和（县域视角）"} <= names
     assert {gbt.region_name(r) for r in gbt.regions} <= names
-    total = next(r for r in table.rows if r[0] == "全部区县合计" and r[1] == "水资源")
-    g = float(gbt.gross.sel(year=YEAR, indicator="material.water_supply").sum())
-    assert total[2] == _wan(g)
+    sel = {"year": YEAR, "indicator": "material.water_supply"}
+    g = float(gbt.gross.sel(sel).sum())
+    s_city = 112.42584 / (112.42584 + 107)
+    city = next(r for r in table.rows if r[0] == "安康市（全市视角）" and r[1] == "水资源")
+    assert city[2] == _wan(g) and city[3] == f"{100 * s_city:.2f}%"
+    assert city[4] == _wan(g * s_city) and city[5] == _wan(g * (1 - s_city))
+    counties = next(r for r in table.rows if r[0] == "各县之和（县域视角）" and r[1] == "水资源")
+    assert counties[2] == _wan(g)
+    assert counties[4] == _wan(float(gbt.out_of_region.sel(sel).sum()))
+    assert counties[5] == _wan(float(gbt.value.sel(sel).sum()))
+    # the perspective and the reconciling difference are said in words
+    paras = [b.text for b in rep.blocks if hasattr(b, "text")]
+    assert any(p.startswith("安康市合计为全市视角") for p in paras)
+    t = g * (1 - s_city) - float(gbt.value.sel(sel).sum())
+    assert any(p.startswith("水资源：全市净值") and _wan(t) in p for p in paras), paras
 
 
 def test_no_ledger_section_without_deductions():

@@ -2121,6 +2121,48 @@ def emit_water_basis(rows: Rows, land: dict[str, float]) -> None:
             rows.add(k, y, "local_runoff", r, "m ** 3", r_src, nd=0)
 
 
+CITY_CODE = "610900"  # 安康市, the aggregate region of regions.csv
+
+
+def aggregate_basis() -> pd.DataFrame:
+    """``aggregate.csv``: the city's own out-of-region water basis (city perspective).
+
+    For the city, only water entering from outside the city is out-of-region: the Han River
+    from 汉中 at 石泉 (the same 112.43亿 m³ as 石泉's county inflow), against the city's own
+    annual runoff of 107亿 m³ (the figure the county ``local_runoff`` rows split by land area).
+    The 任河 and other inflows from outside the city are not quantified (lower bound).
+    """
+    q_sq = SHIQUAN_FLOW * SECONDS_PER_YEAR
+    q_src = (
+        f"{ILL}long-term mean, repeated for every year, city perspective (only water entering "
+        f"安康市 from outside the city): Han River entering from 汉中 at 石泉, mean flow 341–372 "
+        f"m³/s, midpoint {SHIQUAN_FLOW} m³/s × 365 d = {q_sq / 1e8:.2f}亿 m³ (the 石泉 station "
+        "lies inside the city, so this slightly overstates the border inflow; the 任河 and other "
+        "tributaries entering from outside the city are not quantified and not added, lower "
+        f"bound); flow: {S['shiquan_dam']}"
+    )
+    r_src = (
+        f"{ILL}long-term mean, repeated for every year: the city's annual runoff (自产水) 107亿 m³ "
+        f"(A.2; the county local_runoff rows split it by land area); {S['sxakhidz']}"
+    )
+    rows = []
+    for y in YEARS:
+        for item, v, src in (("inflow", q_sq, q_src), ("local_runoff", CITY_RUNOFF, r_src)):
+            rows.append(
+                dict(
+                    region=CITY_CODE,
+                    year=y,
+                    item=item,
+                    ecosystem="",
+                    species="",
+                    value=f"{int(round(v))}",
+                    unit="m ** 3",
+                    source=src,
+                )
+            )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
 def build() -> tuple[pd.DataFrame, dict]:
     land = land_areas()
     cover = build_land_cover(land)
@@ -2211,10 +2253,20 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=HERE / "inventory.csv")
     ap.add_argument("--check", action="store_true", help="print consistency checks")
+    ap.add_argument(
+        "--aggregate-out",
+        type=Path,
+        default=None,
+        help="the city's own basis (default: aggregate.csv beside --out)",
+    )
     args = ap.parse_args(argv)
     df, info = build()
     df.to_csv(args.out, index=False, encoding="utf-8", lineterminator="\n")
     print(f"wrote {args.out} ({len(df)} rows)")
+    agg_out = args.aggregate_out or args.out.with_name("aggregate.csv")
+    agg = aggregate_basis()
+    agg.to_csv(agg_out, index=False, encoding="utf-8", lineterminator="\n")
+    print(f"wrote {agg_out} ({len(agg)} rows)")
     if args.check:
         problems = check(df, info)
         for p in problems:

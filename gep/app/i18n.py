@@ -403,12 +403,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Out-of-region ledger: gross → deduction → net",
     ),
     "prof.ledger_note": (
-        "净价值 = 毛价值 ×（1 − 区域外比例），GEP 合计按净价值加总。比例按区县计算（区县视角：上游区县来水也算区域外），"
-        "全市数为各区县之和，扣除多于全市视角。",
-        "Net = gross × (1 − out-of-region share); GEP totals add the net values. Shares are "
-        "computed per county (county perspective: water from upstream counties counts as "
-        "outside the region); the city figure is the sum of the counties and deducts more than "
-        "a city-perspective ledger would.",
+        "净价值 = 毛价值 ×（1 − 区域外比例），GEP 合计按净价值加总。表中为全市合计，口径见上方合计表下的说明："
+        "数据集给出全市区域外扣除依据时按全市视角（仅扣除来自市外的部分），否则为各区县净值之和（区县视角：上游区县来水"
+        "也算区域外，扣除多于全市视角）。",
+        "Net = gross × (1 − out-of-region share); GEP totals add the net values. The table shows "
+        "the city total in the perspective stated under the totals table: the city perspective "
+        "(only what comes from outside the city is deducted) when the dataset gives the city's "
+        "own basis, else the sum of the county net values (county perspective: water from "
+        "upstream counties counts as outside the region, which deducts more).",
     ),
     "prof.ledger_none": (
         "所选核算标准均不扣除区域外来源。",

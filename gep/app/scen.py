@@ -247,6 +247,9 @@ def account_for(ds, key: str, base_account):
         coefficients=base_account.coefficients,
         dataset=base_account.dataset,
         options=base_account.options,
+        # the city total in the baseline's perspective (issue 11: the city's own basis)
+        profile_spec=base_account.profile_spec,
+        aggregate_basis=base_account.aggregate_basis,
     )
 
 

@@ -72,7 +72,7 @@ def _city_comparable(acc: Account):
     return _memo(
         acc,
         ("city_comparable",),
-        lambda: acc.comparable().sum(["region", "indicator"], min_count=1),
+        acc.city_comparable,  # the city total's perspective (issue 11)
     )
 
 
@@ -97,7 +97,7 @@ def _measure_array(acc: Account, measure: str, unit: str):
 
 
 def city_by_category(acc: Account, year: int, lang: str, unit: str) -> pd.DataFrame:
-    s = by_category(acc).sel(year=year).sum("region", min_count=1).to_pandas()
+    s = acc.city_by_category().sel(year=year).to_pandas()  # city perspective (issue 11)
     df = pd.DataFrame(
         {
             "category": s.index,
@@ -129,7 +129,7 @@ def trend(acc: Account, lang: str, unit: str) -> tuple[pd.DataFrame, str | None]
 
 
 def composition(acc: Account, year: int, lang: str, unit: str) -> pd.DataFrame:
-    v = acc.value.sel(year=year).sum("region", min_count=1).to_pandas()
+    v = acc.city_value().sel(year=year).to_pandas()  # city perspective (issue 11)
     rows = []
     for ind in acc.indicators:
         val = v.get(ind.id, np.nan)
@@ -185,7 +185,7 @@ def city_ratio(acc: Account, year: int) -> float | None:
     if gdp is None:
         return None
     g = float(gdp.sel(year=year).sum(min_count=1))
-    return float(acc.gep().sel(year=year).sum(min_count=1)) / g if g and np.isfinite(g) else None
+    return float(acc.city_gep().sel(year=year)) / g if g and np.isfinite(g) else None
 
 
 def city_per_km2(acc: Account, year: int) -> float | None:
@@ -194,7 +194,7 @@ def city_per_km2(acc: Account, year: int) -> float | None:
         area = float(acc.land_area_km2().sum())
     except InputError:
         return None
-    return float(acc.gep().sel(year=year).sum(min_count=1)) / area / MONEY["wan"]
+    return float(acc.city_gep().sel(year=year)) / area / MONEY["wan"]
 
 
 # -------------------------------------------------------------------------------- county
@@ -318,6 +318,9 @@ def difference_by(
     d = (alt.value.sel(year=year).fillna(0) - base.value.sel(year=year).fillna(0)) / scale(unit)
     if by == "indicator":
         s = d.sum("region").to_pandas()
+        if base.city_ledger is not None:  # city totals in the city perspective (issue 11)
+            c = alt.city_value() - base.city_value()
+            s = (c.sel(year=year).fillna(0) / scale(unit)).to_pandas()
         labels = {i.id: i.label(lang) for i in base.indicators}
         df = pd.DataFrame(
             {"key": s.index, "label": [labels.get(k, k) for k in s.index], "delta": s.to_numpy()}

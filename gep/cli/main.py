@@ -241,6 +241,7 @@ def account_cmd(
         # first line: "# ⚠ 示意数据（illustrative）…" when the account rests on illustrative data
         warning = _status_line(acc, ds, lang)
         head = f"# {warning}\n" if warning else ""
+        head += "".join(f"# {line}\n" for line in _city_lines(acc, lang))  # issue 11
         _emit(head + escape_frame(acc.to_frame(lang)).to_csv(index=False), out, acc, source)
     elif fmt is Fmt.xlsx:
         if out is None:
@@ -288,11 +289,18 @@ def _deduction_lines(acc, lang: str) -> list[str]:
     if not acc.has_deductions:
         return []
     zh = lang == "zh"
-    gross = acc.gross.sum("region", min_count=1)
-    out = acc.out_of_region.sum("region", min_count=1)
-    net = acc.value.sum("region", min_count=1)
-    lines = []
+    # the city total in its perspective (the city's own ledger basis when the dataset has one)
+    if acc.city_ledger is not None:
+        c = acc.city_ledger.ds
+        gross, out, net = c["gross"], c["out_of_region"], c["value"]
+    else:
+        gross = acc.gross.sum("region", min_count=1)
+        out = acc.out_of_region.sum("region", min_count=1)
+        net = acc.value.sum("region", min_count=1)
+    lines = _city_lines(acc, lang)
     for iid, basis in acc.ledger_bases.items():
+        if acc.city_ledger is not None:
+            basis = acc.city_ledger.bases.get(iid, basis)
         for y in acc.years:
             d = out.sel(indicator=iid, year=y)
             if d.ndim or float(d) != 0.0:
@@ -310,6 +318,39 @@ def _deduction_lines(acc, lang: str) -> list[str]:
                     else f"out-of-region {iid} {y}: gross {w(g)} − deduction {w(d)} = net {w(n)} "
                     f"10⁴ CNY (basis {basis})"
                 )
+    return lines
+
+
+def _city_lines(acc, lang: str) -> list[str]:
+    """The perspective of the city total and, per year, city net = sum of county net values +
+    transfers between counties of the city [万元] (nothing for a profile without deductions)."""
+    if not acc.has_deductions:
+        return []
+    from ..report.tables import city_payload
+
+    c = city_payload(acc, lang)
+    lines = [c["note"]]
+    if c["perspective"] == "city":
+        for t in c["totals"]:
+            if set(t) - {
+                "year",
+                "gross",
+                "out_of_region",
+                "value",
+                "county_out_of_region",
+                "county_value",
+                "internal_transfers",
+            }:
+                continue  # extra dims (scenario / draw): shown in the JSON
+            w = {k: "—" if t[k] is None else f"{t[k] / 1e4:,.1f}" for k in t if k != "year"}
+            lines.append(
+                f"全市 GEP {t['year']}（全市视角）: {w['value']} 万元 = 各县净值之和 "
+                f"{w['county_value']} + 市内县际调入 {w['internal_transfers']}"
+                if lang == "zh"
+                else f"city GEP {t['year']} (city perspective): {w['value']} 10⁴ CNY = sum of "
+                f"county net values {w['county_value']} + transfers between counties of the "
+                f"city {w['internal_transfers']}"
+            )
     return lines
 
 
@@ -418,6 +459,13 @@ def validate_cmd(
         except InputError as exc:
             problems = exc.problems
         problems = problems + quantity_problems
+        # the aggregate region's own out-of-region basis (aggregate.csv), if the dataset has one
+        from ..aggregate_basis import load_aggregate_basis
+
+        try:
+            load_aggregate_basis(ds)
+        except InputError as exc:
+            problems = problems + [p for p in exc.problems if p not in problems]
     if fmt is ShortFmt.json:
         typer.echo(
             dumps_json(

@@ -60,15 +60,17 @@ def build_comparison(ds, coef, year: int, names: list[str] | None, lang: str = "
     run = [p for p in profiles if p not in blocked]
     if not run:
         raise InputError(Problem("--profiles", "none of the profiles can be computed yet"))
-    frames, totals, warnings = {}, {}, {}
+    frames, totals, warnings, perspectives = {}, {}, {}, {}
     for p in run:
         acc = account(ds, coef, years=[year], profile=profiles[p])
         frames[p] = account_frame(acc, year, profiles[p], lang)
         totals[p] = float(acc.city_gep().sel(year=year))
+        perspectives[p] = acc.city_perspective
         if acc.warnings:
             warnings[p] = acc.warnings
     rec = reconcile(frames, totals)
     rec.warnings = warnings
+    rec.perspectives = perspectives
     return rec, blocked, profiles
 
 
@@ -146,6 +148,14 @@ def _compare(dataset, year, profiles, coefficients, fmt, out, lang):
     typer.echo(_table(rec, blocked, loaded, year, lang))
 
 
+#: words for the perspective of a city total (gep.accounting.Account.city_perspective)
+_PERSPECTIVE = {
+    "city": ("全市视角（全市区域外扣除依据）", "city view (the city's own out-of-region basis)"),
+    "counties": ("各县净值之和（县域视角）", "sum of county net values (county view)"),
+    "none": ("无区域外扣除", "no out-of-region deduction"),
+}
+
+
 def _table(rec, blocked, loaded, year, lang) -> str:
     zh = lang == "zh"
     wide = rec.wide("value") / 1e8
@@ -163,6 +173,9 @@ def _table(rec, blocked, loaded, year, lang) -> str:
         ("GEP 合计" if zh else "GEP total")
         + ": "
         + "; ".join(f"{p} {v / 1e8:,.2f}" for p, v in rec.totals.items()),
+        ("合计口径" if zh else "Perspective of the totals")
+        + ": "
+        + "; ".join(f"{p} {_PERSPECTIVE[v][0 if zh else 1]}" for p, v in rec.perspectives.items()),
         "",
         ("方法与条款" if zh else "Methods and clauses") + ":",
     ]
@@ -197,7 +210,13 @@ def _write_xlsx(rec, blocked, out: Path, lang: str) -> None:
     sheets = {
         "indicators": rec.wide("value").reset_index(),
         "rows": rec.rows,
-        "totals": pd.DataFrame({"profile": list(rec.totals), "GEP_CNY": list(rec.totals.values())}),
+        "totals": pd.DataFrame(
+            {
+                "profile": list(rec.totals),
+                "GEP_CNY": list(rec.totals.values()),
+                "perspective": [rec.perspectives.get(p, "") for p in rec.totals],
+            }
+        ),
         "by_category": rec.by_category.reset_index(),
         "differences": diffs,
         "not_runnable": pd.DataFrame(

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from .. import __version__ as gep_version
 from ..accounting import Account
 from . import explained, figures, tables
-from .labels import option_label, profile_label, reason_label
+from .labels import option_label, perspective_note, profile_label, reason_label
 from .methods import latex_to_text, method_note
 
 
@@ -384,6 +384,22 @@ def build_report(
                 ),
             ],
         )
+    if region is None and h.get("county_sum") is not None:
+        # the city's own ledger basis: GEP above is the city perspective (issue 11)
+        summary_rows.insert(
+            1,
+            [
+                _t(lang, "各县净值之和（县域视角）", "Sum of county net values (county view)"),
+                f"{fmt_money(h['county_sum'] / scale)} {money}",
+            ],
+        )
+        summary_rows.insert(
+            2,
+            [
+                _t(lang, "差额：市内县际调入", "Difference: transfers between counties"),
+                f"{fmt_money(h['internal_transfers'] / scale)} {money}",
+            ],
+        )
     blocks.append(
         Table(
             [_t(lang, "指标", "Measure"), _t(lang, "数值", "Value")],
@@ -392,6 +408,8 @@ def build_report(
             widths=[2.2, 2.8],
         )
     )
+    if region is None and acc.has_deductions:
+        blocks.append(Para(perspective_note(acc, lang, year), "small"))
 
     if region is None:
         blocks.append(Heading(_t(lang, "各区县核算结果", "Results by county"), 2))
@@ -411,12 +429,28 @@ def build_report(
                 ]
             )
         rk_rows.sort(key=lambda row: int(row[0]) if row[0].isdigit() else 999)
+        if h.get("county_sum") is not None:
+            # city perspective: the county rows add up to the county sum, not to the city
+            rk_rows.append(
+                [
+                    "",
+                    _t(lang, "各县净值之和", "Sum of counties"),
+                    fmt_money(h["county_sum"] / scale),
+                    fmt_pct(1.0),
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            )
         rk_rows.append(
             [
                 "",
-                _t(lang, "合计", "Total"),
+                _t(lang, "合计", "Total")
+                if h.get("county_sum") is None
+                else _t(lang, "全市（全市视角）", "City (city view)"),
                 fmt_money(h["gep"] / scale if h["gep"] else None),
-                fmt_pct(1.0),
+                fmt_pct(1.0) if h.get("county_sum") is None else "",
                 fmt_money(h["per_km2"] / 1e4 if h["per_km2"] else None),
                 fmt_money(h["per_capita"], 0),
                 fmt_money(h["ratio"]),
@@ -685,6 +719,14 @@ def _ledger_blocks(acc: Account, region: str | None, year: int, lang: str, unit:
         return fmt_money(v / scale if v is not None and math.isfinite(v) else None)
 
     regions = [region] if region is not None else [None, *acc.regions]
+    city = acc.city_ledger if region is None else None
+    if city is not None:  # the city's own ledger basis: the first rows are the city view
+        code = acc.aggregate_basis.code
+        where = _t(
+            lang,
+            f"{acc.region_name(code, lang)}（全市视角）",
+            f"{acc.region_name(code, lang)} (city view)",
+        )
     for r in regions:
         for led in explained.ledger_rows(acc, r, year):
             rows.append(
@@ -697,6 +739,20 @@ def _ledger_blocks(acc: Account, region: str | None, year: int, lang: str, unit:
                     m(led["value"]),
                 ]
             )
+        if r is None and city is not None:
+            for led in explained.ledger_rows(acc, None, year):
+                c = city.ds.sel(year=int(year), indicator=led["indicator"])
+                g, o = float(c["gross"]), float(c["county_out_of_region"])
+                rows.append(
+                    [
+                        _t(lang, "各县之和（县域视角）", "Sum of counties (county view)"),
+                        acc.indicator(led["indicator"]).label(lang),
+                        m(g),
+                        fmt_pct(o / g if g and math.isfinite(o) else None, 2),
+                        m(o),
+                        m(float(c["county_value"])),
+                    ]
+                )
     out.append(
         Table(
             [
@@ -715,6 +771,25 @@ def _ledger_blocks(acc: Account, region: str | None, year: int, lang: str, unit:
     )
     for line in ledger_lines(acc, region, year, lang, unit):
         out.append(Para(line))
+    if region is None:
+        out.append(Para(perspective_note(acc, lang, year)))
+        for led in explained.ledger_rows(acc, None, year):
+            if "internal_transfers" not in led:
+                continue
+            name = acc.indicator(led["indicator"]).label(lang)
+            out.append(
+                Para(
+                    _t(
+                        lang,
+                        f"{name}：全市净值 {m(led['value'])} = 各县净值之和 "
+                        f"{m(led['county_value'])} + 市内县际调入 "
+                        f"{m(led['internal_transfers'])} {money}",
+                        f"{name}: city net {m(led['value'])} = sum of county net values "
+                        f"{m(led['county_value'])} + transfers between counties of the city "
+                        f"{m(led['internal_transfers'])} {money}",
+                    )
+                )
+            )
     for iid in acc.ledger_bases:
         if iid not in acc.indicator_ids:
             continue

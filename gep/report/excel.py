@@ -23,7 +23,7 @@ from .. import __version__ as gep_version
 from ..accounting import Account
 from ..safeio import atomic_write_bytes, escape_formula, safe_sheet_title
 from . import tables
-from .labels import option_label, profile_label, reason_label, unit_label
+from .labels import option_label, perspective_note, profile_label, reason_label, unit_label
 
 HEAD_FILL = PatternFill("solid", fgColor="E3EFE8")
 TOTAL_FILL = PatternFill("solid", fgColor="F3F6F4")
@@ -219,15 +219,27 @@ def write_xlsx(
         )
     h = tables.headline(acc, None, year)
     top = acc.dataset.top_region if acc.dataset is not None else ""
+    city_view = h.get("county_sum") is not None
+    if city_view:  # the city's own ledger basis (issue 11): county rows add up to this row
+        sh.add(
+            ["", _t(lang, "各县净值之和（县域视角）", "Sum of counties (county view)")]
+            + [None for _ in cats]
+            + [_num(h["county_sum"] / scale), 1.0, None, None, None, None, None]
+        )
     sh.add(
-        [top or "", _t(lang, "合计", "Total")]
+        [
+            top or "",
+            _t(lang, "全市（全市视角）", "City (city view)")
+            if city_view
+            else _t(lang, "合计", "Total"),
+        ]
         + [
             _num(h["categories"][c] / scale if h["categories"][c] is not None else None)
             for c in cats
         ]
         + [
             _num(h["gep"] / scale if h["gep"] is not None else None),
-            1.0,
+            None if city_view else 1.0,
             _num(h["per_km2"] / 1e4 if h["per_km2"] is not None else None),
             _num(h["per_capita"], 0),
             _num(h["ratio"]),
@@ -236,6 +248,8 @@ def write_xlsx(
         ],
         total=True,
     )
+    if acc.has_deductions:
+        sh.note(perspective_note(acc, lang, year))
 
     # ---- GEP by year
     years = acc.years
@@ -256,11 +270,23 @@ def write_xlsx(
     )
     for r in acc.regions:
         sh.add([r, acc.region_name(r, lang)] + [_num(g.loc[r, y] / scale) for y in years])
-    sh.add(
-        [top or "", _t(lang, "合计", "Total")]
-        + [_num(g[y].sum(min_count=1) / scale) for y in years],
-        total=True,
-    )
+    if acc.city_ledger is not None:  # city perspective (issue 11)
+        cg = acc.city_gep()
+        sh.add(
+            ["", _t(lang, "各县净值之和（县域视角）", "Sum of counties (county view)")]
+            + [_num(g[y].sum(min_count=1) / scale) for y in years]
+        )
+        sh.add(
+            [top or "", _t(lang, "全市（全市视角）", "City (city view)")]
+            + [_num(float(cg.sel(year=y)) / scale) for y in years],
+            total=True,
+        )
+    else:
+        sh.add(
+            [top or "", _t(lang, "合计", "Total")]
+            + [_num(g[y].sum(min_count=1) / scale) for y in years],
+            total=True,
+        )
 
     # ---- accounting tables, one sheet per region (+ the total in a city workbook)
     targets = ([None] if region is None else []) + list(regions)
@@ -383,6 +409,28 @@ def write_xlsx(
             ),
             cols,
         )
+        if not region and acc.city_ledger is not None:
+            # the city's own ledger first (city perspective), then the county rows
+            code = acc.aggregate_basis.code
+            cname = _t(
+                lang,
+                f"{acc.region_name(code, lang)}（全市视角）",
+                f"{acc.region_name(code, lang)} (city view)",
+            )
+            cf = acc.city_frame()
+            for rec in cf[cf["indicator"].isin(list(acc.ledger_bases))].itertuples(index=False):
+                sh.add(
+                    [
+                        cname,
+                        int(rec.year),
+                        acc.indicator(rec.indicator).label(lang),
+                        _num(rec.gross / scale),
+                        _num(rec.out_of_region / scale),
+                        _num(rec.value / scale),
+                        str(rec.basis),
+                    ],
+                    total=True,
+                )
         for rec in led.itertuples(index=False):
             sh.add(
                 [
@@ -395,6 +443,8 @@ def write_xlsx(
                     str(rec.basis),
                 ]
             )
+        if not region:
+            sh.note(perspective_note(acc, lang))
         for w in acc.warnings:
             sh.note(w["zh"] if lang == "zh" else w["en"])
 

@@ -295,12 +295,50 @@ def ledger_warnings(acc, region: str | None, year: int) -> list[dict]:
 
 def ledger_rows(acc, region: str | None, year: int) -> list[dict]:
     """Gross → deduction → net [CNY] of each deducted indicator for ``region`` (None: all
-    regions summed) in ``year``, with the share and its basis in words (``basis_zh/en``)."""
+    regions together) in ``year``, with the share and its basis in words (``basis_zh/en``).
+
+    For all regions together the rows are the city total in its perspective: with the city's
+    own ledger basis (:attr:`~gep.accounting.Account.city_ledger`) the city's share applied
+    to the summed gross value, and the rows also carry ``county_value`` (sum of county net
+    values), ``internal_transfers`` (their difference: transfers between counties of the
+    city) and ``perspective``; otherwise sums of the county rows."""
     rows = []
+    city = acc.city_ledger if region is None else None
     for iid in acc.ledger_bases:
         if iid not in acc.indicator_ids:
             continue
         sel = {"year": int(year), "indicator": iid}
+        if city is not None:
+            c = city.ds.sel(sel)
+            code = acc.aggregate_basis.code
+            own = city.perspectives.get(iid) == "city"
+            city_basis = (
+                f"（按{acc.region_name(code, 'zh')}全市数据）"
+                if own
+                else "（全市数据不足，取各县之和）"
+            )
+            city_basis_en = (
+                f" (city data of {acc.region_name(code, 'en')})"
+                if own
+                else " (city data missing: sum of the counties)"
+            )
+            g, o, n = (float(c[k]) for k in ("gross", "out_of_region", "value"))
+            rows.append(
+                {
+                    "indicator": iid,
+                    "gross": g,
+                    "out_of_region": o,
+                    "value": n,
+                    "share": o / g if (math.isfinite(g) and math.isfinite(o) and g) else math.nan,
+                    "basis_zh": share_basis_label(acc, iid, "zh") + city_basis,
+                    "basis_en": share_basis_label(acc, iid, "en") + city_basis_en,
+                    "county_value": float(c["county_value"]),
+                    "county_out_of_region": float(c["county_out_of_region"]),
+                    "internal_transfers": float(c["internal_transfers"]),
+                    "perspective": city.perspectives.get(iid, "city"),
+                }
+            )
+            continue
         g, o, n = acc.gross.sel(sel), acc.out_of_region.sel(sel), acc.value.sel(sel)
         if region is None:
             g, o, n = (x.sum("region", min_count=1) for x in (g, o, n))

@@ -297,3 +297,66 @@ def engine_gap_text(profile, lang: str = "zh") -> list[str]:
                 f"({ind.variant.function})"
             )
     return out
+
+
+def perspective_note(acc, lang: str = "zh", year: int | None = None) -> str:
+    """One sentence saying which perspective the city total of ``acc`` uses.
+
+    ``city``: the aggregate region's own out-of-region basis (e.g. only water entering the
+    city from outside it); ``counties``: the sum of county net values (each county deducts
+    what enters *it*, including products of other counties of the same city); ``none``: the
+    profile deducts nothing (both perspectives agree). With ``year`` the sentence gives the
+    reconciling difference (transfers between counties of the city) in 亿元 / 10⁸ CNY.
+    """
+    zh = lang == "zh"
+    p = acc.city_perspective
+    ds = acc.dataset
+    code = getattr(acc.aggregate_basis, "code", None) or (ds.top_region if ds else None)
+    name = acc.region_name(code, lang) if code else ("全部区域" if zh else "all regions")
+    if p == "none":
+        return (
+            f"{name}合计：本口径不扣除区域外来源，合计即各县值之和"
+            if zh
+            else f"{name} total: this profile deducts nothing from outside the region; the "
+            "total is the sum of the counties"
+        )
+    if p == "counties":
+        fell_back = acc.city_ledger is not None
+        if zh:
+            why = (
+                "部分指标缺少市级区域外扣除依据"
+                if fell_back
+                else "数据集未提供市级区域外扣除依据（aggregate.csv）"
+            )
+            return (
+                f"{name}合计为各县净值之和（县域视角：来自市内上游县的产品也按区域外扣除）；"
+                f"{why}，因此不是全市视角的净值"
+            )
+        why = (
+            "some indicators lack a city-level out-of-region basis"
+            if fell_back
+            else "the dataset gives no city-level out-of-region basis (aggregate.csv)"
+        )
+        return (
+            f"{name} total is the sum of county net values (county perspective: products "
+            f"from upstream counties of the same city are deducted as out-of-region); {why}, so "
+            "it is not a city-perspective net value"
+        )
+    diff = ""
+    if year is not None:
+        t = acc.city_ledger.ds["internal_transfers"].sel(year=year).sum("indicator")
+        if t.ndim == 0:
+            v = float(t) / 1e8
+            diff = (
+                f"；与各县净值之和相差 {v:,.2f} 亿元（市内县际调入，按县域视角被扣除）"
+                if zh
+                else f"; it differs from the sum of county net values by {v:,.2f} × 10⁸ CNY "
+                "(transfers between counties of the city, deducted in the county perspective)"
+            )
+    return (
+        f"{name}合计为全市视角：仅扣除来自{name}以外的生态产品（依据数据集为{name}给出的全市"
+        f"数据）{diff}"
+        if zh
+        else f"{name} total in the city perspective: only ecological products from outside "
+        f"{name} are deducted (by the city-level data the dataset gives for {name}){diff}"
+    )

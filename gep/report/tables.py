@@ -118,7 +118,59 @@ def json_payload(acc: Account, lang: str = "zh") -> dict:
     # deductions whose share is 0, unsourced or not computable (gep.ledger)
     out["out_of_region_basis"] = dict(acc.ledger_bases)
     out["warnings"] = list(acc.warnings)
+    # the city total and its perspective (city's own ledger basis, or sum of counties)
+    out["city"] = city_payload(acc, lang)
+    if "aggregate_basis" in prov:
+        out["aggregate_basis"] = prov["aggregate_basis"]
     return out
+
+
+def city_payload(acc: Account, lang: str = "zh") -> dict:
+    """The city total of ``acc`` with its perspective (the ``city`` key of the JSON export).
+
+    Keys: ``region`` (aggregate code or None), ``region_name``, ``perspective`` (``city`` |
+    ``counties`` | ``none``), ``note`` (one sentence in ``lang``), ``rows`` (per year ×
+    indicator: ``gross``, ``share``, ``out_of_region``, ``value``, ``county_out_of_region``,
+    ``county_value``, ``internal_transfers`` [CNY], ``perspective``, ``basis``) and
+    ``totals`` (per year: the same money columns summed over indicators) [CNY].
+    ``value`` = ``county_value`` + ``internal_transfers``: the reconciling difference is the
+    part of the county-perspective deductions that comes from other counties of the city.
+    """
+    from .labels import perspective_note
+
+    cf = acc.city_frame()
+    money = [
+        "gross",
+        "out_of_region",
+        "value",
+        "county_out_of_region",
+        "county_value",
+        "internal_transfers",
+    ]
+    rows = []
+    for rec in cf.to_dict("records"):
+        d = {k: _clean(v) for k, v in rec.items()}
+        d["year"] = int(d["year"])
+        rows.append(d)
+    keys = [c for c in cf.columns if c not in (*money, "share", "perspective", "basis")]
+    keys = [k for k in keys if k != "indicator"]
+    tot = cf.groupby(keys, sort=True)[money].sum(min_count=1).reset_index()
+    totals = []
+    for rec in tot.to_dict("records"):
+        d = {k: _clean(v) for k, v in rec.items()}
+        d["year"] = int(d["year"])
+        totals.append(d)
+    code = getattr(acc.aggregate_basis, "code", None) or (
+        acc.dataset.top_region if acc.dataset is not None else None
+    )
+    return {
+        "region": code,
+        "region_name": acc.region_name(code, lang) if code else None,
+        "perspective": acc.city_perspective,
+        "note": perspective_note(acc, lang),
+        "rows": rows,
+        "totals": totals,
+    }
 
 
 def ledger_frame(acc: Account, lang: str = "zh") -> pd.DataFrame:
@@ -145,6 +197,12 @@ def summary_frame(acc: Account, unit: str = "wan_CNY", lang: str = "zh") -> pd.D
     wide["gep"] = acc.gep().to_pandas().stack().reindex(wide.index)
     wide = wide.reset_index()
     totals = wide.groupby("year").sum(numeric_only=True, min_count=1).reset_index()
+    city = acc.city_ledger
+    if city is not None:  # the city's own ledger: the total row in the city perspective
+        cv = city.value.groupby("category").sum(min_count=1)
+        for c in [c for c in CATEGORIES if c in totals.columns]:
+            totals[c] = [float(cv.sel(category=c, year=int(y))) for y in totals["year"]]
+        totals["gep"] = [float(city.gep().sel(year=int(y))) for y in totals["year"]]
     top = acc.dataset.top_region if acc.dataset is not None else None
     totals["region"] = top or "total"
     wide = pd.concat([wide, totals[wide.columns]], ignore_index=True)
@@ -182,17 +240,33 @@ def headline(acc: Account, region: str | None, year: int) -> dict:
     Keys: ``gep`` [CNY], ``categories`` {category: CNY}, ``per_km2`` [CNY/km²],
     ``per_capita`` [CNY/person], ``ratio`` (GEP/GDP) [–], ``growth`` (at comparable prices,
     ``None`` in the first year) [–], ``rank`` and ``n`` (by GEP among the regions), ``share``
-    of the all-region total [–], ``average`` county GEP [CNY], ``base_year``.
+    of the all-region total [–], ``average`` county GEP [CNY], ``base_year``, and
+    ``perspective`` of the total (``region`` for a county; for all regions ``city``,
+    ``counties`` or ``none``, see :attr:`~gep.accounting.Account.city_perspective`). In the
+    city perspective also ``county_sum`` (sum of county net GEP) [CNY] and
+    ``internal_transfers`` (= ``gep`` − ``county_sum``) [CNY].
     """
     years = acc.years
     gep = acc.gep()
     bc = acc.by_category().sel(year=year)
     out: dict = {"year": year, "region": region, "base_year": acc.base_year}
-    if region is None:
+    city = acc.city_ledger
+    out["perspective"] = acc.city_perspective if region is None else "region"
+    if region is None and city is not None:
+        # the city's own ledger basis: the city perspective (gep.ledger.aggregate_ledger)
+        g = city.gep().sel(year=year)
+        cv = city.value.sel(year=year).groupby("category").sum(min_count=1)
+        out["categories"] = {str(c): _finite(cv.sel(category=c)) for c in bc["category"].values}
+        out["county_sum"] = _finite(acc.county_sum_gep().sel(year=year))
+        out["internal_transfers"] = _finite(
+            city.ds["internal_transfers"].sel(year=year).sum(min_count=1)
+        )
+    elif region is None:
         g = gep.sel(year=year).sum(min_count=1)
         out["categories"] = {
             str(c): _finite(bc.sel(category=c).sum(min_count=1)) for c in bc["category"].values
         }
+    if region is None:
         try:
             area = float(acc.land_area_km2().sum())
         except InputError:
@@ -204,7 +278,10 @@ def headline(acc: Account, region: str | None, year: int) -> dict:
         out["ratio"] = _finite(g / gdp.sel(year=year).sum(min_count=1)) if gdp is not None else None
         out["per_km2"] = _finite(g / area) if area else None
         out["rank"], out["n"], out["share"] = None, len(acc.regions), 1.0
-        series = acc.comparable().sum(["region", "indicator"], min_count=1)
+        if city is not None:
+            series = (city.value * acc.deflators()).sum("indicator", min_count=1)
+        else:
+            series = acc.comparable().sum(["region", "indicator"], min_count=1)
     else:
         g = gep.sel(region=region, year=year)
         out["categories"] = {
@@ -279,9 +356,8 @@ def county_table(
     scale = MONEY_UNITS[unit]
     sel = {"year": year} if region is None else {"year": year, "region": region}
     reduce = ["region"] if region is None else []
-    value_all = acc.value.sel(sel)
-    if reduce:
-        value_all = value_all.sum(reduce, min_count=1)
+    # all regions: the city total in its perspective (sum of counties without a city basis)
+    value_all = acc.city_value().sel(year=year) if reduce else acc.value.sel(sel)
     total = float(value_all.sum(min_count=1))
     reasons = {}
     for n in acc.not_assessed:

@@ -51,6 +51,11 @@ c4.metric(
     "—" if per_km2 is None else f"{per_km2:,.1f}",
 )
 
+if acc.has_deductions:  # which perspective the city total uses (issue 11)
+    from gep.report.labels import perspective_note
+
+    st.caption(perspective_note(acc, lang, year))
+
 # ---- by category + trend
 left, right = st.columns(2)
 with left:
@@ -123,7 +128,9 @@ if st.toggle(t("ov.mc", n=MC_DRAWS), key="ov_mc"):
                 ctx.dataset_hash, ctx.coefficients.hash, ctx.profile, MC_DRAWS, ds, ctx.coefficients
             )
         band = (mc / views.scale(unit)).reset_index()
-        band["deterministic"] = acc.city_gep().to_pandas().reindex(
+        # the Monte Carlo totals are sums of county values: the deterministic line beside them
+        # too (= city_gep() unless the city has its own ledger basis, issue 11)
+        band["deterministic"] = acc.county_sum_gep().to_pandas().reindex(
             band["year"]
         ).to_numpy() / views.scale(unit)
         fig = charts.band(
@@ -150,6 +157,13 @@ if st.toggle(t("ov.mc", n=MC_DRAWS), key="ov_mc"):
             t("ov.mc_chart", u=money),
         )
         st.caption(t("ov.mc_note", k=n_params, n=MC_DRAWS, nv=", ".join(not_varied) or "—"))
+        if acc.city_perspective == "city":
+            st.caption(
+                "此不确定性区间按各县净值之和计算（县域视角），不是上方的全市视角合计。"
+                if lang == "zh"
+                else "This band is for the sum of county net values (county perspective), not "
+                "the city-perspective total above."
+            )
     except ImportError as exc:
         ui.module_missing("gep.uncertainty", exc)
     except InputError as exc:

@@ -61,6 +61,9 @@ def _compare(
             blocked[n] = engine_gap_text(prof, lang) or list(plan.reasons)
             del profiles[n]
     frames, totals, warnings, ledger, names = {}, {}, {}, [], {}
+    from gep.report.labels import perspective_note
+
+    perspective: dict[str, str] = {}
     for p, prof in profiles.items():
         acc = account(_ds, _coef, years=[year], profile=prof)
         frames[p] = account_frame(acc, year, prof, lang)
@@ -87,8 +90,11 @@ def _compare(
                 }
             )
         names[p] = prof.label(lang)
+        if acc.has_deductions:  # which perspective the city total uses (issue 11)
+            perspective[p] = perspective_note(acc, lang, year)
     rec = reconcile(frames, totals) if frames else None
     return {
+        "perspective": perspective,
         "rec": rec,
         "blocked": blocked,
         "warnings": warnings,
@@ -184,6 +190,8 @@ tot.insert(
 )
 st.dataframe(tot, hide_index=True, width="stretch")
 st.caption(t("prof.unit", u=money))
+for p, note in res.get("perspective", {}).items():  # city or county perspective (issue 11)
+    st.caption(f"{pnames[p]}：{note}" if lang == "zh" else f"{pnames[p]}: {note}")
 
 # -- indicator × profile -----------------------------------------------------------------------
 st.subheader(t("prof.table"))
