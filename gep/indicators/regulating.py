@@ -35,9 +35,11 @@ from .base import (
     declare_units,
     family_sum,
     positive_part,
+    pure_factors,
     register,
     split,
     stack,
+    sum_over,
     weighted_sum_over,
     with_units,
 )
@@ -654,6 +656,7 @@ register(
 VEGETATION = ("forest", "shrub", "grassland", "wetland", "farmland", "garden")
 
 
+@pure_factors("rate", "area")
 @declare_units("tCO2e", rate="tCO2e / hectare / year", area="hectare")
 def sequestration_rate_method(rate, area):
     """Carbon fixed, per-area sequestration-rate method, :math:`Q = \\sum_i r_i A_i`.
@@ -697,7 +700,7 @@ def _carbon(ctx: Context) -> Quantities:
     rate_ecos = [e for e in ecos if e not in covered]
     rate = ctx.coef("regulating.carbon_sequestration.rate", keys=rate_ecos)
     a = ctx.item("area", ecosystem=rate_ecos)
-    by_rate = weighted_sum_over("ecosystem", sequestration_rate_method(rate, a), a > 0)
+    by_rate = sum_over("ecosystem", sequestration_rate_method, a > 0, rate=rate, area=a)
     parts = {"rate_method": by_rate}
     if forest_sink is not None:
         sink_da, method_note, _, inventory_area_da = forest_sink
@@ -706,10 +709,13 @@ def _carbon(ctx: Context) -> Quantities:
         # where no earlier forest inventory exists (first year), the covered forests fall
         # back to their per-area rate, and the notes say so
         fa = ctx.item("area", ecosystem=covered)
-        by_rate_forest = sequestration_rate_method(
-            ctx.coef("regulating.carbon_sequestration.rate", keys=covered), fa
+        fallback = sum_over(
+            "ecosystem",
+            sequestration_rate_method,
+            fa > 0,
+            rate=ctx.coef("regulating.carbon_sequestration.rate", keys=covered),
+            area=fa,
         )
-        fallback = weighted_sum_over("ecosystem", by_rate_forest, fa > 0)
         forest = sink.where(sink.notnull(), fallback)
         # forest land the inventory does not cover (e.g. land converted to forest in a
         # scenario, or a newer land-cover map) is credited at the area-weighted forest rate
@@ -883,6 +889,7 @@ register(
 
 
 # -------------------------------------------------------------------------- climate regulation
+@pure_factors("transpiration_heat", "area", "days")
 @declare_units(
     "kWh", transpiration_heat="kJ / m ** 2 / day", area="m ** 2", days="day", eer="dimensionless"
 )
@@ -958,13 +965,15 @@ def _climate(ctx: Context) -> Quantities:
     parts = {}
     if veg:
         a = ctx.item("area", ecosystem=veg) * w_veg
-        e_pt = transpiration_cooling_energy(
-            ctx.coef(c + "transpiration_heat", keys=veg),
-            with_units(a, "hectare"),
-            ctx.item("climate.hot_days"),
-            eer,
+        parts["transpiration"] = sum_over(
+            "ecosystem",
+            transpiration_cooling_energy,
+            a > 0,
+            transpiration_heat=ctx.coef(c + "transpiration_heat", keys=veg),
+            area=with_units(a, "hectare"),
+            days=ctx.item("climate.hot_days"),
+            eer=eer,
         )
-        parts["transpiration"] = weighted_sum_over("ecosystem", e_pt, a > 0)
     if wet:
         water_area = (ctx.item("area", ecosystem=wet) * w_wet).sum("ecosystem", skipna=False)
         evap = with_units(ctx.item("climate.water_evaporation") * water_area * 10.0, "m ** 3")
