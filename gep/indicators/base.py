@@ -471,9 +471,10 @@ class Context:
             shape = tuple(len(v) for v in labels.values())
             probe = xr.DataArray(np.broadcast_to(0.0, shape), dims=list(labels), coords=labels)
             coords = self._coords[key] = probe.coords
-        if all(coords.sizes.get(d) == n for d, n in var.sizes.items()):
+        if all(coords.sizes.get(d, n) == n for d, n in var.sizes.items()):
             # the labels were checked when ``coords`` was built: attach them without
-            # re-validating and deep-copying the indexes (a third of an Ankang account)
+            # re-validating and deep-copying the indexes (a third of an Ankang account);
+            # a dim without labels (a Monte Carlo ``draw``) stays without a coordinate
             return xr.DataArray(
                 var,
                 coords=dict(coords.variables),
@@ -664,7 +665,10 @@ def _contracted(dim: str, formula: Callable, mask, args: dict):
             letters.setdefault(d, chr(ord("a") + len(letters)))
     if len(letters) > 26:
         return None
-    out_dims = tuple(d for d in letters if d != dim)
+    # the result's dims: the weight mask's (inventory order: region, year) first, then the
+    # factors' other dims (draw, scenario) — the layout the account stacks without a strided copy
+    order = [*([] if mask is None else mask.dims), *letters]
+    out_dims = tuple(dict.fromkeys(d for d in order if d != dim))
     # a factor over the mask's dims (the area) carries the mask: zero where it is false
     operands, nan_flags, carried = [], [], mask is None
     for x in xs:
