@@ -216,3 +216,21 @@ def test_monte_carlo_mini_and_lazy_same_as_plain_route(monkeypatch, mini, mini_c
     )
     _summaries_equal(lazy, lazy_plain)
     _summaries_equal(lazy, fast)
+
+
+def test_family_sum_is_xarrays_skipna_min_count_sum_bit_for_bit():
+    rng = np.random.default_rng(4)
+    for shape in [(1, 3), (4, 5, 6), (6, 10, 5, 300), (3, 0, 2), (2, 4)]:
+        a = rng.normal(size=shape)
+        a[rng.random(shape) < 0.3] = np.nan
+        if a.ndim > 2 and a.shape[1]:
+            a[:, 0] = np.nan  # every member missing there → NaN
+            a[0, -1] = np.nan  # one member missing in a whole slice
+        v = xr.Variable(("component", *"xyz"[: a.ndim - 1]), a)
+        got, want = base.family_sum(v), v.sum("component", min_count=1)
+        assert got.dims == want.dims
+        assert np.array_equal(got.data, want.data, equal_nan=True), shape
+        assert np.array_equal(np.signbit(got.data), np.signbit(want.data)), shape
+    # other layouts and dask arrays: xarray's own sum
+    v = xr.Variable(("x", "component"), rng.normal(size=(3, 4)))
+    np.testing.assert_array_equal(base.family_sum(v).data, v.sum("component").data)

@@ -760,7 +760,32 @@ def family_sum(components, dim: str = "component"):
     A member missing for a region that reports other members of the family is genuinely
     absent there (zero); a region reporting no member at all stays NaN ("not assessed").
     """
+    if (
+        isinstance(components, xr.Variable)
+        and isinstance(components.data, np.ndarray)
+        and components.dtype.kind == "f"
+        and components.dims[:1] == (dim,)
+        and components.shape[0] > 0
+    ):
+        return xr.Variable(components.dims[1:], _nansum_first_axis(components.data))
     return components.sum(dim, min_count=1)
+
+
+def _nansum_first_axis(a: np.ndarray) -> np.ndarray:
+    """``sum(axis=0, skipna, min_count=1)`` as xarray computes it (NaN as 0.0, slices added in
+    order; NaN where every slice is NaN), without its full-size temporaries."""
+    out = np.zeros(a.shape[1:])
+    allnan = np.ones(a.shape[1:], dtype=bool)
+    for part in a:
+        isnan = np.isnan(part)
+        if not isnan.any():
+            out += part
+            allnan[...] = False
+        elif not isnan.all():
+            out += np.where(isnan, 0.0, part)
+            allnan &= isnan
+    out[allnan] = np.nan
+    return out
 
 
 def with_units(var: xr.Variable, unit: str) -> xr.Variable:
