@@ -663,18 +663,22 @@ def _summaries_numpy(value: xr.DataArray, levels: Sequence[str]) -> dict[str, xr
     def by_category(a: np.ndarray, axis: int, isnan: np.ndarray | None = None) -> np.ndarray:
         # slice by slice (views, no gathered copy): the same additions, in the same order,
         # as ``sum`` over the indicator axis of the gathered indicators
+        # (a NaN-free slice is added as it is: no NaN-zeroed copy of the whole array)
         isnan = np.isnan(a) if isnan is None else isnan
-        zeros = np.where(isnan, 0.0, a)
         parts = []
 
         def at(x: np.ndarray, i: int) -> np.ndarray:
             return x[(slice(None),) * axis + (int(i),)]
 
+        def zeroed(i: int) -> np.ndarray:
+            m = at(isnan, i)
+            return np.where(m, 0.0, at(a, i)) if m.any() else at(a, i)
+
         for idx in groups:
-            s = at(zeros, idx[0]).copy()
+            s = np.array(zeroed(idx[0]), dtype=float)  # a new array (the running sum)
             allnan = at(isnan, idx[0]).copy()
             for i in idx[1:]:
-                s += at(zeros, i)
+                s += zeroed(i)
                 allnan &= at(isnan, i)
             s[allnan] = np.nan
             parts.append(s)
