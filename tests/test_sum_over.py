@@ -51,33 +51,37 @@ def _sample_args(func, rng) -> dict:
 
 
 def test_every_pure_factor_declaration_holds():
-    """Scaling a declared argument by c scales the formula's result by c, for each formula
-    that declares pure factors (a wrong declaration would make sum_over wrong)."""
+    """The formula is linear in each declared argument — f(…, c·x + y, …) = c·f(…, x, …) +
+    f(…, y, …) for any c (negative too) — for each formula that declares pure factors (a
+    wrong declaration would make sum_over wrong: a clip at zero or an offset unit fails)."""
     funcs = _declared()
     names = {f.__name__ for f in funcs}
     assert {"sequestration_rate_method", "transpiration_cooling_energy"} <= names
     rng = np.random.default_rng(0)
     for f in funcs:
         args = _sample_args(f, rng)
-        ref = np.asarray(f(**args).data)
         for name in f.pure_factors:
-            c = 2.75
-            scaled = dict(args)
-            scaled[name] = xr.Variable(
-                args[name].dims, args[name].data * c, attrs=dict(args[name].attrs)
-            )
-            got = np.asarray(f(**scaled).data)
-            np.testing.assert_allclose(got, c * ref, rtol=1e-14, err_msg=f"{f.__name__}.{name}")
+            x = args[name]
+            y = xr.Variable(x.dims, rng.uniform(-2.0, 2.0, size=x.shape), attrs=dict(x.attrs))
+            for c in (2.75, -1.5):
+                mixed = xr.Variable(x.dims, c * x.data + y.data, attrs=dict(x.attrs))
+                got = np.asarray(f(**{**args, name: mixed}).data)
+                want = c * np.asarray(f(**args).data) + np.asarray(f(**{**args, name: y}).data)
+                np.testing.assert_allclose(
+                    got, want, rtol=1e-12, atol=1e-12 * np.abs(want).max(), err_msg=name
+                )
 
 
 def test_a_wrong_declaration_is_caught_by_that_check():
     @pure_factors("x", "y")
     def not_linear_in_y(x, y):
-        return x * y**2
+        return x * np.maximum(y, 0.0)  # homogeneous for c > 0, not additive
 
-    args = {"x": xr.Variable(("a",), [1.0, 2.0]), "y": xr.Variable(("a",), [3.0, 4.0])}
-    scaled = {**args, "y": xr.Variable(("a",), [6.0, 8.0])}
-    assert not np.allclose(not_linear_in_y(**scaled).data, 2 * not_linear_in_y(**args).data)
+    x, y = xr.Variable(("a",), [1.0, 2.0]), xr.Variable(("a",), [3.0, -4.0])
+    y2 = xr.Variable(("a",), [-1.0, 1.0])
+    assert not np.allclose(
+        not_linear_in_y(x, y + y2).data, (not_linear_in_y(x, y) + not_linear_in_y(x, y2)).data
+    )
     with pytest.raises(TypeError, match="no parameter"):
         pure_factors("z")(not_linear_in_y)
 
