@@ -291,10 +291,7 @@ class Setup:
 
     def extra(self, U: np.ndarray, draws: np.ndarray) -> dict[str, xr.DataArray]:
         factors = self.factor_arrays(U, draws)
-        drawn = {
-            cid: (self.base[cid] * f).assign_attrs(units=self.base[cid].attrs["units"])
-            for cid, f in factors.items()
-        }
+        drawn = {cid: _times(self.base[cid], f) for cid, f in factors.items()}
         return {**self.fixed, **drawn}
 
     def evaluate(
@@ -320,6 +317,22 @@ class Setup:
     def light(self) -> Setup:
         """A copy without the inventory and the probe account (shipped to dask workers)."""
         return replace(self, data=xr.Dataset(), dataset=None, deterministic=None, requests={})
+
+
+def _times(base: xr.DataArray, f: xr.DataArray) -> xr.DataArray:
+    """``(base * f).assign_attrs(units=…)`` without index alignment: ``f``'s labelled dims
+    (``year``, a table's key) carry the same labels as ``base``'s (both come from
+    :func:`prepare`); the product has the dims, layout and numbers xarray gives."""
+    for d in f.dims:
+        if (
+            d in base.dims
+            and d in f.coords
+            and not np.array_equal(np.asarray(f[d].values), np.asarray(base[d].values))
+        ):
+            return (base * f).assign_attrs(units=base.attrs["units"])
+    var = base.variable * f.variable
+    coords = {k: v.variable for k, v in base.coords.items()}
+    return xr.DataArray(var, coords=coords, name=base.name).assign_attrs(units=base.attrs["units"])
 
 
 def prepare(
@@ -583,9 +596,10 @@ def _quantiles_exact(a: np.ndarray, quantiles: Sequence[float] = QUANTILES) -> n
     nxt[virtual >= n - 1] = n - 1
     prev, nxt = prev.astype(np.intp), nxt.astype(np.intp)
     gamma = virtual - np.floor(virtual)
-    flat = a.reshape(-1, n)
+    flat = a.reshape(-1, n)  # a copy when ``a`` is a strided view
     ok = ~np.isnan(flat).any(axis=1)
-    work = flat[ok]  # a scratch copy of the NaN-free rows
+    # the scratch rows to partition: ``flat`` itself when it is already a copy, NaN-free
+    work = flat if ok.all() and not np.may_share_memory(flat, a) else flat[ok]
     if work.size:
         _partition_rows(work, np.unique(np.concatenate([prev, nxt])))
         lo = work[:, prev].T  # (quantiles, rows)
@@ -649,18 +663,22 @@ def _summaries_numpy(value: xr.DataArray, levels: Sequence[str]) -> dict[str, xr
     def by_category(a: np.ndarray, axis: int, isnan: np.ndarray | None = None) -> np.ndarray:
         # slice by slice (views, no gathered copy): the same additions, in the same order,
         # as ``sum`` over the indicator axis of the gathered indicators
+        # (a NaN-free slice is added as it is: no NaN-zeroed copy of the whole array)
         isnan = np.isnan(a) if isnan is None else isnan
-        zeros = np.where(isnan, 0.0, a)
         parts = []
 
         def at(x: np.ndarray, i: int) -> np.ndarray:
             return x[(slice(None),) * axis + (int(i),)]
 
+        def zeroed(i: int) -> np.ndarray:
+            m = at(isnan, i)
+            return np.where(m, 0.0, at(a, i)) if m.any() else at(a, i)
+
         for idx in groups:
-            s = at(zeros, idx[0]).copy()
+            s = np.array(zeroed(idx[0]), dtype=float)  # a new array (the running sum)
             allnan = at(isnan, idx[0]).copy()
             for i in idx[1:]:
-                s += at(zeros, i)
+                s += zeroed(i)
                 allnan &= at(isnan, i)
             s[allnan] = np.nan
             parts.append(s)

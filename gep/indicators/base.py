@@ -1091,9 +1091,10 @@ class Context:
             shape = tuple(len(v) for v in labels.values())
             probe = xr.DataArray(np.broadcast_to(0.0, shape), dims=list(labels), coords=labels)
             coords = self._coords[key] = probe.coords
-        if all(coords.sizes.get(d) == n for d, n in var.sizes.items()):
+        if all(coords.sizes.get(d, n) == n for d, n in var.sizes.items()):
             # the labels were checked when ``coords`` was built: attach them without
-            # re-validating and deep-copying the indexes (a third of an Ankang account)
+            # re-validating and deep-copying the indexes (a third of an Ankang account);
+            # a dim without labels (a Monte Carlo ``draw``) stays without a coordinate
             return xr.DataArray(
                 var,
                 coords=dict(coords.variables),
@@ -1202,6 +1203,140 @@ def weighted_sum_over(dim: str, term, weight_mask=None):
     return term.sum(dim, skipna=False)
 
 
+def pure_factors(*names: str) -> Callable:
+    """Declare that a formula's result is proportional to each of the arguments ``names``.
+
+    ``f(…, c·x, …) = c·f(…, x, …)`` for every declared ``x`` and scalar ``c`` — the argument
+    is a pure factor of the result (``rate × area``; ``EPP × S × d / (3600 r)``). Then a sum
+    over a dim that only the declared arguments carry is a contraction:
+    :math:`\\sum_i f(x_i, y_i, z) = f(\\sum_i x_i y_i, 1, z)`, which :func:`sum_over` uses
+    instead of materialising every term (e.g. draw × region × year × ecosystem in a Monte
+    Carlo run). The declaration is checked for every registered formula by
+    ``tests/test_sum_over.py``; nothing is probed at run time.
+    """
+
+    def deco(func: Callable) -> Callable:
+        params = inspect.signature(func).parameters
+        unknown = [n for n in names if n not in params]
+        if unknown:
+            raise TypeError(f"{func.__name__} has no parameter(s) {', '.join(unknown)}")
+        func.pure_factors = frozenset(names)  # type: ignore[attr-defined]
+        return func
+
+    return deco
+
+
+def sum_over(dim: str, formula: Callable, weight_mask=None, /, **args):
+    """``weighted_sum_over(dim, formula(**args), weight_mask)``, contracted when it can be.
+
+    When every argument that carries ``dim`` is declared a pure factor of ``formula``
+    (:func:`pure_factors`), the declared arguments are multiplied and summed over ``dim`` in
+    one ``numpy.einsum`` (no array of every term), and ``formula`` is applied once to that
+    sum — with the other declared arguments set to 1 in their own units, so the formula's unit
+    conversions still apply — and to the arguments without ``dim``. The not-assessed rules of
+    :func:`weighted_sum_over` are kept: a term whose weight mask is false counts zero even when
+    a factor is missing (NaN) there; a missing factor where the mask is true gives NaN; a
+    region where no term counts gives zero whatever the other arguments are. Otherwise (an
+    undeclared argument carries ``dim``, lazy arrays, an infinite factor) the terms are built
+    and summed as :func:`weighted_sum_over` does.
+
+    Parameters
+    ----------
+    dim : Dimension summed over (``"ecosystem"``).
+    formula : Pure formula function, called with ``args`` (by keyword).
+    weight_mask : Boolean ``xarray.Variable`` over dims including ``dim`` (area > 0), or None.
+    **args : The formula's arguments.
+    """
+    out = _contracted(dim, formula, weight_mask, args)
+    if out is None:
+        return weighted_sum_over(dim, formula(**args), weight_mask)
+    return out
+
+
+def _contracted(dim: str, formula: Callable, mask, args: dict):
+    declared = getattr(formula, "pure_factors", frozenset())
+    summed = [
+        k for k, v in args.items() if isinstance(v, xr.Variable | xr.DataArray) and dim in v.dims
+    ]
+    if not summed or any(k not in declared for k in summed):
+        return None
+    xs = [args[k].variable if isinstance(args[k], xr.DataArray) else args[k] for k in summed]
+    if mask is not None:
+        mask = mask.variable if isinstance(mask, xr.DataArray) else mask
+        if dim not in mask.dims or mask.dtype != bool:
+            return None
+    arrays = [x.data for x in xs] + ([] if mask is None else [mask.data])
+    if not all(isinstance(a, np.ndarray) for a in arrays):
+        return None  # dask and other duck arrays: the plain route
+    letters = {}
+    for v in [*xs, *([] if mask is None else [mask])]:
+        for d in v.dims:
+            letters.setdefault(d, chr(ord("a") + len(letters)))
+    if len(letters) > 26:
+        return None
+    # the result's dims: the weight mask's (inventory order: region, year) first, then the
+    # factors' other dims (draw, scenario) — the layout the account stacks without a strided copy
+    order = [*([] if mask is None else mask.dims), *letters]
+    out_dims = tuple(dict.fromkeys(d for d in order if d != dim))
+    # a factor over the mask's dims (the area) carries the mask: zero where it is false
+    operands, nan_flags, carried = [], [], mask is None
+    for x in xs:
+        data = np.asarray(x.data, dtype=float)
+        if np.isinf(data).any():
+            return None
+        if not carried and set(x.dims) <= set(mask.dims):
+            xm = x.set_dims(dict(mask.sizes)).transpose(*mask.dims)
+            data = np.where(mask.data, np.asarray(xm.data, dtype=float), 0.0)
+            x = xr.Variable(mask.dims, data)
+            carried = True
+        isnan = np.isnan(data)
+        if isnan.any():
+            nan_flags.append((x.dims, isnan))
+            data = np.where(isnan, 0.0, data)
+        operands.append((x.dims, data))
+    if not carried:
+        operands.append((mask.dims, mask.data.astype(float)))
+    spec = ",".join("".join(letters[d] for d in dims) for dims, _ in operands)
+    target = "".join(letters[d] for d in out_dims)
+    total = np.einsum(f"{spec}->{target}", *(a for _, a in operands))
+    if nan_flags:
+        # a missing factor in a term that counts: not assessed (NaN), as the plain route gives
+        weight = [] if mask is None else [(mask.dims, mask.data.astype(float))]
+        bad = np.zeros(total.shape, dtype=bool)
+        for dims, flag in nan_flags:
+            ops = [(dims, flag.astype(float)), *weight]
+            spec_b = ",".join("".join(letters[d] for d in ds) for ds, _ in ops)
+            # dims of the output absent from these operands: broadcast afterwards
+            present = [d for d in out_dims if any(d in ds for ds, _ in ops)]
+            n_bad = np.einsum(
+                f"{spec_b}->{''.join(letters[d] for d in present)}", *(a for _, a in ops)
+            )
+            bad |= (
+                xr.Variable(present, n_bad > 0)
+                .set_dims(dict(zip(out_dims, total.shape, strict=True)))
+                .transpose(*out_dims)
+                .data
+            )
+        total = np.where(bad, np.nan, total)
+    first = xs[0]
+    call = dict(args)
+    for k in summed:
+        unit = args[k].attrs.get("units")
+        one = xr.Variable((), 1.0, attrs={} if unit is None else {"units": unit})
+        call[k] = one
+    call[summed[0]] = xr.Variable(out_dims, total, attrs=dict(first.attrs))
+    result = formula(**call)
+    if mask is not None:
+        counted = mask.any(dim)
+        if not bool(counted.data.all()):
+            # nothing counts there: zero, as the sum of masked terms is, even if an argument
+            # outside the sum is missing
+            attrs = dict(result.attrs)
+            result = result.where(counted, 0.0)
+            result.attrs = attrs
+    return result
+
+
 def counted_ecosystems(
     weights: CoefRef, ecosystems: Sequence[str]
 ) -> tuple[list[str], xr.Variable | None]:
@@ -1235,7 +1370,32 @@ def family_sum(components, dim: str = "component"):
     A member missing for a region that reports other members of the family is genuinely
     absent there (zero); a region reporting no member at all stays NaN ("not assessed").
     """
+    if (
+        isinstance(components, xr.Variable)
+        and isinstance(components.data, np.ndarray)
+        and components.dtype.kind == "f"
+        and components.dims[:1] == (dim,)
+        and components.shape[0] > 0
+    ):
+        return xr.Variable(components.dims[1:], _nansum_first_axis(components.data))
     return components.sum(dim, min_count=1)
+
+
+def _nansum_first_axis(a: np.ndarray) -> np.ndarray:
+    """``sum(axis=0, skipna, min_count=1)`` as xarray computes it (NaN as 0.0, slices added in
+    order; NaN where every slice is NaN), without its full-size temporaries."""
+    out = np.zeros(a.shape[1:])
+    allnan = np.ones(a.shape[1:], dtype=bool)
+    for part in a:
+        isnan = np.isnan(part)
+        if not isnan.any():
+            out += part
+            allnan[...] = False
+        elif not isnan.all():
+            out += np.where(isnan, 0.0, part)
+            allnan &= isnan
+    out[allnan] = np.nan
+    return out
 
 
 def with_units(var: xr.Variable, unit: str) -> xr.Variable:

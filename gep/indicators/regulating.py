@@ -47,9 +47,11 @@ from .base import (
     module,
     positive_part,
     price_valuation,
+    pure_factors,
     register,
     split,
     stack,
+    sum_over,
     weighted_sum_over,
     with_units,
 )
@@ -699,6 +701,7 @@ register(
 VEGETATION = ("forest", "shrub", "grassland", "wetland", "farmland", "garden")
 
 
+@pure_factors("rate", "area")
 @declare_units("tCO2e", rate="tCO2e / hectare / year", area="hectare")
 def sequestration_rate_method(rate, area):
     """Carbon fixed, per-area sequestration-rate method, :math:`Q = \\sum_i r_i A_i`.
@@ -757,8 +760,8 @@ def _carbon(scope: Scope, area: ItemRef, forest_module: ModuleRef, rate: CoefRef
     covered = forest_sink[2] if forest_sink is not None else []
     rate_ecos = [e for e in ecos if e not in covered]
     a = area.at(rate_ecos)
-    by_rate = weighted_sum_over(
-        "ecosystem", sequestration_rate_method(rate.by(rate_ecos), a), a > 0
+    by_rate = sum_over(
+        "ecosystem", sequestration_rate_method, a > 0, rate=rate.by(rate_ecos), area=a
     )
     parts = {"rate_method": by_rate}
     if forest_sink is not None:
@@ -768,8 +771,13 @@ def _carbon(scope: Scope, area: ItemRef, forest_module: ModuleRef, rate: CoefRef
         # where no earlier forest inventory exists (first year), the covered forests fall
         # back to their per-area rate, and the notes say so
         fa = area.at(covered)
-        by_rate_forest = sequestration_rate_method(rate.by(covered), fa)
-        fallback = weighted_sum_over("ecosystem", by_rate_forest, fa > 0)
+        fallback = sum_over(
+            "ecosystem",
+            sequestration_rate_method,
+            fa > 0,
+            rate=rate.by(covered),
+            area=fa,
+        )
         forest = sink.where(sink.notnull(), fallback)
         # forest land the inventory does not cover (e.g. land converted to forest in a
         # scenario, or a newer land-cover map) is credited at the area-weighted forest rate
@@ -921,6 +929,7 @@ register(
 
 
 # -------------------------------------------------------------------------- climate regulation
+@pure_factors("transpiration_heat", "area", "days")
 @declare_units(
     "kWh", transpiration_heat="kJ / m ** 2 / day", area="m ** 2", days="day", eer="dimensionless"
 )
@@ -1020,10 +1029,15 @@ def _climate(
     parts = {}
     if veg:
         a = area.at(veg) * w_veg
-        e_pt = transpiration_cooling_energy(
-            transpiration_heat.by(veg), with_units(a, "hectare"), hot_days.get(), ac_eer
+        parts["transpiration"] = sum_over(
+            "ecosystem",
+            transpiration_cooling_energy,
+            a > 0,
+            transpiration_heat=transpiration_heat.by(veg),
+            area=with_units(a, "hectare"),
+            days=hot_days.get(),
+            eer=ac_eer,
         )
-        parts["transpiration"] = weighted_sum_over("ecosystem", e_pt, a > 0)
     if wet:
         water_area = (area.at(wet) * w_wet).sum("ecosystem", skipna=False)
         evap = with_units(water_evaporation.get() * water_area * 10.0, "m ** 3")
