@@ -31,17 +31,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .cache import ensure_dir
-from .coefcache import _dec, _enc, _prune, code_fingerprint
+from .cache import cache_dir, read_entry, write_entry
+from .coefcache import _dec, _enc, code_fingerprint
 
 FORMAT = 1
 MAX_ENTRIES = 16
@@ -204,26 +201,10 @@ def _identical(a: pd.DataFrame, b: pd.DataFrame) -> bool:
 def get(key: str) -> dict | None:
     """``{"meta", "regions", "table", "hash"}`` cached under ``key``, or None (missing,
     corrupt, altered, for another key, of another format)."""
-    folder = ensure_dir(_SUB)
-    if folder is None:
+    body = read_entry(_SUB, key, FORMAT, MAX_ENTRY_BYTES)
+    if body is None:
         return None
     try:
-        path = folder / f"{key}.json"
-        if path.stat().st_size > MAX_ENTRY_BYTES:
-            return None
-        data = path.read_bytes()
-        head, sep, body = data.partition(b"\n")
-        if not sep:
-            return None
-        header = json.loads(head)
-        if (
-            not isinstance(header, dict)
-            or header.get("format") != FORMAT
-            or header.get("key") != key
-            or header.get("size") != len(body)
-            or header.get("digest") != hashlib.sha256(body).hexdigest()
-        ):
-            return None
         payload = json.loads(body)
         meta = _dec(payload["meta"], {})
         if not isinstance(meta, dict) or not isinstance(payload["hash"], str):
@@ -234,15 +215,14 @@ def get(key: str) -> dict | None:
             "table": _dec_frame(payload["table"]),
             "hash": payload["hash"],
         }
-    except Exception:  # noqa: BLE001 - any unreadable entry is a cache miss, never an error
+    except Exception:  # noqa: BLE001 - any undecodable entry is a cache miss, never an error
         return None
 
 
 def put(key: str, meta: dict, regions: pd.DataFrame, table: pd.DataFrame, digest: str) -> bool:
     """Store a validated dataset's parts under ``key`` (atomically); False when caching is off,
     the dataset is too large or holds something the whitelist cannot give back exactly."""
-    folder = ensure_dir(_SUB)
-    if folder is None or len(table) > MAX_ROWS:
+    if cache_dir() is None or len(table) > MAX_ROWS:
         return False
     try:
         payload = {
@@ -252,7 +232,7 @@ def put(key: str, meta: dict, regions: pd.DataFrame, table: pd.DataFrame, digest
             "hash": digest,
         }
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        if len(body) > MAX_ENTRY_BYTES:
+        if len(body) > MAX_ENTRY_BYTES - 1000:
             return False
         # exact round trip or nothing
         back = json.loads(body)
@@ -262,24 +242,6 @@ def put(key: str, meta: dict, regions: pd.DataFrame, table: pd.DataFrame, digest
             return False
         if not _identical(_dec_frame(back["table"]), table):
             return False
-        header = {
-            "format": FORMAT,
-            "key": key,
-            "size": len(body),
-            "digest": hashlib.sha256(body).hexdigest(),
-        }
-        data = json.dumps(header).encode() + b"\n" + body
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, folder / f"{key}.json")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        _prune(folder, MAX_ENTRIES)
-        return True
-    except (_Uncacheable, OSError, ValueError, TypeError, KeyError, RecursionError):
+    except Exception:  # noqa: BLE001 - e.g. an unencodable value: just not cached
         return False
-    except Exception:  # noqa: BLE001 - e.g. coefcache's own _Unencodable: just not cached
-        return False
+    return write_entry(_SUB, key, FORMAT, body, MAX_ENTRIES)
