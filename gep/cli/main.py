@@ -610,7 +610,25 @@ def _mount_subcommands() -> None:
 _mount_subcommands()
 
 
+def _skip_final_gc() -> None:
+    """At interpreter exit, move every live object to the permanent GC generation.
+
+    The collections Python runs while shutting down traverse every object of numpy, pandas,
+    xarray, pint and pydantic (~115,000) only to free memory the operating system takes back
+    anyway: ~0.2 s CPU of every ``gep`` process (measured: 1.26 → 1.05 s CPU for
+    ``gep account datasets/ankang``). Registered with :mod:`atexit` by :func:`main`, so it runs
+    after the command, before the other exit handlers (LIFO) — those still run, open files
+    are still closed by reference counting and the standard streams flushed.
+    """
+    import gc
+
+    gc.freeze()
+
+
 def main() -> None:
+    import atexit
+
+    atexit.register(_skip_final_gc)
     try:
         app()
     except InputError as exc:  # pragma: no cover - safety net
