@@ -1,6 +1,6 @@
 """Print the README Performance figures: min and median of repeated runs, engine vs floor.
 
-    python benchmarks/figures.py [--quick]
+    python benchmarks/figures.py [--quick | --startup]
 
 Each figure is measured in this one process (the whole-process CLI timings start fresh
 interpreters); ratios are taken between figures of the same run, so a loaded machine slows
@@ -82,37 +82,65 @@ def main(quick: bool = False) -> None:
         t_mc,
         f"{t_mc[0] / t_q[0]:.1f}× floor (min), {t_mc[1] / t_q[1]:.1f}× (median)",
     )
+    startup_rows(5 // r + 1)
+
+
+def startup_rows(n: int) -> None:
+    """The whole-process rows (``--startup``: only these): floor, ``gep --help``, ``gep account``
+    warm and with an empty cache folder, ``2n + 1`` interleaved rounds."""
     gep = str(Path(sys.executable).parent / "gep")
-    n = 5 // r + 1
+    # gep's bytecode written first, as `pip install` does (see benchmarks/bench_startup.py)
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "gep"), quiet=1)
     # no store (an empty workspace, no database URL): the files path, whatever other runs
     # left in ~/.gep_workspace
     env0 = {k: v for k, v in os.environ.items() if k != "GEP_DATABASE_URL"}
     env0["GEP_WORKSPACE"] = tempfile.mkdtemp(prefix="gep-bench-ws-")
     floor_cmd = [sys.executable, "-c", "import numpy, pandas, xarray, pint, pydantic, typer, yaml"]
-    t_floor = timed(lambda: subprocess.run(floor_cmd, capture_output=True, check=True, env=env0), n)
-    row("floor: interpreter + numpy, pandas, xarray, pint, pydantic, typer, yaml", t_floor)
-    for args in (["--help"], ["account", str(ROOT / "datasets" / "ankang")]):
-        t = timed(
-            lambda a=args: subprocess.run([gep, *a], capture_output=True, check=True, env=env0),
-            n,
-        )
-        row(
-            f"`gep {' '.join(args[:1])}{' datasets/ankang' if len(args) > 1 else ''}` (whole "
-            "process)",
-            t,
-            f"{t[0] / t_floor[0]:.2f}× floor (min), {t[1] / t_floor[1]:.2f}× (median)",
-        )
+    account_args = ["account", str(ROOT / "datasets" / "ankang")]
 
     def cold() -> None:  # an empty cache folder: first run, or first after a coefficient edit
         with tempfile.TemporaryDirectory() as tmp:
             env = {**env0, "GEP_CACHE_DIR": tmp}
-            subprocess.run([gep, *args], capture_output=True, check=True, env=env)
+            subprocess.run([gep, *account_args], capture_output=True, check=True, env=env)
 
-    t = timed(cold, n)
-    row("`gep account datasets/ankang`, empty cache folder", t, f"{t[0] / t_floor[0]:.2f}× floor")
+    procs = {
+        "floor: interpreter + numpy, pandas, xarray, pint, pydantic, typer, yaml": lambda: (
+            subprocess.run(floor_cmd, capture_output=True, check=True, env=env0)
+        ),
+        "`gep --help` (whole process)": lambda: subprocess.run(
+            [gep, "--help"], capture_output=True, check=True, env=env0
+        ),
+        "`gep account datasets/ankang` (whole process)": lambda: subprocess.run(
+            [gep, *account_args], capture_output=True, check=True, env=env0
+        ),
+        "`gep account datasets/ankang`, empty cache folder": cold,
+    }
+    # interleaved rounds (a change of load hits every case alike), after one warm-up each
+    times: dict[str, list[float]] = {name: [] for name in procs}
+    loads = []
+    for fn in procs.values():
+        fn()
+    for _ in range(2 * n + 1):
+        for name, fn in procs.items():
+            t = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t)
+        loads.append(os.getloadavg()[0])
+    stats = {k: (min(v), statistics.median(v)) for k, v in times.items()}
+    t_floor = next(iter(stats.values()))
+    for name, t in stats.items():
+        ratio = f"{t[0] / t_floor[0]:.2f}× floor (min), {t[1] / t_floor[1]:.2f}× (median)"
+        row(name, t, "1" if t is t_floor else ratio)
+    print(f"1-minute load average during the start-up rounds: {min(loads):.1f}–{max(loads):.1f}")
     with open("/proc/loadavg") as f:
         print(f"load average after the run: {' '.join(f.read().split()[:3])} (2 cores)")
 
 
 if __name__ == "__main__":
-    main(quick="--quick" in sys.argv)
+    if "--startup" in sys.argv:
+        print("| benchmark | min | median | note |\n| --- | --- | --- | --- |")
+        startup_rows(int(os.environ.get("GEP_BENCH_ROUNDS", "5")))
+    else:
+        main(quick="--quick" in sys.argv)

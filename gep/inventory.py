@@ -860,23 +860,99 @@ def dataset_from_frames(
     )
     if progress is not None:
         progress("rows")
+    ds = _assemble(name, regions, table, meta, path)
+    if progress is not None:
+        progress("arrays")
+    return ds
+
+
+def _assemble(
+    name: str, regions: pd.DataFrame, table: pd.DataFrame, meta: dict, path: str | None
+) -> Dataset:
+    """The :class:`Dataset` of validated regions and canonical table (xarray view built)."""
+    years = meta.get("years")
     present = set(table["region"].unique())
     counties = [c for c in regions.index if c in present]
     all_years = sorted(set(years) if years else set(table["year"]))
     data = to_xarray(table, counties, all_years)
-    if progress is not None:
-        progress("arrays")
     data.attrs["dataset"] = name
-    ds = Dataset(name=name, regions=regions, table=table, data=data, meta=meta, path=path)
-    return ds
+    return Dataset(name=name, regions=regions, table=table, data=data, meta=meta, path=path)
 
 
 def load_dataset(path: str | Path) -> Dataset:
-    """Load and validate a dataset folder (or a bare inventory file beside regions.csv)."""
+    """Load and validate a dataset folder (or a bare inventory file beside regions.csv).
+
+    A folder that loaded without any problem before, with the same file contents and the same
+    code, is read back from the validated-dataset cache (:mod:`gep.datacache`; the same
+    Dataset, without parsing and validating its rows again). Anything else — a first load, an
+    edited file, a dataset with a problem — takes the full validation below.
+    """
     path = Path(path)
     if not path.exists():
         raise InputError(Problem(str(path), "dataset folder not found"))
     folder = path if path.is_dir() else path.parent
+    key = _cache_key(path, folder)
+    if key is not None:
+        from . import datacache
+
+        hit = datacache.get(key)
+        if hit is not None:
+            meta = hit["meta"]
+            ds = _assemble(
+                str(meta.get("name", folder.name)), hit["regions"], hit["table"], meta, str(folder)
+            )
+            ds.__dict__["_hash"] = hit["hash"]
+            return ds
+    ds = _load_dataset_files(path, folder)
+    if key is not None:
+        from . import datacache
+
+        datacache.put(key, ds.meta, ds.regions, ds.table, ds.hash)
+    return ds
+
+
+#: files larger than this are never hashed for the dataset cache (read as usual) [bytes]
+CACHE_MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def _cache_key(path: Path, folder: Path) -> str | None:
+    """The :mod:`gep.datacache` key of the files :func:`load_dataset` would read, or None
+    (caching off, a file missing, unreadable or too large: the full path reports it)."""
+    from .cache import cache_dir
+
+    if cache_dir() is None:
+        return None
+    try:
+        if path.is_dir():
+            # the same choice as the full path (a folder named inventory.csv included)
+            inv = next(
+                (c for c in (folder / "inventory.csv", folder / "inventory.xlsx") if c.exists()),
+                None,
+            )
+            if inv is None:
+                return None
+            inv_name = f"folder:{inv.name}"
+        else:
+            inv, inv_name = path, f"file:{path.name}"
+        meta_file = folder / "dataset.yaml"
+        if meta_file.exists() and not meta_file.is_file():
+            return None
+        files: list[tuple[str, bytes | None]] = [
+            ("dataset.yaml", meta_file.read_bytes() if meta_file.exists() else None)
+        ]
+        for name, p in (("regions.csv", folder / "regions.csv"), (inv_name, inv)):
+            if not p.is_file() or p.stat().st_size > CACHE_MAX_FILE_BYTES:
+                return None
+            files.append((name, p.read_bytes()))
+    except OSError:
+        return None
+    from .datacache import dataset_key
+
+    return dataset_key(files)
+
+
+def _load_dataset_files(path: Path, folder: Path) -> Dataset:
+    """:func:`load_dataset` without the cache: parse and validate every file."""
     meta: dict = {}
     meta_file = folder / "dataset.yaml"
     if meta_file.exists():

@@ -128,9 +128,20 @@ def decode_yaml_bytes(data: bytes, name: str) -> str:
 
 
 def load_yaml(path: str | Path) -> Any:
-    """Read one YAML file strictly; any syntax error or duplicate key raises ``InputError``."""
+    """Read one YAML file strictly; any syntax error or duplicate key raises ``InputError``.
+
+    A text that parsed before is read back from :mod:`gep.yamlcache` (the file is still read
+    and checked first; errors are never cached)."""
+    from . import yamlcache
+
     path = Path(path)
-    return _parse(_read_text(path), str(path))
+    text = _read_text(path)
+    hit = yamlcache.get(text)
+    if hit is not None:
+        return hit[0]
+    data = _parse(text, str(path))
+    yamlcache.put(text, data)
+    return data
 
 
 def _read_text(path: Path) -> str:

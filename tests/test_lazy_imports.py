@@ -107,3 +107,31 @@ def test_carbon_group_mounted_on_use():
         "assert r.exit_code == 0 and 'eligibility' in r.output, r.output\n"
     )
     assert _loaded_after(code, ("gep.cli.carbon",)) == ["gep.cli.carbon"]
+
+
+def test_lazy_groups_behave_as_mounted_ones(monkeypatch):
+    """Every group of ``_LAZY_GROUPS`` (built on first use, issue 9 item 4) gives the same help,
+    errors and exit codes as the same sub-app mounted eagerly with ``add_typer``."""
+    import typer
+    from typer.testing import CliRunner
+
+    from gep.cli import main as _  # noqa: F401
+    from gep.cli.main import _LAZY_GROUPS, app
+
+    monkeypatch.setenv("COLUMNS", "100")
+    runner = CliRunner()
+    listing = runner.invoke(app, ["--help"]).output
+    at = [listing.index(f"│ {name} ") for name in _LAZY_GROUPS]
+    assert at == sorted(at) and at[0] > listing.index("│ audit ")  # after the commands, in order
+    for name, (module, attr, help_text) in _LAZY_GROUPS.items():
+        sub = getattr(__import__(module, fromlist=[attr]), attr)
+        eager = typer.Typer(add_completion=False)
+        eager.command("x")(lambda: None)  # a second entry, so `name` stays a sub-group
+        eager.add_typer(sub, name=name, help=help_text)
+        assert help_text in listing
+        sub_names = [c.name for c in sub.registered_commands]
+        assert sub_names
+        for args in ([name], [name, "--help"], [name, "nosuch"], [name, sub_names[0], "--help"]):
+            got, want = runner.invoke(app, args), runner.invoke(eager, args)
+            assert got.exit_code == want.exit_code, (args, got.output)
+            assert got.output.replace("root", "X") == want.output.replace("root", "X"), args

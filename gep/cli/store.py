@@ -382,11 +382,15 @@ def audit_cmd(
             typer.echo(df.to_string(index=False))
 
 
-def mount(app: typer.Typer) -> None:
-    app.add_typer(
-        users_app, name="users", help="Users and roles (viewer, analyst, approver, admin)."
-    )
-    app.add_typer(draft_app, name="draft", help="Private drafts of coefficient sets.")
+def mount(app: typer.Typer, groups: bool = True) -> None:
+    """Mount the store commands; ``groups=False``: only ``publish`` and ``audit`` (``gep``
+    mounts ``users``, ``draft`` and ``versions`` on first use, see ``gep.cli.main``)."""
+    if groups:
+        app.add_typer(
+            users_app, name="users", help="Users and roles (viewer, analyst, approver, admin)."
+        )
+        app.add_typer(draft_app, name="draft", help="Private drafts of coefficient sets.")
     app.command("publish")(publish_cmd)
-    app.add_typer(versions_app, name="versions", help="Versions of a coefficient set.")
+    if groups:
+        app.add_typer(versions_app, name="versions", help="Versions of a coefficient set.")
     app.command("audit")(audit_cmd)

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.timeout(120)
 
 
 def _load(folder, fast: bool, monkeypatch):
+    monkeypatch.setenv("GEP_CACHE_DIR", "off")  # both paths parse (no validated-dataset cache)
     monkeypatch.setattr(inventory, "FAST_CSV_BYTES", 0 if fast else 10**12)
     return load_dataset(folder)
 
