@@ -56,6 +56,16 @@ def apply_query_params() -> None:
     county = str(qp.get("county", "")).strip()
     if county:
         ss["county_choice"] = county
+        ss["_open_county"] = True  # a link naming a county opens the county page
+
+
+def open_linked_county(nav, county_page) -> None:
+    """A shared link naming a county (``/?county=610926&year=2024``) opens the county page,
+    not the overview it would land on; the link's other choices come along."""
+    if not st.session_state.pop("_open_county", False):
+        return
+    if nav.url_path in ("", "overview"):
+        st.switch_page(county_page, query_params=dict(st.query_params))
 
 
 def sync_query_params(**values) -> None:
@@ -68,8 +78,44 @@ def sync_query_params(**values) -> None:
             st.query_params[k] = str(v)
 
 
+#: the sidebar's choices, kept outside the widgets' own state (see :func:`restore_choices`)
+KEPT_CHOICES = (
+    "lang",
+    "dataset_choice",
+    "coef_choice",
+    "year",
+    "money_unit",
+    "profile",
+    "image_format",
+)
+
+
+def remember_choices() -> None:
+    """Copy the sidebar's current choices to a plain session key (called once its widgets
+    exist, every run)."""
+    ss = st.session_state
+    ss["_kept_choices"] = {k: ss[k] for k in KEPT_CHOICES if k in ss}
+
+
+def restore_choices() -> None:
+    """Bring back sidebar choices that Streamlit dropped from the session.
+
+    On a page change, Streamlit keeps only the widget values the browser reports with the
+    navigation click; a click that lands while the previous page is still running (a
+    loaded machine, the background profile computation) can report none of the sidebar's,
+    and the session fell back to Chinese and the default year, unit and method — the page
+    then opened under its Chinese title, so the click looked lost (issue 14). The choices
+    are kept under a plain key, which Streamlit never drops, and restored before anything
+    reads them."""
+    ss = st.session_state
+    for k, v in (ss.get("_kept_choices") or {}).items():
+        if k not in ss:
+            ss[k] = v
+
+
 def language_switch() -> str:
     """The 中文 / English switch at the top of the sidebar (also kept in the URL: ?lang=en)."""
+    restore_choices()
     apply_query_params()
     if st.session_state.get("lang") not in LANGS:
         st.session_state.pop("lang", None)
@@ -82,6 +128,8 @@ def language_switch() -> str:
             format_func=LANG_NAMES.get,
         )
     lang = st.session_state.get("lang", "zh")
+    kept = st.session_state.setdefault("_kept_choices", {})
+    kept["lang"] = lang
     sync_query_params(lang=lang)
     return lang
 
@@ -155,7 +203,9 @@ def sidebar(ctx: data.Context) -> None:
         st.radio(
             t("side.unit"),
             ["wan", "yi"],
-            index=1,
+            # no default beside a value the session already holds (restored by
+            # restore_choices): Streamlit would warn about the two
+            **({} if "money_unit" in st.session_state else {"index": 1}),
             key="money_unit",
             horizontal=True,
             format_func=lambda u: text(f"unit.choice.{u}", lang),
@@ -174,6 +224,7 @@ def sidebar(ctx: data.Context) -> None:
             horizontal=True,
             format_func=str.upper,
         )
+        remember_choices()
         if ctx.ok:
             if ctx.edits:
                 st.info(t("side.edits", n=len(ctx.edits)), icon="✏️")
