@@ -150,3 +150,43 @@ def test_other_profile_is_computed_in_the_background(monkeypatch):
     acc, _ = data.compute_account(ds, h, cs, "xie-2015")
     assert calls == every  # a lookup, not a second computation
     assert acc.profile == "xie-2015" and float(acc.city_gep().sum()) > 0
+
+
+def test_background_warm_up_waits_while_a_page_is_drawn(monkeypatch):
+    """The other profiles are not computed while a page run is in progress: the warm-up
+    waits for the pages to be idle (a click then finds the server free)."""
+    import threading
+    import time
+
+    from gep.app import data
+    from gep.coefficients import load_set
+    from gep.inventory import load_dataset
+
+    from .helpers import MINI, MINI_SET
+
+    computed = threading.Event()
+    real = data.account
+
+    def counting(*args, **kw):
+        computed.set()
+        return real(*args, **kw)
+
+    monkeypatch.setattr(data, "account", counting)
+    monkeypatch.setattr(data, "WARM_DELAY_S", 0.0)
+    ds, cs = load_dataset(MINI), load_set(MINI_SET)
+    h = f"{ds.hash}-warm-idle-test"
+    data.run_started()  # a page of this (bare) session is being drawn
+    try:
+        thread = data.warm_other_profiles(ds, h, cs, "ndrc-2022")
+        assert thread is not None
+        assert not computed.wait(1.5)  # nothing computed while the page runs
+    finally:
+        data.run_finished()
+    assert computed.wait(60)  # idle: the warm-up goes on
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+    assert data.wait_until_idle(timeout=0)
+    t0 = time.monotonic()
+    data.run_started()
+    assert not data.wait_until_idle(timeout=0.3) and time.monotonic() - t0 >= 0.3
+    data.run_finished()
