@@ -86,6 +86,18 @@ def navigate(page, sync_api, label: str) -> None:
         raise
 
 
+def shown_box(locator, timeout_s: float = 30.0) -> dict:
+    """The element's box once it is drawn (a rerun may be replacing it: None until then)."""
+    deadline = time.time() + timeout_s
+    while True:
+        locator.wait_for(state="visible", timeout=30_000)
+        box = locator.bounding_box()
+        if box is not None or time.time() > deadline:
+            assert box is not None, "element not drawn"
+            return box
+        time.sleep(0.3)
+
+
 def test_dashboard_in_a_real_browser(server):
     sync_api = pytest.importorskip("playwright.sync_api")
     expect = sync_api.expect
@@ -131,7 +143,7 @@ def test_dashboard_in_a_real_browser(server):
             search.fill(PRICE.split(".")[-1])
             search.press("Enter")
             page.wait_for_timeout(1500)
-            box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+            box = shown_box(page.locator('[data-testid="stDataFrame"]').first)
             page.mouse.click(box["x"] + 150, box["y"] + 35 + 17)
             page.wait_for_timeout(300)
             for _ in range(3):
