@@ -15,7 +15,6 @@ from gep.app.i18n import t
 
 st.set_page_config(page_title="GEP · 生态产品总值", page_icon="🌲", layout="wide")
 
-data.run_started()  # the background profile warm-up waits while a page is drawn
 lang = ui.language_switch()
 user = identity.current()  # local admin, or the OIDC user mapped to a role (gep.store)
 with st.spinner(t("app.loading")):
@@ -51,7 +50,4 @@ ui.sidebar(ctx)
 identity.sidebar_box(user, lang)
 status.banner(ctx)  # illustrative-data banner + which coefficient version, on every page
 ui.collapse_sidebar_after_navigation(nav.url_path)
-try:
-    safety.guarded(nav.run)  # errors: logged with an id, the user sees the id (issue 16)
-finally:  # also after st.stop() and an interrupting rerun
-    data.run_finished()
+safety.guarded(nav.run)  # errors: logged with an id, the user sees the id (issue 16)

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -214,10 +213,8 @@ def warm_other_profiles(
     """Compute the other method profiles' accounts in a background thread (once per dataset
     and coefficient set), so that switching the method profile is a cache lookup.
 
-    The thread waits a moment first, runs at a lower OS priority and, before each profile,
-    waits until no session's page is being drawn (:func:`wait_until_idle`), so it neither
-    slows a page down nor keeps the server busy when a click arrives; the cache lock makes a
-    switch during the computation wait for it instead of computing twice.
+    The thread waits a moment first, so the page being shown is not slowed down; the cache
+    lock makes a switch during the computation wait for it instead of computing twice.
     """
     key = (dataset_hash, coefficients.hash)
     with _warm_lock:
@@ -229,11 +226,9 @@ def warm_other_profiles(
 
     def run() -> None:
         time.sleep(WARM_DELAY_S)
-        _lower_priority()
         for prof in PROFILES:
             if prof == current:
                 continue
-            wait_until_idle()  # never compete with a page being drawn
             try:
                 compute_account(dataset, dataset_hash, coefficients, prof)
             except Exception:  # shown (with its message) when the user picks that profile
@@ -251,57 +246,6 @@ def warm_other_profiles(
 
 #: seconds the profile warm-up waits before starting (the current page renders first)
 WARM_DELAY_S = 1.5
-#: a run that started longer ago than this no longer counts as running (a closed tab)
-RUN_STALE_S = 60.0
-#: the longest the warm-up waits for the pages to be idle before each profile [s]
-IDLE_WAIT_MAX_S = 120.0
-
-#: session id → start of the page run in progress (time.monotonic)
-_runs: dict[str, float] = {}
-_runs_lock = threading.Lock()
-
-
-def _session_id() -> str:
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx(suppress_warning=True)
-    return ctx.session_id if ctx is not None else "bare"
-
-
-def run_started() -> None:
-    """A page run of this session begins (``app.py``, before anything else)."""
-    with _runs_lock:
-        _runs[_session_id()] = time.monotonic()
-
-
-def run_finished() -> None:
-    """This session's page run is done (``app.py``, after the page)."""
-    with _runs_lock:
-        _runs.pop(_session_id(), None)
-
-
-def busy() -> bool:
-    """True while some session's page is being drawn."""
-    now = time.monotonic()
-    with _runs_lock:
-        return any(now - t0 < RUN_STALE_S for t0 in _runs.values())
-
-
-def wait_until_idle(timeout: float | None = None, poll: float = 0.2) -> bool:
-    """Wait until no page is being drawn (at most ``timeout`` [s]); True if idle."""
-    deadline = time.monotonic() + (IDLE_WAIT_MAX_S if timeout is None else timeout)
-    while busy():
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(poll)
-    return True
-
-
-def _lower_priority() -> None:
-    """Nice the calling thread (Linux: a thread is a task with its own priority)."""
-    # not Linux, or not allowed: run as is
-    with contextlib.suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 15)
 
 
 # --------------------------------------------------------------------------------------------
