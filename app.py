@@ -34,8 +34,9 @@ PAGES = [
     ("audit", "📜", "tools"),
 ]
 sections: dict[str, list] = {}
+pages: dict[str, st.Page] = {}
 for name, icon, section in PAGES:
-    page = st.Page(
+    page = pages[name] = st.Page(
         f"gep/app/pages/{name}.py",
         title=t(f"nav.{name}"),
         icon=icon,
@@ -44,6 +45,7 @@ for name, icon, section in PAGES:
     )
     sections.setdefault(t(f"nav.section.{section}"), []).append(page)
 nav = st.navigation(sections)
+ui.open_linked_county(nav, pages["county"])  # ?county=610926 opens that county
 ui.sidebar(ctx)
 identity.sidebar_box(user, lang)
 status.banner(ctx)  # illustrative-data banner + which coefficient version, on every page

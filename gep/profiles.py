@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,12 +198,13 @@ _IND_KEYS = {
     "method",
     "default",
     "clause",
+    "clause_en",
     "clause_status",
     "name",
     "options",
     "note",
 }
-_OOR_KEYS = {"required", "share", "clause", "clause_status", "note"}
+_OOR_KEYS = {"required", "share", "clause", "clause_en", "clause_status", "note"}
 _SHARE_KEYS = {"coefficient", "items"}
 _ITEMS_KEYS = {"numerator", "denominator"}
 
@@ -245,6 +247,11 @@ class OutOfRegionRule:
     clause: str = ""
     clause_status: str = "U"
     note: str = ""
+    clause_en: str = ""
+
+    def clause_text(self, lang: str = "zh") -> str:
+        """The clause reference in ``lang`` (the English ``clause_en`` when given)."""
+        return self.clause_en if lang != "zh" and self.clause_en else self.clause
 
 
 @dataclass(frozen=True)
@@ -258,6 +265,12 @@ class ProfileIndicator:
     name_en: str | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
     note: str = ""
+    #: the clause reference in English (Chinese titles glossed, the gloss marked as such)
+    clause_en: str = ""
+
+    def clause_text(self, lang: str = "zh") -> str:
+        """The clause reference in ``lang`` (the English ``clause_en`` when given)."""
+        return self.clause_en if lang != "zh" and self.clause_en else self.clause
 
     @property
     def category(self) -> str:
@@ -391,6 +404,27 @@ def _names(raw: Any, c: _Collector, path: tuple) -> dict[str, str]:
     return out
 
 
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _clause_en(spec: Mapping, c: _Collector, path: tuple) -> str:
+    """The optional English clause reference: non-empty text without Chinese characters (a
+    Chinese title is given as an English gloss marked ``[gloss]``, never left in Chinese)."""
+    raw = spec.get("clause_en")
+    if raw is None:
+        return ""
+    if not isinstance(raw, str) or not raw.strip():
+        c.bad((*path, "clause_en"), "must be non-empty text")
+        return ""
+    if _CJK.search(raw):
+        c.bad(
+            (*path, "clause_en"),
+            "must be English: gloss the Chinese text (mark a gloss of a title as [gloss])",
+        )
+        return ""
+    return raw
+
+
 def _engine_families() -> set[str]:
     from .indicators import REGISTRY
 
@@ -498,6 +532,7 @@ def parse_profile(
         if not isinstance(clause, str) or not clause.strip():
             c.bad((*path, "clause"), "give the clause reference (or 'local')")
             clause = ""
+        clause_en = _clause_en(spec, c, path)
         status = spec.get("clause_status")
         if status not in CLAUSE_STATUSES:
             c.bad((*path, "clause_status"), f"must be one of {', '.join(CLAUSE_STATUSES)}")
@@ -531,6 +566,7 @@ def parse_profile(
                 name_en=names.get("en"),
                 options=dict(opts),
                 note=str(spec.get("note") or ""),
+                clause_en=clause_en,
             )
         )
 
@@ -566,6 +602,7 @@ def parse_profile(
                     clause=str(spec.get("clause") or ""),
                     clause_status=str(status),
                     note=str(spec.get("note") or ""),
+                    clause_en=_clause_en(spec, c, path),
                 )
             )
 

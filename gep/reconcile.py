@@ -299,7 +299,7 @@ def account_frame(acc, year: int, profile, lang: str = "zh") -> pd.DataFrame:
                 "category": ind.category,
                 "value": v,
                 "method": pi.method,
-                "clause": pi.clause,
+                "clause": pi.clause_text(lang),
                 "name": pi.label(lang) or ind.label(lang),
                 "method_label": pi.variant.zh if lang == "zh" else pi.variant.en,
                 "clause_status": pi.clause_status,

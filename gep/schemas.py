@@ -57,6 +57,9 @@ class Source(_Strict):
     """Where a value comes from: at least a title."""
 
     title: Annotated[str, Field(strict=True, min_length=1, pattern=r"\S")]
+    #: English beside a Chinese title in the English interface: a gloss (ours, shown as
+    #: "[English gloss: …]"), never presented as a published English title
+    title_en: Text | None = None
     issuer: Text | None = None
     year: int | Text | None = None
     clause: Text | None = None

@@ -59,8 +59,16 @@ def _entry(c: Coefficient, year: int) -> ValueEntry:
     return found if found is not None else c.values[0]
 
 
-def _source_text(source: dict) -> str:
-    parts = [str(source.get(k)) for k in ("title", "issuer", "year", "clause") if source.get(k)]
+def _source_text(source: dict, lang: str = "zh") -> str:
+    """Title · issuer · year · clause as written in the file; in English the Chinese title is
+    followed by its English (gloss or published title, :func:`gep.report.glosses.source_title`)."""
+    from ..report.glosses import glossed, source_title
+
+    title = source_title(source, lang)
+    parts = [title] if title else []
+    parts += [
+        glossed(str(source.get(k)), lang) for k in ("issuer", "year", "clause") if source.get(k)
+    ]
     return " · ".join(parts)
 
 
@@ -120,7 +128,7 @@ def coefficient_frame(
                     "valid_from": e.start.isoformat(),
                     "price_year": e.price_year,
                     "status": e.status,
-                    "source": _source_text(e.source),
+                    "source": _source_text(e.source, lang),
                     "set": c.set_name,
                 }
             )

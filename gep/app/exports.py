@@ -87,10 +87,45 @@ def csv_bytes(df: pd.DataFrame, ctx=None, region: str | None = None) -> bytes:
     return (csv_comment(ctx, region) + body).encode("utf-8-sig")
 
 
-def image_caption(ctx=None) -> str:
+def image_caption(ctx=None, all_years: bool = False) -> str:
     """The red caption line drawn in every chart image ("" when nothing is illustrative);
-    HTML-escaped for a Plotly annotation."""
-    return html.escape(warning_line(ctx, short=True))
+    HTML-escaped for a Plotly annotation. ``all_years``: for a chart of every year (a trend),
+    the line gives the range of the illustrative share over the years, not the selected
+    year's share."""
+    if not all_years:
+        return html.escape(warning_line(ctx, short=True))
+    return html.escape(all_years_line(ctx))
+
+
+def all_years_line(ctx=None) -> str:
+    """The short illustrative-data line over every year of the account ("" when nothing is
+    illustrative in any year): ``⚠ 示意数据（illustrative）：2019–2024 年 GEP 的
+    31.0%–34.2% 依赖示意数据，不是正式核算结果``."""
+    ctx = _ctx(ctx)
+    if ctx is None:
+        return ""
+    from .status import status_key
+
+    years = [int(y) for y in ctx.dataset.years]
+    got = [
+        _summary(
+            status_key(ctx), ctx.coefficients.hash, ctx.profile, y, None, ctx.account, ctx.dataset
+        )
+        for y in years
+    ]
+    if not any(g.get("illustrative") for g in got):
+        return ""
+    shares = [g["share"] for g in got if g.get("illustrative") and g["share"] == g["share"]]
+    if not shares:
+        pct = "—"
+    elif round(min(shares), 3) == round(max(shares), 3):
+        pct = f"{100 * min(shares):.1f}%"
+    else:
+        pct = f"{100 * min(shares):.1f}%–{100 * max(shares):.1f}%"
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    if ctx.lang == "zh":
+        return f"⚠ 示意数据（illustrative）：{span} 年 GEP 的 {pct} 依赖示意数据，不是正式核算结果"
+    return f"⚠ Illustrative data (示意数据): {pct} of {span} GEP; not an official account"
 
 
 def versions(ctx=None) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import re
 from pathlib import Path
 
@@ -55,6 +56,16 @@ def apply_query_params() -> None:
     county = str(qp.get("county", "")).strip()
     if county:
         ss["county_choice"] = county
+        ss["_open_county"] = True  # a link naming a county opens the county page
+
+
+def open_linked_county(nav, county_page) -> None:
+    """A shared link naming a county (``/?county=610926&year=2024``) opens the county page,
+    not the overview it would land on; the link's other choices come along."""
+    if not st.session_state.pop("_open_county", False):
+        return
+    if nav.url_path in ("", "overview"):
+        st.switch_page(county_page, query_params=dict(st.query_params))
 
 
 def sync_query_params(**values) -> None:
@@ -67,8 +78,44 @@ def sync_query_params(**values) -> None:
             st.query_params[k] = str(v)
 
 
+#: the sidebar's choices, kept outside the widgets' own state (see :func:`restore_choices`)
+KEPT_CHOICES = (
+    "lang",
+    "dataset_choice",
+    "coef_choice",
+    "year",
+    "money_unit",
+    "profile",
+    "image_format",
+)
+
+
+def remember_choices() -> None:
+    """Copy the sidebar's current choices to a plain session key (called once its widgets
+    exist, every run)."""
+    ss = st.session_state
+    ss["_kept_choices"] = {k: ss[k] for k in KEPT_CHOICES if k in ss}
+
+
+def restore_choices() -> None:
+    """Bring back sidebar choices that Streamlit dropped from the session.
+
+    On a page change, Streamlit keeps only the widget values the browser reports with the
+    navigation click; a click that lands while the previous page is still running (a
+    loaded machine, the background profile computation) can report none of the sidebar's,
+    and the session fell back to Chinese and the default year, unit and method — the page
+    then opened under its Chinese title, so the click looked lost (issue 14). The choices
+    are kept under a plain key, which Streamlit never drops, and restored before anything
+    reads them."""
+    ss = st.session_state
+    for k, v in (ss.get("_kept_choices") or {}).items():
+        if k not in ss:
+            ss[k] = v
+
+
 def language_switch() -> str:
     """The 中文 / English switch at the top of the sidebar (also kept in the URL: ?lang=en)."""
+    restore_choices()
     apply_query_params()
     if st.session_state.get("lang") not in LANGS:
         st.session_state.pop("lang", None)
@@ -81,6 +128,8 @@ def language_switch() -> str:
             format_func=LANG_NAMES.get,
         )
     lang = st.session_state.get("lang", "zh")
+    kept = st.session_state.setdefault("_kept_choices", {})
+    kept["lang"] = lang
     sync_query_params(lang=lang)
     return lang
 
@@ -154,7 +203,9 @@ def sidebar(ctx: data.Context) -> None:
         st.radio(
             t("side.unit"),
             ["wan", "yi"],
-            index=1,
+            # no default beside a value the session already holds (restored by
+            # restore_choices): Streamlit would warn about the two
+            **({} if "money_unit" in st.session_state else {"index": 1}),
             key="money_unit",
             horizontal=True,
             format_func=lambda u: text(f"unit.choice.{u}", lang),
@@ -173,6 +224,7 @@ def sidebar(ctx: data.Context) -> None:
             horizontal=True,
             format_func=str.upper,
         )
+        remember_choices()
         if ctx.ok:
             if ctx.edits:
                 st.info(t("side.edits", n=len(ctx.edits)), icon="✏️")
@@ -272,17 +324,19 @@ def source_line(ctx: data.Context | None = None) -> str:
     return line
 
 
-def dress(fig, title: str | None) -> None:
+def dress(fig, title: str | None, all_years: bool = False) -> None:
     """Put the title and the source line into the figure itself, so a downloaded image says
     what it shows, where, when, and from which data (one layout update: each plotly update
-    validates the whole layout)."""
+    validates the whole layout). ``all_years``: the figure shows every year (a trend), so the
+    illustrative-data line speaks of every year, not of the selected one."""
     upd: dict = {}
     if title:
         upd["title"] = {"text": title, "x": 0, "font": {"size": 15}}
     src = source_line()
     from . import exports
 
-    caption = exports.image_caption()  # the illustrative-data line, red, under the source
+    # the illustrative-data line, red, under the source
+    caption = exports.image_caption(all_years=all_years)
     if caption:
         src = f'{src}<br><span style="color:#b00020">{caption}</span>'
     if src:
@@ -309,16 +363,22 @@ def dress(fig, title: str | None) -> None:
         fig.update_layout(upd)
 
 
+#: how many figures :func:`_dressed_figure` built, by chart key (a test counts them: a control
+#: that does not change a figure must not rebuild it)
+FIGURE_BUILDS: collections.Counter = collections.Counter()
+
+
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _dressed_figure(key: tuple, _build, _title: str | None):
+def _dressed_figure(key: tuple, _build, _title: str | None, _all_years: bool = False):
+    FIGURE_BUILDS[key[0]] += 1
     fig = _build()
-    dress(fig, _title)
+    dress(fig, _title, all_years=_all_years)
     return fig
 
 
-def context_key(ctx: data.Context | None = None) -> tuple:
-    """What every figure of a page depends on: data and coefficient hashes, profile, year,
-    money unit and language."""
+def context_key(ctx: data.Context | None = None, per_year: bool = True) -> tuple:
+    """What every figure of a page depends on: data and coefficient hashes, profile, year
+    (unless the figure shows every year: ``per_year=False``), money unit and language."""
     ctx = ctx or st.session_state.get("_ctx")
     if ctx is None or not ctx.ok:
         return ()
@@ -326,7 +386,7 @@ def context_key(ctx: data.Context | None = None) -> tuple:
         ctx.dataset_hash,
         ctx.coefficients.hash,
         ctx.profile,
-        ctx.year,
+        ctx.year if per_year else None,
         ctx.unit,
         ctx.lang,
     )
@@ -344,7 +404,12 @@ def phone_order(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def chart_block(
-    fig, table: pd.DataFrame, key: str, title: str | None = None, cache: tuple | None = None
+    fig,
+    table: pd.DataFrame,
+    key: str,
+    title: str | None = None,
+    cache: tuple | None = None,
+    per_year: bool = True,
 ) -> None:
     """A chart, its table one click away (tab), and a CSV download of that table.
 
@@ -352,24 +417,27 @@ def chart_block(
     that the figure depends on, beyond :func:`context_key`) the built and dressed figure is
     kept across reruns and sessions, so a control that does not change it costs nothing.
     The chart's camera button saves a PNG or SVG (sidebar choice) named after the title, with
-    the title and the source line drawn in the image.
+    the title and the source line drawn in the image. ``per_year=False``: the figure shows
+    every year (a trend), so switching the selected year keeps it (its cache key leaves the
+    year out, and its illustrative-data line covers every year).
     """
     from . import exports
 
     table = phone_order(table)
+    all_years = not per_year
     if callable(fig) and cache is not None:
         full_key = (
             key,
-            *context_key(),
+            *context_key(per_year=per_year),
             *cache,
             title or "",
             source_line(),
-            exports.image_caption(),
+            exports.image_caption(all_years=all_years),
         )
-        fig = _dressed_figure(full_key, fig, title)
+        fig = _dressed_figure(full_key, fig, title, all_years)
     else:
         fig = fig() if callable(fig) else fig
-        dress(fig, title)
+        dress(fig, title, all_years=all_years)
     fmt = st.session_state.get("image_format", "png")
     stem = file_stem(title or key)
     config = {

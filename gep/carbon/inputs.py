@@ -15,9 +15,24 @@ from ..yamlio import loads_yaml
 
 @lru_cache(maxsize=1)
 def input_specs() -> dict[str, dict]:
-    """``{input name: {zh, en, unit, help_zh, help_en, default | default_from, ...}}``."""
+    """``{input name: {zh, en, unit[, unit_en], help_zh, help_en, default | default_from,
+    ...}}``."""
     text = resources.files("gep.carbon").joinpath("project_inputs.yaml").read_text("utf-8")
     return loads_yaml(text, "gep/carbon/project_inputs.yaml")
+
+
+def unit_text(spec: dict, lang: str = "zh") -> str:
+    """An input's unit in ``lang`` (``unit_en`` where the unit is written in Chinese)."""
+    if lang != "zh" and spec.get("unit_en"):
+        return str(spec["unit_en"])
+    return str(spec.get("unit", ""))
+
+
+def default_text(spec: dict, lang: str = "zh") -> str:
+    """A plain default in ``lang`` (``default_en`` where the default is written in Chinese)."""
+    if lang != "zh" and "default_en" in spec:
+        return str(spec["default_en"])
+    return str(spec.get("default", "—"))
 
 
 def _fmt(value: float) -> str:
@@ -33,7 +48,7 @@ def input_help(name: str, lang: str = "zh", defaults: dict | None = None) -> str
     spec = input_specs()[name]
     zh = lang == "zh"
     text = spec["help_zh" if zh else "help_en"]
-    unit = spec.get("unit", "")
+    unit = unit_text(spec, lang)
     if "default_from" in spec:
         key = spec["default_from"]
         d = (defaults or {}).get(key)
@@ -46,7 +61,7 @@ def input_help(name: str, lang: str = "zh", defaults: dict | None = None) -> str
             default = "—"
             source = DEFAULT_SPECS[key].coefficient_id
     else:
-        default = str(spec.get("default", "—"))
+        default = default_text(spec, lang)
         source = str(spec.get("default_source", ""))
     if zh:
         return f"{text} 单位：{unit}。默认：{default}（来源：{source}）"
@@ -61,7 +76,7 @@ def input_rows(lang: str = "zh", defaults: dict | None = None) -> list[dict]:
             {
                 "input": name,
                 "label": spec["zh" if lang == "zh" else "en"],
-                "unit": spec.get("unit", ""),
+                "unit": unit_text(spec, lang),
                 "help": input_help(name, lang, defaults),
             }
         )

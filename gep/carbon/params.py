@@ -38,7 +38,8 @@ SPECIES: tuple[str, ...] = (
 NO_VOLUME_MODEL: dict[str, str] = {
     "bamboo": (
         "bamboo has no volume-based (B–V) biomass model; account bamboo carbon separately "
-        "(e.g. culm count × 10.44 kg per culm, 张茂震 et al. 2009 as used by 李银 et al. 2016) "
+        "(e.g. culm count × 10.44 kg per culm, Zhang Maozhen et al. 2009 as used by "
+        "Li Yin et al. 2016) "
         "and drop it from the forest inventory passed to gep.carbon"
     ),
 }

@@ -101,10 +101,14 @@ def number(v, digits: int = 4) -> str:
     return f"{v:.{digits}g}"
 
 
-def source_text(source) -> str:
-    """A coefficient source record (mapping) or an inventory source text, as one line."""
+def source_text(source, lang: str = "zh") -> str:
+    """A coefficient source record (mapping) or an inventory source text, as one line (in
+    English, a Chinese title is followed by its English gloss or title)."""
     if isinstance(source, dict):
-        parts = [source.get(k) for k in ("issuer", "title", "year", "clause")]
+        from .glosses import source_title
+
+        title = source_title(source, lang)
+        parts = [source.get("issuer"), title, source.get("year"), source.get("clause")]
         return "，".join(str(p) for p in parts if p not in (None, ""))
     return str(source or "")
 
@@ -167,7 +171,7 @@ def coefficients_frame(acc, ex: dict, lang: str = "zh") -> pd.DataFrame:
                 else "—",
                 _t(lang, "价格指数换算", "Price-index factor"): index_text(acc, c, year, lang),
                 _t(lang, "状态", "Status"): status_label(c.get("status"), lang),
-                _t(lang, "来源", "Source"): source_text(c.get("source")),
+                _t(lang, "来源", "Source"): source_text(c.get("source"), lang),
             }
         )
     return pd.DataFrame(rows)

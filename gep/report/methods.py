@@ -58,8 +58,13 @@ _ASCII_TAIL = re.compile(r"\s+—\s+[ -~]*$")
 
 def reference_text(text: str, lang: str = "zh") -> str:
     """A citation for ``lang``: in Chinese, English remarks in brackets or after a dash are
-    dropped when the citation itself is Chinese."""
-    if lang != "zh" or not re.search(r"[\u4e00-\u9fff]", text):
+    dropped when the citation itself is Chinese; in English, the Chinese titles are followed by
+    their English gloss or English title (:mod:`gep.report.glosses`)."""
+    if lang != "zh":
+        from .glosses import glossed
+
+        return glossed(text, lang)
+    if not re.search(r"[\u4e00-\u9fff]", text):
         return text
     out = _ASCII_TAIL.sub("", _ASCII_REMARK.sub("", text))
     return out.rstrip(" ;,") + ("" if out.endswith(".") else "")

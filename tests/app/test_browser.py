@@ -69,22 +69,33 @@ def expected_total() -> str:
 
 
 def navigate(page, sync_api, label: str) -> None:
-    """Open a page from the sidebar navigation and wait for its heading.
+    """Open a page from the sidebar navigation and wait for its heading (no retry).
 
-    A click on the navigation that lands while the previous page's rerun (or the background
-    computation of the other profiles) still holds the script can be dropped on a loaded
-    2-core machine: the page is then captured to tests/artifacts for diagnosis and the click
-    repeated once; a second miss fails the test.
+    A click landing while the previous page still ran used to open the page in Chinese (the
+    sidebar's choices were dropped by Streamlit's page-change cleanup; the app now restores
+    them, gep.app.ui.restore_choices), which looked like a lost click. On a miss the page is
+    captured to tests/artifacts for diagnosis and the test fails.
     """
     nav = page.locator('[data-testid="stSidebarNav"]').get_by_text(label, exact=True)
     heading = page.get_by_role("heading", name=label, exact=True)
     nav.click()
     try:
-        heading.wait_for(timeout=30_000)
+        heading.wait_for(timeout=60_000)
     except sync_api.TimeoutError:
         page.screenshot(path=str(ARTIFACTS / f"nav_missed_{label}.png"), full_page=True)
-        nav.click()
-        heading.wait_for(timeout=30_000)
+        raise
+
+
+def shown_box(locator, timeout_s: float = 30.0) -> dict:
+    """The element's box once it is drawn (a rerun may be replacing it: None until then)."""
+    deadline = time.time() + timeout_s
+    while True:
+        locator.wait_for(state="visible", timeout=30_000)
+        box = locator.bounding_box()
+        if box is not None or time.time() > deadline:
+            assert box is not None, "element not drawn"
+            return box
+        time.sleep(0.3)
 
 
 def test_dashboard_in_a_real_browser(server):
@@ -132,7 +143,7 @@ def test_dashboard_in_a_real_browser(server):
             search.fill(PRICE.split(".")[-1])
             search.press("Enter")
             page.wait_for_timeout(1500)
-            box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+            box = shown_box(page.locator('[data-testid="stDataFrame"]').first)
             page.mouse.click(box["x"] + 150, box["y"] + 35 + 17)
             page.wait_for_timeout(300)
             for _ in range(3):

@@ -74,3 +74,19 @@ def test_lang_en_alias(workspace):
         at.run(timeout=TIMEOUT)
         assert_ok(at)
         assert at.title[0].value == "Overview"
+
+
+def test_link_without_a_page_opens_the_county_page(workspace):
+    """``/?county=…`` (no page in the path) opens the county page on that county; a later
+    visit to the overview stays there."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["county"] = "100002"
+    at.query_params["year"] = "2020"
+    at.query_params["lang"] = "zh"
+    at.run(timeout=TIMEOUT)
+    assert_ok(at)
+    assert at.title[0].value == "区县"
+    assert at.selectbox(key="county").value == "100002"
+    assert at.sidebar.selectbox(key="year").value == 2020
+    goto(at, "overview")
+    assert at.title[0].value == "总览"

@@ -239,7 +239,11 @@ with st.form("cb_project"):
         t("cb.area_unit"),
         ["mu", "hectare", "km**2"],
         key="cb_area_unit",
-        format_func={"mu": "亩 mu", "hectare": "公顷 ha", "km**2": "km²"}.get,
+        format_func=(
+            {"mu": "亩 mu", "hectare": "公顷 ha", "km**2": "km²"}
+            if lang == "zh"
+            else {"mu": "mu (1/15 ha)", "hectare": "ha", "km**2": "km²"}
+        ).get,
     )
     species = a3.selectbox(
         t("cb.species"),
@@ -597,7 +601,8 @@ if result.get("npv_p5") is not None:
         f"{result['npv_p95'] / 1e4:,.1f} {t('unit.wan')}; "
         + (
             f"{tr('per_mu')} {result['npv_CNY_per_mu_p5']:,.0f} / "
-            f"{result['npv_CNY_per_mu_p50']:,.0f} / {result['npv_CNY_per_mu_p95']:,.0f} 元; "
+            f"{result['npv_CNY_per_mu_p50']:,.0f} / {result['npv_CNY_per_mu_p95']:,.0f} "
+            f"{'元' if lang == 'zh' else 'CNY'}; "
         )
         + f"{t('cb.col.credits')} {result['credited_total_p5']:,.0f} / "
         f"{result['credited_total_p50']:,.0f} / {result['credited_total_p95']:,.0f}"
@@ -681,7 +686,12 @@ with left:
     fig.update_xaxes(title=t("cb.col.price_unit"))
     fig.update_yaxes(title=t("unit.wan"))
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10})
-    tbl = sens.rename(columns={"price_CNY_per_tCO2e": t("cb.col.price"), "npv_CNY": "NPV (元)"})
+    tbl = sens.rename(
+        columns={
+            "price_CNY_per_tCO2e": t("cb.col.price"),
+            "npv_CNY": "NPV (元)" if lang == "zh" else "NPV (CNY)",
+        }
+    )
     ui.chart_block(fig, tbl, "carbon_price_sensitivity", tr("sens_title"))
 with right:
     st.markdown(f"**{tr('scen_title')}**")
@@ -764,7 +774,7 @@ def _in_lang(value: str) -> str:
 def inputs_table() -> pd.DataFrame:
     """Every project input: name, unit, meaning, default, its status and source (the source as
     written in the coefficient file; the coefficient itself is on the 系数 page)."""
-    from gep.carbon.inputs import input_specs
+    from gep.carbon.inputs import default_text, input_specs, unit_text
     from gep.report.labels import status_label
 
     zh = lang == "zh"
@@ -776,7 +786,7 @@ def inputs_table() -> pd.DataFrame:
             default = f"{d.value:,.6g} {views.nice_unit(d.unit, lang)}"
             status, source = status_label(d.status, lang), d.source
         else:
-            default = _in_lang(str(spec.get("default", "—")))
+            default = _in_lang(default_text(spec, lang))
             for k, sc in scenarios.items():
                 default = default.replace(k, sc.zh if zh else k)
             if "richards_a_se" in default:
@@ -785,7 +795,7 @@ def inputs_table() -> pd.DataFrame:
         rows.append(
             {
                 text("cb.in.label", lang): spec["zh" if zh else "en"],
-                text("cb.in.unit", lang): spec.get("unit", ""),
+                text("cb.in.unit", lang): unit_text(spec, lang),
                 text("cb.in.help", lang): spec["help_zh" if zh else "help_en"],
                 text("cb.in.default", lang): default,
                 text("cb.in.status", lang): status or "—",

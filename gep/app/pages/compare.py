@@ -101,4 +101,5 @@ ui.chart_block(
     "compare_trend",
     t("cmp.trend", m=label if measure != "category" else t("measure.gep")),
     cache=choice,
+    per_year=False,
 )

@@ -253,7 +253,9 @@ with left:
         .rename(columns={"year": t("col.year")})
     )
     tbl[f"GEP ({money})"] = tbl.drop(columns=t("col.year")).sum(axis=1, min_count=1)
-    ui.chart_block(trend_fig, tbl, "county_trend", t("co.trend", name=name), cache=(region,))
+    ui.chart_block(
+        trend_fig, tbl, "county_trend", t("co.trend", name=name), cache=(region,), per_year=False
+    )
 with right:
     st_df = views.standing(acc, region, year, lang, unit)
     plot = st_df.assign(what=st_df["what"])
@@ -297,5 +299,10 @@ def rank_fig():
 
 
 ui.chart_block(
-    rank_fig, hist_tbl, "county_rank_history", t("co.rank_history", name=name), cache=(region,)
+    rank_fig,
+    hist_tbl,
+    "county_rank_history",
+    t("co.rank_history", name=name),
+    cache=(region,),
+    per_year=False,
 )

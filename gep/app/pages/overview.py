@@ -95,6 +95,7 @@ with right:
         "city_trend",
         t("ov.trend") + f"（{money}）" if lang == "zh" else t("ov.trend") + f" ({money})",
         cache=(),
+        per_year=False,  # every year: a year switch keeps the built figure
     )
     if problem:
         st.caption(f"⚠️ {problem}")
