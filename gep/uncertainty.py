@@ -782,6 +782,37 @@ def _lazy_summaries(value: xr.DataArray, levels: Sequence[str]) -> list:
     return out
 
 
+def _city_ledger_draws(acc: Account, det: Account | None):
+    """The city's own ledger per draw (:func:`gep.ledger.aggregate_ledger` on the per-draw
+    county ledger), or None when the deterministic account has no city ledger (the profile
+    deducts nothing or the dataset gives no aggregate basis): then totals are county sums.
+
+    The city's share comes from its basis items (not varied) or a scalar coefficient at its
+    file value; the per-draw county gross values carry the draws (issue 11).
+    """
+    if det is None or det.city_ledger is None or not acc.has_deductions:
+        return None
+    from .ledger import aggregate_ledger
+
+    ds = acc.ds[["gross", "out_of_region", "value"]]
+    ds = xr.Dataset({k: v.broadcast_like(ds["value"]) for k, v in ds.data_vars.items()})
+    basis = det.aggregate_basis
+    return aggregate_ledger(
+        ds, det.profile_spec.out_of_region, basis.data, basis.code, det.coefficients
+    )
+
+
+def _city_summaries(city: xr.DataArray, levels: Sequence[str]) -> dict[str, xr.DataArray]:
+    """The total levels from the per-draw city value (year, indicator, ..., draw) [CNY]."""
+    ti = city.transpose("year", "indicator", ..., "draw")
+    arrays = {
+        "total_indicator": ti,
+        "total_category": _by_category(ti),
+        "total": ti.sum("indicator", min_count=1),
+    }
+    return {lv: summarize(arrays[lv]) for lv in levels if lv in TOTAL_LEVELS}
+
+
 def _finish(
     computed: list, levels: Sequence[str], categories: np.ndarray
 ) -> dict[str, xr.DataArray]:
@@ -837,6 +868,9 @@ class MonteCarloResult:
     not_varied: list[str] = field(default_factory=list)
     table_draws: str = "coefficient"
     chunks: dict | None = None
+    #: perspective of the total levels: ``city`` (the city's own ledger basis), ``counties``
+    #: (sum of county net values although the profile deducts) or ``none`` (no deductions)
+    perspective: str = "none"
 
     def to_frame(self, levels: Sequence[str] = LEVELS) -> pd.DataFrame:
         """Tidy rows: level, region, year, category, indicator, mean, p5, p50, p95 (CNY)."""
@@ -1064,7 +1098,19 @@ def monte_carlo(
         U = uniforms(setup.labels, seed, 0, n_draws)
         acc = setup.evaluate(U, np.arange(n_draws))
         value = acc.value.transpose("region", "year", "indicator", ..., "draw")
-        summary = _summaries(value, levels)
+        city = (
+            _city_ledger_draws(acc, setup.deterministic)
+            if any(lv in TOTAL_LEVELS for lv in levels)
+            else None
+        )
+        if city is None:
+            summary = _summaries(value, levels)
+        else:  # totals in the city perspective (issue 11)
+            local = [lv for lv in levels if lv not in TOTAL_LEVELS]
+            summary = {**(_summaries(value, local) if local else {})}
+            summary.update(_city_summaries(city.value, levels))
+            summary = {lv: summary[lv] for lv in levels}
+        has_ded = setup.deterministic.has_deductions
         return MonteCarloResult(
             summary=summary,
             parameters=setup.parameters,
@@ -1075,6 +1121,7 @@ def monte_carlo(
             account=acc if keep_values else None,
             not_varied=setup.not_varied,
             table_draws=table_draws,
+            perspective=city.perspective if city is not None else "counties" if has_ded else "none",
         )
     import dask
 
@@ -1097,6 +1144,8 @@ def monte_carlo(
         not_varied=setup.not_varied,
         table_draws=table_draws,
         chunks=chunk_sizes,
+        # chunked runs sum the counties' per-draw net values (no per-draw gross kept)
+        perspective="counties" if setup.deterministic.has_deductions else "none",
     )
 
 

@@ -84,6 +84,15 @@ def _provenance(prov: dict) -> dict:
     }
 
 
+def _perspective_words(perspective: str, lang: str) -> str:
+    """ " (…)" naming the perspective of a city total; "" when nothing is deducted."""
+    from .profiles import _PERSPECTIVE
+
+    if perspective not in ("city", "counties"):
+        return ""
+    return f" ({_PERSPECTIVE[perspective][0 if lang == 'zh' else 1]})"
+
+
 def _check_year(year: int | None, years: list[int]) -> None:
     if year is not None and year not in years:
         raise InputError(
@@ -155,6 +164,7 @@ def compare_cmd(
     if year is not None:
         df = df[df["year"] == year]
     payload = _provenance(acc.provenance())
+    payload["perspective"] = comp.perspective  # of the city total rows (issue 11)
     if fmt is CompareFmt.json:
         prov = acc.scenario_provenance
         payload["scenarios"] = [
@@ -196,7 +206,9 @@ def compare_cmd(
                 "rel %": city["rel_diff"].to_numpy() * 100,
             }
         )
-        lines.append(f"  {_region_label(acc, total, lang)}:")
+        lines.append(
+            f"  {_region_label(acc, total, lang)}{_perspective_words(comp.perspective, lang)}:"
+        )
         lines.append(_fmt_table(table, indent=4))
         regions = part[(part["level"] == "gep") & (part["region"] != total)]
         changed = regions[regions["diff"].abs() > 0]
@@ -340,6 +352,7 @@ def uncertainty_cmd(
     )
     df = res.to_frame(levels)
     payload = _provenance(res.deterministic.provenance())
+    payload["perspective"] = res.perspective  # of the total levels (issue 11)
     y = year if year is not None else res.deterministic.years[-1]
     if fmt is ShortFmt.json:
         payload.update(
@@ -373,7 +386,7 @@ def uncertainty_cmd(
             **{s: total[s].to_numpy() / 1e8 for s in stats},
         }
     )
-    lines += ["", _fmt_table(t1)]
+    lines += ["", f"total{_perspective_words(res.perspective, lang)}:", _fmt_table(t1)]
     reg = df[(df["level"] == "region") & (df["year"] == y)]
     t2 = pd.DataFrame(
         {

@@ -19,7 +19,10 @@ class Comparison:
     Each of ``indicator``, ``category``, ``gep`` is an ``xarray.Dataset`` with variables
     ``value``, ``baseline``, ``diff`` (value − baseline, CNY) and ``rel_diff`` (diff / baseline,
     NaN where the baseline is 0 or not assessed), over ``scenario, region, year`` (+ indicator
-    or category); region ``total`` (or the dataset's top region) is the sum over regions.
+    or category); region ``total`` (or the dataset's top region) is the city total: in the city
+    perspective (the city's own out-of-region ledger, :attr:`Account.city_ledger`) when the
+    profile deducts and the dataset gives an aggregate basis, else the sum over regions
+    (``perspective``: ``city``, ``counties`` or ``none`` as :attr:`Account.city_perspective`).
     """
 
     indicator: xr.Dataset
@@ -28,6 +31,7 @@ class Comparison:
     base: str
     total_region: str
     provenance: dict = field(default_factory=dict)
+    perspective: str = "none"
 
     def to_frame(self, include_base: bool = False) -> pd.DataFrame:
         """Tidy rows: scenario, region, year, level, indicator, category, value, baseline, diff,
@@ -72,6 +76,12 @@ def _with_total(x: xr.DataArray, name: str) -> xr.DataArray:
     return xr.concat([x, total], dim="region", coords="minimal", compat="override")
 
 
+def _with_city(x: xr.DataArray, city: xr.DataArray, name: str) -> xr.DataArray:
+    """``x`` with the city total ``city`` (no region dim) appended as region ``name``."""
+    total = city.expand_dims(region=[name])
+    return xr.concat([x, total], dim="region", coords="minimal", compat="override")
+
+
 def _diffs(value: xr.DataArray, base: str) -> xr.Dataset:
     b = value.sel(scenario=base, drop=True)
     diff = value - b
@@ -95,10 +105,15 @@ def compare(acc: Account, base: str = BASELINE) -> Comparison:
         )
     top = (acc.dataset.top_region if acc.dataset is not None else None) or "total"
     value = acc.value
-    ind = _with_total(value, top)
+    if acc.city_ledger is not None:  # the city's own ledger basis (issue 11)
+        ind = _with_city(value, acc.city_value(), top)
+        cat = _with_city(acc.by_category(), acc.city_by_category(), top)
+        gep = _with_city(acc.gep(), acc.city_gep(), top)
+    else:  # no deduction or no aggregate basis: the sum of county net values
+        ind = _with_total(value, top)
+        cat = _with_total(acc.by_category(), top)
+        gep = _with_total(acc.gep(), top)
     ind = ind.assign_coords(category=("indicator", value["category"].values))
-    cat = _with_total(acc.by_category(), top)
-    gep = _with_total(acc.gep(), top)
     prov = acc.provenance()
     return Comparison(
         indicator=_diffs(ind, base),
@@ -107,4 +122,5 @@ def compare(acc: Account, base: str = BASELINE) -> Comparison:
         base=base,
         total_region=top,
         provenance=prov,
+        perspective=acc.city_perspective,
     )

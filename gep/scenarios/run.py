@@ -208,6 +208,13 @@ def account_scenarios(
     acc.ds = ds
     acc.dataset = dataset
     acc.coefficients = coefficients
+    if acc.has_deductions:  # city totals from the city's own basis, as the plain account (#11)
+        from ..accounting import _aggregate_basis
+
+        acc.aggregate_basis = _aggregate_basis(dataset)
+        acc.__dict__.pop("_city_ledger", None)
+        if acc.city_ledger is not None:
+            acc.warnings += [w.as_dict() for w in acc.city_ledger.warnings]
     acc.scenarios = {s.id: s for s in stack.scenarios}  # type: ignore[attr-defined]
     acc.scenario_provenance = {  # type: ignore[attr-defined]
         s.id: {

@@ -67,3 +67,23 @@ def test_profiles_page_says_the_perspective(clean_env, lang, words):
     assert_ok(at)
     captions = [str(c.value) for c in at.caption]
     assert sum(words in c for c in captions) == 2, captions  # gbt-46869-2025 and ankang
+
+
+def test_overview_uncertainty_band_is_city_perspective(clean_env):
+    """The Monte Carlo band's totals use the city's own basis: its deterministic line is
+    ``city_gep()`` and the "band is the county sum" note is gone."""
+    at = new_app("zh", profile="gbt-46869-2025", money_unit="yi")
+    assert_ok(at)
+    at = at.toggle(key="ov_mc").set_value(True).run(timeout=600)
+    assert_ok(at)
+    captions = " ".join(str(c.value) for c in at.caption)
+    assert "各县净值之和计算" not in captions, captions
+    band = next(d.value for d in at.dataframe if "deterministic" in d.value.columns)
+    ds = load_dataset(ANKANG)
+    acc = account(ds, load_set(ds.default_coefficients), profile="gbt-46869-2025")
+    want = acc.city_gep().to_pandas() / 1e8
+    years = band.iloc[:, 0].astype(int)
+    assert band["deterministic"].to_numpy() == pytest.approx(want.loc[years].to_numpy(), rel=1e-9)
+    # the band sits around the city total (P5 ≤ city GEP ≤ P95 every year)
+    assert (band["p5"].to_numpy() <= want.loc[years].to_numpy()).all()
+    assert (band["p95"].to_numpy() >= want.loc[years].to_numpy()).all()

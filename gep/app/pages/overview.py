@@ -119,21 +119,22 @@ def _monte_carlo(
         levels=("total",),
         keep_values=False,
     )
-    return r.summary["total"].to_pandas(), len(r.parameters), list(r.not_varied)
+    return r.summary["total"].to_pandas(), len(r.parameters), list(r.not_varied), r.perspective
 
 
 if st.toggle(t("ov.mc", n=MC_DRAWS), key="ov_mc"):
     try:
         with st.spinner(t("ov.mc_running", n=MC_DRAWS)):
-            mc, n_params, not_varied = _monte_carlo(
+            mc, n_params, not_varied, mc_perspective = _monte_carlo(
                 ctx.dataset_hash, ctx.coefficients.hash, ctx.profile, MC_DRAWS, ds, ctx.coefficients
             )
         band = (mc / views.scale(unit)).reset_index()
-        # the Monte Carlo totals are sums of county values: the deterministic line beside them
-        # too (= city_gep() unless the city has its own ledger basis, issue 11)
-        band["deterministic"] = acc.county_sum_gep().to_pandas().reindex(
-            band["year"]
-        ).to_numpy() / views.scale(unit)
+        # the deterministic line in the band's perspective: the city's own ledger basis when
+        # the Monte Carlo totals use it (issue 11), else the sum of county net values
+        det_line = acc.city_gep() if mc_perspective == "city" else acc.county_sum_gep()
+        band["deterministic"] = det_line.to_pandas().reindex(band["year"]).to_numpy() / views.scale(
+            unit
+        )
         fig = charts.band(
             band,
             x="year",
@@ -158,7 +159,7 @@ if st.toggle(t("ov.mc", n=MC_DRAWS), key="ov_mc"):
             t("ov.mc_chart", u=money),
         )
         st.caption(t("ov.mc_note", k=n_params, n=MC_DRAWS, nv=", ".join(not_varied) or "—"))
-        if acc.city_perspective == "city":
+        if acc.city_perspective == "city" and mc_perspective != "city":
             st.caption(
                 "此不确定性区间按各县净值之和计算（县域视角），不是上方的全市视角合计。"
                 if lang == "zh"
