@@ -978,7 +978,10 @@ def lazy_values(setup: Setup, n: int, seed: int, chunks: dict[str, int]) -> xr.D
     """
     import dask.array as da
 
-    data = setup.data.sel(year=setup.years).chunk({"region": chunks["region"]})
+    # every year of the inventory, not only the accounted ones: stock-difference methods
+    # (forest carbon by biomass change) read the year before the first accounted year, as
+    # the in-memory path does (``account(..., years=...)`` selects the years itself)
+    data = setup.data.chunk({"region": chunks["region"]})
     det = setup.deterministic.value
     indicators = det["indicator"].values
     categories = det["category"].values

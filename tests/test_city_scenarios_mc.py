@@ -207,10 +207,26 @@ def test_monte_carlo_without_deductions_is_unchanged(ankang):
 def test_chunked_monte_carlo_says_it_sums_the_counties(ankang):
     ds, cs = ankang
     acc = account(ds, cs, profile=GBT)
-    # (all years: a chunked run restricted to one year differs in the biomass-change carbon,
-    # which needs the year before — a separate matter of the chunked path)
     res = _zero_mc(ds, cs, GBT, chunks={"region": 5}, levels=("total",))
     assert res.perspective == "counties"
     np.testing.assert_allclose(
         res.summary["total"].sel(stat="mean").values, acc.county_sum_gep().values, rtol=1e-12
+    )
+
+
+def test_chunked_monte_carlo_of_one_year_reads_the_year_before(ankang):
+    """A chunked run of one accounted year gives the in-memory run's regional values: the
+    biomass-change forest carbon needs the inventory's year before (it was sliced away)."""
+    ds, cs = ankang
+    kwargs = {"profile": GBT, "years": [2024], "levels": ("region",)}
+    mem = monte_carlo(ds, cs, 40, seed=3, **kwargs)
+    lazy = monte_carlo(ds, cs, 40, seed=3, chunks={"region": 4, "draw": 20}, **kwargs)
+    carbon = "regulating.carbon_sequestration"
+    np.testing.assert_allclose(
+        lazy.value.sel(indicator=carbon).values,
+        mem.value.sel(indicator=carbon).values,
+        rtol=1e-12,
+    )
+    np.testing.assert_allclose(
+        lazy.summary["region"].values, mem.summary["region"].values, rtol=1e-12
     )
