@@ -1041,6 +1041,9 @@ class Context:
         # every resolution through the coefficient set, in order: (id, keys or None)
         self.reads: list[tuple[str, tuple[str, ...] | None]] = []
         self.trace: dict[str, Trace] = {}
+        #: a caller-owned dict keeping outside modules' nominal results between account calls
+        #: on the same inventory and coefficient set (Monte Carlo); None: no reuse
+        self.memo: dict | None = None
         self.current: str | None = None
         self._positions: dict[str, dict] = {}
         self._coords: dict[tuple, xr.Coordinates] = {}
