@@ -334,3 +334,40 @@ def test_a_memo_never_serves_another_coefficient_set_or_inventory(ankang, ankang
     again = account(ankang, ankang_coef, memo=memo)
     assert np.array_equal(again.value.values, first.value.values, equal_nan=True)
     assert again.coefficient_reads == first.coefficient_reads
+
+
+def test_value_components_reuse_the_one_call_stack_bit_for_bit(monkeypatch, ankang, ankang_coef):
+    """The value parts priced in one call are not copied into a second stack: the components
+    of the drawn account are the same numbers, dims and memory layout as with the copy."""
+    real = base.Valuation
+    used: list = []
+
+    def counting(*a, **k):
+        v = real(*a, **k)
+        if v.stacked is not None:
+            used.append(v.stacked.data)
+        return v
+
+    def copying(*a, stacked=None, **k):
+        return real(*a, **k)
+
+    with monkeypatch.context() as m:
+        m.setattr(base, "Valuation", counting)
+        reused = monte_carlo(ankang, ankang_coef, 300, seed=4)
+    assert any(a.ndim >= 3 for a in used)  # drawn parts took the no-copy route
+    with monkeypatch.context() as m:
+        m.setattr(base, "Valuation", copying)
+        copied = monte_carlo(ankang, ankang_coef, 300, seed=4)
+    assert reused.account.components.keys() == copied.account.components.keys()
+    n = 0
+    for ind, ds in reused.account.components.items():
+        other = copied.account.components[ind]
+        for name in ds.data_vars:
+            a, b = ds[name], other[name]
+            assert a.dims == b.dims, (ind, name)
+            assert np.array_equal(a.values, b.values, equal_nan=True), (ind, name)
+            assert a.values.flags.c_contiguous == b.values.flags.c_contiguous, (ind, name)
+            assert list(a["component"].values) == list(b["component"].values)
+            n += 1
+    assert n
+    _summaries_equal(reused, copied)

@@ -229,6 +229,10 @@ class Valuation:
     parts: dict[str, xr.Variable] | None = None
     price: xr.Variable | None = None
     notes: list[str] = field(default_factory=list)
+    #: ``parts`` already stacked along a leading ``component`` dim (C-contiguous numpy, no
+    #: attrs) when they were valued in one call: :func:`evaluate` uses it instead of copying
+    #: the parts into a new stack (the same numbers and memory layout ``stack`` gives)
+    stacked: xr.Variable | None = None
 
 
 @dataclass
@@ -1176,9 +1180,8 @@ def evaluate(ind: Indicator, ctx: Context, quantities: Quantities | None = None)
         )
     if v.parts:
         names = list(v.parts)
-        comp["value"] = ctx.wrap(
-            stack(list(v.parts.values()), names), {"component": names}
-        ).assign_attrs(units="CNY")
+        whole = v.stacked if v.stacked is not None else stack(list(v.parts.values()), names)
+        comp["value"] = ctx.wrap(whole, {"component": names}).assign_attrs(units="CNY")
     return Result(
         physical=ctx.wrap(q.total).assign_attrs(units=q.unit),
         value=ctx.wrap(v.value).assign_attrs(units="CNY"),
@@ -1413,13 +1416,22 @@ def split(var: xr.Variable, dim: str, labels: Sequence[str]) -> dict[str, xr.Var
 
 def _valued_at_price(q: Quantities, price: xr.Variable, func: Callable) -> Valuation:
     """Valuation of the total physical quantity (and of each physical part) at one price."""
-    parts = None
+    parts = whole = None
     if q.parts and q.parts_unit is not None:
         # each physical component at the same price (value per component)
         names = list(q.parts)
         stacked = func(with_units(q.stacked(), q.parts_unit), price)  # one call
         parts = split(stacked, "component", names)
-    return Valuation(value=func(with_units(q.total, q.unit), price), parts=parts, price=price)
+        data = stacked.data
+        if (
+            stacked.dims[0] == "component"
+            and isinstance(data, np.ndarray)
+            and data.flags.c_contiguous
+        ):
+            whole = xr.Variable(stacked.dims, data)
+    return Valuation(
+        value=func(with_units(q.total, q.unit), price), parts=parts, price=price, stacked=whole
+    )
 
 
 def price_valuation(coefficient: str, func: Callable, unit: str | None = None) -> Step:
