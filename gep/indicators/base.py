@@ -229,9 +229,10 @@ class Valuation:
     parts: dict[str, xr.Variable] | None = None
     price: xr.Variable | None = None
     notes: list[str] = field(default_factory=list)
-    #: ``parts`` already stacked along a leading ``component`` dim (C-contiguous numpy, no
-    #: attrs) when they were valued in one call: :func:`evaluate` uses it instead of copying
-    #: the parts into a new stack (the same numbers and memory layout ``stack`` gives)
+    #: ``parts`` already stacked along a leading ``component`` dim (numpy, no attrs) when
+    #: they were valued in one call: :func:`evaluate` uses it instead of copying the parts
+    #: into a new stack (the same dims and numbers ``stack`` gives; a drawn product keeps
+    #: the memory layout numpy chose for it)
     stacked: xr.Variable | None = None
 
 
@@ -1422,13 +1423,8 @@ def _valued_at_price(q: Quantities, price: xr.Variable, func: Callable) -> Valua
         names = list(q.parts)
         stacked = func(with_units(q.stacked(), q.parts_unit), price)  # one call
         parts = split(stacked, "component", names)
-        data = stacked.data
-        if (
-            stacked.dims[0] == "component"
-            and isinstance(data, np.ndarray)
-            and data.flags.c_contiguous
-        ):
-            whole = xr.Variable(stacked.dims, data)
+        if stacked.dims[0] == "component" and isinstance(stacked.data, np.ndarray):
+            whole = xr.Variable(stacked.dims, stacked.data)
     return Valuation(
         value=func(with_units(q.total, q.unit), price), parts=parts, price=price, stacked=whole
     )
