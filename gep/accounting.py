@@ -570,6 +570,7 @@ def account(
     exclude: Iterable[str] = (),
     extra_coefficients: dict | None = None,
     quantities: pd.DataFrame | None = None,
+    memo: dict | None = None,
 ) -> Account:
     """Compute the GEP account.
 
@@ -592,6 +593,10 @@ def account(
         ``quantities.csv``/``.xlsx`` when there is one; an empty frame uses none. Each row
         replaces the computed quantity of its region, year and indicator/component and is
         valued with the indicator's prices (DESIGN §10).
+    memo : a dict owned by the caller (one Monte Carlo run) in which outside modules — the
+        forest carbon module — keep their result between calls on the same inventory and
+        coefficient set; a module recomputes whenever ``extra_coefficients`` replaces one of
+        the coefficients it reads. ``None``: every call computes everything.
     """
     dataset = inventory if isinstance(inventory, Dataset) else None
     data = inventory.data if isinstance(inventory, Dataset) else inventory
@@ -624,6 +629,7 @@ def account(
     # stock change needs earlier years: the full inventory rides along
     full = inventory.data if isinstance(inventory, Dataset) else inventory
     ctx = Context(data, coefficients, years, opts, extra_coefficients, full_data=full)
+    ctx.memo = memo
     template = xr.DataArray(
         np.full((data.sizes["region"], len(years)), np.nan),
         dims=["region", "year"],

@@ -257,6 +257,9 @@ class Setup:
         default_factory=dict
     )  # scenario coefficient arrays, not drawn
     scenarios: list[str] | None = None  # labels of the scenario dim (baseline first)
+    #: outside modules' nominal results (the forest carbon module), kept between the probe
+    #: and the draws of this run (:func:`gep.accounting.account` ``memo``)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def labels(self) -> list[str]:
@@ -303,6 +306,7 @@ class Setup:
             self.data if data is None else data,
             self.coefficients,
             extra_coefficients=self.extra(U, draws),
+            memo=self.memo if data is None else None,
             **self.kwargs,
         )
         if "draw" not in acc.value.dims:  # nothing varied: broadcast the deterministic result
@@ -316,7 +320,9 @@ class Setup:
 
     def light(self) -> Setup:
         """A copy without the inventory and the probe account (shipped to dask workers)."""
-        return replace(self, data=xr.Dataset(), dataset=None, deterministic=None, requests={})
+        return replace(
+            self, data=xr.Dataset(), dataset=None, deterministic=None, requests={}, memo={}
+        )
 
 
 def _times(base: xr.DataArray, f: xr.DataArray) -> xr.DataArray:
@@ -371,6 +377,7 @@ def prepare(
     }
     fixed: dict[str, xr.DataArray] = {}
     names = None
+    memo: dict = {}
     data = dataset.data if isinstance(dataset, Dataset) else dataset
     if scenarios:
         if not isinstance(dataset, Dataset):
@@ -389,7 +396,7 @@ def prepare(
             deterministic.ds = deterministic.ds.assign_coords(scenario=names)
         deterministic.dataset = dataset
     else:
-        deterministic, requests = probe(dataset, coefficients, **kwargs)
+        deterministic, requests = probe(dataset, coefficients, memo=memo, **kwargs)
     kwargs["years"] = deterministic.years
     acc_years = deterministic.years
     specs = dict(specs or {})
@@ -462,6 +469,7 @@ def prepare(
         not_varied=not_varied,
         fixed=fixed,
         scenarios=names,
+        memo=memo,
     )
 
 

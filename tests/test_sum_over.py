@@ -11,6 +11,7 @@ scenario stacks and the dask (lazy) path, same seed, summaries equal to 1e-12 re
 from __future__ import annotations
 
 import inspect
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -238,3 +239,134 @@ def test_family_sum_is_xarrays_skipna_min_count_sum_bit_for_bit():
     # other layouts and dask arrays: xarray's own sum
     v = xr.Variable(("x", "component"), rng.normal(size=(3, 4)))
     np.testing.assert_array_equal(base.family_sum(v).data, v.sum("component").data)
+
+
+# ---------------------------------------------------------------- the forest carbon module, reused
+
+
+class _NoMemo(dict):
+    """A memo that never keeps anything: every account call computes the carbon module."""
+
+    def __setitem__(self, key, value) -> None:
+        pass
+
+
+def _counting(monkeypatch) -> list:
+    import gep.carbon.integration as integration
+
+    calls: list = []
+    real = integration.forest_sink_for_account
+
+    def counted(ctx):
+        calls.append(ctx)
+        return real(ctx)
+
+    monkeypatch.setattr(integration, "forest_sink_for_account", counted)
+    return calls
+
+
+def _reused_and_fresh(monkeypatch, *args, **kwargs):
+    import gep.uncertainty as unc
+
+    calls = _counting(monkeypatch)
+    reused = monte_carlo(*args, **kwargs)
+    n_reused = len(calls)
+    real = unc.prepare
+    with monkeypatch.context() as m:
+        m.setattr(unc, "prepare", lambda *a, **k: replace(real(*a, **k), memo=_NoMemo()))
+        fresh = monte_carlo(*args, **kwargs)
+    return reused, fresh, n_reused, len(calls) - n_reused
+
+
+CARBON = "regulating.carbon_sequestration"
+
+
+def test_forest_carbon_module_runs_once_per_monte_carlo_run(monkeypatch, ankang, ankang_coef):
+    reused, fresh, n_reused, n_fresh = _reused_and_fresh(
+        monkeypatch, ankang, ankang_coef, 1000, seed=1
+    )
+    assert not any(p.id.startswith("carbon.") for p in reused.parameters)
+    assert (n_reused, n_fresh) == (1, 2)  # the probe only; probe + draws
+    _summaries_equal(reused, fresh)
+    assert np.array_equal(reused.value.values, fresh.value.values, equal_nan=True)
+    # the draws' account records the carbon parameters it used, as a fresh one does
+    assert reused.account.coefficient_reads == fresh.account.coefficient_reads
+    assert reused.account.trace[CARBON] == fresh.account.trace[CARBON]
+    assert {"carbon.fang_a", "carbon.fang_b"} <= {
+        c for c, _ in reused.account.trace[CARBON].coefficients
+    }
+
+
+def test_a_drawn_carbon_parameter_bypasses_the_kept_result(monkeypatch, ankang, ankang_coef):
+    spec = {"distribution": "triangular", "low": 0.8, "mode": 1.0, "high": 1.2, "relative": True}
+    reused, fresh, n_reused, n_fresh = _reused_and_fresh(
+        monkeypatch, ankang, ankang_coef, 400, seed=2, specs={"carbon.fang_a": spec}
+    )
+    assert "carbon.fang_a" in {p.id for p in reused.parameters}
+    assert (n_reused, n_fresh) == (2, 2)  # the draws compute the module again
+    _summaries_equal(reused, fresh)
+    # the drawn parameter moves the forest removals (a kept nominal result would not)
+    c = reused.value.sel(indicator=CARBON, region="610923", year=2024)
+    assert float(c.max() - c.min()) > 0.01 * float(c.mean())
+
+
+def test_a_memo_never_serves_another_coefficient_set_or_inventory(ankang, ankang_coef):
+    from gep.accounting import account
+
+    memo: dict = {}
+    first = account(ankang, ankang_coef, memo=memo)
+    assert len(memo) == 1
+    edited = ankang_coef.with_overrides(["carbon.fang_a*=1.1"])
+    got = account(ankang, edited, memo=memo)
+    want = account(ankang, edited)
+    assert np.array_equal(got.value.values, want.value.values, equal_nan=True)
+    sel = {"indicator": CARBON, "region": "610923", "year": 2024}
+    assert float(got.value.sel(sel)) != float(first.value.sel(sel))
+    # another inventory object (an edited forest stock) is computed, not served
+    other = ankang.data.copy(deep=True)
+    other["forest.stock"] = other["forest.stock"] * 1.05
+    got = account(other, ankang_coef, memo=memo)
+    want = account(other, ankang_coef)
+    assert np.array_equal(got.value.values, want.value.values, equal_nan=True)
+    assert float(got.value.sel(sel)) != float(first.value.sel(sel))
+    assert len(memo) == 3
+    # the same inputs again: served, and equal to a fresh call
+    again = account(ankang, ankang_coef, memo=memo)
+    assert np.array_equal(again.value.values, first.value.values, equal_nan=True)
+    assert again.coefficient_reads == first.coefficient_reads
+
+
+def test_value_components_reuse_the_one_call_stack_bit_for_bit(monkeypatch, ankang, ankang_coef):
+    """The value parts priced in one call are not copied into a second stack: the components
+    of the drawn account have the same dims, labels and numbers as with the copy."""
+    real = base.Valuation
+    used: list = []
+
+    def counting(*a, **k):
+        v = real(*a, **k)
+        if v.stacked is not None:
+            used.append(v.stacked.data)
+        return v
+
+    def copying(*a, stacked=None, **k):
+        return real(*a, **k)
+
+    with monkeypatch.context() as m:
+        m.setattr(base, "Valuation", counting)
+        reused = monte_carlo(ankang, ankang_coef, 300, seed=4)
+    assert any(a.shape[-1] == 300 for a in used)  # drawn parts took the no-copy route
+    with monkeypatch.context() as m:
+        m.setattr(base, "Valuation", copying)
+        copied = monte_carlo(ankang, ankang_coef, 300, seed=4)
+    assert reused.account.components.keys() == copied.account.components.keys()
+    n = 0
+    for ind, ds in reused.account.components.items():
+        other = copied.account.components[ind]
+        for name in ds.data_vars:
+            a, b = ds[name], other[name]
+            assert a.dims == b.dims, (ind, name)
+            assert np.array_equal(a.values, b.values, equal_nan=True), (ind, name)
+            assert list(a["component"].values) == list(b["component"].values)
+            n += 1
+    assert n
+    _summaries_equal(reused, copied)

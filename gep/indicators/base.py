@@ -229,6 +229,11 @@ class Valuation:
     parts: dict[str, xr.Variable] | None = None
     price: xr.Variable | None = None
     notes: list[str] = field(default_factory=list)
+    #: ``parts`` already stacked along a leading ``component`` dim (numpy, no attrs) when
+    #: they were valued in one call: :func:`evaluate` uses it instead of copying the parts
+    #: into a new stack (the same dims and numbers ``stack`` gives; a drawn product keeps
+    #: the memory layout numpy chose for it)
+    stacked: xr.Variable | None = None
 
 
 @dataclass
@@ -1041,6 +1046,9 @@ class Context:
         # every resolution through the coefficient set, in order: (id, keys or None)
         self.reads: list[tuple[str, tuple[str, ...] | None]] = []
         self.trace: dict[str, Trace] = {}
+        #: a caller-owned dict keeping outside modules' nominal results between account calls
+        #: on the same inventory and coefficient set (Monte Carlo); None: no reuse
+        self.memo: dict | None = None
         self.current: str | None = None
         self._positions: dict[str, dict] = {}
         self._coords: dict[tuple, xr.Coordinates] = {}
@@ -1173,9 +1181,8 @@ def evaluate(ind: Indicator, ctx: Context, quantities: Quantities | None = None)
         )
     if v.parts:
         names = list(v.parts)
-        comp["value"] = ctx.wrap(
-            stack(list(v.parts.values()), names), {"component": names}
-        ).assign_attrs(units="CNY")
+        whole = v.stacked if v.stacked is not None else stack(list(v.parts.values()), names)
+        comp["value"] = ctx.wrap(whole, {"component": names}).assign_attrs(units="CNY")
     return Result(
         physical=ctx.wrap(q.total).assign_attrs(units=q.unit),
         value=ctx.wrap(v.value).assign_attrs(units="CNY"),
@@ -1410,13 +1417,17 @@ def split(var: xr.Variable, dim: str, labels: Sequence[str]) -> dict[str, xr.Var
 
 def _valued_at_price(q: Quantities, price: xr.Variable, func: Callable) -> Valuation:
     """Valuation of the total physical quantity (and of each physical part) at one price."""
-    parts = None
+    parts = whole = None
     if q.parts and q.parts_unit is not None:
         # each physical component at the same price (value per component)
         names = list(q.parts)
         stacked = func(with_units(q.stacked(), q.parts_unit), price)  # one call
         parts = split(stacked, "component", names)
-    return Valuation(value=func(with_units(q.total, q.unit), price), parts=parts, price=price)
+        if stacked.dims[0] == "component" and isinstance(stacked.data, np.ndarray):
+            whole = xr.Variable(stacked.dims, stacked.data)
+    return Valuation(
+        value=func(with_units(q.total, q.unit), price), parts=parts, price=price, stacked=whole
+    )
 
 
 def price_valuation(coefficient: str, func: Callable, unit: str | None = None) -> Step:

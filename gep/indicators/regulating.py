@@ -730,10 +730,49 @@ def carbon_value(co2, price):
 
 
 def _forest_sink_module(ctx):
-    """The forest carbon module's removals for the account (late import: optional layer)."""
+    """The forest carbon module's removals for the account (late import: optional layer).
+
+    With ``ctx.memo`` (a dict one Monte Carlo run owns) the result computed without outside
+    arrays is kept and reused by later calls on the same inventory object, coefficient set
+    object, years, ecosystems and options — unless one of the coefficients the module read is
+    replaced by an outside array (a drawn or scenario ``carbon.*`` parameter): then it is
+    computed again. A reused result records the same reads and comes as fresh copies.
+    """
     from ..carbon.integration import forest_sink_for_account
 
-    return forest_sink_for_account(ctx)
+    memo = ctx.memo
+    if memo is None:
+        return forest_sink_for_account(ctx)
+    key = (
+        "forest_sink",
+        id(ctx.full_data),
+        id(ctx.coefficients),
+        tuple(ctx.years),
+        tuple(ctx.ecosystems()),
+        repr(sorted(ctx.options.items())),
+    )
+    trace = ctx.traced()
+    kept = memo.get(key)
+    if (
+        kept is not None
+        and kept[0] is ctx.full_data
+        and kept[1] is ctx.coefficients
+        and not any(cid in ctx.extra for cid, _ in kept[2])
+    ):
+        trace.coefficients.extend(kept[2])
+        ctx.reads.extend(kept[2])
+        return _copied_sink(kept[3])
+    n, m = len(trace.coefficients), len(ctx.reads)
+    result = forest_sink_for_account(ctx)
+    read = list(trace.coefficients[n:])
+    if result is not None and ctx.reads[m:] == read:  # no outside array among the reads
+        memo[key] = (ctx.full_data, ctx.coefficients, read, _copied_sink(result))
+    return result
+
+
+def _copied_sink(result):
+    sink, note, covered, inventory_area = result
+    return sink.copy(), note, list(covered), inventory_area.copy()
 
 
 @inputs(
