@@ -46,7 +46,22 @@ def main(quick: bool = False) -> None:
     print("| benchmark | min | median | note |\n| --- | --- | --- | --- |")
     ankang = load_dataset(ROOT / "datasets" / "ankang")
     coef = load_set("ankang")
-    row("account, Ankang 10 × 5 (in-process)", timed(lambda: account(ankang, coef), 30 // r))
+    t_ank = timed(lambda: account(ankang, coef), 30 // r)
+    row("account, Ankang 10 × 5 (in-process)", t_ank)
+    from benchmarks.bench_app_edit import EDITED, recompute
+    from gep.app import coeftable
+
+    entry = coef.coefficients[EDITED].values[-1]
+    rid, bump = coeftable.row_id(EDITED, None, entry.start), iter(range(1, 10**6))
+    t_edit = timed(
+        lambda: recompute(ankang, coef, rid, float(entry.value) * (1 + next(bump) * 1e-6)),
+        30 // r,
+    )
+    row(
+        "dashboard recompute after an edit (apply + set hash + account, Ankang)",
+        t_edit,
+        f"{t_edit[0] / t_ank[0]:.2f}× the unedited account (min)",
+    )
     mini = load_set(ROOT / "tests" / "data" / "coefficients" / "mini")
     nat = synthetic_inventory(2844, 20, first_year=2020)
     t_acc = timed(lambda: account(nat, mini), 7 // r + 1)
