@@ -571,6 +571,7 @@ def account(
     extra_coefficients: dict | None = None,
     quantities: pd.DataFrame | None = None,
     memo: dict | None = None,
+    components: bool = True,
 ) -> Account:
     """Compute the GEP account.
 
@@ -597,6 +598,10 @@ def account(
         forest carbon module — keep their result between calls on the same inventory and
         coefficient set; a module recomputes whenever ``extra_coefficients`` replaces one of
         the coefficients it reads. ``None``: every call computes everything.
+    components : ``False`` leaves out the per-component breakdowns (physical and value parts
+        of each indicator; ``Account.components`` stays empty). Values, physical totals and
+        prices are the same; Monte Carlo draws, which only summarise values, skip stacking
+        and pricing every part of every draw.
     """
     dataset = inventory if isinstance(inventory, Dataset) else None
     data = inventory.data if isinstance(inventory, Dataset) else inventory
@@ -630,6 +635,7 @@ def account(
     full = inventory.data if isinstance(inventory, Dataset) else inventory
     ctx = Context(data, coefficients, years, opts, extra_coefficients, full_data=full)
     ctx.memo = memo
+    ctx.components = components
     template = xr.DataArray(
         np.full((data.sizes["region"], len(years)), np.nan),
         dims=["region", "year"],

@@ -353,11 +353,11 @@ def test_value_components_reuse_the_one_call_stack_bit_for_bit(monkeypatch, anka
 
     with monkeypatch.context() as m:
         m.setattr(base, "Valuation", counting)
-        reused = monte_carlo(ankang, ankang_coef, 300, seed=4)
+        reused = monte_carlo(ankang, ankang_coef, 300, seed=4, components=True)
     assert any(a.shape[-1] == 300 for a in used)  # drawn parts took the no-copy route
     with monkeypatch.context() as m:
         m.setattr(base, "Valuation", copying)
-        copied = monte_carlo(ankang, ankang_coef, 300, seed=4)
+        copied = monte_carlo(ankang, ankang_coef, 300, seed=4, components=True)
     assert reused.account.components.keys() == copied.account.components.keys()
     n = 0
     for ind, ds in reused.account.components.items():

@@ -694,6 +694,11 @@ class Scope:
     def options(self) -> dict:
         return self._ctx.options
 
+    @property
+    def components(self) -> bool:
+        """Whether per-component breakdowns are wanted (``account(components=False)``)."""
+        return self._ctx.components
+
     def ecosystems(self) -> list[str]:
         return self._ctx.ecosystems()
 
@@ -1049,6 +1054,8 @@ class Context:
         #: a caller-owned dict keeping outside modules' nominal results between account calls
         #: on the same inventory and coefficient set (Monte Carlo); None: no reuse
         self.memo: dict | None = None
+        #: build per-component breakdowns (``account(components=False)`` skips them)
+        self.components = True
         self.current: str | None = None
         self._positions: dict[str, dict] = {}
         self._coords: dict[tuple, xr.Coordinates] = {}
@@ -1174,12 +1181,14 @@ def evaluate(ind: Indicator, ctx: Context, quantities: Quantities | None = None)
     finally:
         ctx.current = None
     comp = {}
-    if q.parts_unit is not None and q.parts:
+    if not ctx.components:
+        pass  # values only (Monte Carlo draws): no component breakdowns
+    elif q.parts_unit is not None and q.parts:
         names = list(q.parts)
         comp["physical"] = ctx.wrap(q.stacked(), {"component": names}).assign_attrs(
             units=q.parts_unit
         )
-    if v.parts:
+    if v.parts and ctx.components:
         names = list(v.parts)
         whole = v.stacked if v.stacked is not None else stack(list(v.parts.values()), names)
         comp["value"] = ctx.wrap(whole, {"component": names}).assign_attrs(units="CNY")
@@ -1415,10 +1424,10 @@ def split(var: xr.Variable, dim: str, labels: Sequence[str]) -> dict[str, xr.Var
     return {str(k): var.isel({dim: i}) for i, k in enumerate(labels)}
 
 
-def _valued_at_price(q: Quantities, price: xr.Variable, func: Callable) -> Valuation:
+def _valued_at_price(scope: Scope, q: Quantities, price: xr.Variable, func: Callable) -> Valuation:
     """Valuation of the total physical quantity (and of each physical part) at one price."""
     parts = whole = None
-    if q.parts and q.parts_unit is not None:
+    if q.parts and q.parts_unit is not None and scope.components:
         # each physical component at the same price (value per component)
         names = list(q.parts)
         stacked = func(with_units(q.stacked(), q.parts_unit), price)  # one call
