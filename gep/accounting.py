@@ -631,6 +631,12 @@ def account(
     if unknown_opts:
         raise InputError(Problem("options", f"unknown option(s): {', '.join(unknown_opts)}"))
     supplied, by_indicator, unused = _supplied(dataset, quantities, chosen)
+    if supplied is not None and dataset is not None:
+        from .quantities import set_contradictions
+
+        contradictions = set_contradictions(supplied, dataset, coefficients)
+        if contradictions:
+            raise InputError(contradictions)
     # stock change needs earlier years: the full inventory rides along
     full = inventory.data if isinstance(inventory, Dataset) else inventory
     ctx = Context(data, coefficients, years, opts, extra_coefficients, full_data=full)

@@ -98,11 +98,20 @@ _VEGETATION = ("forest", "shrub", "grassland", "wetland", "farmland", "garden")
 #: ecosystems a *whole* quantity is counted over (for the inventory-contradiction check);
 #: absent = not ecosystem-based
 WHOLE_BASIS: dict[str, tuple[str, ...]] = {
-    "regulating.water_conservation": ("forest", "shrub", "grassland", "wetland"),
-    "regulating.soil_conservation": (*_VEGETATION, "bare"),
     "regulating.carbon_sequestration": _VEGETATION,
     "regulating.oxygen_release": _VEGETATION,
-    "regulating.climate_regulation": (*_VEGETATION, "water"),
+}
+#: indicators whose whole quantity is counted over ecosystem sets of the coefficient set
+#: (0–1 tables by ecosystem): checked by :func:`set_contradictions` in the account, where the
+#: set is known — a set that counts farmland for water conservation must not be refused, one
+#: that drops wetland must not let a wetland-only quantity through
+WHOLE_SETS: dict[str, tuple[str, ...]] = {
+    "regulating.water_conservation": ("regulating.water_conservation.ecosystems",),
+    "regulating.soil_conservation": ("regulating.soil_conservation.ecosystems",),
+    "regulating.climate_regulation": (
+        "regulating.climate_regulation.transpiration_ecosystems",
+        "regulating.climate_regulation.evaporation_ecosystems",
+    ),
 }
 #: indicators valued per component at different prices: a whole row cannot be valued
 PRICED_PER_COMPONENT = {
@@ -545,6 +554,48 @@ def _check_inventory(frame, dataset: Dataset, indicators, file: str) -> list[Pro
                     f"{rec.year}, but the inventory has no area of {', '.join(basis)} there; "
                     f"fix the quantity or the inventory's area rows",
                     rec.row,
+                    "value",
+                )
+            )
+    return problems
+
+
+def set_contradictions(rows: pd.DataFrame, dataset: Dataset, coefficients) -> list[Problem]:
+    """Whole quantities of :data:`WHOLE_SETS` indicators where no ecosystem the coefficient
+    set counts (weight > 0 in that year) has area in the inventory — one problem per row,
+    with the quantities file, row and field ``value``."""
+    problems: list[Problem] = []
+    if rows is None or rows.empty or "area" not in dataset.data.data_vars:
+        return problems
+    area = dataset.data["area"]
+    if "ecosystem" not in area.dims:
+        return problems
+    codes = [str(e) for e in area["ecosystem"].values]
+    whole = rows[(rows["component"] == "") & rows["indicator"].isin(list(WHOLE_SETS))]
+    for rec in whole.itertuples(index=False):
+        if rec.value <= 0:
+            continue
+        cell = area.sel(region=rec.region, year=rec.year)
+        if cell.isnull().all():
+            continue  # the inventory says nothing about land cover here
+        counted: set[str] = set()
+        for cid in WHOLE_SETS[rec.indicator]:
+            if cid not in coefficients:
+                continue  # the account reports the missing coefficient itself
+            w = coefficients.array(cid, [int(rec.year)], keys=codes, unit="dimensionless")
+            weights = np.asarray(w.transpose(..., "ecosystem").values).reshape(-1, len(codes))
+            counted |= {c for c, k in zip(codes, weights[0] > 0, strict=True) if k}
+        total = float(cell.sel(ecosystem=sorted(counted)).sum()) if counted else 0.0
+        if total <= 0:
+            sets = ", ".join(WHOLE_SETS[rec.indicator])
+            problems.append(
+                Problem(
+                    str(rec.file),
+                    f"{rec.indicator} = {rec.value_input:g} {rec.unit_input} for region "
+                    f"{rec.region}, year {rec.year}, but no ecosystem the coefficient set counts "
+                    f"for it ({sets}) has area in the inventory there; fix the quantity, the "
+                    f"inventory's area rows or the ecosystem set",
+                    int(rec.row),
                     "value",
                 )
             )

@@ -7,6 +7,8 @@ import shutil
 import pandas as pd
 import pytest
 
+from gep.accounting import account
+from gep.coefficients import load_set
 from gep.errors import InputError
 from gep.indicators import indicators_for
 from gep.inventory import load_dataset
@@ -20,6 +22,7 @@ from gep.quantities import (
 from tests.conftest import ROOT
 
 MINI = ROOT / "tests" / "data" / "mini"
+MINI_SET = ROOT / "tests" / "data" / "coefficients" / "mini"
 HEADER = "region,year,indicator,component,value,unit,source\n"
 SRC = "InVEST 3.14 seasonal water yield run (test)"
 
@@ -251,9 +254,57 @@ def test_contradiction_with_inventory_whole(tmp_path):
         + f"100001,2020,regulating.water_conservation,,5e6,m**3,{SRC}\n",
         encoding="utf-8",
     )
+    # the component row is checked on reading (its ecosystem is the component itself)
     problems = _problems(folder, dataset)
-    assert {(p.row, p.field) for p in problems} == {(2, "value"), (3, "value")}
-    assert "forest, shrub, grassland, wetland" in problems[0].message
+    assert {(p.row, p.field) for p in problems} == {(3, "value")}
+    # the whole rows are counted over the coefficient set's ecosystem set: checked in the
+    # account, where the set is known (the mini set counts forest, shrub, grassland, wetland)
+    (folder / "quantities.csv").write_text(
+        HEADER
+        + f"100002,2020,regulating.water_conservation,,5e6,m**3,{SRC}\n"
+        + f"100001,2020,regulating.water_conservation,,5e6,m**3,{SRC}\n",
+        encoding="utf-8",
+    )
+    dataset = load_dataset(folder)
+    with pytest.raises(InputError) as exc:
+        account(dataset, load_set(MINI_SET))
+    problems = exc.value.problems
+    assert [(p.row, p.field) for p in problems] == [(2, "value")]
+    assert "regulating.water_conservation.ecosystems" in problems[0].message
+    assert problems[0].file.endswith("quantities.csv")
+
+
+def test_contradiction_follows_the_coefficient_sets_ecosystem_set(tmp_path):
+    """A set that counts farmland and water for water conservation accepts the supplied
+    quantity of a county with only those (the national default set would refuse it)."""
+    folder = tmp_path / "ds"
+    shutil.copytree(MINI, folder)
+    inv = pd.read_csv(folder / "inventory.csv", dtype=str, keep_default_na=False)
+    drop = (
+        (inv["region"] == "100002")
+        & (inv["item"] == "area")
+        & inv["ecosystem"].isin(["forest.coniferous", "grassland"])
+    )
+    inv[~drop].to_csv(folder / "inventory.csv", index=False)
+    (folder / "quantities.csv").write_text(
+        HEADER + f"100002,2020,regulating.water_conservation,,5e6,m**3,{SRC}\n",
+        encoding="utf-8",
+    )
+    dataset = load_dataset(folder)
+    left = set(inv[~drop & (inv["region"] == "100002") & (inv["item"] == "area")]["ecosystem"])
+    assert left and not left & {"forest.coniferous", "grassland"}
+    sets = tmp_path / "sets"
+    shutil.copytree(MINI_SET, sets / "mini")
+    f = sets / "mini" / "regulating" / "water_conservation" / "ecosystems.yaml"
+    text = f.read_text(encoding="utf-8")
+    counted = text
+    for code in sorted({e.split(".")[0] for e in left}):
+        counted = counted.replace(f"      {code}: 0\n", f"      {code}: 1\n")
+    assert counted != text
+    f.write_text(counted, encoding="utf-8")
+    acc = account(dataset, load_set(sets / "mini"))
+    wc = float(acc.physical("regulating.water_conservation").sel(region="100002", year=2020))
+    assert wc == pytest.approx(5e6)
 
 
 def test_component_catalogue_covers_the_registry():
