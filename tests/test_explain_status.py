@@ -200,3 +200,30 @@ def test_equation_is_the_family_own():
         assert "ESV_f" in xie.equation()
         assert "ESV_f" not in ndrc.equation() and ndrc.equation()
     assert "E_{pt}" in get_indicator("regulating.climate_regulation").equation()
+
+
+def test_whole_supplied_quantity_lists_only_the_price(tmp_path):
+    """A county whose whole quantity came from quantities.csv: explain shows the supplied row
+    and the valuation's price, not the formula inputs read for the other counties (they would
+    also wrongly flag the number illustrative)."""
+    folder = tmp_path / "ds"
+    shutil.copytree(MINI, folder)
+    (folder / "quantities.csv").write_text(
+        "region,year,indicator,component,value,unit,source\n"
+        "100001,2021,regulating.water_conservation,,2,亿立方米,水利局 2021 年水资源公报\n",
+        encoding="utf-8",
+    )
+    from gep.explain import explain
+
+    acc = account(load_dataset(folder), load_set(ROOT / "tests/data/coefficients/mini"))
+    ind = "regulating.water_conservation"
+    supplied = explain(acc, "100001", 2021, ind)
+    assert supplied["route"] == "supplied" and supplied["physical"] == pytest.approx(2e8)
+    assert supplied["inputs"] == []
+    assert [c["id"] for c in supplied["coefficients"]] == [f"{ind}.reservoir_cost"]
+    assert supplied["data_status"]["inputs"] == []
+    computed = explain(acc, "100002", 2021, ind)  # the other county: its formula inputs
+    assert computed["route"] == "formula"
+    assert {"precipitation", "runoff", "evapotranspiration"} <= {
+        i["item"].split("[")[0] for i in computed["inputs"]
+    }
