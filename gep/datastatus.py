@@ -156,27 +156,42 @@ def illustrative_flags(acc, dataset=None) -> pd.DataFrame:
         for i in range(n_i):
             inv[i, j, k] = any(_item_matches(it, reads[i][0]) for it in items)
     quant = np.zeros((n_i, n_y, n_r), dtype=bool)
+    # cells whose whole physical quantity was supplied: the formula's inventory items and
+    # quantity coefficients were read for other cells, not for these (as ``gep explain``)
+    whole = np.zeros((n_i, n_y, n_r), dtype=bool)
     supplied = getattr(acc, "supplied", None)
     if supplied is not None and not supplied.empty:
         i_pos = {ind.id: i for i, ind in enumerate(inds)}
         for r in supplied.itertuples(index=False):
             i, j, k = i_pos.get(r.indicator), y_pos.get(int(r.year)), r_pos.get(str(r.region))
-            if None not in (i, j, k) and is_illustrative_source(r.source):
+            if None in (i, j, k):
+                continue
+            if is_illustrative_source(r.source):
                 quant[i, j, k] = True
+            if not r.component:
+                whole[i, j, k] = True
+    inv &= ~whole
+    coef_price = np.zeros((n_i, n_y), dtype=bool)  # an illustrative valuation coefficient
     for i in range(n_i):
         cids = reads[i][1]
+        priced = valuation_ids(inds[i]) if whole[i].any() else []
         for j, year in enumerate(years):
             for cid in cids:
                 try:
-                    if cs.coefficients[cid].entry_for(year).status == ILLUSTRATIVE_STATUS:
-                        coef[i, j] = True
-                        if not is_method_choice(cid):
-                            coef_data[i, j] = True
-                            break
+                    illustrative = (
+                        cs.coefficients[cid].entry_for(year).status == ILLUSTRATIVE_STATUS
+                    )
                 except Exception:
                     continue
-    coef3 = np.broadcast_to(coef[:, :, None], inv.shape)
-    choice3 = np.broadcast_to((coef & ~coef_data)[:, :, None], inv.shape) & ~inv & ~quant
+                if not illustrative:
+                    continue
+                coef[i, j] = True
+                if priced and priced_by(cid, priced):
+                    coef_price[i, j] = True
+                if not is_method_choice(cid):
+                    coef_data[i, j] = True
+    coef3 = np.where(whole, coef_price[:, :, None], coef[:, :, None])
+    choice3 = np.broadcast_to((coef & ~coef_data)[:, :, None], inv.shape) & ~inv & ~quant & ~whole
     df = pd.DataFrame(
         {
             "region": np.tile(np.array(regions, dtype=object), n_i * n_y),
@@ -247,6 +262,24 @@ def dataset_status(dataset) -> dict:
     n = len(dataset.table)
     k = int(illustrative_rows(dataset.table["source"]).sum())
     return {"rows": n, "illustrative": k, "share": k / n if n else 0.0}
+
+
+def valuation_ids(ind) -> list[str]:
+    """Coefficient ids (or family patterns) an indicator's valuation step declares: what
+    stands behind a number whose whole physical quantity was supplied (the price)."""
+    step = getattr(ind, "valuate", None)
+    descriptors = step.descriptors() if hasattr(step, "descriptors") else []
+    out = []
+    for d in descriptors:
+        row = d.describe()
+        if str(row.get("kind", "")).startswith("coefficient") and row.get("id"):
+            out.append(str(row["id"]))
+    return out
+
+
+def priced_by(cid: str, patterns: list[str]) -> bool:
+    """``cid`` is one of ``patterns`` (``<family>`` patterns match by their prefix)."""
+    return any(cid == p or ("<" in p and cid.startswith(p.split("<", 1)[0])) for p in patterns)
 
 
 def supplied_status(acc) -> int:

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from .datastatus import ILLUSTRATIVE_STATUS, is_illustrative_source
+from .datastatus import ILLUSTRATIVE_STATUS, is_illustrative_source, priced_by, valuation_ids
 from .errors import InputError, MissingCoefficientError, Problem
 
 #: keys of the explanation, in order
@@ -128,9 +128,9 @@ def explain(acc, region: str, year: int, indicator: str) -> dict:
         # the whole physical quantity of this number was supplied: the formula's inventory
         # items and quantity coefficients were read for other cells, not for this one — only
         # the valuation step's coefficients (the price) stand behind it
-        priced = _valuation_ids(ind)
+        priced = valuation_ids(ind)
         out["inputs"] = []
-        out["coefficients"] = [c for c in out["coefficients"] if _declared(c["id"], priced)]
+        out["coefficients"] = [c for c in out["coefficients"] if priced_by(c["id"], priced)]
     reason = [
         n["reason"]
         for n in acc.not_assessed
@@ -158,22 +158,6 @@ def explain(acc, region: str, year: int, indicator: str) -> dict:
         }
     out["data_status"] = data_status(out)
     return out
-
-
-def _valuation_ids(ind) -> list[str]:
-    """Coefficient ids (or family patterns) the indicator's valuation step declares."""
-    step = getattr(ind, "valuate", None)
-    descriptors = step.descriptors() if hasattr(step, "descriptors") else []
-    out = []
-    for d in descriptors:
-        row = d.describe()
-        if str(row.get("kind", "")).startswith("coefficient") and row.get("id"):
-            out.append(str(row["id"]))
-    return out
-
-
-def _declared(cid: str, patterns: list[str]) -> bool:
-    return any(cid == p or ("<" in p and cid.startswith(p.split("<", 1)[0])) for p in patterns)
 
 
 def data_status(ex: dict) -> dict:
