@@ -256,16 +256,9 @@ class Account:
         df["share"] = np.nan
         df["perspective"] = "counties" if self.has_deductions else "none"
         df["basis"] = [self.ledger_bases.get(i, "") for i in df["indicator"]]
-        cols = [
-            "gross",
-            "share",
-            "out_of_region",
-            "value",
-            "county_out_of_region",
-            "county_value",
-            "internal_transfers",
-        ]
-        return df[[*list(gross.dims), *cols, "perspective", "basis"]]
+        from .ledger import CITY_FRAME_COLUMNS
+
+        return df[[*list(gross.dims), *CITY_FRAME_COLUMNS, "perspective", "basis"]]
 
     def ranking(self, year: int, measure: str = "gep", lang: str = "zh") -> pd.DataFrame:
         """Regions ranked by ``measure`` (gep | per_km2 | per_capita) in ``year``."""

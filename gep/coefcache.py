@@ -30,7 +30,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .cache import ensure_dir
+from .cache import ensure_dir, prune
 
 FORMAT = 1
 MAX_ENTRIES = 64
@@ -194,24 +194,7 @@ def put(key: str, coefficients: dict) -> bool:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        _prune(folder)
+        prune(folder, MAX_ENTRIES)
         return True
     except (_Unencodable, OSError, ValueError, TypeError, RecursionError):
         return False
-
-
-def _prune(folder: Path, keep: int = MAX_ENTRIES) -> None:
-    """Keep the ``keep`` most recently written entries (and no stale temporary files)."""
-    try:
-        entries = []
-        for p in folder.iterdir():
-            if p.name.startswith(".tmp-") or p.suffix == ".json":
-                try:
-                    entries.append((p.stat().st_mtime, p))
-                except OSError:
-                    continue
-        entries.sort(reverse=True)
-        for _, p in entries[keep:]:
-            p.unlink(missing_ok=True)
-    except OSError:
-        pass

@@ -383,6 +383,18 @@ def _region_sum(da: xr.DataArray, dims: list[str]) -> np.ndarray:
 CITY, COUNTIES = "city", "counties"
 
 
+#: the value columns of a city-ledger frame (``AggregateLedger.frame``, ``Account.city_frame``)
+CITY_FRAME_COLUMNS = (
+    "gross",
+    "share",
+    "out_of_region",
+    "value",
+    "county_out_of_region",
+    "county_value",
+    "internal_transfers",
+)
+
+
 @dataclass
 class AggregateLedger:
     """The aggregate region's (city's) ledger over ``year, indicator`` (+ extra dims) [CNY].
@@ -427,16 +439,7 @@ class AggregateLedger:
         df["perspective"] = [self.perspectives.get(i, CITY) for i in df["indicator"]]
         df["basis"] = [self.bases.get(i, "") for i in df["indicator"]]
         keys = list(self.ds["gross"].dims)
-        cols = [
-            "gross",
-            "share",
-            "out_of_region",
-            "value",
-            "county_out_of_region",
-            "county_value",
-            "internal_transfers",
-        ]
-        return df[[*keys, *cols, "perspective", "basis"]]
+        return df[[*keys, *CITY_FRAME_COLUMNS, "perspective", "basis"]]
 
 
 def aggregate_ledger(

@@ -157,7 +157,6 @@ def test_unwritable_or_off_cache_still_loads(tmp_path, monkeypatch):
 
 def test_size_is_bounded(cache, tmp_path, monkeypatch):
     monkeypatch.setattr(coefcache, "MAX_ENTRIES", 3)
-    monkeypatch.setattr(coefcache._prune, "__defaults__", (3,))
     for i in range(6):
         folder = make_set(tmp_path / str(i), {"a.price": GOOD, "price_index.cpi": CPI})
         load_set(folder)
