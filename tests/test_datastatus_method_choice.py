@@ -159,6 +159,21 @@ def test_illustrative_supplied_quantity_is_flagged(tmp_path):
     assert "外部功能量（quantities）中 1 行为示意数据" in status_line(got, "zh")
 
 
+WC = "regulating.water_conservation"
+
+
+def _flags_with_supplied_wc(ds_dir, set_dir) -> pd.DataFrame:
+    """Flags after county 100001's 2021 water-conservation quantity is supplied from an
+    official source."""
+    (ds_dir / "quantities.csv").write_text(
+        "region,year,indicator,component,value,unit,source\n"
+        f"100001,2021,{WC},,2,亿立方米,水利局 2021 年水资源公报\n",
+        encoding="utf-8",
+    )
+    ds, cs = load_dataset(ds_dir), load_set(set_dir)
+    return illustrative_flags(account(ds, cs), ds).set_index(["region", "year", "indicator"])
+
+
 def test_whole_supplied_cell_is_judged_by_its_row_and_price(tmp_path):
     """Official rows everywhere except the runoff item; county 100001's whole water-conservation
     quantity is supplied from an official source: that cell rests on no illustrative input
@@ -167,31 +182,13 @@ def test_whole_supplied_cell_is_judged_by_its_row_and_price(tmp_path):
     inv = pd.read_csv(ds_dir / "inventory.csv", dtype=str, keep_default_na=False)
     inv.loc[inv["item"] == "runoff", "source"] = "illustrative: synthetic runoff (test)"
     inv.to_csv(ds_dir / "inventory.csv", index=False)
-    ind = "regulating.water_conservation"
-    (ds_dir / "quantities.csv").write_text(
-        "region,year,indicator,component,value,unit,source\n"
-        f"100001,2021,{ind},,2,亿立方米,水利局 2021 年水资源公报\n",
-        encoding="utf-8",
-    )
-    ds, cs = load_dataset(ds_dir), load_set(set_dir)
-    flags = illustrative_flags(account(ds, cs), ds).set_index(["region", "year", "indicator"])
-    assert not flags.loc[("100001", 2021, ind), "illustrative"]
-    assert flags.loc[("100002", 2021, ind), "inventory"]
-    assert flags.loc[("100001", 2020, ind), "inventory"]  # a year without a supplied row
+    flags = _flags_with_supplied_wc(ds_dir, set_dir)
+    assert not flags.loc[("100001", 2021, WC), "illustrative"]
+    assert flags.loc[("100002", 2021, WC), "inventory"]
+    assert flags.loc[("100001", 2020, WC), "inventory"]  # a year without a supplied row
 
 
 def test_whole_supplied_cell_keeps_an_illustrative_price(tmp_path):
-    ind = "regulating.water_conservation"
-    ds_dir, set_dir = _relabelled(
-        tmp_path,
-        ("regulating/water_conservation/reservoir_cost.yaml",),
-    )
-    (ds_dir / "quantities.csv").write_text(
-        "region,year,indicator,component,value,unit,source\n"
-        f"100001,2021,{ind},,2,亿立方米,水利局 2021 年水资源公报\n",
-        encoding="utf-8",
-    )
-    ds, cs = load_dataset(ds_dir), load_set(set_dir)
-    flags = illustrative_flags(account(ds, cs), ds).set_index(["region", "year", "indicator"])
-    cell = flags.loc[("100001", 2021, ind)]
+    ds_dir, set_dir = _relabelled(tmp_path, ("regulating/water_conservation/reservoir_cost.yaml",))
+    cell = _flags_with_supplied_wc(ds_dir, set_dir).loc[("100001", 2021, WC)]
     assert cell["coefficients"] and not cell["inventory"] and not cell["method_choice"]
