@@ -78,70 +78,76 @@ def sync_query_params(**values) -> None:
             st.query_params[k] = str(v)
 
 
-#: the sidebar's choices, kept outside the widgets' own state (see :func:`restore_choices`)
-KEPT_CHOICES = (
-    "lang",
-    "dataset_choice",
-    "coef_choice",
-    "year",
-    "money_unit",
-    "profile",
-    "image_format",
-)
+#: prefix of the widget that shows a kept choice (the choice itself is under the plain key)
+WIDGET = "sb_"
 
 
-def remember_choices() -> None:
-    """Copy the sidebar's current choices to a plain session key (called once its widgets
-    exist, every run)."""
+def kept_choice(make, key: str, options: list, default, on_change=None, **kw):
+    """A control (the sidebar's, the county) whose choice is kept under the plain key ``key``.
+
+    The widget (``WIDGET + key``) only shows the choice: it is given the kept value before
+    it is drawn, every run, and a change the user makes is copied back by its callback.
+    Streamlit's own widget state is not reliable across a page change: it keeps only the
+    widget values the browser sends with the click, and it reads a radio's or select's
+    value back by its *label* with the labels of the run that reads it — a click landing
+    mid-redraw, or a report from a page drawn in the other language, came back as a
+    missing value or a stray label ("10⁸ CNY" in a Chinese run), and the page opened in
+    Chinese with no money unit chosen (issue 14). A plain key is never touched by that.
+
+    ``make`` is the Streamlit widget function (``st.radio``, ``st.selectbox``); returns the
+    choice, always one of ``options``.
+    """
     ss = st.session_state
-    ss["_kept_choices"] = {k: ss[k] for k in KEPT_CHOICES if k in ss}
+    wkey = WIDGET + key
 
+    def store() -> None:
+        # a value that is none of the options is a label read back with the other
+        # language's labels, not a choice: the kept choice stays
+        if ss.get(wkey) in options:
+            ss[key] = ss[wkey]
+            if on_change is not None:
+                on_change()
 
-def restore_choices() -> None:
-    """Bring back sidebar choices that Streamlit dropped from the session.
-
-    On a page change, Streamlit keeps only the widget values the browser reports with the
-    navigation click; a click that lands while the previous page is still running (a
-    loaded machine, the background profile computation) can report none of the sidebar's,
-    and the session fell back to Chinese and the default year, unit and method — the page
-    then opened under its Chinese title, so the click looked lost (issue 14). The choices
-    are kept under a plain key, which Streamlit never drops, and restored before anything
-    reads them."""
-    ss = st.session_state
-    for k, v in (ss.get("_kept_choices") or {}).items():
-        if k not in ss:
-            ss[k] = v
+    if ss.get(key) in options:
+        ss[wkey] = ss[key]
+        value = make(options=options, key=wkey, on_change=store, **kw)
+    else:
+        # nothing kept yet (a new session) or a choice no longer offered (another dataset's
+        # years): the browser's own value if it is a valid one, else the default
+        ss.pop(key, None)
+        if wkey in ss and ss[wkey] not in options:
+            del ss[wkey]
+        index = {} if wkey in ss else {"index": options.index(default)}
+        value = make(options=options, key=wkey, on_change=store, **index, **kw)
+    if value not in options:  # a stray label read back: show the default on the next run
+        ss[key] = default
+        st.rerun()
+    ss[key] = value
+    return value
 
 
 def language_switch() -> str:
     """The 中文 / English switch at the top of the sidebar (also kept in the URL: ?lang=en)."""
-    restore_choices()
     apply_query_params()
-    if st.session_state.get("lang") not in LANGS:
-        st.session_state.pop("lang", None)
     with st.sidebar:
-        st.radio(
-            text("lang.label", "zh"),
+        lang = kept_choice(
+            st.radio,
+            "lang",
             list(LANGS),
-            key="lang",
+            "zh",
+            label=text("lang.label", "zh"),
             horizontal=True,
             format_func=LANG_NAMES.get,
         )
-    lang = st.session_state.get("lang", "zh")
-    kept = st.session_state.setdefault("_kept_choices", {})
-    kept["lang"] = lang
     sync_query_params(lang=lang)
     return lang
 
 
 def county_choice(regions: list[str], label: str, format_func) -> str:
     """The county selectbox; the choice survives page changes and is kept in the URL."""
-    ss = st.session_state
-    remembered = ss.get("county_choice")
-    if "county" not in ss and remembered in regions:
-        ss["county"] = remembered
-    region = _select(label, regions, "county", default=regions[0], format_func=format_func)
-    ss["county_choice"] = region
+    region = kept_choice(
+        st.selectbox, "county_choice", regions, regions[0], label=label, format_func=format_func
+    )
     sync_query_params(county=region)
     return region
 
@@ -159,13 +165,14 @@ def sidebar(ctx: data.Context) -> None:
             tag = text("side.default", lang) if p == default_ds else text("side.uploaded", lang)
             return f"{Path(p).name} {tag}"
 
-        _select(
-            t("side.dataset"),
-            ds_options,
+        kept_choice(
+            st.selectbox,
             "dataset_choice",
-            default=default_ds,
-            format_func=ds_label,
+            ds_options,
+            default_ds,
             on_change=_forget_set_choice,
+            label=t("side.dataset"),
+            format_func=ds_label,
         )
 
         default_set = ""
@@ -189,42 +196,46 @@ def sidebar(ctx: data.Context) -> None:
                 f"{text('side.saved', lang) if p in saved else text('side.bundled', lang)}"
             )
 
-        _select(
-            t("side.coefset"),
-            set_options,
+        kept_choice(
+            st.selectbox,
             "coef_choice",
-            default=default_set,
+            set_options,
+            default_set,
+            label=t("side.coefset"),
             format_func=set_label,
         )
         if ctx.dataset is not None:
             years = ctx.dataset.years
-            year = _select(t("side.year"), years, "year", default=ctx.year or years[-1])
+            year = kept_choice(
+                st.selectbox, "year", years, ctx.year or years[-1], label=t("side.year")
+            )
             sync_query_params(year=year)
-        st.radio(
-            t("side.unit"),
+        kept_choice(
+            st.radio,
+            "money_unit",
             ["wan", "yi"],
-            # no default beside a value the session already holds (restored by
-            # restore_choices): Streamlit would warn about the two
-            **({} if "money_unit" in st.session_state else {"index": 1}),
-            key="money_unit",
+            "yi",
+            label=t("side.unit"),
             horizontal=True,
             format_func=lambda u: text(f"unit.choice.{u}", lang),
         )
-        _select(
-            t("side.profile"),
-            list(data.PROFILES),
+        kept_choice(
+            st.selectbox,
             "profile",
-            default="ndrc-2022",
+            list(data.PROFILES),
+            "ndrc-2022",
+            label=t("side.profile"),
             format_func=lambda p: text(f"profile.{p}", lang),
         )
-        st.radio(
-            t("side.image_format"),
+        kept_choice(
+            st.radio,
+            "image_format",
             ["png", "svg"],
-            key="image_format",
+            "png",
+            label=t("side.image_format"),
             horizontal=True,
             format_func=str.upper,
         )
-        remember_choices()
         if ctx.ok:
             if ctx.edits:
                 st.info(t("side.edits", n=len(ctx.edits)), icon="✏️")

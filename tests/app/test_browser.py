@@ -72,9 +72,9 @@ def navigate(page, sync_api, label: str) -> None:
     """Open a page from the sidebar navigation and wait for its heading (no retry).
 
     A click landing while the previous page still ran used to open the page in Chinese (the
-    sidebar's choices were dropped by Streamlit's page-change cleanup; the app now restores
-    them, gep.app.ui.restore_choices), which looked like a lost click. On a miss the page is
-    captured to tests/artifacts for diagnosis and the test fails.
+    sidebar's choices lived in Streamlit's widget state, which a page change can drop or
+    misread; they are now kept under plain keys, gep.app.ui.kept_choice), which looked like
+    a lost click. On a miss the page is captured to tests/artifacts and the test fails.
     """
     nav = page.locator('[data-testid="stSidebarNav"]').get_by_text(label, exact=True)
     heading = page.get_by_role("heading", name=label, exact=True)
@@ -353,6 +353,89 @@ def test_offline_map_and_control_latency(server):
                 bound = 1.0 + 3 * floor
                 assert statistics.median(seconds) < bound, (name, seconds, floor)
                 assert max(seconds) < 2 * bound, (name, seconds, floor)
+        finally:
+            browser.close()
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_IDLE = "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') !== 'running'"  # noqa: E501
+
+
+def test_many_page_changes_keep_every_choice(server):
+    """Page after page, some clicks landing while the previous page still runs, and a
+    language switch followed at once by a page click: every page opens in the chosen
+    language with the chosen money unit and year (issue 14: a click made in English opened
+    the Coefficients page in Chinese with no money unit selected)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    expect = sync_api.expect
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.goto(f"{server}/?lang=en", wait_until="domcontentloaded")
+            page.get_by_role("heading", name="Overview").wait_for(timeout=60_000)
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            links = page.locator('[data-testid="stSidebarNav"] a')
+            expect(links).to_have_count(10, timeout=30_000)
+            page.wait_for_function(_IDLE, timeout=60_000)
+            # the option's label, as a user clicks it (the input itself is hidden)
+            sidebar.get_by_text("10⁴ CNY (万元)", exact=True).click()
+            expect(sidebar.get_by_role("radio", name="10⁴ CNY (万元)")).to_be_checked(
+                timeout=30_000
+            )
+            page.wait_for_function(_IDLE, timeout=60_000)
+
+            h1 = page.locator("h1").first
+
+            def settled(i: int, lang: str, unit: str, title: str | None, before=None) -> str:
+                """The page's title once its run is over, checked with the unit chosen."""
+                if title is not None:
+                    expect(h1).to_have_text(title, timeout=60_000)
+                elif before is not None:  # a new page: its title replaces the one before
+                    page.wait_for_function(
+                        "(b) => { const h = document.querySelector('h1');"
+                        " return h && h.innerText.trim() !== b; }",
+                        arg=before,
+                        timeout=60_000,
+                    )
+                page.wait_for_timeout(300)
+                page.wait_for_function(_IDLE, timeout=60_000)
+                shown = h1.inner_text().strip()
+                checked = sidebar.get_by_role("radio", name=unit)
+                ok = checked.is_checked() and (title is None or shown == title)
+                if lang == "en":
+                    ok = ok and not _CJK.search(shown)
+                if not ok:
+                    page.screenshot(path=str(ARTIFACTS / f"page_change_{i}.png"), full_page=True)
+                assert checked.is_checked(), (i, shown, unit)
+                assert title is None or shown == title, (i, shown, title)
+                if lang == "en":
+                    assert not _CJK.search(shown), (i, shown)
+                return shown
+
+            # one calm pass: each page's English title
+            titles = [settled(0, "en", "10⁴ CNY (万元)", None)]
+            for k in range(1, 10):
+                links.nth(k).click()
+                titles.append(settled(k, "en", "10⁴ CNY (万元)", None, before=titles[-1]))
+            assert len(set(titles)) == 10, titles
+            # clicks in quick succession: only every third page is waited for
+            order = [3, 7, 1, 9, 0, 6, 2, 8, 4, 5, 6, 1, 7, 3, 9]
+            for i, k in enumerate(order):
+                links.nth(k).click()
+                if i % 3 == 2:
+                    settled(100 + i, "en", "10⁴ CNY (万元)", titles[k])
+                else:
+                    page.wait_for_timeout(150)
+            settled(200, "en", "10⁴ CNY (万元)", titles[order[-1]])
+            # back to Chinese and straight to another page before the redraw is done
+            sidebar.get_by_text("中文", exact=True).click()
+            page.wait_for_timeout(100)
+            links.nth(6).click()
+            shown = settled(300, "zh", "万元", None, before=titles[order[-1]])
+            assert _CJK.search(shown), shown
+            expect(page).to_have_url(re.compile(r"[?&]lang=zh\b"), timeout=30_000)
         finally:
             browser.close()
 

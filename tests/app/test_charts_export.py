@@ -43,7 +43,7 @@ def test_every_chart_is_titled_sourced_and_named(workspace):
 
 def test_svg_choice(workspace):
     at = new_app("zh")
-    at.sidebar.radio(key="image_format").set_value("svg").run()
+    at.sidebar.radio(key="sb_image_format").set_value("svg").run()
     assert all(c["toImageButtonOptions"]["format"] == "svg" for _s, c in _charts(at))
 
 

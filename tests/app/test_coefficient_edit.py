@@ -117,10 +117,10 @@ def test_save_named_set_and_load_it(workspace, baseline):
         at.session_state["_city_gep"][2021], rel=1e-12
     )
     # and it is offered in the sidebar
-    assert "reservoir_6_yuan (saved)" in at.sidebar.selectbox(key="coef_choice").options
+    assert "reservoir_6_yuan (saved)" in at.sidebar.selectbox(key="sb_coef_choice").options
     assert at.success and "reservoir 6 yuan" in at.success[0].value
     # picking it makes it the base set: no edits pending, same totals
-    at.sidebar.selectbox(key="coef_choice").set_value(str(saved)).run()
+    at.sidebar.selectbox(key="sb_coef_choice").set_value(str(saved)).run()
     assert_ok(at)
     assert at.session_state["gep_edits"] == {}
     assert at.session_state["_city_gep"][2021] == pytest.approx(

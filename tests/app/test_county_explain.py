@@ -36,7 +36,7 @@ def ankang_env(monkeypatch, tmp_path):
 def _open_explain(lang: str, region: str, indicator: str, **state):
     at = goto(new_app(lang, **state), "county")
     assert_ok(at)
-    at.selectbox(key="county").select(region).run()
+    at.selectbox(key="sb_county_choice").select(region).run()
     at.selectbox(key="explain_indicator").select(indicator).run()
     assert_ok(at)
     return at
@@ -163,7 +163,7 @@ def test_supplied_quantity_route_and_source(monkeypatch, tmp_path):
         c.value.startswith("“外部提供”的实物量来自数据集的 quantities.csv") for c in at.caption
     )
     # the other county keeps the formula
-    at.selectbox(key="county").select("100002").run()
+    at.selectbox(key="sb_county_choice").select("100002").run()
     table = _frame_with(at, "实物量来源")
     assert set(table["实物量来源"]) == {"公式计算"}
 

@@ -57,14 +57,14 @@ def test_link_opens_county_year_and_language(workspace):
     goto(at, "county")
     assert_ok(at)
     assert at.title[0].value == "County"
-    assert at.selectbox(key="county").value == "100002"
-    assert at.sidebar.selectbox(key="year").value == 2020
+    assert at.selectbox(key="sb_county_choice").value == "100002"
+    assert at.sidebar.selectbox(key="sb_year").value == 2020
     labels = [m.label for m in at.metric]
     assert "GEP 2020" in labels and "GEP/GDP" in labels
     # the choice stays when leaving the page and coming back
     goto(at, "overview")
     goto(at, "county")
-    assert at.selectbox(key="county").value == "100002"
+    assert at.selectbox(key="sb_county_choice").value == "100002"
 
 
 def test_lang_en_alias(workspace):
@@ -86,7 +86,7 @@ def test_link_without_a_page_opens_the_county_page(workspace):
     at.run(timeout=TIMEOUT)
     assert_ok(at)
     assert at.title[0].value == "区县"
-    assert at.selectbox(key="county").value == "100002"
-    assert at.sidebar.selectbox(key="year").value == 2020
+    assert at.selectbox(key="sb_county_choice").value == "100002"
+    assert at.sidebar.selectbox(key="sb_year").value == 2020
     goto(at, "overview")
     assert at.title[0].value == "总览"

@@ -60,7 +60,7 @@ def test_county_csv_carries_warning_and_download_is_logged(workspace, served):
     at = new_app("en")
     goto(at, "county")
     assert_ok(at)
-    region = at.session_state["county"]
+    region = at.session_state["county_choice"]
     year = at.session_state["year"]
     name = f"gep_{region}_{year}.csv"
     lines = _csv_lines(served[name])

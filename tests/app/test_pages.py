@@ -30,29 +30,29 @@ def test_every_page_runs(workspace, lang):
         assert_ok(at)
         assert at.title[0].value == text(TITLES[page], lang), page
         # the sidebar (language switch, dataset, year, money unit) is on every page
-        assert at.sidebar.radio(key="lang").value == lang
-        assert at.sidebar.radio(key="money_unit").value in ("wan", "yi")
+        assert at.sidebar.radio(key="sb_lang").value == lang
+        assert at.sidebar.radio(key="sb_money_unit").value in ("wan", "yi")
 
 
 def test_language_switch_in_sidebar(workspace):
     at = new_app("zh")
     assert at.title[0].value == "总览"
-    at.sidebar.radio(key="lang").set_value("en").run()
+    at.sidebar.radio(key="sb_lang").set_value("en").run()
     assert_ok(at)
     assert at.title[0].value == "Overview"
     assert at.metric[0].label.startswith("City GEP")
     goto(at, "county")
     assert at.title[0].value == "County"
-    at.sidebar.radio(key="lang").set_value("zh").run()
+    at.sidebar.radio(key="sb_lang").set_value("zh").run()
     assert at.title[0].value == "区县"
 
 
 def test_money_is_shown_with_its_unit(workspace):
     at = new_app("zh")
     assert at.metric[0].value.endswith("亿元")
-    at.sidebar.radio(key="money_unit").set_value("wan").run()
+    at.sidebar.radio(key="sb_money_unit").set_value("wan").run()
     assert at.metric[0].value.endswith("万元")
-    at.sidebar.radio(key="lang").set_value("en").run()
+    at.sidebar.radio(key="sb_lang").set_value("en").run()
     assert "10⁴ CNY" in at.metric[0].value
 
 
@@ -72,11 +72,11 @@ def test_overview_shows_every_chart_with_table_and_download(workspace):
 
 def test_year_and_county_selection(workspace):
     at = new_app("en")
-    at.sidebar.selectbox(key="year").set_value(2020).run()
+    at.sidebar.selectbox(key="sb_year").set_value(2020).run()
     assert_ok(at)
     assert at.metric[0].label == "City GEP 2020"
     goto(at, "county")
-    at.selectbox(key="county").set_value("100002").run()
+    at.selectbox(key="sb_county_choice").set_value("100002").run()
     assert_ok(at)
     assert "County B" in at.markdown[0].value
     goto(at, "compare")

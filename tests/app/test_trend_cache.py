@@ -36,7 +36,7 @@ def _caption(at, key: str) -> str:
 def test_year_switch_does_not_rebuild_the_trend_charts(workspace):
     ui._dressed_figure.clear()  # figures other tests of this process built are not counted
     at = new_app("en")
-    at.sidebar.selectbox(key="year").set_value(2021).run()
+    at.sidebar.selectbox(key="sb_year").set_value(2021).run()
     assert_ok(at)
     goto(at, "county")
     assert_ok(at)
@@ -46,7 +46,7 @@ def test_year_switch_does_not_rebuild_the_trend_charts(workspace):
         assert before.get(k, 0) >= 1, (k, before)
 
     # switch the year on the overview, then look at the county page in that year
-    at.sidebar.selectbox(key="year").set_value(2020).run()
+    at.sidebar.selectbox(key="sb_year").set_value(2020).run()
     assert_ok(at)
     assert at.metric[0].label == "City GEP 2020"
     goto(at, "county")
@@ -58,7 +58,7 @@ def test_year_switch_does_not_rebuild_the_trend_charts(workspace):
         assert after.get(k, 0) == before[k] + 1, (k, before, after)
 
     # and back: every figure now comes from the cache
-    at.sidebar.selectbox(key="year").set_value(2021).run()
+    at.sidebar.selectbox(key="sb_year").set_value(2021).run()
     goto(at, "overview")
     assert _builds() == after
 
@@ -67,7 +67,7 @@ def test_trend_image_caption_covers_every_year(workspace):
     """The illustrative-data line drawn in a trend image speaks of every year, not of the
     selected one (the mini data are illustrative)."""
     at = new_app("en")
-    at.sidebar.selectbox(key="year").set_value(2020).run()
+    at.sidebar.selectbox(key="sb_year").set_value(2020).run()
     note = _caption(at, "city_trend")
     assert "2020–2021 GEP" in note, note
     assert "of 2020 GEP" not in note, note

@@ -69,7 +69,7 @@ def test_good_upload_becomes_active_and_is_kept(workspace):
     # a later session can pick it again from the sidebar
     again = new_app("zh")
     assert saved in ws_mod.list_datasets()
-    again.sidebar.selectbox(key="dataset_choice").set_value(str(saved)).run()
+    again.sidebar.selectbox(key="sb_dataset_choice").set_value(str(saved)).run()
     assert_ok(again)
     assert again.session_state["_city_gep"] == pytest.approx(after)
 
