@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import inspect
 import re
 from pathlib import Path
 
@@ -263,9 +264,15 @@ def collapse_sidebar_after_navigation(page_key: str) -> None:
     previous = ss.get("_page_shown")
     ss["_page_shown"] = page_key
     if previous is not None and previous != page_key:
-        import streamlit.components.v1 as components
+        if "unsafe_allow_javascript" in inspect.signature(st.html).parameters:
+            # components.html is deprecated ("removed after 2026-06-01"); st.html runs our own
+            # constant script in the page itself (window.parent is then the page) and, unlike
+            # st.iframe, takes no room
+            st.html(_COLLAPSE_ON_PHONE, unsafe_allow_javascript=True)
+        else:  # Streamlit before st.html could run scripts
+            import streamlit.components.v1 as components
 
-        components.html(_COLLAPSE_ON_PHONE, height=0)
+            components.html(_COLLAPSE_ON_PHONE, height=0)
 
 
 def _forget_set_choice() -> None:
