@@ -12,7 +12,9 @@ least one of its inputs is illustrative:
 
 "Reads" is what the account recorded the indicator reading (``Account.trace``, the list
 ``gep explain`` shows), so an indicator whose quantities are all supplied is judged by its
-prices and the supplied rows, not by the formula inputs it never read; an account without a
+prices and the supplied rows, not by the formula inputs it never read, and one with some
+components supplied (SO₂ of air purification, the forest part of water conservation) leaves
+out what the formula reads only for those (:func:`unread_for_components`); an account without a
 trace falls back on the declaration (``Indicator.items``, ``prefix.*`` patterns, and
 ``Indicator.coefficients``, ``prefix.<key>`` patterns).
 
@@ -159,6 +161,8 @@ def illustrative_flags(acc, dataset=None) -> pd.DataFrame:
     # cells whose whole physical quantity was supplied: the formula's inventory items and
     # quantity coefficients were read for other cells, not for these (as ``gep explain``)
     whole = np.zeros((n_i, n_y, n_r), dtype=bool)
+    # cells with some components supplied: the inputs read only for those are left out there
+    parts: dict[tuple[int, int, int], set[str]] = {}
     supplied = getattr(acc, "supplied", None)
     if supplied is not None and not supplied.empty:
         i_pos = {ind.id: i for i, ind in enumerate(inds)}
@@ -170,8 +174,32 @@ def illustrative_flags(acc, dataset=None) -> pd.DataFrame:
                 quant[i, j, k] = True
             if not r.component:
                 whole[i, j, k] = True
+            else:
+                parts.setdefault((i, j, k), set()).add(str(r.component))
     inv &= ~whole
+    unread = {
+        cell: unread_for_components(inds[cell[0]], comps)
+        for cell, comps in parts.items()
+        if not whole[cell]
+    }
+    if unread:
+        f_region = flagged_rows["region"].astype(str).to_numpy()
+        f_year = flagged_rows["year"].to_numpy()
+        f_item = flagged_rows["item"].astype(str).to_numpy()
+        f_eco = flagged_rows["ecosystem"].fillna("").astype(str).to_numpy()
+        # row positions per (region, year), found once: a per-cell scan of every flagged row
+        # would be cells × rows on a large inventory
+        at = pd.Series(np.arange(len(f_item))).groupby([f_region, f_year]).indices
+        for (i, j, k), (ids, keyed) in unread.items():
+            here = at.get((str(regions[k]), years[j]), ())
+            inv[i, j, k] = any(
+                _item_matches(f_item[n], reads[i][0])
+                and f_item[n] not in ids
+                and (f_item[n], f_eco[n]) not in keyed
+                for n in here
+            )
     coef_price = np.zeros((n_i, n_y), dtype=bool)  # an illustrative valuation coefficient
+    ill_cids: dict[tuple[int, int], list[str]] = {}  # (indicator, year) → illustrative ids
     for i in range(n_i):
         cids = reads[i][1]
         priced = valuation_ids(inds[i]) if whole[i].any() else []
@@ -186,12 +214,22 @@ def illustrative_flags(acc, dataset=None) -> pd.DataFrame:
                 if not illustrative:
                     continue
                 coef[i, j] = True
+                ill_cids.setdefault((i, j), []).append(cid)
                 if priced and priced_by(cid, priced):
                     coef_price[i, j] = True
                 if not is_method_choice(cid):
                     coef_data[i, j] = True
     coef3 = np.where(whole, coef_price[:, :, None], coef[:, :, None])
     choice3 = np.broadcast_to((coef & ~coef_data)[:, :, None], inv.shape) & ~inv & ~quant & ~whole
+    if unread:
+        choice3 = choice3.copy()
+        for (i, j, k), (ids, _keyed) in unread.items():
+            left = [c for c in ill_cids.get((i, j), []) if c not in ids]
+            coef3[i, j, k] = bool(left)
+            data_left = any(not is_method_choice(c) for c in left)
+            choice3[i, j, k] = (
+                bool(left) and not data_left and not inv[i, j, k] and not quant[i, j, k]
+            )
     df = pd.DataFrame(
         {
             "region": np.tile(np.array(regions, dtype=object), n_i * n_y),
@@ -280,6 +318,62 @@ def valuation_ids(ind) -> list[str]:
 def priced_by(cid: str, patterns: list[str]) -> bool:
     """``cid`` is one of ``patterns`` (``<family>`` patterns match by their prefix)."""
     return any(cid == p or ("<" in p and cid.startswith(p.split("<", 1)[0])) for p in patterns)
+
+
+def _descriptor_rows(step) -> list[dict]:
+    descriptors = step.descriptors() if hasattr(step, "descriptors") else []
+    return [d.describe() for d in descriptors]
+
+
+def unread_for_components(ind, components: Iterable[str]) -> tuple[set[str], set[tuple[str, str]]]:
+    """What an indicator's formula reads only for the given components: the inputs that do
+    not stand behind a number whose quantities of ``components`` were supplied.
+
+    Parameters
+    ----------
+    ind : the :class:`~gep.indicators.Indicator`.
+    components : supplied component ids (a family member such as ``so2`` or ``grain``, an
+        ecosystem code such as ``forest.broadleaf`` or a level-1 class such as ``forest``).
+
+    Returns
+    -------
+    ``(ids, keyed)``: inventory items and coefficient ids read for those components only
+    (the quantity step's family members: ``emission.so2``,
+    ``regulating.air_purification.capacity.so2``), and ``(item, ecosystem code)`` cells of the
+    quantity step's per-ecosystem items (``runoff`` of ``forest.broadleaf``). What the valuation
+    step declares (the component's price) is never in them: it values the supplied quantity.
+
+    Notes
+    -----
+    Built from the steps' declarations (item and coefficient families, ``ecosystem`` dims), so
+    a component of a kind not declared there removes nothing: the listing then errs towards
+    too many inputs, never too few.
+    """
+    from .catalog import ecosystem_catalog
+
+    valuation = _descriptor_rows(getattr(ind, "valuate", None))
+    kept = {str(r.get("id")) for r in valuation}
+    eco = ecosystem_catalog()
+    ids: set[str] = set()
+    keyed: set[tuple[str, str]] = set()
+    for comp in components:
+        comp = str(comp)
+        if not comp:
+            continue
+        codes = {c for c, e in eco.items() if c == comp or e.level1 == comp}
+        for row in _descriptor_rows(getattr(ind, "quantify", None)):
+            rid, kind = str(row.get("id", "")), str(row.get("kind", ""))
+            if kind == "item family" and rid.endswith("*"):
+                member = rid[:-1] + comp
+            elif kind == "coefficient family" and "<" in rid:
+                member = rid.split("<", 1)[0] + comp
+            else:
+                member = None
+            if member is not None and member not in kept and not priced_by(member, list(kept)):
+                ids.add(member)
+            if kind == "item" and "ecosystem" in (row.get("dims") or []) and rid not in kept:
+                keyed |= {(rid, c) for c in codes}
+    return ids, keyed
 
 
 def supplied_status(acc) -> int:

@@ -13,7 +13,11 @@ the price-index factor applied (DESIGN §10, issue 9 item 3).
   unit and the ``source`` text of the inventory row it came from;
 * ``coefficients``: every coefficient it read, with the value in force for that accounting
   year (after overrides), its unit, the price year of the published value, the price-index
-  factor taking it from that price year to the accounting year, status and source;
+  factor taking it from that price year to the accounting year, status and source.
+  Where quantities were supplied, what the formula read only for them is left out: for a
+  whole quantity every formula input but the valuation's prices; for supplied components
+  the quantity step's family members and per-ecosystem cells of those components
+  (:func:`gep.datastatus.unread_for_components`);
 * ``equation``: the equations of the formula functions applied (from their docstrings);
 * ``data_status``: whether the number rests on illustrative (synthesized) data —
   ``illustrative`` (bool), and which ``inputs`` (inventory rows whose source starts with
@@ -33,7 +37,13 @@ from typing import Any
 
 import numpy as np
 
-from .datastatus import ILLUSTRATIVE_STATUS, is_illustrative_source, priced_by, valuation_ids
+from .datastatus import (
+    ILLUSTRATIVE_STATUS,
+    is_illustrative_source,
+    priced_by,
+    unread_for_components,
+    valuation_ids,
+)
 from .errors import InputError, MissingCoefficientError, Problem
 
 #: keys of the explanation, in order
@@ -131,6 +141,14 @@ def explain(acc, region: str, year: int, indicator: str) -> dict:
         priced = valuation_ids(ind)
         out["inputs"] = []
         out["coefficients"] = [c for c in out["coefficients"] if priced_by(c["id"], priced)]
+    elif out["quantity_sources"]:
+        # some components supplied: what the formula reads only for them stands behind other
+        # cells, not this one (their prices stay: they value the supplied quantities)
+        ids, keyed = unread_for_components(ind, [q["component"] for q in out["quantity_sources"]])
+        out["inputs"] = [i for i in out["inputs"] if not _unread_input(i["item"], ids, keyed)]
+        out["coefficients"] = [
+            c for c in out["coefficients"] if c["id"].split("[", 1)[0] not in ids
+        ]
     reason = [
         n["reason"]
         for n in acc.not_assessed
@@ -158,6 +176,14 @@ def explain(acc, region: str, year: int, indicator: str) -> dict:
         }
     out["data_status"] = data_status(out)
     return out
+
+
+def _unread_input(label: str, ids: set[str], keyed: set[tuple[str, str]]) -> bool:
+    """An input row (``item``, ``item[key]``, either with `` @year``) is one of ``ids`` or
+    ``keyed`` (see :func:`gep.datastatus.unread_for_components`)."""
+    base = label.split(" @", 1)[0]
+    item, _, key = base.partition("[")
+    return item in ids or (item, key.rstrip("]")) in keyed
 
 
 def data_status(ex: dict) -> dict:

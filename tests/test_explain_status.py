@@ -227,3 +227,99 @@ def test_whole_supplied_quantity_lists_only_the_price(tmp_path):
     assert {"precipitation", "runoff", "evapotranspiration"} <= {
         i["item"].split("[")[0] for i in computed["inputs"]
     }
+
+
+def _official_except(folder, keep_illustrative) -> None:
+    """Give the inventory rows an official source (a made-up office name), except those
+    ``keep_illustrative(region, year, item, ecosystem)`` marks illustrative."""
+    path = folder / "inventory.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    out = [lines[0]]
+    for line in lines[1:]:
+        f = line.split(",")
+        illustrative = keep_illustrative(f[0], f[1], f[2], f[3])
+        f[-1] = "illustrative: test row" if illustrative else "县统计局 2021 年报"
+        out.append(",".join(f))
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def test_supplied_component_leaves_out_what_only_it_reads(tmp_path):
+    """A county whose SO₂ purified amount and forest water conservation came from
+    quantities.csv: explain and the data status leave out the inputs the formula reads only
+    for those parts (emission.so2 and its capacity rate; runoff, evapotranspiration and area
+    of the forest codes), keep those of the other parts and every price."""
+    folder = tmp_path / "ds"
+    shutil.copytree(MINI, folder)
+    air, wc = "regulating.air_purification", "regulating.water_conservation"
+    (folder / "quantities.csv").write_text(
+        "region,year,indicator,component,value,unit,source\n"
+        f"100001,2021,{air},so2,120,t,环境监测站 2021 年监测报告\n"
+        f"100001,2021,{wc},forest,1.5,亿立方米,水利局 2021 年水资源公报\n",
+        encoding="utf-8",
+    )
+    # only what the supplied parts would have read stays illustrative in 2021
+    _official_except(
+        folder,
+        lambda r, y, item, eco: (
+            y == "2021"
+            and (
+                item == "emission.so2"
+                or (item in ("runoff", "evapotranspiration") and eco.startswith("forest."))
+            )
+        ),
+    )
+    from gep.datastatus import illustrative_flags
+    from gep.explain import explain
+
+    acc = account(load_dataset(folder), load_set(ROOT / "tests/data/coefficients/mini"))
+    ex = explain(acc, "100001", 2021, air)
+    items = {i["item"] for i in ex["inputs"]}
+    assert "emission.so2" not in items and {"emission.nox", "emission.dust"} <= items
+    cids = {c["id"] for c in ex["coefficients"]}
+    assert f"{air}.capacity.so2" not in cids
+    assert f"{air}.cost.so2" in cids  # the price values the supplied amount
+    assert ex["data_status"]["inputs"] == []
+    other = explain(acc, "100002", 2021, air)  # computed: its emission.so2 is read
+    assert "emission.so2" in {i["item"] for i in other["inputs"]}
+
+    ex = explain(acc, "100001", 2021, wc)
+    items = {i["item"] for i in ex["inputs"]}
+    assert not any(i.startswith(("runoff[forest.", "evapotranspiration[forest.")) for i in items)
+    assert {"precipitation", "runoff[shrub]", "evapotranspiration[shrub]"} <= items
+    assert ex["data_status"]["inputs"] == []
+    assert f"{wc}.reservoir_cost" in {c["id"] for c in ex["coefficients"]}
+    other = explain(acc, "100002", 2021, wc)
+    assert any(i["item"].startswith("runoff[forest.") for i in other["inputs"])
+
+    # under the capacity rule the SO₂ uptake rate is read too: only for the computed county
+    cap = account(
+        load_dataset(folder),
+        load_set(ROOT / "tests/data/coefficients/mini"),
+        options={"purification_rule": "capacity"},
+        exclude=["regulating.water_purification"],
+    )
+
+    def rates(region):  # capacity coefficients listed (their ids without the ecosystem key)
+        listed = explain(cap, region, 2021, air)["coefficients"]
+        return {c["id"].split("[")[0] for c in listed if ".capacity." in c["id"]}
+
+    assert rates("100002") == {f"{air}.capacity.{p}" for p in ("so2", "nox", "dust")}
+    assert rates("100001") == {f"{air}.capacity.{p}" for p in ("nox", "dust")}
+
+    # the data status table says the same per cell
+    flags = illustrative_flags(acc).set_index(["region", "year", "indicator"])
+    assert not flags.loc[("100001", 2021, air), "inventory"]
+    assert not flags.loc[("100001", 2021, wc), "inventory"]
+    assert flags.loc[("100002", 2021, air), "inventory"]
+    assert flags.loc[("100002", 2021, wc), "inventory"]
+
+    # an illustrative row the other parts still read keeps the cell flagged, in both places
+    _official_except(
+        folder, lambda r, y, item, eco: r == "100001" and y == "2021" and item == "precipitation"
+    )
+    acc = account(load_dataset(folder), load_set(ROOT / "tests/data/coefficients/mini"))
+    assert explain(acc, "100001", 2021, wc)["data_status"]["inputs"] == ["precipitation"]
+    assert explain(acc, "100001", 2021, air)["data_status"]["inputs"] == []
+    flags = illustrative_flags(acc).set_index(["region", "year", "indicator"])
+    assert flags.loc[("100001", 2021, wc), "inventory"]
+    assert not flags.loc[("100001", 2021, air), "inventory"]
