@@ -302,27 +302,24 @@ def dataset_status(dataset) -> dict:
     return {"rows": n, "illustrative": k, "share": k / n if n else 0.0}
 
 
+def _descriptor_rows(step) -> list[dict]:
+    descriptors = step.descriptors() if hasattr(step, "descriptors") else []
+    return [d.describe() for d in descriptors]
+
+
 def valuation_ids(ind) -> list[str]:
     """Coefficient ids (or family patterns) an indicator's valuation step declares: what
     stands behind a number whose whole physical quantity was supplied (the price)."""
-    step = getattr(ind, "valuate", None)
-    descriptors = step.descriptors() if hasattr(step, "descriptors") else []
-    out = []
-    for d in descriptors:
-        row = d.describe()
-        if str(row.get("kind", "")).startswith("coefficient") and row.get("id"):
-            out.append(str(row["id"]))
-    return out
+    return [
+        str(row["id"])
+        for row in _descriptor_rows(getattr(ind, "valuate", None))
+        if str(row.get("kind", "")).startswith("coefficient") and row.get("id")
+    ]
 
 
 def priced_by(cid: str, patterns: list[str]) -> bool:
     """``cid`` is one of ``patterns`` (``<family>`` patterns match by their prefix)."""
     return any(cid == p or ("<" in p and cid.startswith(p.split("<", 1)[0])) for p in patterns)
-
-
-def _descriptor_rows(step) -> list[dict]:
-    descriptors = step.descriptors() if hasattr(step, "descriptors") else []
-    return [d.describe() for d in descriptors]
 
 
 def unread_for_components(ind, components: Iterable[str]) -> tuple[set[str], set[tuple[str, str]]]:
@@ -369,7 +366,7 @@ def unread_for_components(ind, components: Iterable[str]) -> tuple[set[str], set
                 member = rid.split("<", 1)[0] + comp
             else:
                 member = None
-            if member is not None and member not in kept and not priced_by(member, list(kept)):
+            if member is not None and not priced_by(member, list(kept)):
                 ids.add(member)
             if kind == "item" and "ecosystem" in (row.get("dims") or []) and rid not in kept:
                 keyed |= {(rid, c) for c in codes}

@@ -384,15 +384,17 @@ CITY, COUNTIES = "city", "counties"
 
 
 #: the value columns of a city-ledger frame (``AggregateLedger.frame``, ``Account.city_frame``)
-CITY_FRAME_COLUMNS = (
+#: the city ledger's money columns [CNY] (summed over indicators for the city totals)
+CITY_MONEY_COLUMNS = (
     "gross",
-    "share",
     "out_of_region",
     "value",
     "county_out_of_region",
     "county_value",
     "internal_transfers",
 )
+#: the city frame's columns: the money columns with the deducted share after ``gross``
+CITY_FRAME_COLUMNS = ("gross", "share", *CITY_MONEY_COLUMNS[1:])
 
 
 @dataclass

@@ -331,21 +331,14 @@ def _city_lines(acc, lang: str) -> list[str]:
     transfers between counties of the city [万元] (nothing for a profile without deductions)."""
     if not acc.has_deductions:
         return []
+    from ..ledger import CITY_MONEY_COLUMNS
     from ..report.tables import city_payload
 
     c = city_payload(acc, lang)
     lines = [c["note"]]
     if c["perspective"] == "city":
         for t in c["totals"]:
-            if set(t) - {
-                "year",
-                "gross",
-                "out_of_region",
-                "value",
-                "county_out_of_region",
-                "county_value",
-                "internal_transfers",
-            }:
+            if set(t) - {"year", *CITY_MONEY_COLUMNS}:
                 continue  # extra dims (scenario / draw): shown in the JSON
             w = {k: "—" if t[k] is None else f"{t[k] / 1e4:,.1f}" for k in t if k != "year"}
             lines.append(

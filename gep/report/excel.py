@@ -409,6 +409,18 @@ def write_xlsx(
             ),
             cols,
         )
+
+        def ledger_row(name: str, rec) -> list:
+            return [
+                name,
+                int(rec.year),
+                acc.indicator(rec.indicator).label(lang),
+                _num(rec.gross / scale),
+                _num(rec.out_of_region / scale),
+                _num(rec.value / scale),
+                str(rec.basis),
+            ]
+
         if not region and acc.city_ledger is not None:
             # the city's own ledger first (city perspective), then the county rows
             code = acc.aggregate_basis.code
@@ -419,30 +431,9 @@ def write_xlsx(
             )
             cf = acc.city_frame()
             for rec in cf[cf["indicator"].isin(list(acc.ledger_bases))].itertuples(index=False):
-                sh.add(
-                    [
-                        cname,
-                        int(rec.year),
-                        acc.indicator(rec.indicator).label(lang),
-                        _num(rec.gross / scale),
-                        _num(rec.out_of_region / scale),
-                        _num(rec.value / scale),
-                        str(rec.basis),
-                    ],
-                    total=True,
-                )
+                sh.add(ledger_row(cname, rec), total=True)
         for rec in led.itertuples(index=False):
-            sh.add(
-                [
-                    rec.region_name,
-                    int(rec.year),
-                    acc.indicator(rec.indicator).label(lang),
-                    _num(rec.gross / scale),
-                    _num(rec.out_of_region / scale),
-                    _num(rec.value / scale),
-                    str(rec.basis),
-                ]
-            )
+            sh.add(ledger_row(rec.region_name, rec))
         if not region:
             sh.note(perspective_note(acc, lang))
         for w in acc.warnings:

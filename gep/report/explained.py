@@ -297,6 +297,22 @@ def ledger_warnings(acc, region: str | None, year: int) -> list[dict]:
     return out
 
 
+def _ledger_row(
+    acc, iid: str, g: float, o: float, n: float, basis_zh: str = "", basis_en: str = ""
+) -> dict:
+    """One out-of-region ledger row: gross, deduction, net [CNY], the deducted share and its
+    basis (``basis_zh``/``basis_en`` appended to the rule's label)."""
+    return {
+        "indicator": iid,
+        "gross": g,
+        "out_of_region": o,
+        "value": n,
+        "share": o / g if (math.isfinite(g) and math.isfinite(o) and g) else math.nan,
+        "basis_zh": share_basis_label(acc, iid, "zh") + basis_zh,
+        "basis_en": share_basis_label(acc, iid, "en") + basis_en,
+    }
+
+
 def ledger_rows(acc, region: str | None, year: int) -> list[dict]:
     """Gross → deduction → net [CNY] of each deducted indicator for ``region`` (None: all
     regions together) in ``year``, with the share and its basis in words (``basis_zh/en``).
@@ -329,13 +345,7 @@ def ledger_rows(acc, region: str | None, year: int) -> list[dict]:
             g, o, n = (float(c[k]) for k in ("gross", "out_of_region", "value"))
             rows.append(
                 {
-                    "indicator": iid,
-                    "gross": g,
-                    "out_of_region": o,
-                    "value": n,
-                    "share": o / g if (math.isfinite(g) and math.isfinite(o) and g) else math.nan,
-                    "basis_zh": share_basis_label(acc, iid, "zh") + city_basis,
-                    "basis_en": share_basis_label(acc, iid, "en") + city_basis_en,
+                    **_ledger_row(acc, iid, g, o, n, city_basis, city_basis_en),
                     "county_value": float(c["county_value"]),
                     "county_out_of_region": float(c["county_out_of_region"]),
                     "internal_transfers": float(c["internal_transfers"]),
@@ -348,16 +358,5 @@ def ledger_rows(acc, region: str | None, year: int) -> list[dict]:
             g, o, n = (x.sum("region", min_count=1) for x in (g, o, n))
         else:
             g, o, n = (x.sel(region=region) for x in (g, o, n))
-        g, o, n = float(g), float(o), float(n)
-        rows.append(
-            {
-                "indicator": iid,
-                "gross": g,
-                "out_of_region": o,
-                "value": n,
-                "share": o / g if (math.isfinite(g) and math.isfinite(o) and g) else math.nan,
-                "basis_zh": share_basis_label(acc, iid, "zh"),
-                "basis_en": share_basis_label(acc, iid, "en"),
-            }
-        )
+        rows.append(_ledger_row(acc, iid, float(g), float(o), float(n)))
     return rows

@@ -136,17 +136,11 @@ def city_payload(acc: Account, lang: str = "zh") -> dict:
     ``value`` = ``county_value`` + ``internal_transfers``: the reconciling difference is the
     part of the county-perspective deductions that comes from other counties of the city.
     """
+    from ..ledger import CITY_MONEY_COLUMNS
     from .labels import perspective_note
 
     cf = acc.city_frame()
-    money = [
-        "gross",
-        "out_of_region",
-        "value",
-        "county_out_of_region",
-        "county_value",
-        "internal_transfers",
-    ]
+    money = list(CITY_MONEY_COLUMNS)
     rows = []
     for rec in cf.to_dict("records"):
         d = {k: _clean(v) for k, v in rec.items()}
