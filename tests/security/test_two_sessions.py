@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ..app.test_browser import ARGS, CHROMIUM, server  # noqa: F401  (fixture)
+from ..app.test_browser import _IDLE, ARGS, ARTIFACTS, CHROMIUM, server  # noqa: F401  (fixture)
 from .test_dashboard import _zip_bomb
 
 pytestmark = [
@@ -55,10 +55,22 @@ def test_hostile_upload_does_not_stall_other_sessions(server, tmp_path, kind):  
             other.get_by_role("heading", name="总览").wait_for(timeout=90_000)
             hostile.goto(f"{server}/data", wait_until="domcontentloaded")
             hostile.get_by_text("校验并启用").first.wait_for(timeout=90_000)
+            # the data page's first run has finished: a file chosen while it still runs is
+            # not what this test is about (a CI run once saw the button stay disabled)
+            hostile.wait_for_function(_IDLE, timeout=90_000)
             probe = threading.Thread(target=_health_probe, args=(server, stop, times))
             probe.start()
             hostile.locator('input[type="file"]').first.set_input_files(str(upload))
-            hostile.get_by_role("button", name="校验并启用").click()
+            button = hostile.get_by_role("button", name="校验并启用")
+            try:
+                # enabled once the upload has reached the server and the page has rerun
+                sync_api.expect(button).to_be_enabled(timeout=90_000)
+            except AssertionError:
+                ARTIFACTS.mkdir(exist_ok=True)
+                shot = ARTIFACTS / f"upload_not_taken_{kind}.png"
+                hostile.screenshot(path=str(shot), full_page=True)
+                pytest.fail(f"the upload never enabled the button: see {shot}")
+            button.click()
             # the second session navigates and renders while the upload is handled
             t0 = time.perf_counter()
             other.goto(f"{server}/county", wait_until="domcontentloaded")
