@@ -14,7 +14,8 @@ least one of its inputs is illustrative:
 ``gep explain`` shows), so an indicator whose quantities are all supplied is judged by its
 prices and the supplied rows, not by the formula inputs it never read, and one with some
 components supplied (SO₂ of air purification, the forest part of water conservation) leaves
-out what the formula reads only for those (:func:`unread_for_components`); an account without a
+out what the formula reads only for those (:func:`unread_for_components`; a per-ecosystem
+coefficient only when every key it was read by is such a cell); an account without a
 trace falls back on the declaration (``Indicator.items``, ``prefix.*`` patterns, and
 ``Indicator.coefficients``, ``prefix.<key>`` patterns).
 
@@ -105,6 +106,24 @@ def _reads(acc, ind) -> tuple[tuple[str, ...], list[str]]:
         return tuple(ind.items), _coefficient_ids(ind.coefficients, ids)
     cids = [cid for cid, _keys in trace.coefficients if cid in ids]
     return tuple(trace.items), list(dict.fromkeys(cids))
+
+
+def _traced_keys(acc, ind) -> dict[str, set[str] | None]:
+    """The keys each coefficient was read by in this account (None: read whole, unkeyed)."""
+    trace = (getattr(acc, "trace", None) or {}).get(ind.id)
+    out: dict[str, set[str] | None] = {}
+    for cid, keys in trace.coefficients if trace is not None else ():
+        if keys is None or (cid in out and out[cid] is None):
+            out[cid] = None
+        else:
+            out[cid] = {*out.get(cid, set()), *map(str, keys)}
+    return out
+
+
+def _read_only_by(cid: str, keys: set[str] | None, keyed: set[tuple[str, str]]) -> bool:
+    """Every key ``cid`` was read by is one of the ``keyed`` cells (so, like ``gep explain``,
+    no row of it stands behind the number)."""
+    return bool(keys) and all((cid, k) in keyed for k in keys)
 
 
 def illustrative_flags(acc, dataset=None) -> pd.DataFrame:
@@ -223,8 +242,13 @@ def illustrative_flags(acc, dataset=None) -> pd.DataFrame:
     choice3 = np.broadcast_to((coef & ~coef_data)[:, :, None], inv.shape) & ~inv & ~quant & ~whole
     if unread:
         choice3 = choice3.copy()
-        for (i, j, k), (ids, _keyed) in unread.items():
-            left = [c for c in ill_cids.get((i, j), []) if c not in ids]
+        keys_of = {i: _traced_keys(acc, inds[i]) for i in {cell[0] for cell in unread}}
+        for (i, j, k), (ids, keyed) in unread.items():
+            left = [
+                c
+                for c in ill_cids.get((i, j), [])
+                if c not in ids and not _read_only_by(c, keys_of[i].get(c), keyed)
+            ]
             coef3[i, j, k] = bool(left)
             data_left = any(not is_method_choice(c) for c in left)
             choice3[i, j, k] = (
@@ -336,15 +360,22 @@ def unread_for_components(ind, components: Iterable[str]) -> tuple[set[str], set
     -------
     ``(ids, keyed)``: inventory items and coefficient ids read for those components only
     (the quantity step's family members: ``emission.so2``,
-    ``regulating.air_purification.capacity.so2``), and ``(item, ecosystem code)`` cells of the
-    quantity step's per-ecosystem items (``runoff`` of ``forest.broadleaf``). What the valuation
+    ``regulating.air_purification.capacity.so2``), and ``(id, ecosystem code)`` cells of the
+    quantity step's per-ecosystem items (``runoff`` of ``forest.broadleaf``) and of its
+    coefficients, whose values keyed by an ecosystem code are read for that ecosystem only
+    (``regulating.water_conservation.ecosystems`` of ``forest.broadleaf``). What the valuation
     step declares (the component's price) is never in them: it values the supplied quantity.
 
     Notes
     -----
     Built from the steps' declarations (item and coefficient families, ``ecosystem`` dims), so
     a component of a kind not declared there removes nothing: the listing then errs towards
-    too many inputs, never too few.
+    too many inputs, never too few. A quantity coefficient's cells are named for every code
+    of the component; only the keys a coefficient was actually read by (the trace's, e.g.
+    ``forest.broadleaf``) can match, so one not keyed by ecosystem is never left out by them.
+    The quantity steps whose components are ecosystems sum per-ecosystem terms (water
+    balance, RUSLE, uptake, sequestration rates), so a code's value enters that code's term
+    only.
     """
     from .catalog import ecosystem_catalog
 
@@ -368,7 +399,10 @@ def unread_for_components(ind, components: Iterable[str]) -> tuple[set[str], set
                 member = None
             if member is not None and not priced_by(member, list(kept)):
                 ids.add(member)
-            if kind == "item" and "ecosystem" in (row.get("dims") or []) and rid not in kept:
+            per_ecosystem = (kind == "item" and "ecosystem" in (row.get("dims") or [])) or (
+                kind == "coefficient"  # keyed by ecosystem or not: the trace's keys decide
+            )
+            if per_ecosystem and rid and rid not in kept:
                 keyed |= {(rid, c) for c in codes}
     return ids, keyed
 

@@ -16,8 +16,8 @@ the price-index factor applied (DESIGN §10, issue 9 item 3).
   factor taking it from that price year to the accounting year, status and source.
   Where quantities were supplied, what the formula read only for them is left out: for a
   whole quantity every formula input but the valuation's prices; for supplied components
-  the quantity step's family members and per-ecosystem cells of those components
-  (:func:`gep.datastatus.unread_for_components`);
+  the quantity step's family members and the per-ecosystem cells of those components, of
+  inventory items and of quantity coefficients alike (:func:`gep.datastatus.unread_for_components`);
 * ``equation``: the equations of the formula functions applied (from their docstrings);
 * ``data_status``: whether the number rests on illustrative (synthesized) data —
   ``illustrative`` (bool), and which ``inputs`` (inventory rows whose source starts with
@@ -145,10 +145,8 @@ def explain(acc, region: str, year: int, indicator: str) -> dict:
         # some components supplied: what the formula reads only for them stands behind other
         # cells, not this one (their prices stay: they value the supplied quantities)
         ids, keyed = unread_for_components(ind, [q["component"] for q in out["quantity_sources"]])
-        out["inputs"] = [i for i in out["inputs"] if not _unread_input(i["item"], ids, keyed)]
-        out["coefficients"] = [
-            c for c in out["coefficients"] if c["id"].split("[", 1)[0] not in ids
-        ]
+        out["inputs"] = [i for i in out["inputs"] if not _unread(i["item"], ids, keyed)]
+        out["coefficients"] = [c for c in out["coefficients"] if not _unread(c["id"], ids, keyed)]
     reason = [
         n["reason"]
         for n in acc.not_assessed
@@ -178,9 +176,9 @@ def explain(acc, region: str, year: int, indicator: str) -> dict:
     return out
 
 
-def _unread_input(label: str, ids: set[str], keyed: set[tuple[str, str]]) -> bool:
-    """An input row (``item``, ``item[key]``, either with `` @year``) is one of ``ids`` or
-    ``keyed`` (see :func:`gep.datastatus.unread_for_components`)."""
+def _unread(label: str, ids: set[str], keyed: set[tuple[str, str]]) -> bool:
+    """An input or coefficient row (``id``, ``id[key]``, either with `` @year``) is one of
+    ``ids`` or ``keyed`` (see :func:`gep.datastatus.unread_for_components`)."""
     base = label.split(" @", 1)[0]
     item, _, key = base.partition("[")
     return item in ids or (item, key.rstrip("]")) in keyed

@@ -323,3 +323,67 @@ def test_supplied_component_leaves_out_what_only_it_reads(tmp_path):
     flags = illustrative_flags(acc).set_index(["region", "year", "indicator"])
     assert flags.loc[("100001", 2021, wc), "inventory"]
     assert not flags.loc[("100001", 2021, air), "inventory"]
+
+
+def test_supplied_ecosystems_leave_out_their_coefficient_cells(tmp_path):
+    """A per-ecosystem coefficient of the quantity step (the ecosystems water conservation
+    counts) is read by each ecosystem code for that code's term only: a county whose forest
+    part was supplied no longer lists its forest cells; when every class it was read by was
+    supplied, the coefficient is gone from explain and from the data status alike."""
+    from gep.datastatus import illustrative_flags
+    from gep.explain import explain
+
+    wc = "regulating.water_conservation"
+    counted = f"{wc}.ecosystems"
+    coef = tmp_path / "coef"
+    shutil.copytree(COEF, coef)
+    price = coef / "regulating" / "water_conservation" / "reservoir_cost.yaml"
+    price.write_text(
+        price.read_text(encoding="utf-8").replace("status: illustrative", "status: literature"),
+        encoding="utf-8",
+    )
+    folder = tmp_path / "ds"
+    shutil.copytree(MINI, folder)
+    # forests and shrub only (both counted), so that a county can supply every part
+    inventory = folder / "inventory.csv"
+    lines = inventory.read_text(encoding="utf-8").splitlines()
+    keep = [
+        ln
+        for ln in lines[1:]
+        if ln.split(",")[3] in ("", "shrub") or ".forest" in "." + ln.split(",")[3]
+    ]
+    inventory.write_text("\n".join([lines[0], *keep]) + "\n", encoding="utf-8")
+    _official_except(folder, lambda r, y, item, eco: False)
+
+    def run(classes):
+        rows = [f"100001,2021,{wc},{c},0.1,亿立方米,水利局 2021 年水资源公报" for c in classes]
+        (folder / "quantities.csv").write_text(
+            "region,year,indicator,component,value,unit,source\n" + "\n".join(rows) + "\n",
+            encoding="utf-8",
+        )
+        acc = account(load_dataset(folder), load_set(coef))
+        flags = illustrative_flags(acc).set_index(["region", "year", "indicator"])
+        return acc, flags
+
+    def listed(acc, region):
+        return {c["id"] for c in explain(acc, region, 2021, wc)["coefficients"]}
+
+    acc, flags = run(["forest"])
+    here, other = listed(acc, "100001"), listed(acc, "100002")
+    assert f"{counted}[shrub]" in here and f"{wc}.reservoir_cost" in here
+    assert not any(c.startswith(f"{counted}[forest.") for c in here)
+    assert {f"{counted}[forest.broadleaf]", f"{counted}[forest.coniferous]"} <= other
+    # the coefficient is still read (shrub, grassland, ...): flagged in both places
+    assert explain(acc, "100001", 2021, wc)["data_status"]["coefficients"]
+    assert flags.loc[("100001", 2021, wc), "coefficients"]
+
+    read_by = {k.split(".")[0] for k in dict(acc.trace[wc].coefficients)[counted]}
+    assert read_by == {"forest", "shrub"}
+    acc, flags = run(sorted(read_by))  # every class the coefficient was read by
+    assert not any(c.startswith(counted) for c in listed(acc, "100001"))
+    ex = explain(acc, "100001", 2021, wc)
+    assert ex["data_status"]["coefficients"] == [] and not ex["data_status"]["illustrative"]
+    assert not flags.loc[("100001", 2021, wc), "coefficients"]
+    assert not flags.loc[("100001", 2021, wc), "illustrative"]
+    assert flags.loc[("100002", 2021, wc), "coefficients"]  # computed there: still read
+    assert explain(acc, "100002", 2021, wc)["data_status"]["coefficients"]
