@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_browser import ANKANG, ARGS, ARTIFACTS, CHROMIUM, server  # noqa: F401  (fixture)
+from .test_browser import _IDLE, ANKANG, ARGS, ARTIFACTS, CHROMIUM, server  # noqa: F401  (fixture)
 
 
 def test_explain_in_a_real_browser(server):  # noqa: F811
@@ -29,10 +29,18 @@ def test_explain_in_a_real_browser(server):  # noqa: F811
             box = page.locator('[data-testid="stSelectbox"]').filter(
                 has_text="选择指标，查看其计算过程"
             )
+            # the county page's run has finished: a click while it still draws can land on a
+            # select that is redrawn before its list opens (seen under load, 1 run in 5)
+            page.wait_for_function(_IDLE, timeout=60_000)
             # type to filter, then Enter: robust where a popover list is virtualised
             box.locator("input").click()
             page.keyboard.type(indicator)
-            page.get_by_role("option").filter(has_text=indicator).first.wait_for(timeout=30_000)
+            option = page.get_by_role("option").filter(has_text=indicator).first
+            try:
+                option.wait_for(timeout=30_000)
+            except sync_api.TimeoutError:
+                page.screenshot(path=str(ARTIFACTS / "county_explain_no_option.png"))
+                raise
             page.keyboard.press("Enter")
             try:
                 expect(page.get_by_text("实物量来源：按公式由清单数据计算")).to_be_visible(
