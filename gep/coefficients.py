@@ -653,7 +653,9 @@ class CoefficientSet:
             if o.op == "set":
                 replacement = new if c.by is None else np.broadcast_to(new[:, None], data.shape)
             elif o.op == "scale":
-                replacement = data * value
+                # an overflow is refused by the finiteness check, not printed as a warning
+                with np.errstate(over="ignore", invalid="ignore"):
+                    replacement = data * value
             else:
                 replacement = data + (new if c.by is None else new[:, None])
             mask = rows if c.by is None else target

@@ -326,7 +326,8 @@ def parse_regions(df: pd.DataFrame, file: str, first_row: int = 2) -> pd.DataFra
         try:
             unit = parse_unit(rec["land_area_unit"] or "km**2", "land_area_unit", file)
             if area is not None:
-                area_ha = ureg.Quantity(area, unit).to("hectare").magnitude
+                with np.errstate(over="ignore", invalid="ignore"):  # reported just below
+                    area_ha = ureg.Quantity(area, unit).to("hectare").magnitude
                 if not np.isfinite(area_ha):
                     problems.append(
                         Problem(file, "land area overflows after conversion", row, "land_area")

@@ -43,13 +43,18 @@ def magnitude(value, unit: str, name: str, *, require_unit: bool = False):
         # a string must say its unit: "500" could be ha or 亩
         require_unit = require_unit or not parse_unit(unit).dimensionless
     if isinstance(value, pint.Quantity):
-        if value.dimensionless and not parse_unit(unit).dimensionless:
+        # an overflow (1e308 km2 → inf ha, also in pint's check for dimensionless) is the
+        # caller's range check to report, not a numpy warning printed above the error
+        with np.errstate(over="ignore", invalid="ignore"):
+            dimensionless = value.dimensionless
+        if dimensionless and not parse_unit(unit).dimensionless:
             if require_unit:
                 raise _bad(name, f"{name} needs a unit (a quantity of {unit}), got a bare number")
             mag = np.asarray(value.magnitude, dtype=float)
         else:
             try:
-                mag = np.asarray(value.to(parse_unit(unit)).magnitude, dtype=float)
+                with np.errstate(over="ignore", invalid="ignore"):
+                    mag = np.asarray(value.to(parse_unit(unit)).magnitude, dtype=float)
             except pint.DimensionalityError:
                 raise _bad(
                     name, f"{name} is in {value.units:~P}, which cannot be converted to {unit}"

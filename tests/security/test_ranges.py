@@ -9,7 +9,12 @@ from gep.errors import InputError
 
 from .helpers import MINI_ARGS, MINI_COEF, assert_clean_exit_2, copy_coef, copy_mini, gep
 
-pytestmark = pytest.mark.timeout(60)
+pytestmark = [
+    pytest.mark.timeout(60),
+    # an overflowing value gets our error only: a numpy RuntimeWarning printed above it
+    # (1e308 km² → inf ha) would reach the user's terminal
+    pytest.mark.filterwarnings("error::RuntimeWarning"),
+]
 
 PRICE = "regulating.carbon_sequestration.price"
 RATE = "regulating.carbon_sequestration.rate"

@@ -6,7 +6,12 @@ import pytest
 
 from .helpers import MINI_ARGS, assert_clean_exit_2, gep
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [
+    pytest.mark.timeout(120),
+    # an overflowing value gets our error only: a numpy RuntimeWarning printed above it
+    # (1e308 km² → inf ha) would reach the user's terminal
+    pytest.mark.filterwarnings("error::RuntimeWarning"),
+]
 
 CASES = {
     "decimal_comma": (
