@@ -77,6 +77,13 @@ def streamlit_app(
             proc.kill()
 
 
+#: a page.wait_for_function body: true once the app's script run has finished ("notRunning")
+SCRIPT_IDLE = (
+    "() => document.querySelector('[data-testid=stApp]')"
+    "?.getAttribute('data-test-script-state') !== 'running'"
+)
+
+
 def block_outside(page) -> list[str]:
     """Refuse every request that leaves this machine; returns the (growing) list of the URLs
     refused, so a test can assert that nothing was asked of the internet."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from .helpers import MINI, MINI_SET, REPO
-from .served import block_outside, streamlit_app
+from .served import SCRIPT_IDLE, block_outside, streamlit_app
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -358,7 +358,6 @@ def test_offline_map_and_control_latency(server):
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_IDLE = "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') !== 'running'"  # noqa: E501
 
 
 def test_many_page_changes_keep_every_choice(server):
@@ -378,13 +377,13 @@ def test_many_page_changes_keep_every_choice(server):
             sidebar = page.locator('[data-testid="stSidebar"]')
             links = page.locator('[data-testid="stSidebarNav"] a')
             expect(links).to_have_count(10, timeout=30_000)
-            page.wait_for_function(_IDLE, timeout=60_000)
+            page.wait_for_function(SCRIPT_IDLE, timeout=60_000)
             # the option's label, as a user clicks it (the input itself is hidden)
             sidebar.get_by_text("10⁴ CNY (万元)", exact=True).click()
             expect(sidebar.get_by_role("radio", name="10⁴ CNY (万元)")).to_be_checked(
                 timeout=30_000
             )
-            page.wait_for_function(_IDLE, timeout=60_000)
+            page.wait_for_function(SCRIPT_IDLE, timeout=60_000)
 
             h1 = page.locator("h1").first
 
@@ -400,7 +399,7 @@ def test_many_page_changes_keep_every_choice(server):
                         timeout=60_000,
                     )
                 page.wait_for_timeout(300)
-                page.wait_for_function(_IDLE, timeout=60_000)
+                page.wait_for_function(SCRIPT_IDLE, timeout=60_000)
                 shown = h1.inner_text().strip()
                 checked = sidebar.get_by_role("radio", name=unit)
                 ok = checked.is_checked() and (title is None or shown == title)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from .test_browser import _IDLE, ANKANG, ARGS, ARTIFACTS, CHROMIUM, server  # noqa: F401  (fixture)
+from .served import SCRIPT_IDLE
+from .test_browser import ANKANG, ARGS, ARTIFACTS, CHROMIUM, server  # noqa: F401  (fixture)
 
 
 def test_explain_in_a_real_browser(server):  # noqa: F811
@@ -31,7 +32,7 @@ def test_explain_in_a_real_browser(server):  # noqa: F811
             )
             # the county page's run has finished: a click while it still draws can land on a
             # select that is redrawn before its list opens (seen under load, 1 run in 5)
-            page.wait_for_function(_IDLE, timeout=60_000)
+            page.wait_for_function(SCRIPT_IDLE, timeout=60_000)
             # type to filter, then Enter: robust where a popover list is virtualised
             box.locator("input").click()
             page.keyboard.type(indicator)

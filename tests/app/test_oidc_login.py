@@ -28,7 +28,7 @@ import pytest
 from gep.store import Store
 
 from .helpers import MINI, MINI_SET, REPO
-from .served import free_port, streamlit_app
+from .served import SCRIPT_IDLE, free_port, streamlit_app
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -134,7 +134,10 @@ def test_oidc_login_maps_subjects_to_roles(app_with_login):
             # a mapped subject: its store name and role
             _login(page, sync_api, "sub-wang-123")
             expect(sidebar.get_by_text("当前用户：wang（审批人）")).to_be_visible(timeout=60_000)
-            # what this user does is logged under the mapped name
+            # what this user does is logged under the mapped name; clicked once the page's
+            # run has finished (a download button drawn by a run that a later run replaces
+            # serves no file: under load the click once came too early)
+            page.wait_for_function(SCRIPT_IDLE, timeout=60_000)
             with page.expect_download(timeout=30_000):
                 page.get_by_role("button", name="下载 CSV").first.click()
             deadline = time.time() + 30
@@ -162,6 +165,8 @@ def test_oidc_login_maps_subjects_to_roles(app_with_login):
             # a report made on click (deferred download) is logged when it is downloaded
             page.goto(f"{url}/data", wait_until="domcontentloaded")
             excel = page.get_by_role("button", name="核算表（Excel）").first
+            excel.wait_for(timeout=60_000)
+            page.wait_for_function(SCRIPT_IDLE, timeout=60_000)
             with page.expect_download(timeout=60_000) as rep:
                 excel.click()
             reports: list = []

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ..app.test_browser import _IDLE, ARGS, ARTIFACTS, CHROMIUM, server  # noqa: F401  (fixture)
+from ..app.served import SCRIPT_IDLE
+from ..app.test_browser import ARGS, ARTIFACTS, CHROMIUM, server  # noqa: F401  (fixture)
 from .test_dashboard import _zip_bomb
 
 pytestmark = [
@@ -57,7 +58,7 @@ def test_hostile_upload_does_not_stall_other_sessions(server, tmp_path, kind):  
             hostile.get_by_text("校验并启用").first.wait_for(timeout=90_000)
             # the data page's first run has finished: a file chosen while it still runs is
             # not what this test is about (a CI run once saw the button stay disabled)
-            hostile.wait_for_function(_IDLE, timeout=90_000)
+            hostile.wait_for_function(SCRIPT_IDLE, timeout=90_000)
             probe = threading.Thread(target=_health_probe, args=(server, stop, times))
             probe.start()
             hostile.locator('input[type="file"]').first.set_input_files(str(upload))
