@@ -112,7 +112,12 @@ def test_dashboard_in_a_real_browser(server):
             page.get_by_role("heading", name="总览").wait_for(timeout=60_000)
             page.get_by_text("全市 GEP").first.wait_for(timeout=30_000)
             page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
-            assert "亿元" in page.locator('[data-testid="stMetricValue"]').first.inner_text()
+            # the city GEP's own metric (a CI run once read the per-km² one as the first
+            # metric drawn), waited for: the page may still be drawing
+            headline = page.locator('[data-testid="stMetric"]').filter(has_text="全市 GEP")
+            expect(headline.locator('[data-testid="stMetricValue"]')).to_contain_text(
+                "亿元", timeout=30_000
+            )
             page.wait_for_timeout(1500)
             page.screenshot(path=str(ARTIFACTS / "overview_zh.png"), full_page=False)
 
