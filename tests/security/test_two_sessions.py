@@ -57,20 +57,27 @@ def test_hostile_upload_does_not_stall_other_sessions(server, tmp_path, kind):  
             hostile.goto(f"{server}/data", wait_until="domcontentloaded")
             hostile.get_by_text("校验并启用").first.wait_for(timeout=90_000)
             # the data page's first run has finished: a file chosen while it still runs is
-            # not what this test is about (a CI run once saw the button stay disabled)
+            # not what this test is about
             hostile.wait_for_function(SCRIPT_IDLE, timeout=90_000)
             probe = threading.Thread(target=_health_probe, args=(server, stop, times))
             probe.start()
-            hostile.locator('input[type="file"]').first.set_input_files(str(upload))
             button = hostile.get_by_role("button", name="校验并启用")
-            try:
-                # enabled once the upload has reached the server and the page has rerun
-                sync_api.expect(button).to_be_enabled(timeout=90_000)
-            except AssertionError:
-                ARTIFACTS.mkdir(exist_ok=True)
-                shot = ARTIFACTS / f"upload_not_taken_{kind}.png"
-                hostile.screenshot(path=str(shot), full_page=True)
-                pytest.fail(f"the upload never enabled the button: see {shot}")
+            # the page can still be drawing after its run ends (the uploader's input replaced):
+            # twice in CI the chosen file never reached the uploader (no file shown, button
+            # disabled for 90 s). A user would choose it again; so does the test, once
+            for attempt in (1, 2):
+                hostile.locator('input[type="file"]').first.set_input_files(str(upload))
+                try:
+                    sync_api.expect(button).to_be_enabled(
+                        timeout=20_000 if attempt == 1 else 90_000
+                    )
+                    break
+                except AssertionError:
+                    ARTIFACTS.mkdir(exist_ok=True)
+                    shot = ARTIFACTS / f"upload_not_taken_{kind}_{attempt}.png"
+                    hostile.screenshot(path=str(shot), full_page=True)
+                    if attempt == 2:
+                        pytest.fail(f"the upload never enabled the button: see {shot}")
             button.click()
             # the second session navigates and renders while the upload is handled
             t0 = time.perf_counter()
